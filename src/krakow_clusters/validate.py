@@ -1,0 +1,383 @@
+"""Validation: pySHACL against ontology/shapes.ttl, plus the SPARQL checks in queries/checks/.
+
+A check is a SELECT query named `*-violation.rq`: every row it returns is a violation. It returns
+?focus (the resource at fault) and may return ?path, ?value and ?message; without ?message the
+query's `#+ summary:` line is the message.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+from rdflib import RDF, RDFS, SKOS, BNode, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS
+from rdflib.term import Node
+
+from .errors import CouldNotRun
+from .graph import EmbeddedStore
+from .project import BASE_IRI, Project
+from .querylib import read_query
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+CHECKS = Namespace(BASE_IRI + "checks/")
+
+PREFIXES = {
+    "kc": BASE_IRI + "ontology#",
+    "kcsh": BASE_IRI + "shapes#",
+    "check": str(CHECKS),
+    "cluster": BASE_IRI + "id/cluster/",
+    "orgn": BASE_IRI + "id/organization/",
+    "place": BASE_IRI + "id/place/",
+    "sector": BASE_IRI + "id/sector/",
+    "mt": BASE_IRI + "id/member-type/",
+    "sh": str(SH),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "wd": "http://www.wikidata.org/entity/",
+}
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+def qname(term: Node) -> str:
+    """A short name for an IRI with the project's prefixes; the full <IRI> otherwise."""
+    text = str(term)
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace) and len(namespace) > len(best):
+            best, chosen = namespace, prefix
+    if best:
+        local = text[len(best) :]
+        if local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{chosen}:{local}"
+    return f"<{text}>"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, with the labelled resource it is about."""
+
+    resource: Node
+    resource_label: str
+    focus: Node
+    path: str | None
+    message: str
+    severity: str
+    rule: str
+    value: Node | None = None
+    source: str = "shacl"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "resource": str(self.resource),
+            "resource_label": self.resource_label,
+            "focus": str(self.focus),
+            "path": self.path,
+            "message": self.message,
+            "severity": self.severity,
+            "rule": self.rule,
+            "value": None if self.value is None else str(self.value),
+            "source": self.source,
+        }
+
+
+@dataclass
+class Report:
+    """The outcome of a validation run."""
+
+    findings: list[Finding]
+    graph: rdflib.Graph
+    files: list[Path]
+    checks: list[Path]
+    root: Path | None = None
+    shapes: Path | None = None
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def conforms(self) -> bool:
+        return self.count("Violation") == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.conforms else 1
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+def validate_project(project: Project, extra: Sequence[Path] = ()) -> Report:
+    """Validate the project's dataset (ontology, schemes, data, links) plus any extra files."""
+    files = project.dataset_files() + [Path(p) for p in extra]
+    for path in files:
+        if not path.is_file():
+            raise CouldNotRun(f"{path}: no such file")
+    return validate_files(files, project.shapes_file, project.check_queries(), root=project.root)
+
+
+def validate_files(
+    files: Sequence[Path], shapes_file: Path, checks: Sequence[Path], root: Path | None = None
+) -> Report:
+    """Validate the union of `files` against the shapes and the SPARQL checks."""
+    import pyshacl  # heavy: imported only by the commands that validate
+
+    store = EmbeddedStore.from_files(files)
+    shapes = EmbeddedStore.from_files([shapes_file]).to_rdflib()
+    data = store.to_rdflib()
+    _, results_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    findings = _shacl_findings(results_graph, data)
+    for check in checks:
+        findings.extend(_run_check(store, data, results_graph, check, root))
+    findings.sort(key=_sort_key)
+    report_node = next(results_graph.subjects(RDF.type, SH.ValidationReport))
+    results_graph.set((report_node, SH.conforms, Literal(not any(_is_violation(f) for f in findings))))
+    for prefix, namespace in PREFIXES.items():
+        results_graph.bind(prefix, namespace, replace=True)
+    return Report(findings, results_graph, list(files), list(checks), root, shapes_file)
+
+
+def _is_violation(finding: Finding) -> bool:
+    return finding.severity == "Violation"
+
+
+def _sort_key(f: Finding) -> tuple:
+    has_violation = f.severity != "Violation"
+    return (f.resource_label.lower(), str(f.resource), has_violation, f.path or "", f.message)
+
+
+def _shacl_findings(results: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        severity = results.value(result, SH.resultSeverity)
+        component = results.value(result, SH.sourceConstraintComponent)
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        resource, label = describe(data, focus)
+        findings.append(
+            Finding(
+                resource=resource,
+                resource_label=label,
+                focus=focus,
+                path=render_path(results, path) if path is not None else None,
+                message=messages[0] if messages else qname(component),
+                severity=str(severity).rsplit("#", 1)[-1],
+                rule=qname(component),
+                value=results.value(result, SH.value),
+            )
+        )
+    return findings
+
+
+def _run_check(
+    store: EmbeddedStore, data: rdflib.Graph, results: rdflib.Graph, path: Path, root: Path | None
+) -> list[Finding]:
+    query = read_query(path)
+    shown = path.relative_to(root) if root and path.is_relative_to(root) else path
+    try:
+        answer = store.query(query.text)
+    except CouldNotRun as exc:
+        raise CouldNotRun(f"{shown}: {exc}") from None
+    if answer.kind != "select" or "focus" not in answer.variables:
+        raise CouldNotRun(f"{shown}: a check must be a SELECT query that returns ?focus")
+    rule = f"check:{query.name}"
+    report_node = next(results.subjects(RDF.type, SH.ValidationReport))
+    findings = []
+    for row in answer.dicts():
+        focus = row["focus"]
+        if focus is None:
+            continue
+        message = str(row.get("message") or query.summary or query.name)
+        resource, label = describe(data, focus)
+        rpath = row.get("path")
+        findings.append(
+            Finding(
+                resource=resource,
+                resource_label=label,
+                focus=focus,
+                path=qname(rpath) if rpath is not None else None,
+                message=message,
+                severity="Violation",
+                rule=rule,
+                value=row.get("value"),
+                source=str(shown),
+            )
+        )
+        # The same result in the standard report graph, so --format turtle shows it too.
+        node = BNode()
+        results.add((report_node, SH.result, node))
+        results.add((node, RDF.type, SH.ValidationResult))
+        results.add((node, SH.focusNode, focus))
+        results.add((node, SH.resultSeverity, SH.Violation))
+        results.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        results.add((node, SH.sourceConstraint, CHECKS[query.name]))
+        results.add((node, SH.resultMessage, Literal(message)))
+        if rpath is not None:
+            results.add((node, SH.resultPath, rpath))
+        if row.get("value") is not None:
+            results.add((node, SH.value, row["value"]))
+    return findings
+
+
+# --- naming resources for people -----------------------------------------------------------------
+
+_LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
+
+
+def label_of(graph: rdflib.Graph, node: Node) -> str | None:
+    """The English label of a node, else any label, else None."""
+    fallback = None
+    for prop in _LABELS:
+        for value in sorted(graph.objects(node, prop), key=str):
+            if isinstance(value, Literal) and value.language == "en":
+                return str(value)
+            fallback = fallback or str(value)
+    return fallback
+
+
+def describe(graph: rdflib.Graph, focus: Node) -> tuple[Node, str]:
+    """The labelled resource a result is about, and how to name it.
+
+    A count or a role (`…/cluster/bim#members`) is reported under its cluster, so that a curator
+    reads the cluster's name on the line that tells what is wrong.
+    """
+    label = label_of(graph, focus)
+    if label:
+        return focus, label
+    if isinstance(focus, URIRef) and "#" in focus:
+        base = URIRef(focus.split("#", 1)[0])
+        base_label = label_of(graph, base)
+        if base_label or (base, None, None) in graph:
+            return base, base_label or f"(no name) {qname(base)}"
+    for subject in sorted(graph.subjects(None, focus), key=str):
+        subject_label = label_of(graph, subject)
+        if subject_label:
+            return subject, subject_label
+    return focus, f"(no name) {qname(focus)}" if isinstance(focus, URIRef) else "(blank node)"
+
+
+def render_path(graph: rdflib.Graph, path: Node) -> str:
+    """A SHACL property path in SPARQL notation: `^kc:status`, `(a|b)`, `a/b`."""
+    if isinstance(path, URIRef):
+        return qname(path)
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + render_path(graph, inverse)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(render_path(graph, p) for p in Collection(graph, alternatives)) + ")"
+    for op, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, op)
+        if inner is not None:
+            return render_path(graph, inner) + mark
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(render_path(graph, p) for p in Collection(graph, path))
+    return str(path)
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    path = Path(path).resolve()
+    if root and path.is_relative_to(root):
+        return str(path.relative_to(root))
+    return str(path)
+
+
+def summary_line(report: Report) -> str:
+    v, w = report.count("Violation"), report.count("Warning")
+    verdict = "Conforms" if report.conforms else "Does not conform"
+    return f"{verdict}: {v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}."
+
+
+def render_text(report: Report) -> str:
+    lines = [
+        f"Validated {len(report.files)} files against "
+        f"{_shown(report.shapes, report.root) if report.shapes else 'the shapes'} "
+        f"and {len(report.checks)} SPARQL checks.",
+    ]
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in report.findings:
+        groups.setdefault((finding.resource_label, str(finding.resource)), []).append(finding)
+    # Resources with violations first, so that what fails is on the first screen.
+    ordered = sorted(
+        groups.items(),
+        key=lambda item: (all(f.severity != "Violation" for f in item[1]), item[0][0].lower()),
+    )
+    for (label, iri), findings in ordered:
+        lines.append("")
+        lines.append(f"{label} <{iri}>")
+        for f in findings:
+            where = f.path or "(the resource itself)"
+            if f.focus != f.resource and isinstance(f.focus, URIRef):
+                where = _local_name(f) + " › " + where
+            line = f"  {f.severity.lower():<9} {where}: {f.message}"
+            if f.value is not None:
+                line += f" Value: {_show_value(f.value)}."
+            line += f" [{f.rule}]"
+            lines.append(line)
+    lines.append("")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def _local_name(f: Finding) -> str:
+    text = str(f.focus)
+    if text.startswith(str(f.resource) + "#"):
+        return "#" + text.split("#", 1)[1]
+    return qname(f.focus)
+
+
+def _show_value(value: Node) -> str:
+    if isinstance(value, Literal):
+        return f'"{value}"' if not _is_number(value) else str(value)
+    return qname(value)
+
+
+def _is_number(value: Literal) -> bool:
+    return value.datatype is not None and str(value.datatype).endswith(("integer", "decimal"))
+
+
+def render_json(report: Report) -> str:
+    payload = {
+        "conforms": report.conforms,
+        "violations": report.count("Violation"),
+        "warnings": report.count("Warning"),
+        "files": [_shown(p, report.root) for p in report.files],
+        "checks": [_shown(p, report.root) for p in report.checks],
+        "results": [f.as_dict() for f in report.findings],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_turtle(report: Report) -> str:
+    return report.graph.serialize(format="turtle")
+
+
+RENDERERS = {"text": render_text, "json": render_json, "turtle": render_turtle}
+
+
+def expected_triples(findings: Iterable[Finding]) -> set[tuple[str, str | None, str]]:
+    """(focus, path, rule) for each violation: the form invalid fixtures state their expectations in."""
+    return {(str(f.focus), f.path, f.rule) for f in findings if f.severity == "Violation"}

@@ -1,0 +1,42 @@
+"""Shared fixtures: the project checkout, the loaded dataset, real local servers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from krakow_clusters.graph import EmbeddedStore
+from krakow_clusters.project import Project
+
+from .servers import OxigraphServer
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def dataset(project: Project) -> EmbeddedStore:
+    """The real dataset (ontology, schemes, data, links) in the embedded store."""
+    return EmbeddedStore.from_files(project.dataset_files())
+
+
+@pytest.fixture
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., OxigraphServer]]:
+    """Start real Oxigraph servers: `oxigraph(files)`; all are stopped by pid at teardown."""
+    started: list[OxigraphServer] = []
+
+    def start(files: Iterable[Path] = (), read_only: bool = False) -> OxigraphServer:
+        server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"), files, read_only).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
