@@ -1,14 +1,69 @@
-"""SPARQL query files with grlc-style headers (`#+ summary:`, `#+ description:`, `#+ param:`)."""
+"""The query library: SPARQL files with grlc-style headers, found by name, with typed parameters.
+
+A query file starts with comment lines:
+
+    #+ summary: Clusters in a sector, narrower sectors included.
+    #+ description: Longer text for --list and the query pages.
+    #+ param: sector iri https://w3id.org/krakow-clusters/id/sector/construction | The sector.
+
+A `#+ param:` line is `NAME TYPE [DEFAULT] | DESCRIPTION`; TYPE is one of iri, string, integer,
+date; a parameter without DEFAULT is required. Values are bound as RDF terms (never pasted into the
+query text): the query refers to the parameter as the variable ?NAME.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Node
 
 from .errors import CouldNotRun
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
+# An absolute IRI: a scheme, then no spaces or characters that IRIs forbid.
+_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|\\^`]+$')
+PARAM_TYPES = ("iri", "string", "integer", "date")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None = None
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def term(self, value: str) -> Node:
+        """The RDF term for a value given as text; CouldNotRun when it does not fit the type."""
+        if self.type == "iri":
+            if not _IRI.match(value):
+                raise CouldNotRun(
+                    f"parameter {self.name}: {value!r} is not an absolute IRI "
+                    "(such as https://w3id.org/krakow-clusters/id/sector/construction)"
+                )
+            return URIRef(value)
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?[0-9]+", value.strip()):
+                raise CouldNotRun(f"parameter {self.name}: {value!r} is not a whole number")
+            return Literal(int(value), datatype=XSD.integer)
+        if self.type == "date":
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise CouldNotRun(
+                    f"parameter {self.name}: {value!r} is not a date (YYYY-MM-DD)"
+                ) from None
+            return Literal(value, datatype=XSD.date)
+        return Literal(value)
 
 
 @dataclass(frozen=True)
@@ -18,13 +73,46 @@ class QueryFile:
     text: str
     summary: str = ""
     description: str = ""
-    params: tuple[str, ...] = field(default_factory=tuple)
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Node]:
+        """Validate `values` against the declared parameters and fill in defaults."""
+        values = dict(values or {})
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise CouldNotRun(
+                f"query {self.name}: unknown parameter {', '.join(unknown)} (parameters: {known})"
+            )
+        bound: dict[str, Node] = {}
+        for param in self.params:
+            if param.name in values:
+                bound[param.name] = param.term(values[param.name])
+            elif param.default is not None:
+                bound[param.name] = param.term(param.default)
+            else:
+                raise CouldNotRun(f"query {self.name}: parameter {param.name} is required")
+        return bound
+
+
+def _parse_param(text: str, path: Path) -> Param:
+    spec, _, description = text.partition("|")
+    parts = spec.split()
+    if len(parts) not in (2, 3) or parts[1] not in PARAM_TYPES:
+        raise CouldNotRun(
+            f"{path}: bad '#+ param:' line {text!r}: expected NAME TYPE [DEFAULT] | DESCRIPTION "
+            f"with TYPE one of {', '.join(PARAM_TYPES)}"
+        )
+    default = parts[2] if len(parts) == 3 else None
+    return Param(parts[0], parts[1], default, description.strip())
 
 
 def read_query(path: Path) -> QueryFile:
     """Read a .rq file and its header lines (the comment block at the top)."""
+    path = Path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CouldNotRun(f"{path}: cannot read: {exc.strerror or exc}") from None
     headers: dict[str, list[str]] = {}
@@ -37,10 +125,29 @@ def read_query(path: Path) -> QueryFile:
         if match:
             headers.setdefault(match.group(1).lower(), []).append(match.group(2))
     return QueryFile(
-        name=Path(path).stem,
-        path=Path(path),
+        name=path.stem,
+        path=path,
         text=text,
         summary=" ".join(headers.get("summary", [])),
         description=" ".join(headers.get("description", [])),
-        params=tuple(headers.get("param", [])),
+        params=tuple(_parse_param(p, path) for p in headers.get("param", [])),
     )
+
+
+def library(queries_dir: Path) -> list[QueryFile]:
+    """Every query of the library (queries/*.rq; the checks in queries/checks/ are not in it)."""
+    return [read_query(p) for p in sorted(Path(queries_dir).glob("*.rq"))]
+
+
+def find_query(queries_dir: Path, name_or_path: str) -> QueryFile:
+    """A library query by name, or any .rq file by path; unknown names list the close matches."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".rq" and candidate.is_file():
+        return read_query(candidate)
+    path = Path(queries_dir) / f"{name_or_path}.rq"
+    if path.is_file():
+        return read_query(path)
+    names = [p.stem for p in sorted(Path(queries_dir).glob("*.rq"))]
+    close = difflib.get_close_matches(name_or_path, names, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see `krakow-clusters query --list`"
+    raise CouldNotRun(f"no query named {name_or_path!r}{hint}")
