@@ -1,11 +1,11 @@
 """The one module that owns the graph store: loading, SPARQL and serialization.
 
 Every command reaches the graph through a `GraphStore`, so the engine behind it is chosen here and
-nowhere else. The embedded engine is pyoxigraph (Oxigraph in process): it parses with exact terms and
-reports syntax errors with line and column, and on large graphs it parses and answers path queries
-orders of magnitude faster than rdflib's in-memory store (see BENCHMARKS.md). Results cross this
-boundary as rdflib terms, the common currency of the rest of the package; pySHACL gets an rdflib
-copy of the graph from `to_rdflib()`.
+nowhere else. The embedded engine is pyoxigraph (Oxigraph in process): it parses with exact terms
+and reports syntax errors with line and column, and on large graphs it parses and answers path
+queries orders of magnitude faster than rdflib's in-memory store (see BENCHMARKS.md). Results
+cross this boundary as rdflib terms, the common currency of the rest of the package; pySHACL gets
+an rdflib copy of the graph from `to_rdflib()`.
 """
 
 from __future__ import annotations
@@ -100,7 +100,9 @@ class GraphStore(Protocol):
 def rdf_format(path: Path) -> ox.RdfFormat:
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
     if fmt is None:
-        raise CouldNotRun(f"{path}: unknown RDF file type {path.suffix!r} (use .ttl, .nt, .jsonld …)")
+        raise CouldNotRun(
+            f"{path}: unknown RDF file type {path.suffix!r} (use .ttl, .nt, .jsonld …)"
+        )
     return fmt
 
 
@@ -153,7 +155,9 @@ class EmbeddedStore:
             variables = [v.value for v in answer.variables]
             rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
             return QueryResult("select", variables=variables, rows=rows)
-        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
+        triples = [
+            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
+        ]
         return QueryResult("graph", triples=triples)
 
     def triples(self) -> Iterator[Triple]:

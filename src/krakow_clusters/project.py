@@ -1,7 +1,7 @@
 """Where the project's hand-edited sources live: ontology, schemes, shapes, data, links, queries.
 
-A checkout is found from $KRAKOW_CLUSTERS_HOME, else from the working directory upwards, else next to
-the installed package (an editable install from a clone).
+A checkout is found from $KRAKOW_CLUSTERS_HOME, else from the working directory upwards, else next
+to the installed package (an editable install from a clone).
 """
 
 from __future__ import annotations

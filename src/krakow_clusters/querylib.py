@@ -149,5 +149,7 @@ def find_query(queries_dir: Path, name_or_path: str) -> QueryFile:
         return read_query(path)
     names = [p.stem for p in sorted(Path(queries_dir).glob("*.rq"))]
     close = difflib.get_close_matches(name_or_path, names, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; see `krakow-clusters query --list`"
+    hint = (
+        f"; did you mean {', '.join(close)}?" if close else "; see `krakow-clusters query --list`"
+    )
     raise CouldNotRun(f"no query named {name_or_path!r}{hint}")

@@ -150,7 +150,9 @@ def validate_files(
         findings.extend(_run_check(store, data, results_graph, check, root))
     findings.sort(key=_sort_key)
     report_node = next(results_graph.subjects(RDF.type, SH.ValidationReport))
-    results_graph.set((report_node, SH.conforms, Literal(not any(_is_violation(f) for f in findings))))
+    results_graph.set(
+        (report_node, SH.conforms, Literal(not any(_is_violation(f) for f in findings)))
+    )
     for prefix, namespace in PREFIXES.items():
         results_graph.bind(prefix, namespace, replace=True)
     return Report(findings, results_graph, list(files), list(checks), root, shapes_file)
@@ -379,5 +381,5 @@ RENDERERS = {"text": render_text, "json": render_json, "turtle": render_turtle}
 
 
 def expected_triples(findings: Iterable[Finding]) -> set[tuple[str, str | None, str]]:
-    """(focus, path, rule) for each violation: the form invalid fixtures state their expectations in."""
+    """(focus, path, rule) of each violation: how invalid fixtures state what they expect."""
     return {(str(f.focus), f.path, f.rule) for f in findings if f.severity == "Violation"}
