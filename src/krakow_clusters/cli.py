@@ -61,5 +61,47 @@ def validate(files: tuple[Path, ...], fmt: str) -> None:
     sys.exit(report.exit_code)
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder of the release; replaced as a whole only when the build succeeded.",
+)
+@click.option(
+    "--base-iri",
+    default=None,
+    metavar="IRI",
+    help="Where the release is published: download URLs, SPARQL endpoint and JSON-LD context "
+    "URL start with it. Default https://w3id.org/krakow-clusters/. Resource IRIs never change.",
+)
+def build(out: Path, base_iri: str | None) -> None:
+    """Validate, then build a release into --out: dumps, JSON-LD, ontology docs, DCAT/VoID.
+
+    Writes the dataset as Turtle, N-Triples and JSON-LD (with its context), the clusters as framed
+    JSON-LD, the overview as CSV, the ontology as Turtle, JSON-LD, RDF/XML and HTML (English and
+    Polish), void.ttl (DCAT-AP 3.0.1 and VoID) and the w3id.org .htaccess. Data that does not
+    conform is not built (exit 1, with the validation report); a failed build leaves the previous
+    release as it was. Dates come from release.toml, so two builds give the same bytes.
+
+    Example: krakow-clusters build --out dist
+    """
+    from .build import build as build_release
+    from .validate import render_text
+
+    result = build_release(find_project(), out, base_iri)
+    if not result.built:
+        click.echo(render_text(result.report), nl=False)
+        click.echo(f"Not built: {out} is unchanged.", err=True)
+        sys.exit(1)
+    total = 0
+    for name in result.files:
+        size = (result.out / name).stat().st_size
+        total += size
+        click.echo(f"  {size:>9,}  {name}")
+    click.echo(f"Built {len(result.files)} files ({total:,} bytes) in {out}.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     cli()
