@@ -467,6 +467,8 @@ def test_htaccess_sends_each_iri_pattern_by_accept(release: Path):
         ("ontology", "text/turtle", "dist/ontology/krakow-clusters.ttl"),
         ("ontology/0.1.0", "application/rdf+xml", "dist/ontology/krakow-clusters.rdf"),
         ("ontology", html_accept, "dist/ontology/index.en.html"),
+        ("ontology/context.jsonld", "*/*", "dist/ontology/context.jsonld"),
+        ("ontology/index.pl.html", html_accept, "dist/ontology/index.pl.html"),
         ("void", "text/turtle", "dist/void.ttl"),
         (".well-known/void", "*/*", "dist/void.ttl"),
         ("context.jsonld", "*/*", "dist/context.jsonld"),

@@ -681,6 +681,7 @@ RewriteRule ^ontology(/[0-9.]+)?$ {host}dist/ontology/{dump}.rdf [R=303,L]
 RewriteCond %{{HTTP:Accept-Language}} ^pl
 RewriteRule ^ontology(/[0-9.]+)?$ {host}dist/ontology/index.pl.html [R=303,L]
 RewriteRule ^ontology(/[0-9.]+)?$ {host}dist/ontology/index.en.html [R=303,L]
+RewriteRule ^ontology/([a-z.-]+\\.(ttl|jsonld|rdf|html))$ {host}dist/ontology/$1 [R=302,L]
 
 # Resources: /id/{{kind}}/{{slug}} (counts and roles are /id/{{kind}}/{{slug}}#part).
 RewriteCond %{{HTTP_ACCEPT}} text/turtle

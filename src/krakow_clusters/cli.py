@@ -88,13 +88,14 @@ def build(out: Path, base_iri: str | None) -> None:
     Example: krakow-clusters build --out dist
     """
     from .build import build as build_release
-    from .validate import render_text
+    from .validate import render_text, summary_line
 
     result = build_release(find_project(), out, base_iri)
     if not result.built:
         click.echo(render_text(result.report), nl=False)
         click.echo(f"Not built: {out} is unchanged.", err=True)
         sys.exit(1)
+    click.echo(summary_line(result.report))
     total = 0
     for name in result.files:
         size = (result.out / name).stat().st_size

@@ -17,6 +17,7 @@ from rdflib.term import Node
 
 from .graph import Triple
 from .project import ONTOLOGY_IRI
+from .validate import qname
 
 LANGUAGES = ("en", "pl")
 
@@ -115,7 +116,7 @@ def render_ontology_html(triples: Iterable[Triple], lang: str, release) -> str:
         """(text, href) for a linked term: its label in the page's language when known."""
         iri = str(node)
         labels = _text(graph, node, RDFS.label) or _text(graph, node, SKOS.prefLabel)
-        text = labels.get(lang) or labels.get("en") or iri
+        text = labels.get(lang) or labels.get("en") or qname(node).strip("<>")
         href = "#" + _anchor(iri) if (node, RDF.type, None) in graph else iri
         return text, href
 
