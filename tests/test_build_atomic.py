@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,9 +36,13 @@ def checkout(tmp_path: Path) -> Project:
 
 
 def test_two_builds_are_byte_identical(project: Project, tmp_path: Path):
-    first = build(project, tmp_path / "one" / "dist")
-    second = build(project, tmp_path / "two" / "dist")
-    assert first.built and second.built
+    # Two processes with different hash seeds, so no set or dict order can leak into the output.
+    for folder, seed in (("one", "1"), ("two", "4242")):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "KRAKOW_CLUSTERS_HOME": str(project.root)}
+        out = tmp_path / folder / "dist"
+        command = [sys.executable, "-m", "krakow_clusters.cli", "build", "--out", str(out)]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
     a, b = snapshot(tmp_path / "one" / "dist"), snapshot(tmp_path / "two" / "dist")
     assert sorted(a) == sorted(b)
     assert len(a) >= 14
@@ -142,3 +149,16 @@ def test_non_conforming_data_builds_nothing_where_there_was_nothing(
     assert not result.built and not result.report.conforms
     assert not (tmp_path / "dist").exists()
     assert not any(p.name.startswith(".dist") for p in tmp_path.iterdir())
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_release(checkout: Project, tmp_path: Path):
+    env = {"KRAKOW_CLUSTERS_HOME": str(checkout.root)}
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "todo.txt").write_text("keep me")
+    for target in (precious, checkout.root, checkout.root / "data"):
+        result = CliRunner().invoke(cli, ["build", "--out", str(target)], env=env)
+        assert result.exit_code == 2, (target, result.output)
+        assert "refusing" in result.output or "not an earlier release" in result.output
+    assert (precious / "todo.txt").read_text() == "keep me"
+    assert (checkout.data_dir / "clusters.ttl").is_file()

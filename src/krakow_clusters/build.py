@@ -141,6 +141,7 @@ class BuildContext:
     base: str
     folder: Path
     triples: list[Triple] = field(default_factory=list)
+    ontology: EmbeddedStore | None = None
     ontology_triples: list[Triple] = field(default_factory=list)
 
     @property
@@ -183,6 +184,7 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
     if not report.conforms:
         return result
     release = Release.load(release_file(project))
+    _check_target(Path(out).resolve(), project)
     store = EmbeddedStore.from_files(project.dataset_files())
     ontology = EmbeddedStore.from_files(project.ontology_files())
     out = Path(out).resolve()
@@ -196,6 +198,7 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
             base,
             staging,
             triples=list(store.triples()),
+            ontology=ontology,
             ontology_triples=list(ontology.triples()),
         )
         for writer in WRITERS:
@@ -206,6 +209,21 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
         raise
     result.files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     return result
+
+
+def _check_target(out: Path, project: Project) -> None:
+    """The whole of `out` is replaced: refuse a folder that is not an earlier release."""
+    root = project.root.resolve()
+    # Folders inside the project (data/, ontology/ …) are caught below: they hold no void.ttl.
+    if out == root or out in root.parents:
+        raise CouldNotRun(f"--out {out}: refusing to replace a folder of the project itself")
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / VOID_FILE).is_file())
+    ):
+        raise CouldNotRun(
+            f"--out {out}: exists and is not an earlier release (no {VOID_FILE}); "
+            "choose another folder or remove it"
+        )
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -368,7 +386,8 @@ def write_ontology(ctx: BuildContext) -> None:
     from .ontodoc import render_ontology_html
 
     for lang in ("en", "pl"):
-        ctx.write(f"{folder}/index.{lang}.html", render_ontology_html(triples, lang, ctx.release))
+        page = render_ontology_html(ctx.ontology.to_rdflib(), lang, ctx.release.version)
+        ctx.write(f"{folder}/index.{lang}.html", page)
 
 
 # --- 3. DCAT-AP and VoID -------------------------------------------------------------------------
@@ -479,7 +498,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     add(theme, SKOS.prefLabel, Literal("Economy and finance", lang="en"))
     add(theme, SKOS.prefLabel, Literal("Gospodarka i finanse", lang="pl"))
 
-    data = _graph(ctx.triples)
+    data = ctx.store.to_rdflib()
     for place in meta["spatial"]:
         node = URIRef(place)
         add(dataset, DCTERMS.spatial, node)
@@ -542,7 +561,6 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     # VoID: statistics computed from the data.
     add(dataset, VOID.sparqlEndpoint, URIRef(base + "sparql"))
     add(dataset, VOID.uriSpace, Literal(BASE_IRI + "id/"))
-    add(dataset, VOID.rootResource, URIRef(ONTOLOGY_IRI))
     for figure, value in void_statistics(ctx.triples).items():
         if figure in ("classes_partition", "properties_partition"):
             continue
@@ -622,15 +640,6 @@ def _slug(iri: str) -> str:
         if iri.startswith(ns):
             return f"{prefix}-{iri[len(ns) :]}"
     return hashlib.sha1(iri.encode()).hexdigest()[:12]
-
-
-def _graph(triples: Iterable[Triple]):
-    import rdflib
-
-    graph = rdflib.Graph()
-    for triple in triples:
-        graph.add(triple)
-    return graph
 
 
 def _labels(graph, node: URIRef) -> list[Literal]:

@@ -353,6 +353,14 @@ def _sorted_json(value: object) -> object:
     if isinstance(value, dict):
         return {k: (v if k in ("@list", "@context") else _sorted_json(v)) for k, v in value.items()}
     if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        return sorted((_sorted_json(v) for v in value), key=_json_order)
     return value
+
+
+def _json_order(value: object) -> tuple[int, str]:
+    """Node objects by their id (so clusters come in IRI order), anything else by its JSON."""
+    if isinstance(value, dict):
+        node_id = value.get("@id", value.get("id"))
+        if isinstance(node_id, str):
+            return (0, node_id)
+    return (1, json.dumps(value, sort_keys=True, ensure_ascii=False))

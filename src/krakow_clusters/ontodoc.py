@@ -7,7 +7,6 @@ languages. No script, font or style sheet is fetched from elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import rdflib
@@ -15,7 +14,6 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from .graph import Triple
 from .project import ONTOLOGY_IRI
 from .validate import qname
 
@@ -103,13 +101,10 @@ def _anchor(iri: str) -> str:
     return "-".join(iri.rstrip("/").rsplit("/", 2)[-2:])
 
 
-def render_ontology_html(triples: Iterable[Triple], lang: str, release) -> str:
-    """The documentation page in `lang` ("en" or "pl")."""
+def render_ontology_html(graph: rdflib.Graph, lang: str, version: str = "") -> str:
+    """The documentation page in `lang` ("en" or "pl") of the ontology and schemes in `graph`."""
     import jinja2
 
-    graph = rdflib.Graph()
-    for triple in triples:
-        graph.add(triple)
     other = "pl" if lang == "en" else "en"
 
     def name(node: Node) -> tuple[str, str]:
@@ -161,9 +156,9 @@ def render_ontology_html(triples: Iterable[Triple], lang: str, release) -> str:
     meta = {
         "titles": _text(graph, ontology, DCTERMS.title),
         "descriptions": _text(graph, ontology, DCTERMS.description),
-        "version": str(graph.value(ontology, OWL.versionInfo) or release.version),
+        "version": str(graph.value(ontology, OWL.versionInfo) or version),
         "version_iri": str(graph.value(ontology, OWL.versionIRI) or ""),
-        "licence": str(graph.value(ontology, DCTERMS.license) or release.licence),
+        "licence": str(graph.value(ontology, DCTERMS.license) or ""),
         "created": str(graph.value(ontology, DCTERMS.created) or ""),
         "modified": str(graph.value(ontology, DCTERMS.modified) or ""),
         "prefix": str(
