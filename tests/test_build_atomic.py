@@ -162,3 +162,13 @@ def test_refuses_to_replace_a_folder_that_is_not_a_release(checkout: Project, tm
         assert "refusing" in result.output or "not an earlier release" in result.output
     assert (precious / "todo.txt").read_text() == "keep me"
     assert (checkout.data_dir / "clusters.ttl").is_file()
+
+
+def test_rejects_a_base_iri_that_is_not_http(checkout: Project, tmp_path: Path):
+    env = {"KRAKOW_CLUSTERS_HOME": str(checkout.root)}
+    for base in ("ftp://example.org/", "https://exa mple.org/", "krakow-clusters"):
+        args = ["build", "--out", str(tmp_path / "dist"), "--base-iri", base]
+        result = CliRunner().invoke(cli, args, env=env)
+        assert result.exit_code == 2, (base, result.output)
+        assert "--base-iri" in result.output
+    assert not (tmp_path / "dist").exists()

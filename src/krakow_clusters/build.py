@@ -34,7 +34,7 @@ from .graph import (
     serialize_rdfxml,
     serialize_turtle,
 )
-from .project import BASE_IRI, ONTOLOGY_IRI, ONTOLOGY_NS, Project
+from .project import BASE_IRI, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, Project
 from .querylib import read_query
 from .validate import PREFIXES as VALIDATE_PREFIXES
 from .validate import Report, validate_project
@@ -177,14 +177,16 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
     Any error while writing leaves the previous `out` exactly as it was.
     """
     base = base_iri or BASE_IRI
-    if not base.endswith(("/", "#")):
+    if not base.startswith(("http://", "https://")) or any(c in base for c in ' <>"{}|\\^`#?'):
+        raise CouldNotRun(f"--base-iri {base!r}: not an http(s) IRI such as {BASE_IRI}")
+    if not base.endswith("/"):
         base += "/"
+    release = Release.load(release_file(project))
+    _check_target(Path(out).resolve(), project)
     report = validate_project(project)
     result = BuildResult(report, Path(out))
     if not report.conforms:
         return result
-    release = Release.load(release_file(project))
-    _check_target(Path(out).resolve(), project)
     store = EmbeddedStore.from_files(project.dataset_files())
     ontology = EmbeddedStore.from_files(project.ontology_files())
     out = Path(out).resolve()
@@ -486,7 +488,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     add(dataset, DCAT.version, Literal(release.version))
     add(dataset, DCAT.landingPage, URIRef(base))
     add(URIRef(base), RDF.type, FOAF.Document)
-    add(dataset, PROV.wasDerivedFrom, URIRef(_source_article(ctx)))
+    add(dataset, PROV.wasDerivedFrom, URIRef(SOURCE_ARTICLE))
     add(dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI))
     add(URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard)
     for code in ("ENG", "POL"):
@@ -561,11 +563,10 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     # VoID: statistics computed from the data.
     add(dataset, VOID.sparqlEndpoint, URIRef(base + "sparql"))
     add(dataset, VOID.uriSpace, Literal(BASE_IRI + "id/"))
-    for figure, value in void_statistics(ctx.triples).items():
-        if figure in ("classes_partition", "properties_partition"):
-            continue
-        add(dataset, VOID[figure], Literal(value))
     stats = void_statistics(ctx.triples)
+    for figure, value in stats.items():
+        if not figure.endswith("_partition"):
+            add(dataset, VOID[figure], Literal(value))
     for cls, entities in stats["classes_partition"].items():
         node = URIRef(f"{doc}#class-{_slug(cls)}")
         add(dataset, VOID.classPartition, node)
@@ -663,12 +664,6 @@ def _earliest_date(triples: list[Triple]) -> Literal | None:
         and o.datatype in (XSD.date, XSD.gYear)
     ]
     return min(dated, key=lambda lit: str(lit)) if dated else None
-
-
-def _source_article(ctx: BuildContext) -> str:
-    from .project import SOURCE_ARTICLE
-
-    return SOURCE_ARTICLE
 
 
 # --- 4. w3id.org redirect rules ------------------------------------------------------------------
