@@ -97,8 +97,12 @@ class GraphStore(Protocol):
 # --- the embedded store --------------------------------------------------------------------------
 
 
+RDF_EXTENSIONS = ("ttl", "nt", "nq", "trig", "jsonld", "rdf", "owl", "n3")
+
+
 def rdf_format(path: Path) -> ox.RdfFormat:
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    extension = path.suffix.lstrip(".").lower()
+    fmt = ox.RdfFormat.from_extension(extension) if extension in RDF_EXTENSIONS else None
     if fmt is None:
         raise CouldNotRun(
             f"{path}: unknown RDF file type {path.suffix!r} (use .ttl, .nt, .jsonld …)"

@@ -169,7 +169,8 @@ def _sort_key(f: Finding) -> tuple:
 
 def _shacl_findings(results: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
     findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested sh:detail results explain a parent, they are not extra.
+    for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         severity = results.value(result, SH.resultSeverity)
