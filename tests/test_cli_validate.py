@@ -80,7 +80,8 @@ def test_a_bad_member_count_fails_naming_the_cluster(checkout, value, rule):
 def test_a_malformed_wikidata_link_fails_naming_the_cluster(checkout):
     extra = checkout / "extra.ttl"
     extra.write_text(
-        f"<{LIFESCIENCE}> <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/X12> .\n"
+        f"<{LIFESCIENCE}> <http://www.w3.org/2002/07/owl#sameAs> "
+        "<http://www.wikidata.org/entity/X12> .\n"
     )
     result = run(str(extra))
     assert result.exit_code == 1
