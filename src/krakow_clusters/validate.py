@@ -261,8 +261,8 @@ def label_of(graph: rdflib.Graph, node: Node) -> str | None:
 def describe(graph: rdflib.Graph, focus: Node) -> tuple[Node, str]:
     """The labelled resource a result is about, and how to name it.
 
-    A count or a role (`…/cluster/bim#members`) is reported under its cluster, so that a curator
-    reads the cluster's name on the line that tells what is wrong.
+    A count or a role (`…/cluster/bim#members`, or a blank node) is reported under the resource it
+    belongs to, so that a curator reads the cluster's name on the line that tells what is wrong.
     """
     label = label_of(graph, focus)
     if label:
@@ -272,10 +272,11 @@ def describe(graph: rdflib.Graph, focus: Node) -> tuple[Node, str]:
         base_label = label_of(graph, base)
         if base_label or (base, None, None) in graph:
             return base, base_label or f"(no name) {qname(base)}"
-    for subject in sorted(graph.subjects(None, focus), key=str):
-        subject_label = label_of(graph, subject)
-        if subject_label:
-            return subject, subject_label
+    if isinstance(focus, BNode):
+        for subject in sorted(graph.subjects(None, focus), key=str):
+            subject_label = label_of(graph, subject)
+            if subject_label:
+                return subject, subject_label
     return focus, f"(no name) {qname(focus)}" if isinstance(focus, URIRef) else "(blank node)"
 
 
@@ -315,6 +316,11 @@ def summary_line(report: Report) -> str:
 
 
 def render_text(report: Report) -> str:
+    """One line per result: severity, the resource's name and IRI, the property, the rule in words.
+
+    Results are grouped by resource (a blank line between groups), resources with violations first,
+    so that what fails is on the first screen and `grep` on a name finds every line about it.
+    """
     lines = [
         f"Validated {len(report.files)} files against "
         f"{_shown(report.shapes, report.root) if report.shapes else 'the shapes'} "
@@ -323,33 +329,22 @@ def render_text(report: Report) -> str:
     groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in report.findings:
         groups.setdefault((finding.resource_label, str(finding.resource)), []).append(finding)
-    # Resources with violations first, so that what fails is on the first screen.
     ordered = sorted(
         groups.items(),
         key=lambda item: (all(f.severity != "Violation" for f in item[1]), item[0][0].lower()),
     )
-    for (label, iri), findings in ordered:
+    for _, findings in ordered:
         lines.append("")
-        lines.append(f"{label} <{iri}>")
         for f in findings:
-            where = f.path or "(the resource itself)"
-            if f.focus != f.resource and isinstance(f.focus, URIRef):
-                where = _local_name(f) + " › " + where
-            line = f"  {f.severity.lower():<9} {where}: {f.message}"
+            iri = f.focus if isinstance(f.focus, URIRef) else f.resource
+            where = f.path or "(no property)"
+            line = f"{f.severity.lower():<9} {f.resource_label} <{iri}> {where}: {f.message}"
             if f.value is not None:
                 line += f" Value: {_show_value(f.value)}."
-            line += f" [{f.rule}]"
-            lines.append(line)
+            lines.append(f"{line} [{f.rule}]")
     lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
-
-
-def _local_name(f: Finding) -> str:
-    text = str(f.focus)
-    if text.startswith(str(f.resource) + "#"):
-        return "#" + text.split("#", 1)[1]
-    return qname(f.focus)
 
 
 def _show_value(value: Node) -> str:
