@@ -44,7 +44,8 @@ def test_valid_graph_conforms_without_warnings(project, graphs):
     assert report.findings == []
 
 
-def test_broken_graph_reports_exactly_the_injected_violations(project, graphs):
+@pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
+def test_broken_graph_reports_exactly_the_injected_violations(project, graphs, engine):
     path, injected = graphs["broken"]
     rules = {rule for _, _, rule in injected}
     assert len(injected) >= 2 * len(DEFECTS)
@@ -52,6 +53,10 @@ def test_broken_graph_reports_exactly_the_injected_violations(project, graphs):
     expected_file = path.with_suffix(".expected.tsv").read_text(encoding="utf-8").splitlines()
     assert {tuple(line.split("\t")) for line in expected_file[1:]} == injected
     report = validate_files(
-        [*project.ontology_files(), path], project.shapes_file, project.check_queries()
+        [*project.ontology_files(), path],
+        project.shapes_file,
+        project.check_queries(),
+        engine=engine,
     )
+    assert report.engine == engine
     assert expected_triples(report.findings) == injected
