@@ -220,7 +220,9 @@ class WikidataClient:
         connection = connection_class(parts.hostname, parts.port, timeout=s.connect_timeout)
         try:
             connection.connect()
-            connection.sock.settimeout(s.read_timeout)
+            # Kept apart: the connection forgets its socket once a closing response arrives.
+            sock = connection.sock
+            sock.settimeout(s.read_timeout)
             connection.request(method, target, body=data, headers=headers)
             response = connection.getresponse()
             chunks = []
@@ -228,7 +230,7 @@ class WikidataClient:
                 remaining = s.deadline - (time.monotonic() - started)
                 if remaining <= 0:
                     return None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b""
-                connection.sock.settimeout(min(s.read_timeout, remaining))
+                sock.settimeout(min(s.read_timeout, remaining))
                 chunk = response.read1(65536)
                 if not chunk:
                     break
@@ -236,6 +238,8 @@ class WikidataClient:
             answer = {k.lower(): v for k, v in response.getheaders()}
             return response.status, answer, b"".join(chunks)
         except TimeoutError:
+            if time.monotonic() - started >= s.deadline:
+                return None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b""
             return None, {"x-problem": "timed out"}, b""
         except (ConnectionError, OSError, http.client.HTTPException) as exc:
             return None, {"x-problem": f"network error: {exc}"}, b""
