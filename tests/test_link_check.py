@@ -1,0 +1,200 @@
+"""`link check` against a real Oxigraph server loaded with the Wikidata-shaped fixture."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import OWL, SKOS, URIRef
+
+from krakow_clusters.cli import cli
+from krakow_clusters.link import EXPECTED_CLASSES, Entity, check_links, class_verdict, normalize
+from krakow_clusters.project import Project
+from krakow_clusters.wikidata import ClientSettings, WikidataClient
+
+from .conftest import FIXTURES
+
+WIKIDATA_FIXTURE = FIXTURES / "wikidata" / "wikidata-fixture.ttl"
+ID = "https://w3id.org/krakow-clusters/id/"
+WD = "http://www.wikidata.org/entity/"
+
+
+@pytest.fixture
+def wikidata(oxigraph):
+    """A real Oxigraph server holding the Wikidata-shaped fixture."""
+    return oxigraph([WIKIDATA_FIXTURE], read_only=True)
+
+
+def copy_project(project: Project, target: Path) -> Project:
+    """A copy of the checkout's ontology/, data/ and queries/ to alter freely."""
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(project.root / part, target / part)
+    return Project(target)
+
+
+def client(endpoint: str, cache: Path | None = None, **extra) -> WikidataClient:
+    return WikidataClient(
+        ClientSettings(endpoint=endpoint, read_timeout=10, deadline=20, cache_dir=cache, **extra)
+    )
+
+
+def add_link(project: Project, subject: str, predicate: str, qid: str, name: str) -> None:
+    """Append a link with its record, as a curator would, to the copy's links file."""
+    links = project.data_dir / "links" / "wikidata.ttl"
+    links.write_text(
+        links.read_text()
+        + f"""
+<{ID}{subject}> {predicate} wd:{qid} .
+
+link:{name}
+    a rdf:Statement ;
+    rdf:subject <{ID}{subject}> ;
+    rdf:predicate {predicate} ;
+    rdf:object wd:{qid} ;
+    dcterms:type lm:evidence-list ;
+    kc:evidence "a test link" ;
+    prov:wasDerivedFrom <https://w3id.org/krakow-clusters/id/source/identifier-evidence-list> .
+"""
+    )
+
+
+@pytest.fixture
+def bad_project(project, tmp_path) -> Project:
+    """The project with a decoy, a redirect, a deleted item and a wrong label among its links."""
+    copy = copy_project(project, tmp_path / "project")
+    links = copy.data_dir / "links" / "wikidata.ttl"
+    # Kraków (the place) now points at a company called "Kraków": the decoy.
+    links.write_text(links.read_text().replace("wd:Q31487", "wd:Q99000005"))
+    add_link(copy, "cluster/cracov-movies", "owl:sameAs", "Q99000003", "cluster-cracov-movies-wd")
+    add_link(copy, "organization/modern-cast", "owl:sameAs", "Q99000004", "organization-mc-wd")
+    add_link(copy, "sector/foundry", "skos:exactMatch", "Q99000002", "sector-foundry-wd")
+    return copy
+
+
+def by_target(report):
+    return {(str(c.resource.iri), str(c.target)): c for c in report.checks}
+
+
+def test_the_real_links_are_all_correct_on_the_fixture(project, wikidata):
+    report = check_links(project, client(wikidata.query_url))
+    assert len(report.checks) == 12
+    assert report.wrong == []
+    assert report.exit_code == 0
+
+
+def test_check_classifies_decoy_redirect_deleted_and_wrong_label(bad_project, wikidata):
+    report = check_links(bad_project, client(wikidata.query_url))
+    checks = by_target(report)
+    decoy = checks[(ID + "place/krakow", WD + "Q99000005")]
+    assert decoy.problems == ["class implausible for a place: business (Q99000107)"]
+    redirect = checks[(ID + "cluster/cracov-movies", WD + "Q99000003")]
+    assert redirect.problems == ["redirected: Q99000003 is now Q99000001"]
+    deleted = checks[(ID + "organization/modern-cast", WD + "Q99000004")]
+    assert deleted.problems == ["missing: Q99000004 does not exist (deleted or never made)"]
+    film = checks[(ID + "sector/foundry", WD + "Q99000002")]
+    assert any(p.startswith("label matches none of ours") for p in film.problems)
+    assert "class implausible for a sector: film (Q99000108)" in film.problems
+    wrong = {(str(c.resource.iri), str(c.target)) for c in report.wrong}
+    assert wrong == {
+        (ID + "place/krakow", WD + "Q99000005"),
+        (ID + "cluster/cracov-movies", WD + "Q99000003"),
+        (ID + "organization/modern-cast", WD + "Q99000004"),
+        (ID + "sector/foundry", WD + "Q99000002"),
+    }
+    assert len(report.checks) == 15
+    assert report.exit_code == 1
+
+
+def test_cli_check_reports_decoy_and_redirect_and_exits_1(bad_project, wikidata, monkeypatch):
+    monkeypatch.setenv("KRAKOW_CLUSTERS_HOME", str(bad_project.root))
+    result = CliRunner().invoke(cli, ["link", "check", "--endpoint", wikidata.query_url])
+    assert result.exit_code == 1, result.output
+    assert "WRONG place:krakow owl:sameAs wd:Q99000005" in result.output
+    assert "class implausible for a place: business" in result.output
+    assert "redirected: Q99000003 is now Q99000001" in result.output
+    assert "4 of 15 links are wrong." in result.output
+    # the answers were cached in the copy's .cache/wikidata/, so --offline now works
+    assert list((bad_project.root / ".cache" / "wikidata").glob("*.json"))
+    offline = CliRunner().invoke(
+        cli, ["link", "check", "--offline", "--endpoint", wikidata.query_url]
+    )
+    assert offline.exit_code == 1
+    assert "requests sent: 0" in offline.output
+
+
+def test_cli_check_exits_0_on_the_real_data(project, wikidata, tmp_path, monkeypatch):
+    monkeypatch.setenv("KRAKOW_CLUSTERS_CACHE", str(tmp_path / "cache"))
+    result = CliRunner().invoke(cli, ["link", "check", "--endpoint", wikidata.query_url])
+    assert result.exit_code == 0, result.output
+    assert "All 12 links are correct." in result.output
+
+
+def test_offline_without_cache_is_a_clear_error(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("KRAKOW_CLUSTERS_CACHE", str(tmp_path / "empty"))
+    result = CliRunner().invoke(cli, ["link", "check", "--offline"])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: offline: no cached answer from")
+
+
+def test_unreachable_endpoint_exits_2(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("KRAKOW_CLUSTERS_CACHE", str(tmp_path / "cache"))
+    result = CliRunner().invoke(
+        cli,
+        ["link", "check", "--endpoint", "http://127.0.0.1:9/sparql", "--retries", "0"],
+    )
+    assert result.exit_code == 2
+    assert "did not answer after 1 attempts" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "kind, classes, expected",
+    [
+        ("place", {"Q1": "city"}, True),
+        ("place", {"Q1": "business"}, False),
+        ("place", {}, None),
+        ("organization", {"Q1": "public university"}, True),
+        ("organization", {"Q1": "film"}, False),
+        ("cluster", {"Q1": "business"}, False),
+        ("cluster", {"Q1": "cluster initiative"}, True),
+        ("sector", {"Q1": "industry"}, True),
+        ("sector", {"Q1": "human"}, False),
+    ],
+)
+def test_expected_class_table(kind, classes, expected):
+    entity = Entity(URIRef(WD + "Q5"), exists=True)
+    entity.classes = {URIRef(WD + q): name for q, name in classes.items()}
+    assert class_verdict(kind, entity)[0] is expected
+    assert kind in EXPECTED_CLASSES
+
+
+def test_superclass_makes_a_class_plausible():
+    entity = Entity(URIRef(WD + "Q5"), exists=True)
+    entity.classes = {URIRef(WD + "Q1"): "okręg"}
+    assert class_verdict("place", entity)[0] is False
+    entity.superclasses = {URIRef(WD + "Q2"): "administrative territorial entity"}
+    assert class_verdict("place", entity)[0] is True
+
+
+def test_normalize_folds_case_accents_and_polish_l():
+    assert normalize("Kraków") == normalize("krakow")
+    assert normalize("Małopolska") == "malopolska"
+
+
+def test_link_predicates_in_data_are_known(project):
+    from krakow_clusters.link import load_resources
+
+    _graph, resources = load_resources(project)
+    predicates = {p for r in resources.values() for p, _ in r.links}
+    assert predicates and predicates <= {OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch}
+
+
+@pytest.mark.network
+def test_live_check_against_wikidata(project, tmp_path):
+    """Runs `check` against the live Wikidata endpoint: off by default (`-m network`)."""
+    report = check_links(project, client("https://query.wikidata.org/sparql", tmp_path))
+    assert len(report.checks) == 12
+    missing = [c for c in report.checks if any("missing" in p for p in c.problems)]
+    assert missing == [], "every evidence-list QID should exist on Wikidata"
