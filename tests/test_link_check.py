@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 from rdflib import OWL, SKOS, URIRef
@@ -12,32 +9,14 @@ from rdflib import OWL, SKOS, URIRef
 from krakow_clusters.cli import cli
 from krakow_clusters.link import EXPECTED_CLASSES, Entity, check_links, class_verdict, normalize
 from krakow_clusters.project import Project
-from krakow_clusters.wikidata import ClientSettings, WikidataClient
 
-from .conftest import FIXTURES
-
-WIKIDATA_FIXTURE = FIXTURES / "wikidata" / "wikidata-fixture.ttl"
-ID = "https://w3id.org/krakow-clusters/id/"
-WD = "http://www.wikidata.org/entity/"
+from .linking import ID, WD, WIKIDATA_FIXTURE, client, copy_project
 
 
 @pytest.fixture
 def wikidata(oxigraph):
     """A real Oxigraph server holding the Wikidata-shaped fixture."""
     return oxigraph([WIKIDATA_FIXTURE], read_only=True)
-
-
-def copy_project(project: Project, target: Path) -> Project:
-    """A copy of the checkout's ontology/, data/ and queries/ to alter freely."""
-    for part in ("ontology", "data", "queries"):
-        shutil.copytree(project.root / part, target / part)
-    return Project(target)
-
-
-def client(endpoint: str, cache: Path | None = None, **extra) -> WikidataClient:
-    return WikidataClient(
-        ClientSettings(endpoint=endpoint, read_timeout=10, deadline=20, cache_dir=cache, **extra)
-    )
 
 
 def add_link(project: Project, subject: str, predicate: str, qid: str, name: str) -> None:
