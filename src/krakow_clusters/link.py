@@ -357,7 +357,7 @@ def check_links(project: Project, client: WikidataClient) -> CheckReport:
         score, ours, theirs = label_similarity(resource.labels, entity.labels)
         theirs_all = ", ".join(_show(label) for label in entity.labels) or "none"
         if score >= 0.9:
-            check.notes.append(f"label {theirs} matches {ours}")
+            check.notes.append(f"label {theirs} matches ours ({ours})")
         elif predicate == SKOS.closeMatch:
             check.notes.append(f"close match: labels differ as expected ({theirs_all})")
         else:
