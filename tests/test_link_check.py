@@ -177,3 +177,43 @@ def test_live_check_against_wikidata(project, tmp_path):
     assert len(report.checks) == 12
     missing = [c for c in report.checks if any("missing" in p for p in c.problems)]
     assert missing == [], "every evidence-list QID should exist on Wikidata"
+
+
+def test_record_verified_marks_only_the_correct_evidence_list_links(
+    bad_project, wikidata, monkeypatch
+):
+    import rdflib
+    from rdflib import RDF
+    from rdflib.namespace import DCTERMS
+
+    from krakow_clusters.validate import validate_project
+
+    monkeypatch.setenv("KRAKOW_CLUSTERS_HOME", str(bad_project.root))
+    args = ["link", "check", "--endpoint", wikidata.query_url, "--record-verified"]
+    result = CliRunner().invoke(cli, [*args, "--date", "2026-11-24"])
+    assert result.exit_code == 1, result.output
+    assert "11 link record(s) marked verified-live" in result.output
+    graph = rdflib.Graph().parse(bad_project.data_dir / "links" / "wikidata.ttl")
+    lm = "https://w3id.org/krakow-clusters/id/link-method/"
+    methods = {
+        str(graph.value(r, RDF.object)): str(graph.value(r, DCTERMS.type))
+        for r in graph.subjects(RDF.type, RDF.Statement)
+    }
+    # the wrong links keep their method; the correct ones are now verified against the endpoint
+    for wrong in ("Q99000005", "Q99000003", "Q99000004", "Q99000002"):
+        assert methods[WD + wrong] == lm + "evidence-list"
+    assert methods[WD + "Q54159"] == lm + "verified-live"
+    assert sum(m == lm + "verified-live" for m in methods.values()) == 11
+    record = URIRef(ID + "link/place-malopolskie-wikidata")
+    sources = set(graph.objects(record, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
+    assert URIRef(wikidata.query_url) in sources and len(sources) == 2
+    assert str(graph.value(record, DCTERMS.date)) == "2026-11-24"
+    assert validate_project(bad_project).conforms
+    again = CliRunner().invoke(cli, [*args, "--date", "2026-11-25"])
+    assert "0 link record(s) marked verified-live" in again.output
+
+
+def test_record_verified_refuses_offline(project):
+    result = CliRunner().invoke(cli, ["link", "check", "--offline", "--record-verified"])
+    assert result.exit_code == 2
+    assert "--record-verified needs the endpoint itself" in result.output

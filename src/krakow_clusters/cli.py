@@ -146,20 +146,35 @@ def link() -> None:
 
 @link.command("check")
 @_client_options
-def link_check(**options) -> None:
+@click.option(
+    "--record-verified",
+    is_flag=True,
+    help="Mark the records of correct evidence-list links as verified against the endpoint.",
+)
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="Date to record [default: today].")
+def link_check(record_verified, on, **options) -> None:
     """Check every link to Wikidata in the data against the endpoint.
 
     Reports links whose item is missing or redirected, whose labels match none of ours, whose
     class (P31) is implausible for the kind of resource, or (for places) whose country (P17) is
-    not ours. Exit 1 when any link is wrong.
+    not ours. Exit 1 when any link is wrong. With --record-verified, the records of the links
+    taken from the evidence list that proved correct become lm:verified-live, with the date.
 
     Example: krakow-clusters link check --endpoint https://query.wikidata.org/sparql
     """
     from .link import check_links, render_check
+    from .link import record_verified as record_verified_links
 
     project = find_project()
+    if record_verified and options["offline"]:
+        raise CouldNotRun("--record-verified needs the endpoint itself, not --offline")
     report = check_links(project, _client(project, **options))
     click.echo(render_check(report), nl=False)
+    if record_verified:
+        changed = record_verified_links(project, report, _date(on) or date.today())
+        click.echo(
+            f"{len(changed)} link record(s) marked verified-live in data/links/wikidata.ttl."
+        )
     sys.exit(report.exit_code)
 
 

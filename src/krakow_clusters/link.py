@@ -382,6 +382,66 @@ def check_links(project: Project, client: WikidataClient) -> CheckReport:
     return CheckReport(client.endpoint, checks, client.requests_sent, client.cache_hits)
 
 
+def record_verified(project: Project, report: CheckReport, today: date) -> list[URIRef]:
+    """Mark the records of the links found correct as verified against the endpoint on a date.
+
+    Only records taken from the evidence list (lm:evidence-list) change: their method becomes
+    lm:verified-live, a second kc:evidence says what the endpoint confirmed, dcterms:date is the
+    day, and the endpoint joins prov:wasDerivedFrom beside the evidence list. The file is edited
+    in place, keeping its layout and comments, and written atomically after it parses.
+    """
+    path = links_file(project)
+    text = path.read_text(encoding="utf-8")
+    graph = rdflib.Graph().parse(data=text, format="turtle")
+    evidence_list = URIRef(ID_BASE + "link-method/evidence-list")
+    stamp = today.isoformat()
+    changed: list[URIRef] = []
+    for check in report.checks:
+        if check.wrong:
+            continue
+        for record in sorted(graph.subjects(RDF.subject, check.resource.iri)):
+            if (
+                graph.value(record, RDF.predicate) != check.predicate
+                or graph.value(record, RDF.object) != check.target
+                or graph.value(record, DCTERMS.type) != evidence_list
+                or not str(record).startswith(ID_BASE + "link/")
+            ):
+                continue
+            local = re.escape(str(record)[len(ID_BASE + "link/") :])
+            block = re.search(rf"(?ms)^link:{local}\n.*?\s\.\n", text)
+            if block is None or "lm:evidence-list ;" not in block.group(0):
+                continue
+            confirmed = "; ".join(check.notes)
+            new = block.group(0).replace("lm:evidence-list ;", "lm:verified-live ;")
+            tail = re.search(r"\n(\s+)prov:wasDerivedFrom (<[^>]+>) \.\n$", new)
+            if tail is None:
+                continue
+            indent = tail.group(1)
+            evidence = Literal(f"verified against {report.endpoint} on {stamp}: {confirmed}")
+            new = (
+                new[: tail.start()]
+                + f"\n{indent}kc:evidence {evidence.n3()} ;"
+                + f'\n{indent}dcterms:date "{stamp}"^^xsd:date ;'
+                + f"\n{indent}prov:wasDerivedFrom {tail.group(2)} , <{report.endpoint}> .\n"
+            )
+            if new == block.group(0) or "lm:verified-live" not in new:
+                continue
+            text = text.replace(block.group(0), new)
+            changed.append(record)
+    if not changed:
+        return changed
+    text = _with_xsd_prefix(text)
+    try:
+        after = rdflib.Graph().parse(data=text, format="turtle")
+    except Exception as exc:
+        raise CouldNotRun(f"{path}: the updated records would not parse: {exc}") from None
+    for check in report.checks:
+        if (check.resource.iri, check.predicate, check.target) not in after:
+            raise CouldNotRun(f"{path}: a link went missing while recording; nothing written")
+    write_atomic(path, text)
+    return changed
+
+
 _PREDICATE_NAMES = {OWL.sameAs: "owl:sameAs", SKOS.exactMatch: "skos:exactMatch"}
 _PREDICATE_NAMES[SKOS.closeMatch] = "skos:closeMatch"
 
