@@ -23,8 +23,5 @@ def copy_project(project: Project, target: Path) -> Project:
 
 def client(endpoint: str, cache: Path | None = None, **extra) -> WikidataClient:
     """A client with test-sized timeouts and no pause between requests."""
-    return WikidataClient(
-        ClientSettings(
-            endpoint=endpoint, read_timeout=10, deadline=20, pause=0, cache_dir=cache, **extra
-        )
-    )
+    settings = {"read_timeout": 10, "deadline": 20, "pause": 0, "cache_dir": cache, **extra}
+    return WikidataClient(ClientSettings(endpoint=endpoint, **settings))

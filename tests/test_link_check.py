@@ -173,7 +173,9 @@ def test_link_predicates_in_data_are_known(project):
 @pytest.mark.network
 def test_live_check_against_wikidata(project, tmp_path):
     """Runs `check` against the live Wikidata endpoint: off by default (`-m network`)."""
-    report = check_links(project, client("https://query.wikidata.org/sparql", tmp_path))
+    # the default pause (1 s between requests on query.wikidata.org) and timeouts
+    live = client("https://query.wikidata.org/sparql", tmp_path, pause=None, read_timeout=60)
+    report = check_links(project, live)
     assert len(report.checks) == 12
     missing = [c for c in report.checks if any("missing" in p for p in c.problems)]
     assert missing == [], "every evidence-list QID should exist on Wikidata"
@@ -217,3 +219,14 @@ def test_record_verified_refuses_offline(project):
     result = CliRunner().invoke(cli, ["link", "check", "--offline", "--record-verified"])
     assert result.exit_code == 2
     assert "--record-verified needs the endpoint itself" in result.output
+
+
+def test_queries_sent_to_wikidata_are_standard_sparql():
+    from rdflib import Literal
+    from rdflib.plugins.sparql import prepareQuery
+
+    from krakow_clusters.link import contains_search_query, exact_label_query, facts_query
+
+    prepareQuery(facts_query([URIRef(WD + "Q31487"), URIRef(WD + "Q36")]))
+    prepareQuery(exact_label_query([Literal("Kraków", lang="pl"), Literal('a "b"', lang="en")]))
+    prepareQuery(contains_search_query('Kraków "x"', "pl"))
