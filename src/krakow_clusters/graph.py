@@ -10,6 +10,7 @@ an rdflib copy of the graph from `to_rdflib()`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,20 +146,22 @@ class EmbeddedStore:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             answer = self._store.query(sparql, substitutions=substitutions or None)
+            if isinstance(answer, ox.QueryBoolean):
+                return QueryResult("ask", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
+                return QueryResult("select", variables=variables, rows=rows)
+            triples = [
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
+            ]
+            return QueryResult("graph", triples=triples)
         except SyntaxError as exc:
-            raise CouldNotRun(f"SPARQL syntax error: {_detail(exc)}") from None
-        except OSError as exc:
-            raise CouldNotRun(f"SPARQL query failed: {exc}") from None
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
-            return QueryResult("select", variables=variables, rows=rows)
-        triples = [
-            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
-        ]
-        return QueryResult("graph", triples=triples)
+            raise sparql_syntax_error(exc) from None
+        except (OSError, RuntimeError) as exc:
+            # Evaluation is lazy: a failing SERVICE call or an unbound substitution surfaces
+            # while the solutions are read, as OSError or RuntimeError.
+            raise CouldNotRun(f"SPARQL query failed: {_one_line(exc)}") from None
 
     def triples(self) -> Iterator[Triple]:
         for quad in self._store:
@@ -190,3 +193,256 @@ def _detail(exc: SyntaxError) -> str:
     if ": " in message and message.lower().startswith(("parser error", "error")):
         message = message.split(": ", 1)[1]
     return message
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# --- SPARQL text: syntax errors, safe bindings for remote endpoints ------------------------------
+
+
+class SparqlSyntaxError(CouldNotRun):
+    """A query does not parse; carries the line and column Oxigraph reports."""
+
+    def __init__(self, line: int | None, column: int | None, detail: str):
+        self.line = line
+        self.column = column
+        self.detail = detail
+        where = f" at line {line}, column {column}" if line is not None else ""
+        super().__init__(f"SPARQL syntax error{where}: {detail}")
+
+
+_SYNTAX_POSITION = re.compile(r"^\s*error at (\d+):(\d+)\s*:\s*(.*)$", re.S)
+
+
+def sparql_syntax_error(exc: SyntaxError) -> SparqlSyntaxError:
+    message = " ".join(str(exc.msg if getattr(exc, "msg", None) else exc).split())
+    match = _SYNTAX_POSITION.match(message)
+    if match:
+        return SparqlSyntaxError(int(match.group(1)), int(match.group(2)), match.group(3))
+    return SparqlSyntaxError(exc.lineno, exc.offset, _detail(exc))
+
+
+def check_syntax(sparql: str) -> None:
+    """Parse a query without running it; SparqlSyntaxError names the line and column.
+
+    Oxigraph parses eagerly and evaluates lazily, so a SELECT or CONSTRUCT on an empty store is
+    parsed and never evaluated; an ASK is evaluated on the empty store, which is cheap.
+    """
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        raise sparql_syntax_error(exc) from None
+    except (OSError, RuntimeError):
+        pass  # it parsed; evaluating it against nothing is not the point
+
+
+# Tokens that matter for finding where a group starts: strings, IRIs and comments are skipped
+# whole so that a brace or a keyword inside them is never mistaken for syntax.
+_TOKEN = re.compile(
+    r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')'''
+    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
+    r"|(?P<comment>\#[^\n]*)"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_\-]*)"
+    r"|(?P<brace>[{}])"
+    r"|(?P<other>.)",
+    re.S,
+)
+
+
+def _tokens(sparql: str) -> Iterator[tuple[str, str, int, int]]:
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind == "other" and match.group().isspace():
+            continue
+        yield kind, match.group(), match.start(), match.end()
+
+
+def _where_brace(sparql: str) -> int:
+    """The offset just after the `{` that opens the query's WHERE clause."""
+    tokens = list(_tokens(sparql))
+    form = next(
+        (
+            value.upper()
+            for kind, value, _, _ in tokens
+            if kind == "word" and value.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+        ),
+        None,
+    )
+    seen_where = form != "CONSTRUCT"  # only CONSTRUCT has a `{` (its template) before WHERE
+    depth = 0
+    for kind, value, _start, end in tokens:
+        if kind == "word" and value.upper() == "WHERE" and depth == 0:
+            seen_where = True
+        elif kind == "brace":
+            if value == "{" and depth == 0 and seen_where:
+                return end
+            depth += 1 if value == "{" else -1
+    raise CouldNotRun("cannot bind parameters: the query has no WHERE clause")
+
+
+def inject_values(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """The query with its parameters bound by a VALUES block at the top of the WHERE clause.
+
+    For endpoints that cannot take bindings beside the query text. Each value is written as its
+    RDF term serialization (rdflib's n3(): IRIs in <…>, literals quoted and escaped), never as
+    raw text, so a value cannot change the query. IRIs are checked again here: an IRI holding a
+    character that may not appear in <…> is refused. `SERVICE ?var` with ?var bound gets the IRI
+    written in, because SPARQL 1.1 leaves SERVICE with a variable undefined and servers (Oxigraph
+    among them) refuse it.
+    """
+    if not bindings:
+        return sparql
+    terms = {name: _term_text(name, term) for name, term in bindings.items()}
+    # SERVICE ?var → SERVICE <iri>, from the end so that earlier offsets stay valid.
+    tokens = list(_tokens(sparql))
+    edits: list[tuple[int, int, str]] = []
+    for i, (kind, value, start, end) in enumerate(tokens):
+        if kind == "var" and value[1:] in terms and i > 0:
+            before = [t for t in tokens[max(0, i - 2) : i] if t[0] == "word"]
+            words = [t[1].upper() for t in before]
+            if words[-1:] == ["SERVICE"] or words[-2:] == ["SERVICE", "SILENT"]:
+                if not isinstance(bindings[value[1:]], URIRef):
+                    raise CouldNotRun(f"parameter {value[1:]}: a SERVICE endpoint must be an IRI")
+                edits.append((start, end, terms[value[1:]]))
+    for start, end, text in reversed(edits):
+        sparql = sparql[:start] + text + sparql[end:]
+    at = _where_brace(sparql)
+    names = " ".join(f"?{name}" for name in terms)
+    values = " ".join(terms.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    return sparql[:at] + block + sparql[at:]
+
+
+_SAFE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$')
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _term_text(name: str, term: Node) -> str:
+    if not _VARIABLE_NAME.match(name):
+        raise CouldNotRun(f"bad parameter name {name!r}")
+    if isinstance(term, URIRef):
+        if not _SAFE_IRI.match(str(term)):
+            raise CouldNotRun(f"parameter {name}: {str(term)!r} is not an absolute IRI")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    raise CouldNotRun(f"parameter {name}: only IRIs and literals can be bound, not {term!r}")
+
+
+# --- a remote SPARQL 1.1 endpoint ----------------------------------------------------------------
+
+USER_AGENT = "krakow-clusters/0.1 (https://w3id.org/krakow-clusters/; linked-data publisher)"
+
+
+class RemoteStore:
+    """Any SPARQL 1.1 endpoint, reached through SPARQLWrapper with the same `query()` as the
+    embedded store. Parameters travel as a VALUES block of serialized RDF terms
+    (`inject_values`); errors of the network or the server become one-line CouldNotRun.
+    """
+
+    def __init__(self, endpoint: str, timeout: float = 30.0) -> None:
+        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", endpoint):
+            raise CouldNotRun(f"endpoint {endpoint!r} is not an http(s) URL")
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        import json
+        import urllib.error
+
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        text = inject_values(sparql, bindings or {})
+        wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(int(max(1, self.timeout)))
+        wrapper.setQuery(text)
+        graph_form = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
+        wrapper.setReturnFormat(TURTLE if graph_form else JSON)
+        where = f"endpoint {self.endpoint}"
+        try:
+            response = wrapper.query().response
+            body = response.read()
+        except SPARQLWrapperException as exc:
+            detail = _one_line(exc).removeprefix("QueryBadFormed: ")
+            raise CouldNotRun(f"{where} refused the query: {detail[:300]}") from None
+        except urllib.error.HTTPError as exc:
+            raise CouldNotRun(f"{where} answered HTTP {exc.code} {exc.reason}") from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, TimeoutError):
+                raise CouldNotRun(f"{where} did not answer within {self.timeout:g} s") from None
+            raise CouldNotRun(f"{where} is unreachable: {_one_line(reason)}") from None
+        except TimeoutError:
+            raise CouldNotRun(f"{where} did not answer within {self.timeout:g} s") from None
+        except (OSError, ValueError) as exc:
+            raise CouldNotRun(f"{where} failed: {_one_line(exc)}") from None
+        if graph_form:
+            graph = rdflib.Graph()
+            try:
+                graph.parse(data=body, format="turtle")
+            except Exception as exc:  # rdflib raises many kinds of parse error
+                raise CouldNotRun(f"{where} did not answer with Turtle: {_one_line(exc)}") from None
+            return QueryResult("graph", triples=sorted(graph))
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None
+        return _from_json_results(payload, where)
+
+
+def _from_json_results(payload: dict, where: str) -> QueryResult:
+    if not isinstance(payload, dict):
+        raise CouldNotRun(f"{where} did not answer with SPARQL JSON results")
+    if "boolean" in payload:
+        return QueryResult("ask", boolean=bool(payload["boolean"]))
+    try:
+        variables = list(payload["head"]["vars"])
+        rows = [
+            tuple(_json_term(binding.get(v)) for v in variables)
+            for binding in payload["results"]["bindings"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+def _json_term(value: dict | None) -> Node | None:
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang")
+        if lang:
+            return Literal(value["value"], lang=lang)
+        datatype = value.get("datatype")
+        if datatype and datatype != XSD_STRING:
+            return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
+        return Literal(value["value"])
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+# --- serialization -------------------------------------------------------------------------------
+
+
+def serialize_graph(triples: Iterable[Triple], fmt: str, prefixes: Mapping[str, str]) -> str:
+    """Triples as Turtle or JSON-LD (rdflib's serializers), with the given prefixes bound."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace)
+    for triple in triples:
+        graph.add(triple)
+    if fmt == "jsonld":
+        context = {
+            p: ns for p, ns in prefixes.items() if any(ns in str(t) for t in graph.all_nodes())
+        }
+        return graph.serialize(format="json-ld", context=context, indent=2, sort_keys=True)
+    return graph.serialize(format="turtle")
