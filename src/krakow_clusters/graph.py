@@ -260,6 +260,26 @@ def _tokens(sparql: str) -> Iterator[tuple[str, str, int, int]]:
         yield kind, match.group(), match.start(), match.end()
 
 
+def strip_comments(sparql: str) -> str:
+    """The query without its comments (a `#` inside a string or an IRI is not a comment)."""
+    parts: list[str] = []
+    last = 0
+    for match in _TOKEN.finditer(sparql):
+        if match.lastgroup == "comment":
+            parts.append(sparql[last : match.start()])
+            last = match.end()
+    parts.append(sparql[last:])
+    return "".join(parts)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first such keyword outside strings and comments."""
+    for kind, value, _, _ in _tokens(sparql):
+        if kind == "word" and value.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+            return value.upper()
+    return "SELECT"
+
+
 def _where_brace(sparql: str) -> int:
     """The offset just after the `{` that opens the query's WHERE clause."""
     tokens = list(_tokens(sparql))
@@ -356,12 +376,16 @@ class RemoteStore:
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-        text = inject_values(sparql, bindings or {})
+        # Without comments: SPARQLWrapper guesses the query form from the text, and a word in a
+        # comment ("add", "load") would make it send the query as an update.
+        text = strip_comments(inject_values(sparql, bindings or {}))
         wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         wrapper.setMethod(POST)
         wrapper.setTimeout(int(max(1, self.timeout)))
         wrapper.setQuery(text)
-        graph_form = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
+        graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        if wrapper.queryType != query_form(text):
+            raise CouldNotRun("cannot send this query: its form is unclear to SPARQLWrapper")
         wrapper.setReturnFormat(TURTLE if graph_form else JSON)
         where = f"endpoint {self.endpoint}"
         try:
