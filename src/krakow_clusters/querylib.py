@@ -57,12 +57,14 @@ class Param:
             return Literal(int(value), datatype=XSD.integer)
         if self.type == "date":
             try:
-                date.fromisoformat(value)
+                if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                    raise ValueError(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 raise CouldNotRun(
                     f"parameter {self.name}: {value!r} is not a date (YYYY-MM-DD)"
                 ) from None
-            return Literal(value, datatype=XSD.date)
+            return Literal(day.isoformat(), datatype=XSD.date)
         return Literal(value)
 
 
