@@ -180,6 +180,19 @@ def test_a_timeout(silent_server):
     assert "did not answer within 1 s" in line
 
 
+def test_a_service_call_that_hangs_times_out(silent_server):
+    # The embedded store's SERVICE client has no limit of its own; the command gives one.
+    args = ("wikidata-places", "--param", f"endpoint={silent_server}", "--timeout", "1")
+    line = one_error_line(invoke(*args))
+    assert "a SERVICE endpoint did not answer within 1 s" in line
+
+
+def test_a_service_endpoint_that_is_unreachable():
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    line = one_error_line(invoke("wikidata-places", "--param", f"endpoint={url}"))
+    assert "SPARQL query failed" in line
+
+
 class _Html(BaseHTTPRequestHandler):
     def do_POST(self):
         body = b"<html><body>not a SPARQL endpoint</body></html>"

@@ -90,7 +90,7 @@ def validate(files: tuple[Path, ...], fmt: str) -> None:
     type=float,
     default=30.0,
     show_default=True,
-    help="Seconds to wait for a remote endpoint.",
+    help="Seconds to wait for a remote endpoint (or a SERVICE call).",
 )
 @click.option("--list", "list_", is_flag=True, help="List the queries with their parameters.")
 def query(

@@ -11,7 +11,8 @@ an rdflib copy of the graph from `to_rdflib()`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as Kind
@@ -110,9 +111,12 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 class EmbeddedStore:
     """An in-process Oxigraph store holding the whole dataset in its default graph."""
 
-    def __init__(self) -> None:
+    def __init__(self, service_timeout: float = 60.0) -> None:
         self._store = ox.Store()
         self._rdflib: rdflib.Graph | None = None
+        # Oxigraph's SERVICE client has no time limit of its own: a hung endpoint would hang
+        # the query for ever, so queries with SERVICE run in a thread that is given up on.
+        self.service_timeout = service_timeout
 
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> EmbeddedStore:
@@ -143,6 +147,15 @@ class EmbeddedStore:
         return len(self._store)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        if any(kind == "word" and v.upper() == "SERVICE" for kind, v, _, _ in _tokens(sparql)):
+            return _with_time_limit(
+                lambda: self._query(sparql, bindings),
+                self.service_timeout,
+                f"a SERVICE endpoint did not answer within {self.service_timeout:g} s",
+            )
+        return self._query(sparql, bindings)
+
+    def _query(self, sparql: str, bindings: Mapping[str, Node] | None) -> QueryResult:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             answer = self._store.query(sparql, substitutions=substitutions or None)
@@ -175,6 +188,30 @@ class EmbeddedStore:
                 graph.add(triple)
             self._rdflib = graph
         return self._rdflib
+
+
+def _with_time_limit(work: Callable[[], QueryResult], seconds: float, message: str) -> QueryResult:
+    """Run `work` in a daemon thread; CouldNotRun(message) if it has not finished in time (the
+    thread is abandoned; being a daemon, it does not keep the process alive)."""
+    outcome: list[QueryResult | BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            # Without its traceback and context: their frames hold Oxigraph objects that must
+            # be dropped in the thread that made them.
+            exc.__context__ = exc.__cause__ = None
+            outcome.append(exc.with_traceback(None))
+
+    thread = threading.Thread(target=target, daemon=True, name="sparql-service")
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        raise CouldNotRun(message)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def load_dataset(paths: Iterable[Path]) -> EmbeddedStore:

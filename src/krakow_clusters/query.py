@@ -80,10 +80,15 @@ class Answer:
 
 
 def open_store(project: Project, endpoint: str | None = None, timeout: float = 30.0) -> GraphStore:
-    """The embedded store holding the project's dataset, or a remote endpoint."""
+    """The embedded store holding the project's dataset, or a remote endpoint.
+
+    `timeout` limits the wait for a remote endpoint, or for a SERVICE call of the embedded store.
+    """
     if endpoint:
         return RemoteStore(endpoint, timeout=timeout)
-    return EmbeddedStore.from_files(project.dataset_files())
+    store = EmbeddedStore.from_files(project.dataset_files())
+    store.service_timeout = timeout
+    return store
 
 
 def run(

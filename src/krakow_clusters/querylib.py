@@ -9,6 +9,12 @@ A query file starts with comment lines:
 A `#+ param:` line is `NAME TYPE [DEFAULT] | DESCRIPTION`; TYPE is one of iri, string, integer,
 date; a parameter without DEFAULT is required. Values are bound as RDF terms (never pasted into the
 query text): the query refers to the parameter as the variable ?NAME.
+
+Two rules let one query file give the same answer on every store (tests/test_query_library.py
+checks it): the SELECT projection names every parameter (Oxigraph substitutes only projected
+variables), and a parameter is used in triple patterns or in FILTER/BIND of the outermost group,
+where a VALUES block at the top of the WHERE clause (how a remote endpoint receives it) binds it
+too. An `iri` parameter may be a SERVICE endpoint: `SERVICE ?endpoint { … }`.
 """
 
 from __future__ import annotations
