@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -226,3 +229,17 @@ def test_an_endpoint_that_is_not_sparql(html_server):
 def test_the_help_has_an_example():
     result = CliRunner().invoke(cli, ["query", "--help"])
     assert result.exit_code == 0 and "Example: krakow-clusters query" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "jsonld"])
+def test_graph_output_is_the_same_bytes_in_every_process(fmt):
+    # rdflib's serializers follow hash order; the output must not (PYTHONHASHSEED varies it).
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "KRAKOW_CLUSTERS_HOME": str(ROOT)}
+        command = [sys.executable, "-m", "krakow_clusters.cli", "query", "cluster-description"]
+        done = subprocess.run(
+            [*command, "--format", fmt], env=env, capture_output=True, check=True, timeout=60
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

@@ -10,6 +10,8 @@ an rdflib copy of the graph from `to_rdflib()`.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -265,14 +267,25 @@ def check_syntax(sparql: str) -> None:
     """Parse a query without running it; SparqlSyntaxError names the line and column.
 
     Oxigraph parses eagerly and evaluates lazily, so a SELECT or CONSTRUCT on an empty store is
-    parsed and never evaluated; an ASK is evaluated on the empty store, which is cheap.
+    parsed and never evaluated. An ASK is evaluated at once, on the empty store: cheap, except
+    that a SERVICE in it is called, so that check gets a short time limit.
     """
+
+    def parse() -> QueryResult:
+        # it parsed if no SyntaxError; evaluating it against nothing is not the point
+        with contextlib.suppress(OSError, RuntimeError):
+            ox.Store().query(sparql)
+        return QueryResult("ask")
+
     try:
-        ox.Store().query(sparql)
+        if query_form(sparql) == "ASK":
+            _with_time_limit(parse, 5.0, "")
+        else:
+            parse()
     except SyntaxError as exc:
         raise sparql_syntax_error(exc) from None
-    except (OSError, RuntimeError):
-        pass  # it parsed; evaluating it against nothing is not the point
+    except CouldNotRun:
+        pass  # the SERVICE call is slow, but the query parsed
 
 
 # Tokens that matter for finding where a group starts: strings, IRIs and comments are skipped
@@ -407,7 +420,6 @@ class RemoteStore:
         self.timeout = timeout
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        import json
         import urllib.error
 
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
@@ -494,6 +506,16 @@ def _json_term(value: dict | None) -> Node | None:
 # --- serialization -------------------------------------------------------------------------------
 
 
+def _sorted_jsonld(value):
+    """rdflib's JSON-LD lists nodes and values in no fixed order; sort them for stable bytes."""
+    if isinstance(value, dict):
+        return {key: _sorted_jsonld(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_jsonld(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
 def serialize_graph(triples: Iterable[Triple], fmt: str, prefixes: Mapping[str, str]) -> str:
     """Triples as Turtle or JSON-LD (rdflib's serializers), with the given prefixes bound."""
     graph = rdflib.Graph(bind_namespaces="none")
@@ -502,8 +524,8 @@ def serialize_graph(triples: Iterable[Triple], fmt: str, prefixes: Mapping[str, 
     for triple in triples:
         graph.add(triple)
     if fmt == "jsonld":
-        context = {
-            p: ns for p, ns in prefixes.items() if any(ns in str(t) for t in graph.all_nodes())
-        }
-        return graph.serialize(format="json-ld", context=context, indent=2, sort_keys=True)
+        used = {str(term) for triple in graph for term in triple}
+        context = {p: ns for p, ns in prefixes.items() if any(u.startswith(ns) for u in used)}
+        document = json.loads(graph.serialize(format="json-ld", context=context))
+        return json.dumps(_sorted_jsonld(document), ensure_ascii=False, indent=2, sort_keys=True)
     return graph.serialize(format="turtle")
