@@ -46,7 +46,15 @@ def cli() -> None:
     show_default=True,
     help="text for people, json for programs, turtle for the standard SHACL report graph.",
 )
-def validate(files: tuple[Path, ...], fmt: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "pyshacl", "turbo"]),
+    default="auto",
+    show_default=True,
+    help="SHACL engine: pyshacl (the reference), turbo (pyshacl-turbo, same results, faster); "
+    "auto takes turbo when installed.",
+)
+def validate(files: tuple[Path, ...], fmt: str, engine: str) -> None:
     """Validate the ontology and data, plus any FILES given, with SHACL and the SPARQL checks.
 
     Every shape in ontology/shapes.ttl and every query queries/checks/*-violation.rq runs on the
@@ -56,7 +64,7 @@ def validate(files: tuple[Path, ...], fmt: str) -> None:
     """
     from .validate import RENDERERS, validate_project
 
-    report = validate_project(find_project(), files)
+    report = validate_project(find_project(), files, engine)
     click.echo(RENDERERS[fmt](report), nl=False)
     sys.exit(report.exit_code)
 
