@@ -20,6 +20,8 @@ import rdflib
 from click.testing import CliRunner
 
 from krakow_clusters.cli import cli
+from krakow_clusters.errors import CouldNotRun
+from krakow_clusters.graph import RemoteStore
 
 from .servers import free_port
 
@@ -163,7 +165,25 @@ def test_an_unreachable_endpoint():
 def test_an_http_error(oxigraph):
     server = oxigraph()
     line = one_error_line(invoke("overview", "--endpoint", server.base + "/no-such-path"))
-    assert "endpoint" in line and ("404" in line or "refused" in line)
+    assert "HTTP 404 (no SPARQL endpoint at this address)" in line
+
+
+def test_a_query_the_endpoint_refuses(oxigraph):
+    # The command checks syntax first, so ask the store directly with a query that does not parse.
+    server = oxigraph()
+    with pytest.raises(CouldNotRun) as caught:
+        RemoteStore(server.query_url).query("SELECT * WHERE { ?s ?p }")
+    assert str(caught.value).startswith(f"endpoint {server.query_url} answered HTTP 400")
+    assert "\n" not in str(caught.value)
+
+
+def test_an_endpoint_that_fails_while_answering(oxigraph, tmp_path):
+    # Valid SPARQL that this server cannot finish: its SERVICE target is not allowed.
+    path = tmp_path / "service.rq"
+    path.write_text("SELECT * WHERE { SERVICE <http://127.0.0.1:1/q> { ?s ?p ?o } }\n")
+    server = oxigraph()
+    line = one_error_line(invoke(str(path), "--endpoint", server.query_url))
+    assert f"endpoint {server.query_url} " in line
 
 
 @pytest.fixture

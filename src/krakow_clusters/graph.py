@@ -447,6 +447,15 @@ def _term_text(name: str, term: Node) -> str:
 USER_AGENT = "krakow-clusters/0.1 (https://w3id.org/krakow-clusters/; linked-data publisher)"
 
 
+_WRAPPER_STATUS = {
+    "QueryBadFormed": "HTTP 400 (the query was refused)",
+    "Unauthorized": "HTTP 401 (unauthorized)",
+    "EndPointNotFound": "HTTP 404 (no SPARQL endpoint at this address)",
+    "URITooLong": "HTTP 414 (URI too long)",
+    "EndPointInternalError": "HTTP 500 (server error)",
+}
+
+
 class RemoteStore:
     """Any SPARQL 1.1 endpoint, reached through SPARQLWrapper with the same `query()` as the
     embedded store. Parameters travel as a VALUES block of serialized RDF terms
@@ -481,8 +490,13 @@ class RemoteStore:
             response = wrapper.query().response
             body = response.read()
         except SPARQLWrapperException as exc:
-            detail = _one_line(exc).removeprefix("QueryBadFormed: ")
-            raise CouldNotRun(f"{where} refused the query: {detail[:300]}") from None
+            status = _WRAPPER_STATUS.get(type(exc).__name__, "an error")
+            response = getattr(exc, "response", None) or b""
+            if isinstance(response, bytes):
+                response = response.decode("utf-8", "replace")
+            first = next((line for line in str(response).splitlines() if line.strip()), "")
+            detail = f": {' '.join(first.split())[:200]}" if first else ""
+            raise CouldNotRun(f"{where} answered {status}{detail}") from None
         except urllib.error.HTTPError as exc:
             raise CouldNotRun(f"{where} answered HTTP {exc.code} {exc.reason}") from None
         except urllib.error.URLError as exc:
