@@ -96,6 +96,7 @@ def test_table_formats_carry_every_row(fmt):
         assert len(result.output.strip().splitlines()) == 1 + 4
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 @pytest.mark.parametrize("fmt", ["turtle", "jsonld", "table"])
 def test_construct_is_written_as_a_graph(fmt):
     result = invoke("cluster-description", "--format", fmt)

@@ -4,7 +4,8 @@ Column conventions of the library, used by the table renderer (csv, tsv and json
 column as it is):
 
 - `?x_label` beside `?x`: the table shows the label in place of the IRI;
-- `?x_qualifier` beside `?x`: the table shows the qualifier with the number ("more than 70");
+- `?x_qualifier` beside `?x`, or `?qualifier` right after `?x`: the table shows the qualifier with
+  the number ("more than 70");
 - any other IRI is shortened to a prefixed name (cluster:bim, wd:Q31487).
 
 Parameters are bound as RDF terms: the embedded store takes them as substitutions (SEP-0007,
@@ -214,13 +215,17 @@ def table_columns(variables: Sequence[str]) -> list[Column]:
     """The columns a table shows: a value merged with its label and qualifier columns."""
     present = set(variables)
     columns: list[Column] = []
-    for var in variables:
+    for i, var in enumerate(variables):
         if var.endswith("_label") and var.removesuffix("_label") in present:
             continue  # shown in place of its IRI
         if var.endswith("_qualifier") and var.removesuffix("_qualifier") in present:
             continue  # shown with its number
+        if var == "qualifier" and i > 0:
+            continue  # shown with the number before it
         label = f"{var}_label" if f"{var}_label" in present else None
         qualifier = f"{var}_qualifier" if f"{var}_qualifier" in present else None
+        if qualifier is None and variables[i + 1 : i + 2] == ["qualifier"]:
+            qualifier = "qualifier"
         columns.append(Column(var, var, label, qualifier))
     return columns
 
