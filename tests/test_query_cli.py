@@ -249,7 +249,7 @@ def test_an_endpoint_that_is_not_sparql(html_server):
 
 def test_the_help_has_an_example():
     result = CliRunner().invoke(cli, ["query", "--help"])
-    assert result.exit_code == 0 and "Example: krakow-clusters query" in result.output
+    assert result.exit_code == 0 and "Examples: krakow-clusters query --list" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "jsonld"])

@@ -70,7 +70,7 @@ def validate(files: tuple[Path, ...], fmt: str, engine: str) -> None:
 
 
 @cli.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, metavar="NAME|FILE")
 @click.option(
     "--param",
     "-p",
@@ -115,7 +115,9 @@ def query(
     same query on any SPARQL 1.1 endpoint. Parameters are bound as RDF terms, never pasted into
     the query.
 
-    Example: krakow-clusters query clusters-in-sector
+    Examples: krakow-clusters query --list
+
+    krakow-clusters query clusters-in-sector
     --param sector=https://w3id.org/krakow-clusters/id/sector/ict
     """
     from .query import list_queries, parse_params, render, run_named
