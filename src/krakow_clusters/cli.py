@@ -308,5 +308,67 @@ def link_quickstatements(retrieved) -> None:
         click.echo(f"note: {note}", err=True)
 
 
+@click.argument("name", required=False, metavar="NAME|FILE")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the query (repeatable); see --list for each query's parameters.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run on this SPARQL 1.1 endpoint instead of the embedded store.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "turtle", "jsonld"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv, tsv, json (SPARQL results) for programs; turtle or jsonld "
+    "for CONSTRUCT queries.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a remote endpoint (or a SERVICE call).",
+)
+@click.option("--list", "list_", is_flag=True, help="List the queries with their parameters.")
+def query(
+    name: str | None,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    fmt: str,
+    timeout: float,
+    list_: bool,
+) -> None:
+    """Run a query of the library (queries/*.rq) by NAME, or any .rq FILE.
+
+    The default store is the dataset (ontology/ and data/) loaded in process; --endpoint runs the
+    same query on any SPARQL 1.1 endpoint. Parameters are bound as RDF terms, never pasted into
+    the query.
+
+    Examples: krakow-clusters query --list
+
+    krakow-clusters query clusters-in-sector
+    --param sector=https://w3id.org/krakow-clusters/id/sector/ict
+    """
+    from .query import list_queries, parse_params, render, run_named
+
+    project = find_project()
+    if list_:
+        click.echo(list_queries(project), nl=False)
+        return
+    if not name:
+        raise CouldNotRun("name a query (see `krakow-clusters query --list`)")
+    answer = run_named(project, name, parse_params(params), endpoint, timeout)
+    click.echo(render(answer.result, fmt), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     cli()

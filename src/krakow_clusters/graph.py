@@ -10,9 +10,11 @@ an rdflib copy of the graph from `to_rdflib()`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as Kind
@@ -115,9 +117,12 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 class EmbeddedStore:
     """An in-process Oxigraph store holding the whole dataset in its default graph."""
 
-    def __init__(self) -> None:
+    def __init__(self, service_timeout: float = 60.0) -> None:
         self._store = ox.Store()
         self._rdflib: rdflib.Graph | None = None
+        # Oxigraph's SERVICE client has no time limit of its own: a hung endpoint would hang
+        # the query for ever, so queries with SERVICE run in a thread that is given up on.
+        self.service_timeout = service_timeout
 
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> EmbeddedStore:
@@ -148,23 +153,34 @@ class EmbeddedStore:
         return len(self._store)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        if any(kind == "word" and v.upper() == "SERVICE" for kind, v, _, _ in _tokens(sparql)):
+            return _with_time_limit(
+                lambda: self._query(sparql, bindings),
+                self.service_timeout,
+                f"a SERVICE endpoint did not answer within {self.service_timeout:g} s",
+            )
+        return self._query(sparql, bindings)
+
+    def _query(self, sparql: str, bindings: Mapping[str, Node] | None) -> QueryResult:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             answer = self._store.query(sparql, substitutions=substitutions or None)
+            if isinstance(answer, ox.QueryBoolean):
+                return QueryResult("ask", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
+                return QueryResult("select", variables=variables, rows=rows)
+            triples = [
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
+            ]
+            return QueryResult("graph", triples=triples)
         except SyntaxError as exc:
-            raise CouldNotRun(f"SPARQL syntax error: {_detail(exc)}") from None
+            raise sparql_syntax_error(exc) from None
         except (OSError, RuntimeError, ValueError) as exc:
-            raise CouldNotRun(f"SPARQL query failed: {exc}") from None
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
-            return QueryResult("select", variables=variables, rows=rows)
-        triples = [
-            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
-        ]
-        return QueryResult("graph", triples=triples)
+            # Evaluation is lazy: a failing SERVICE call or an unbound substitution surfaces
+            # while the solutions are read, as OSError or RuntimeError (ValueError: bad terms).
+            raise CouldNotRun(f"SPARQL query failed: {_one_line(exc)}") from None
 
     def validate_shacl(
         self, shapes: rdflib.Graph, engine: str = "auto"
@@ -200,6 +216,30 @@ class EmbeddedStore:
                 graph.add(triple)
             self._rdflib = graph
         return self._rdflib
+
+
+def _with_time_limit(work: Callable[[], QueryResult], seconds: float, message: str) -> QueryResult:
+    """Run `work` in a daemon thread; CouldNotRun(message) if it has not finished in time (the
+    thread is abandoned; being a daemon, it does not keep the process alive)."""
+    outcome: list[QueryResult | BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            # Without its traceback and context: their frames hold Oxigraph objects that must
+            # be dropped in the thread that made them.
+            exc.__context__ = exc.__cause__ = None
+            outcome.append(exc.with_traceback(None))
+
+    thread = threading.Thread(target=target, daemon=True, name="sparql-service")
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        raise CouldNotRun(message)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 SHACL_ENGINES = ("auto", "pyshacl", "turbo")
@@ -404,3 +444,314 @@ def _json_order(value: object) -> tuple[int, str]:
         if isinstance(node_id, str):
             return (0, node_id)
     return (1, json.dumps(value, sort_keys=True, ensure_ascii=False))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# --- SPARQL text: syntax errors, safe bindings for remote endpoints ------------------------------
+
+
+class SparqlSyntaxError(CouldNotRun):
+    """A query does not parse; carries the line and column Oxigraph reports."""
+
+    def __init__(self, line: int | None, column: int | None, detail: str):
+        self.line = line
+        self.column = column
+        self.detail = detail
+        where = f" at line {line}, column {column}" if line is not None else ""
+        super().__init__(f"SPARQL syntax error{where}: {detail}")
+
+
+_SYNTAX_POSITION = re.compile(r"^\s*error at (\d+):(\d+)\s*:\s*(.*)$", re.S)
+
+
+def sparql_syntax_error(exc: SyntaxError) -> SparqlSyntaxError:
+    message = " ".join(str(exc.msg if getattr(exc, "msg", None) else exc).split())
+    match = _SYNTAX_POSITION.match(message)
+    if match:
+        return SparqlSyntaxError(int(match.group(1)), int(match.group(2)), match.group(3))
+    return SparqlSyntaxError(exc.lineno, exc.offset, _detail(exc))
+
+
+def check_syntax(sparql: str) -> None:
+    """Parse a query without running it; SparqlSyntaxError names the line and column.
+
+    Oxigraph parses eagerly and evaluates lazily, so a SELECT or CONSTRUCT on an empty store is
+    parsed and never evaluated. An ASK is evaluated at once, on the empty store: cheap, except
+    that a SERVICE in it is called, so that check gets a short time limit.
+    """
+
+    def parse() -> QueryResult:
+        # it parsed if no SyntaxError; evaluating it against nothing is not the point
+        with contextlib.suppress(OSError, RuntimeError):
+            ox.Store().query(sparql)
+        return QueryResult("ask")
+
+    try:
+        if query_form(sparql) == "ASK":
+            _with_time_limit(parse, 5.0, "")
+        else:
+            parse()
+    except SyntaxError as exc:
+        raise sparql_syntax_error(exc) from None
+    except CouldNotRun:
+        pass  # the SERVICE call is slow, but the query parsed
+
+
+# Tokens that matter for finding where a group starts: strings, IRIs and comments are skipped
+# whole so that a brace or a keyword inside them is never mistaken for syntax.
+_TOKEN = re.compile(
+    r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')'''
+    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
+    r"|(?P<comment>\#[^\n]*)"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_\-]*)"
+    r"|(?P<brace>[{}])"
+    r"|(?P<other>.)",
+    re.S,
+)
+
+
+def _tokens(sparql: str) -> Iterator[tuple[str, str, int, int]]:
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind == "other" and match.group().isspace():
+            continue
+        yield kind, match.group(), match.start(), match.end()
+
+
+def strip_comments(sparql: str) -> str:
+    """The query without its comments (a `#` inside a string or an IRI is not a comment)."""
+    parts: list[str] = []
+    last = 0
+    for match in _TOKEN.finditer(sparql):
+        if match.lastgroup == "comment":
+            parts.append(sparql[last : match.start()])
+            last = match.end()
+    parts.append(sparql[last:])
+    return "".join(parts)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first such keyword outside strings and comments."""
+    for kind, value, _, _ in _tokens(sparql):
+        if kind == "word" and value.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+            return value.upper()
+    return "SELECT"
+
+
+def _where_brace(sparql: str) -> int:
+    """The offset just after the `{` that opens the query's WHERE clause."""
+    tokens = list(_tokens(sparql))
+    form = next(
+        (
+            value.upper()
+            for kind, value, _, _ in tokens
+            if kind == "word" and value.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+        ),
+        None,
+    )
+    seen_where = form != "CONSTRUCT"  # only CONSTRUCT has a `{` (its template) before WHERE
+    depth = 0
+    for kind, value, _start, end in tokens:
+        if kind == "word" and value.upper() == "WHERE" and depth == 0:
+            seen_where = True
+        elif kind == "brace":
+            if value == "{" and depth == 0 and seen_where:
+                return end
+            depth += 1 if value == "{" else -1
+    raise CouldNotRun("cannot bind parameters: the query has no WHERE clause")
+
+
+def inject_values(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """The query with its parameters bound by a VALUES block at the top of the WHERE clause.
+
+    For endpoints that cannot take bindings beside the query text. Each value is written as its
+    RDF term serialization (rdflib's n3(): IRIs in <…>, literals quoted and escaped), never as
+    raw text, so a value cannot change the query. IRIs are checked again here: an IRI holding a
+    character that may not appear in <…> is refused. `SERVICE ?var` with ?var bound gets the IRI
+    written in, because SPARQL 1.1 leaves SERVICE with a variable undefined and servers (Oxigraph
+    among them) refuse it.
+    """
+    if not bindings:
+        return sparql
+    terms = {name: _term_text(name, term) for name, term in bindings.items()}
+    # SERVICE ?var → SERVICE <iri>, from the end so that earlier offsets stay valid.
+    tokens = list(_tokens(sparql))
+    edits: list[tuple[int, int, str]] = []
+    for i, (kind, value, start, end) in enumerate(tokens):
+        if kind == "var" and value[1:] in terms and i > 0:
+            before = [t for t in tokens[max(0, i - 2) : i] if t[0] == "word"]
+            words = [t[1].upper() for t in before]
+            if words[-1:] == ["SERVICE"] or words[-2:] == ["SERVICE", "SILENT"]:
+                if not isinstance(bindings[value[1:]], URIRef):
+                    raise CouldNotRun(f"parameter {value[1:]}: a SERVICE endpoint must be an IRI")
+                edits.append((start, end, terms[value[1:]]))
+    for start, end, text in reversed(edits):
+        sparql = sparql[:start] + text + sparql[end:]
+    at = _where_brace(sparql)
+    names = " ".join(f"?{name}" for name in terms)
+    values = " ".join(terms.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    return sparql[:at] + block + sparql[at:]
+
+
+_SAFE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$')
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _term_text(name: str, term: Node) -> str:
+    if not _VARIABLE_NAME.match(name):
+        raise CouldNotRun(f"bad parameter name {name!r}")
+    if isinstance(term, URIRef):
+        if not _SAFE_IRI.match(str(term)):
+            raise CouldNotRun(f"parameter {name}: {str(term)!r} is not an absolute IRI")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    raise CouldNotRun(f"parameter {name}: only IRIs and literals can be bound, not {term!r}")
+
+
+# --- a remote SPARQL 1.1 endpoint ----------------------------------------------------------------
+
+USER_AGENT = "krakow-clusters/0.1 (https://w3id.org/krakow-clusters/; linked-data publisher)"
+
+
+_WRAPPER_STATUS = {
+    "QueryBadFormed": "HTTP 400 (the query was refused)",
+    "Unauthorized": "HTTP 401 (unauthorized)",
+    "EndPointNotFound": "HTTP 404 (no SPARQL endpoint at this address)",
+    "URITooLong": "HTTP 414 (URI too long)",
+    "EndPointInternalError": "HTTP 500 (server error)",
+}
+
+
+class RemoteStore:
+    """Any SPARQL 1.1 endpoint, reached through SPARQLWrapper with the same `query()` as the
+    embedded store. Parameters travel as a VALUES block of serialized RDF terms
+    (`inject_values`); errors of the network or the server become one-line CouldNotRun.
+    """
+
+    def __init__(self, endpoint: str, timeout: float = 30.0) -> None:
+        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", endpoint):
+            raise CouldNotRun(f"endpoint {endpoint!r} is not an http(s) URL")
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        import urllib.error
+
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        # Without comments: SPARQLWrapper guesses the query form from the text, and a word in a
+        # comment ("add", "load") would make it send the query as an update.
+        text = strip_comments(inject_values(sparql, bindings or {}))
+        wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(int(max(1, self.timeout)))
+        wrapper.setQuery(text)
+        graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        if wrapper.queryType != query_form(text):
+            raise CouldNotRun("cannot send this query: its form is unclear to SPARQLWrapper")
+        wrapper.setReturnFormat(TURTLE if graph_form else JSON)
+        where = f"endpoint {self.endpoint}"
+        try:
+            response = wrapper.query().response
+            body = response.read()
+        except SPARQLWrapperException as exc:
+            status = _WRAPPER_STATUS.get(type(exc).__name__, "an error")
+            response = getattr(exc, "response", None) or b""
+            if isinstance(response, bytes):
+                response = response.decode("utf-8", "replace")
+            first = next((line for line in str(response).splitlines() if line.strip()), "")
+            detail = f": {' '.join(first.split())[:200]}" if first else ""
+            raise CouldNotRun(f"{where} answered {status}{detail}") from None
+        except urllib.error.HTTPError as exc:
+            raise CouldNotRun(f"{where} answered HTTP {exc.code} {exc.reason}") from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, TimeoutError):
+                raise CouldNotRun(f"{where} did not answer within {self.timeout:g} s") from None
+            raise CouldNotRun(f"{where} is unreachable: {_one_line(reason)}") from None
+        except TimeoutError:
+            raise CouldNotRun(f"{where} did not answer within {self.timeout:g} s") from None
+        except (OSError, ValueError) as exc:
+            raise CouldNotRun(f"{where} failed: {_one_line(exc)}") from None
+        if graph_form:
+            graph = rdflib.Graph()
+            try:
+                graph.parse(data=body, format="turtle")
+            except Exception as exc:  # rdflib raises many kinds of parse error
+                raise CouldNotRun(f"{where} did not answer with Turtle: {_one_line(exc)}") from None
+            return QueryResult("graph", triples=sorted(graph))
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None
+        return _from_json_results(payload, where)
+
+
+def _from_json_results(payload: dict, where: str) -> QueryResult:
+    if not isinstance(payload, dict):
+        raise CouldNotRun(f"{where} did not answer with SPARQL JSON results")
+    if "boolean" in payload:
+        return QueryResult("ask", boolean=bool(payload["boolean"]))
+    try:
+        variables = list(payload["head"]["vars"])
+        rows = [
+            tuple(_json_term(binding.get(v)) for v in variables)
+            for binding in payload["results"]["bindings"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+def _json_term(value: dict | None) -> Node | None:
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang")
+        if lang:
+            return Literal(value["value"], lang=lang)
+        datatype = value.get("datatype")
+        if datatype and datatype != XSD_STRING:
+            return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
+        return Literal(value["value"])
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+# --- serialization -------------------------------------------------------------------------------
+
+
+def _sorted_jsonld(value):
+    """rdflib's JSON-LD lists nodes and values in no fixed order; sort them for stable bytes."""
+    if isinstance(value, dict):
+        return {key: _sorted_jsonld(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_jsonld(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def serialize_graph(triples: Iterable[Triple], fmt: str, prefixes: Mapping[str, str]) -> str:
+    """Triples as Turtle or JSON-LD (rdflib's serializers), with the given prefixes bound."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace)
+    for triple in triples:
+        graph.add(triple)
+    if fmt == "jsonld":
+        used = {str(term) for triple in graph for term in triple}
+        context = {p: ns for p, ns in prefixes.items() if any(u.startswith(ns) for u in used)}
+        document = json.loads(graph.serialize(format="json-ld", context=context))
+        return json.dumps(_sorted_jsonld(document), ensure_ascii=False, indent=2, sort_keys=True)
+    return graph.serialize(format="turtle")

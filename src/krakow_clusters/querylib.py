@@ -9,6 +9,12 @@ A query file starts with comment lines:
 A `#+ param:` line is `NAME TYPE [DEFAULT] | DESCRIPTION`; TYPE is one of iri, string, integer,
 date; a parameter without DEFAULT is required. Values are bound as RDF terms (never pasted into the
 query text): the query refers to the parameter as the variable ?NAME.
+
+Two rules let one query file give the same answer on every store (tests/test_query_library.py
+checks it): the SELECT projection names every parameter (Oxigraph substitutes only projected
+variables), and a parameter is used in triple patterns or in FILTER/BIND of the outermost group,
+where a VALUES block at the top of the WHERE clause (how a remote endpoint receives it) binds it
+too. An `iri` parameter may be a SERVICE endpoint: `SERVICE ?endpoint { … }`.
 """
 
 from __future__ import annotations
@@ -57,12 +63,14 @@ class Param:
             return Literal(int(value), datatype=XSD.integer)
         if self.type == "date":
             try:
-                date.fromisoformat(value)
+                if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                    raise ValueError(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 raise CouldNotRun(
                     f"parameter {self.name}: {value!r} is not a date (YYYY-MM-DD)"
                 ) from None
-            return Literal(value, datatype=XSD.date)
+            return Literal(day.isoformat(), datatype=XSD.date)
         return Literal(value)
 
 

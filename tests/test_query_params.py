@@ -1,0 +1,180 @@
+"""Parameters are bound as RDF terms, never pasted into the query: injection attempts through
+every parameter kind are a harmless literal or a clear error, on the embedded store and on a
+remote endpoint alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from krakow_clusters.errors import CouldNotRun
+from krakow_clusters.graph import EmbeddedStore, RemoteStore, inject_values
+from krakow_clusters.query import run
+from krakow_clusters.querylib import find_query
+
+from .query_support import FIXTURE_FILES
+from .servers import OxigraphServer
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = ROOT / "queries"
+XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
+ATTACK = 'x" } ; DROP ALL ; #'
+ATTACKS = [
+    ATTACK,
+    "x' } ; DROP ALL ; #",
+    'x"""} } INSERT DATA { <urn:a> <urn:b> <urn:c> } #',
+    "x> } ; DROP ALL ; #",
+    "x\n} ; CLEAR DEFAULT",
+    "\\u0022 } DROP ALL #",
+]
+# The first parameter of each kind, in a real query of the library.
+BY_KIND = {
+    "string": ("search", "text"),
+    "integer": ("clusters-at-least", "min"),
+    "date": ("status-on-date", "on"),
+    "iri": ("cluster-facts", "cluster"),
+}
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A writable server: were an update ever smuggled in, its triples would be gone."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-params"), FIXTURE_FILES).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def stores(remote) -> dict[str, object]:
+    return {
+        "embedded": EmbeddedStore.from_files(FIXTURE_FILES),
+        "remote": RemoteStore(remote.query_url, timeout=20),
+    }
+
+
+def triple_count(store) -> int:
+    result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(result.rows[0][0])
+
+
+@pytest.mark.parametrize("where", ["embedded", "remote"])
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_string_is_searched_for_as_it_is(stores, where, attack):
+    store = stores[where]
+    before = triple_count(store)
+    query = find_query(QUERIES, "search")
+    result = run(store, query, {"text": attack})
+    assert result.kind == "select"
+    assert result.rows == []  # nothing has such a name; the query is unchanged
+    assert triple_count(store) == before
+    assert query.bindings({"text": attack}) == {"text": Literal(attack)}
+
+
+@pytest.mark.parametrize("where", ["embedded", "remote"])
+def test_a_string_parameter_still_matches_what_it_should(stores, where):
+    result = run(stores[where], find_query(QUERIES, "search"), {"text": "lighting"})
+    assert {str(r["name"]) for r in result.dicts()} >= {"Intelligent Lighting Cluster"}
+
+
+@pytest.mark.parametrize("kind", ["integer", "date", "iri"])
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_other_kinds_refuse_an_attack_clearly(kind, attack):
+    name, param = BY_KIND[kind]
+    query = find_query(QUERIES, name)
+    with pytest.raises(CouldNotRun, match=rf"parameter {param}: .* is not"):
+        query.bindings({param: attack})
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("iri", "https://w3id.org/krakow-clusters/id/cluster/x> } ; DROP ALL ; #"),
+        ("iri", "https://w3id.org/krakow-clusters/id/cluster/a b"),
+        ("iri", "not an iri"),
+        ("iri", "<https://example.org/>"),
+        ("integer", "1.5"),
+        ("integer", "1; DROP ALL"),
+        ("date", "2016-13-01"),
+        ("date", '2016-01-01"^^<urn:x>'),
+    ],
+)
+def test_values_that_do_not_fit_their_kind_are_refused(kind, value):
+    name, param = BY_KIND[kind]
+    with pytest.raises(CouldNotRun, match=f"parameter {param}"):
+        find_query(QUERIES, name).bindings({param: value})
+
+
+@pytest.mark.parametrize("where", ["embedded", "remote"])
+def test_typed_parameters_are_bound_and_work(stores, where):
+    store = stores[where]
+    at_least = run(store, find_query(QUERIES, "clusters-at-least"), {"min": "60"})
+    assert {str(r["cluster_label"]) for r in at_least.dicts()} == {
+        "LifeScience Kraków Cluster",
+        "Intelligent Lighting Cluster",
+    }
+    assert at_least.dicts()[0]["min"] == Literal("60", datatype=XSD_INTEGER)
+    before = run(store, find_query(QUERIES, "status-on-date"), {"on": "2016-10-20"})
+    after = run(store, find_query(QUERIES, "status-on-date"), {"on": "2016-10-21"})
+    assert (len(before.rows), len(after.rows)) == (0, 1)
+    facts = run(
+        store,
+        find_query(QUERIES, "cluster-facts"),
+        {"cluster": "https://w3id.org/krakow-clusters/id/cluster/bim"},
+    )
+    assert {r["cluster"] for r in facts.dicts()} == {
+        URIRef("https://w3id.org/krakow-clusters/id/cluster/bim")
+    }
+    assert any(str(r["value"]) == "almost 50 members in total" for r in facts.dicts())
+
+
+def test_the_values_block_holds_serialized_terms_only():
+    text = "SELECT ?a ?b WHERE { ?s ?p ?o }"
+    bound = inject_values(text, {"a": Literal(ATTACK), "b": URIRef("https://example.org/x")})
+    assert bound == (
+        'SELECT ?a ?b WHERE { VALUES (?a ?b) { ("x\\" } ; DROP ALL ; #" <https://example.org/x>) }'
+        "  ?s ?p ?o }"
+    )
+
+
+def test_an_iri_that_could_break_out_is_refused_by_the_remote_binding_too():
+    # Even if a caller skipped the parameter check, the VALUES block refuses it.
+    with pytest.raises(CouldNotRun, match="not an absolute IRI"):
+        inject_values("SELECT ?a WHERE { }", {"a": URIRef("https://x/> } DROP ALL {")})
+
+
+def test_the_values_block_goes_into_the_where_clause_of_a_construct():
+    text = 'CONSTRUCT { ?s <urn:p> "{" } # { not here\nWHERE { ?s ?p ?o }'
+    bound = inject_values(text, {"s": URIRef("urn:x")})
+    assert bound.endswith("WHERE { VALUES (?s) { (<urn:x>) }  ?s ?p ?o }")
+
+
+def test_a_service_endpoint_is_written_in_as_a_checked_iri():
+    text = "SELECT ?endpoint ?o WHERE { SERVICE SILENT ?endpoint { ?s ?p ?o } }"
+    bound = inject_values(text, {"endpoint": URIRef("http://127.0.0.1:1/sparql")})
+    assert "SERVICE SILENT <http://127.0.0.1:1/sparql> {" in bound
+    with pytest.raises(CouldNotRun, match="SERVICE endpoint must be an IRI"):
+        inject_values(text, {"endpoint": Literal("http://127.0.0.1:1/sparql")})
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_the_service_endpoint_parameter_refuses_an_attack(attack):
+    query = find_query(QUERIES, "wikidata-places")
+    with pytest.raises(CouldNotRun, match=r"parameter endpoint: .* is not an absolute IRI"):
+        query.bindings({"endpoint": attack})
+
+
+def test_unknown_and_missing_parameters_are_named():
+    query = find_query(QUERIES, "search")
+    with pytest.raises(CouldNotRun, match=r"unknown parameter txt .*parameters: text"):
+        query.bindings({"txt": "x"})
+
+
+@pytest.mark.parametrize("value", ["20161021", "2016-W42-5", "2016-10-21T00:00"])
+def test_a_date_must_be_written_yyyy_mm_dd(value):
+    with pytest.raises(CouldNotRun, match="is not a date"):
+        find_query(QUERIES, "status-on-date").bindings({"on": value})
