@@ -1,4 +1,4 @@
-"""Regenerate tests/golden/ from the frozen fixture (tests/fixtures/queries/).
+"""Regenerate tests/golden/queries/ from the frozen fixture (tests/fixtures/queries/).
 
 Run after changing a query on purpose, then review the diff: the golden test never rewrites its
 own expectations. Starts a local Oxigraph server with the Wikidata-shaped fixture for the

@@ -15,7 +15,7 @@ from krakow_clusters.querylib import QueryFile
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_DIR = HERE / "fixtures" / "queries"
-GOLDEN_DIR = HERE / "golden"
+GOLDEN_DIR = HERE / "golden" / "queries"
 # The dataset of the goldens; wikidata.ttl is not in it: it is loaded into a second server.
 FIXTURE_FILES = [
     FIXTURE_DIR / name

@@ -15,6 +15,7 @@ from krakow_clusters.querylib import PARAM_TYPES, library
 
 from .query_support import (
     FIXTURE_FILES,
+    GOLDEN_DIR,
     WIKIDATA_FIXTURE,
     golden_path,
     read_golden,
@@ -54,7 +55,7 @@ def test_the_library_is_complete():
         assert query.description, f"{query.name}: no '#+ description:' line"
     missing = [q.name for q in QUERIES if not golden_path(q).is_file()]
     assert not missing, f"no golden result for {missing}: run scripts/regen_goldens.py and review"
-    orphans = {p.stem for p in (ROOT / "tests" / "golden").iterdir()} - set(NAMES)
+    orphans = {p.stem for p in GOLDEN_DIR.iterdir()} - set(NAMES)
     assert not orphans, f"goldens without a query: {sorted(orphans)}"
 
 

@@ -308,6 +308,7 @@ def link_quickstatements(retrieved) -> None:
         click.echo(f"note: {note}", err=True)
 
 
+@cli.command()
 @click.argument("name", required=False, metavar="NAME|FILE")
 @click.option(
     "--param",
