@@ -10,11 +10,14 @@ an rdflib copy of the graph from `to_rdflib()`.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as Kind
 from typing import Protocol
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import rdflib
@@ -26,6 +29,18 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 Triple = tuple[Node, Node, Node]
+
+
+class QuerySyntaxError(CouldNotRun):
+    """The query text is not SPARQL 1.1 (or is an update where a query was expected)."""
+
+
+class QueryTimeout(CouldNotRun):
+    """The store did not answer within the time allowed."""
+
+
+class ResultLimitExceeded(CouldNotRun):
+    """The answer has more rows or triples than the caller accepts."""
 
 
 # --- terms ---------------------------------------------------------------------------------------
@@ -141,24 +156,41 @@ class EmbeddedStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        max_results: int | None = None,
+    ) -> QueryResult:
+        """Run a query; with `max_results`, stop reading at one row (or triple) past the limit
+        and raise ResultLimitExceeded instead of materialising the whole answer."""
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             answer = self._store.query(sparql, substitutions=substitutions or None)
         except SyntaxError as exc:
-            raise CouldNotRun(f"SPARQL syntax error: {_detail(exc)}") from None
+            raise QuerySyntaxError(f"SPARQL syntax error: {_detail(exc)}") from None
         except OSError as exc:
             raise CouldNotRun(f"SPARQL query failed: {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
+            rows = [
+                tuple(to_rdflib(solution[v]) for v in variables)
+                for solution in _limited(answer, max_results, "rows")
+            ]
             return QueryResult("select", variables=variables, rows=rows)
         triples = [
-            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
+            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+            for t in _limited(answer, max_results, "triples")
         ]
         return QueryResult("graph", triples=triples)
+
+    def dump(self, fmt: str = "nt") -> bytes:
+        """The whole graph serialized by Oxigraph (`fmt` is a file extension: nt, ttl, …)."""
+        return self._store.dump(
+            format=ox.RdfFormat.from_extension(fmt), from_graph=ox.DefaultGraph()
+        )
 
     def triples(self) -> Iterator[Triple]:
         for quad in self._store:
@@ -174,9 +206,208 @@ class EmbeddedStore:
         return self._rdflib
 
 
+def _limited(items: Iterable, limit: int | None, what: str) -> Iterator:
+    for count, item in enumerate(items, start=1):
+        if limit is not None and count > limit:
+            raise ResultLimitExceeded(
+                f"the answer has more than {limit} {what} (the result limit); "
+                "add LIMIT to the query or ask for fewer results"
+            )
+        yield item
+
+
 def load_dataset(paths: Iterable[Path]) -> EmbeddedStore:
     """Load the given RDF files into one embedded store."""
     return EmbeddedStore.from_files(paths)
+
+
+# --- a remote SPARQL 1.1 store --------------------------------------------------------------------
+
+
+class RemoteStore:
+    """A SPARQL 1.1 query endpoint reached over the protocol with SPARQLWrapper.
+
+    Query parameters in the endpoint URL (such as `?default-graph-uri=…`) are sent with every
+    query. Bindings cannot be passed to a remote engine as such, so they are written into the
+    query as a VALUES block at the start of its outermost WHERE group, each value as its N3 term
+    (IRIs are checked, literals escaped by rdflib): never pasted as raw text.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        timeout: float = 30.0,
+        user: str | None = None,
+        password: str | None = None,
+    ) -> None:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise CouldNotRun(f"{endpoint!r} is not an http(s) SPARQL endpoint URL")
+        self.endpoint = urlunsplit(parts._replace(query="", fragment=""))
+        self.parameters = parse_qsl(parts.query)
+        self.timeout = timeout
+        self._credentials = (user, password) if user else None
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        max_results: int | None = None,
+    ) -> QueryResult:
+        from urllib.error import HTTPError, URLError
+
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        text = inject_values(sparql, bindings) if bindings else sparql
+        client = SPARQLWrapper(self.endpoint, agent="krakow-clusters (SPARQLWrapper)")
+        client.setMethod(POST)
+        client.setOnlyConneg(True)
+        client.setTimeout(max(1, round(self.timeout)))
+        for name, value in self.parameters:
+            client.addParameter(name, value)
+        if self._credentials:
+            client.setCredentials(*self._credentials)
+        client.setQuery(text)
+        kind = client.queryType
+        if kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            raise QuerySyntaxError(f"not a SPARQL query (a {kind} request?)")
+        client.setReturnFormat(JSON if kind in ("SELECT", "ASK") else TURTLE)
+        too_slow = f"the SPARQL store at {self.endpoint} did not answer within {self.timeout:g} s"
+        try:
+            response = client.query().response
+            body = response.read()
+        except HTTPError as exc:
+            raise _http_error(self.endpoint, exc.code, exc.read()) from None
+        except SPARQLWrapperException as exc:
+            code = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404}
+            status = code.get(type(exc).__name__, 500)
+            raise _http_error(self.endpoint, status, str(exc).encode()) from None
+        except TimeoutError:
+            raise QueryTimeout(too_slow) from None
+        except (URLError, ConnectionError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise QueryTimeout(too_slow) from None
+            raise CouldNotRun(
+                f"cannot reach the SPARQL store at {self.endpoint}: {reason}"
+            ) from None
+        if kind in ("SELECT", "ASK"):
+            return _json_results(body, max_results)
+        graph = rdflib.Graph()
+        try:
+            graph.parse(data=body, format="turtle")
+        except Exception as exc:  # rdflib raises several parser-specific types
+            raise CouldNotRun(f"the SPARQL store sent Turtle that does not parse: {exc}") from None
+        return QueryResult("graph", triples=list(_limited(graph, max_results, "triples")))
+
+
+def _http_error(endpoint: str, status: int, body: bytes) -> CouldNotRun:
+    lines = body.decode("utf-8", "replace").strip().splitlines()
+    first = lines[0][:200] if lines else ""
+    if status == 400:
+        return QuerySyntaxError(f"the SPARQL store rejected the query: {first}")
+    if status in (401, 403):
+        return CouldNotRun(f"the SPARQL store at {endpoint} refused access (HTTP {status})")
+    return CouldNotRun(f"the SPARQL store at {endpoint} failed (HTTP {status}): {first}")
+
+
+def _json_results(body: bytes, max_results: int | None) -> QueryResult:
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        raise CouldNotRun("the SPARQL store sent results that are not JSON") from None
+    if "boolean" in payload:
+        return QueryResult("ask", boolean=bool(payload["boolean"]))
+    variables = list(payload.get("head", {}).get("vars", []))
+    bindings = payload.get("results", {}).get("bindings", [])
+    rows = [
+        tuple(_json_term(binding.get(v)) for v in variables)
+        for binding in _limited(bindings, max_results, "rows")
+    ]
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+def _json_term(value: dict | None) -> Node | None:
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype and datatype != XSD_STRING:
+        return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
+    return Literal(value["value"])
+
+
+_IRI_SAFE = re.compile(r'^[^\s<>"{}|\\^`]+$')
+
+
+def inject_values(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """The query with `bindings` as a VALUES block opening its outermost WHERE group."""
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
+    terms = []
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise CouldNotRun(f"bad variable name {name!r}")
+        term = bindings[name]
+        if not isinstance(term, URIRef | Literal):
+            raise CouldNotRun(f"parameter {name}: only IRIs and literals can be bound")
+        if isinstance(term, URIRef) and not _IRI_SAFE.match(str(term)):
+            raise CouldNotRun(f"parameter {name}: {str(term)!r} is not a valid IRI")
+        terms.append(term.n3())
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
+    at = _where_group(sparql)
+    return sparql[: at + 1] + block + sparql[at + 1 :]
+
+
+# Comments, strings (long and short), IRIs, braces and words: enough to find the WHERE group.
+_TOKEN = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^\s<>"{}|\\^`]*>'
+    r"|[{}]|[A-Za-z]+"
+)
+
+
+def _where_group(sparql: str) -> int:
+    """Offset of the `{` that opens the query's outermost WHERE group."""
+    depth = 0
+    opened: list[int] = []
+    form = None
+    words_before_template_end: list[str] = []
+    for match in _TOKEN.finditer(sparql):
+        token = match.group()
+        if token == "{":
+            if depth == 0:
+                opened.append(match.start())
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0 and token[0].isalpha():
+            upper = token.upper()
+            if form is None and upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form = upper
+            elif form == "CONSTRUCT" and not opened:
+                words_before_template_end.append(upper)
+    if form is None or not opened:
+        raise CouldNotRun("cannot bind parameters: the query has no WHERE group")
+    if form != "CONSTRUCT":
+        return opened[0]
+    if words_before_template_end == ["WHERE"]:
+        raise CouldNotRun("cannot bind parameters in a short-form CONSTRUCT WHERE query")
+    if len(opened) < 2:
+        raise CouldNotRun("cannot bind parameters: the query has no WHERE group")
+    return opened[1]
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:
@@ -190,3 +421,70 @@ def _detail(exc: SyntaxError) -> str:
     if ": " in message and message.lower().startswith(("parser error", "error")):
         message = message.split(": ", 1)[1]
     return message
+
+
+# --- the SPARQL 1.1 Graph Store HTTP Protocol ---------------------------------------------------
+
+
+def display_url(url: str) -> str:
+    """The URL without any user:password part, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=host))
+
+
+def put_graph(
+    store_url: str,
+    graph_iri: str,
+    data: bytes,
+    content_type: str = "application/n-triples",
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = 60.0,
+) -> int:
+    """Replace the named graph `graph_iri` of a Graph Store Protocol endpoint with `data`.
+
+    Returns the HTTP status. Unreachable store, refused credentials and server errors each raise
+    CouldNotRun with one line that never contains the credentials.
+    """
+    import base64
+    import urllib.error
+    import urllib.request
+    from urllib.parse import quote
+
+    shown = display_url(store_url)
+    parts = urlsplit(store_url)
+    separator = "&" if parts.query else "?"
+    url = display_url(store_url) + separator + "graph=" + quote(graph_iri, safe="")
+    headers = {"Content-Type": content_type, "User-Agent": "krakow-clusters publish"}
+    if user:
+        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    request = urllib.request.Request(url, data=data, method="PUT", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            hint = (
+                "check KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
+                if user
+                else "set KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
+            )
+            raise CouldNotRun(
+                f"the store at {shown} refused access (HTTP {exc.code}): {hint}"
+            ) from None
+        lines = exc.read().decode("utf-8", "replace").strip().splitlines()
+        first = f": {lines[0][:200]}" if lines else ""
+        if exc.code >= 500:
+            raise CouldNotRun(f"the store at {shown} failed (HTTP {exc.code}){first}") from None
+        raise CouldNotRun(
+            f"the store at {shown} rejected the data (HTTP {exc.code}){first}"
+        ) from None
+    except TimeoutError:
+        raise CouldNotRun(f"the store at {shown} did not answer within {timeout:g} s") from None
+    except (urllib.error.URLError, ConnectionError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise CouldNotRun(f"cannot reach the store at {shown}: {reason}") from None
