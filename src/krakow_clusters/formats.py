@@ -142,9 +142,9 @@ def negotiate(
 
 
 def to_graph(triples: Iterable[Triple]) -> rdflib.Graph:
-    graph = rdflib.Graph(bind_namespaces="none")
+    graph = rdflib.Graph(bind_namespaces="core")
     for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+        graph.bind(prefix, namespace, override=True, replace=True)
     for triple in triples:
         graph.add(triple)
     return graph
@@ -170,7 +170,7 @@ def empty_graph_document(media_type: str, message: str) -> bytes:
     if media_type in (TURTLE, NTRIPLES):
         return f"# {message}\n".encode()
     if media_type == JSONLD:
-        return json.dumps({"@graph": [], "rdfs:comment": message}, indent=2).encode() + b"\n"
+        return json.dumps({"@graph": [], "error": message}, indent=2).encode() + b"\n"
     if media_type == RDFXML:
         return (
             '<?xml version="1.0" encoding="utf-8"?>\n'
