@@ -217,7 +217,9 @@ class Site:
         mentioned = {str(o) for _s, _p, o in triples if isinstance(o, URIRef)}
         mentioned |= {str(s) for s, _p, o in triples if str(o) == iri}
         predicates = {str(p) for _s, p, _o in triples}
-        label_triples = await self.labels(mentioned | predicates | subjects)
+        # Documents of hash IRIs that point here (a cluster's #coordinator role), for HTML.
+        documents = {m.split("#", 1)[0] for m in mentioned if "#" in m}
+        label_triples = await self.labels(mentioned | predicates | subjects | documents)
         # The RDF answer carries the labels of what it points to (as the data states them), not
         # those of its predicates; the HTML page uses both.
         pointed = mentioned - subjects
@@ -285,7 +287,11 @@ def _value_view(term: Node, desc: Description, nodes: dict[str, dict]) -> dict:
         iri = str(term)
         if iri in nodes:
             return {"kind": "node", "anchor": nodes[iri]["anchor"], "label": nodes[iri]["title"]}
-        label = pick_label(desc.labels.get(iri)) or curie(iri)
+        label = pick_label(desc.labels.get(iri))
+        if label is None and "#" in iri and iri.startswith(BASE_IRI):
+            document, fragment = iri.split("#", 1)
+            label = f"{pick_label(desc.labels.get(document)) or curie(document)} › {fragment}"
+        label = label or curie(iri)
         return {"kind": "link", "href": local_href(iri), "label": label, "iri": iri}
     if isinstance(term, Literal):
         datatype = curie(str(term.datatype)) if term.datatype is not None else None
