@@ -147,6 +147,8 @@ def test_updates_are_refused(app):
     form = urllib.parse.urlencode({"query": "PREFIX a: <urn:a#>\n" + update}).encode()
     assert post(app.base + "/sparql", form, "application/x-www-form-urlencoded")[0] == 403
     assert get(app.base + "/sparql?" + urllib.parse.urlencode({"update": update}))[0] == 403
+    hidden = "# a comment\nPREFIX a: <urn:a#> # INSERT?\n" + update
+    assert get(app.base + "/sparql?" + urllib.parse.urlencode({"query": hidden}))[0] == 403
     # Nothing was added.
     count = urllib.parse.urlencode({"query": "ASK { <urn:a> ?p ?o }"})
     _status, _headers, body = get(app.base + "/sparql?" + count, "application/sparql-results+json")

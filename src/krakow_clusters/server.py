@@ -56,6 +56,14 @@ _UPDATE = re.compile(
     re.IGNORECASE,
 )
 
+# Comments go, IRIs and strings stay (a `#` inside them is not a comment).
+_COMMENT = re.compile(r'(<[^\s<>"{}|\\^`]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')|#[^\n]*')
+
+
+def is_update(sparql: str) -> bool:
+    """Whether the text is a SPARQL Update request (after its prologue and comments)."""
+    return bool(_UPDATE.match(_COMMENT.sub(lambda m: m.group(1) or " ", sparql)))
+
 
 @dataclass
 class Settings:
@@ -552,7 +560,7 @@ def create_app(settings: Settings) -> Starlette:
             if F.negotiate(request.headers.get("accept"), (F.HTML, F.SPARQL_JSON)) == F.HTML:
                 return sparql_page()
             return _plain(400, "missing query: send ?query=SELECT … (SPARQL 1.1 Protocol)")
-        if _UPDATE.match(query):
+        if is_update(query):
             return _forbidden()
         for name in ("default-graph-uri", "named-graph-uri"):
             if any(v.strip() for v in params.getlist(name)):
