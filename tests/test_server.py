@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 
 import pytest
 import rdflib
-from rdflib import RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
 
 from .appserver import get
 
@@ -176,23 +178,41 @@ def test_incoming_links_are_part_of_the_description(app):
     assert (LIFESCIENCE, KC.sector, URIRef(ID + "sector/biotechnology")) in graph
 
 
-def test_ontology_dereferences(app):
-    status, headers, body = get(app.base + "/ontology", "text/turtle")
-    assert status == 200
-    graph = parse(body, "text/turtle")
-    assert (KC.ClusterInitiative, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in graph
-    status, headers, body = get(app.base + "/ontology", "text/html")
-    assert status == 200
-    assert 'id="ClusterInitiative"' in body.decode(), "/ontology#ClusterInitiative lands on it"
+def test_ontology_dereferences_to_its_data(app):
+    for path in ("/ontology", "/ontology/0.1.0"):
+        status, headers, body = get(app.base + path, "text/turtle")
+        assert status == 200
+        graph = parse(body, "text/turtle")
+        assert (KC.ClusterInitiative, RDF.type, OWL.Class) in graph
     status, headers, body = get(app.base + "/ontology.jsonld")
     assert media_of(headers) == "application/ld+json"
-    assert (KC.MemberCount, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in parse(
-        body, "application/ld+json"
-    )
+    assert (KC.MemberCount, RDF.type, OWL.Class) in parse(body, "application/ld+json")
+
+
+def test_ontology_html_is_the_built_documentation(app):
+    request = urllib.request.Request(app.base + "/ontology", headers={"Accept": "text/html"})
+    opener = urllib.request.build_opener(_NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        opener.open(request, timeout=10)
+    assert caught.value.code == 303
+    assert caught.value.headers["Location"] == "/dist/ontology/index.en.html"
+    status, _headers, body = get(app.base + "/ontology", "text/html", **{"Accept-Language": "pl"})
+    assert status == 200 and "<html lang='pl'>" in body.decode()
+
+
+def test_ontology_html_without_build_lists_the_terms(strict_app):
+    status, _headers, body = get(strict_app.base + "/ontology", "text/html")
+    assert status == 200
+    assert 'id="ClusterInitiative"' in body.decode(), "/ontology#ClusterInitiative lands on it"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def test_dataset_description_from_dist(app):
-    for path in ("/dataset", "/.well-known/void"):
+    for path in ("/dataset", "/.well-known/void", "/void"):
         status, _headers, body = get(app.base + path, "text/turtle")
         assert status == 200
         graph = parse(body, "text/turtle")

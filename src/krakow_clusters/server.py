@@ -26,6 +26,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.term import Node
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -499,15 +500,19 @@ def create_app(settings: Settings) -> Starlette:
         return _rdf_response(F.empty_graph_document(media, message), media, 404)
 
     async def ontology(request: Request) -> Response:
+        """/ontology and its versions /ontology/0.1.0: the documentation `build` wrote in
+        dist/ontology/ (Polish when Accept-Language asks for it), else a page of the terms."""
         _name, extension = _split_extension(request.url.path.rsplit("/", 1)[1])
         media, _ = _requested_type(request, F.RESOURCE_TYPES, extension)
         if media is None:
             return _not_acceptable(F.RESOURCE_TYPES)
         if media == F.HTML:
-            for candidate in ("ontology/index.html", "ontology.html"):
-                if (dist / candidate).is_file():
-                    url = "/dist/" + candidate.removesuffix("index.html")
-                    return RedirectResponse(url, 303, headers={"Vary": "Accept"})
+            polish = request.headers.get("accept-language", "").lower().startswith("pl")
+            pages = ["index.pl.html"] if polish else []
+            for candidate in [*pages, "index.en.html", "index.html"]:
+                if (dist / "ontology" / candidate).is_file():
+                    url = "/dist/ontology/" + candidate
+                    return RedirectResponse(url, 303, headers={"Vary": "Accept, Accept-Language"})
         return await cached(
             ("ontology", media), lambda: describe_as(ONTOLOGY_IRI, media, request, ontology=True)
         )
@@ -759,8 +764,9 @@ def create_app(settings: Settings) -> Starlette:
         response.headers["Vary"] = "Accept"
         return response
 
-    async def downloads(request: Request) -> Response:
-        relative = request.path_params.get("path", "")
+    async def downloads(request: Request, relative: str | None = None) -> Response:
+        if relative is None:
+            relative = request.path_params.get("path", "")
         if not dist.is_dir():
             return _plain(404, f"{dist} does not exist yet: run `krakow-clusters build` first")
         root = dist.resolve()
@@ -788,6 +794,9 @@ def create_app(settings: Settings) -> Starlette:
         Route("/id/{kind}/{slug}", resource),
         Route("/ontology", ontology),
         Route("/ontology.{ext}", ontology),
+        Route("/ontology/{version:version}", ontology),
+        Route("/ontology/{path}", lambda r: downloads(r, "ontology/" + r.path_params["path"])),
+        Route("/context.jsonld", lambda r: downloads(r, "context.jsonld")),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/queries", lambda r: RedirectResponse("/queries/", 301)),
         Route("/queries/", queries),
@@ -796,6 +805,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/dataset", dataset),
         Route("/dataset.{ext}", dataset),
         Route("/.well-known/void", dataset),
+        Route("/void", dataset),
         Route("/dist", lambda r: RedirectResponse("/dist/", 301)),
         Route("/dist/{path:path}", downloads),
     ]
@@ -820,6 +830,21 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware, lifespan=asynccontextmanager(lifespan))
     app.state.site = site
     return app
+
+
+class _VersionConvertor(Convertor):
+    """Ontology versions such as 0.1.0 (the owl:versionIRI is /ontology/VERSION)."""
+
+    regex = r"[0-9]+(?:\.[0-9]+)*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("version", _VersionConvertor())
 
 
 def _forbidden() -> Response:
