@@ -6,6 +6,7 @@ Exit codes are a contract: 0 fine, 1 the data does not conform, 2 could not run.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -46,7 +47,15 @@ def cli() -> None:
     show_default=True,
     help="text for people, json for programs, turtle for the standard SHACL report graph.",
 )
-def validate(files: tuple[Path, ...], fmt: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "pyshacl", "turbo"]),
+    default="auto",
+    show_default=True,
+    help="SHACL engine: pyshacl (the reference), turbo (pyshacl-turbo, same results, faster); "
+    "auto takes turbo when installed.",
+)
+def validate(files: tuple[Path, ...], fmt: str, engine: str) -> None:
     """Validate the ontology and data, plus any FILES given, with SHACL and the SPARQL checks.
 
     Every shape in ontology/shapes.ttl and every query queries/checks/*-violation.rq runs on the
@@ -56,9 +65,247 @@ def validate(files: tuple[Path, ...], fmt: str) -> None:
     """
     from .validate import RENDERERS, validate_project
 
-    report = validate_project(find_project(), files)
+    report = validate_project(find_project(), files, engine)
     click.echo(RENDERERS[fmt](report), nl=False)
     sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder of the release; replaced as a whole only when the build succeeded.",
+)
+@click.option(
+    "--base-iri",
+    default=None,
+    metavar="IRI",
+    help="Where the release is published: download URLs, SPARQL endpoint and JSON-LD context "
+    "URL start with it. Default https://w3id.org/krakow-clusters/. Resource IRIs never change.",
+)
+def build(out: Path, base_iri: str | None) -> None:
+    """Validate, then build a release into --out: dumps, JSON-LD, ontology docs, DCAT/VoID.
+
+    Writes the dataset as Turtle, N-Triples and JSON-LD (with its context), the clusters as framed
+    JSON-LD, the overview as CSV, the ontology as Turtle, JSON-LD, RDF/XML and HTML (English and
+    Polish), void.ttl (DCAT-AP 3.0.1 and VoID) and the w3id.org .htaccess. Data that does not
+    conform is not built (exit 1, with the validation report); a failed build leaves the previous
+    release as it was. Dates come from release.toml, so two builds give the same bytes.
+
+    Example: krakow-clusters build --out dist
+    """
+    from .build import build as build_release
+    from .validate import render_text, summary_line
+
+    result = build_release(find_project(), out, base_iri)
+    if not result.built:
+        click.echo(render_text(result.report), nl=False)
+        click.echo(f"Not built: {out} is unchanged.", err=True)
+        sys.exit(1)
+    click.echo(summary_line(result.report))
+    total = 0
+    for name in result.files:
+        size = (result.out / name).stat().st_size
+        total += size
+        click.echo(f"  {size:>9,}  {name}")
+    click.echo(f"Built {len(result.files)} files ({total:,} bytes) in {out}.")
+
+
+def _client_options(command):
+    """The options every `link` subcommand shares: where to ask, and how politely."""
+    options = [
+        click.option(
+            "--endpoint",
+            default="https://query.wikidata.org/sparql",
+            show_default=True,
+            envvar="KRAKOW_CLUSTERS_ENDPOINT",
+            help="SPARQL endpoint shaped like Wikidata's (wd:, wdt:, rdfs:label, owl:sameAs).",
+        ),
+        click.option(
+            "--offline", is_flag=True, help="Answer from the cache only (.cache/wikidata/)."
+        ),
+        click.option(
+            "--contact",
+            envvar="KRAKOW_CLUSTERS_CONTACT",
+            help="E-mail or web address for the User-Agent (env KRAKOW_CLUSTERS_CONTACT).",
+        ),
+        click.option("--connect-timeout", type=float, default=10.0, show_default=True),
+        click.option("--read-timeout", type=float, default=60.0, show_default=True),
+        click.option("--retries", type=int, default=4, show_default=True),
+        click.option(
+            "--cache-days",
+            type=float,
+            default=7.0,
+            show_default=True,
+            help="How long a cached answer stays fresh; 0 asks the endpoint every time.",
+        ),
+        click.option(
+            "--pause",
+            type=float,
+            default=None,
+            help="Seconds between requests [default: 1 for query.wikidata.org, else 0].",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _client(project, endpoint, offline, contact, connect_timeout, read_timeout, retries,
+            cache_days, pause):  # fmt: skip
+    import os
+
+    from .wikidata import ClientSettings, WikidataClient
+
+    cache = os.environ.get("KRAKOW_CLUSTERS_CACHE") or project.root / ".cache" / "wikidata"
+    settings = ClientSettings(
+        endpoint=endpoint,
+        contact=contact,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        deadline=max(read_timeout * 1.5, read_timeout + connect_timeout),
+        retries=retries,
+        cache_dir=Path(cache),
+        cache_days=cache_days,
+        offline=offline,
+        pause=pause,
+    )
+    return WikidataClient(settings)
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CouldNotRun(f"not a date (YYYY-MM-DD): {value}") from None
+
+
+@cli.group(cls=Group)
+def link() -> None:
+    """Link to Wikidata: check the links, propose new ones for review, write QuickStatements.
+
+    Links are data: `propose` writes candidates to data/links/proposals.csv for a person to
+    review; only accepted ones move into data/links/wikidata.ttl, each with a link record.
+
+    Example: krakow-clusters link check --endpoint http://localhost:7878/query
+    """
+
+
+@link.command("check")
+@_client_options
+@click.option(
+    "--record-verified",
+    is_flag=True,
+    help="Mark the records of correct evidence-list links as verified against the endpoint.",
+)
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="Date to record [default: today].")
+def link_check(record_verified, on, **options) -> None:
+    """Check every link to Wikidata in the data against the endpoint.
+
+    Reports links whose item is missing or redirected, whose labels match none of ours, whose
+    class (P31) is implausible for the kind of resource, or (for places) whose country (P17) is
+    not ours. Exit 1 when any link is wrong. With --record-verified, the records of the links
+    taken from the evidence list that proved correct become lm:verified-live, with the date.
+
+    Example: krakow-clusters link check --endpoint https://query.wikidata.org/sparql
+    """
+    from .link import check_links, render_check
+    from .link import record_verified as record_verified_links
+
+    project = find_project()
+    if record_verified and options["offline"]:
+        raise CouldNotRun("--record-verified needs the endpoint itself, not --offline")
+    report = check_links(project, _client(project, **options))
+    click.echo(render_check(report), nl=False)
+    if record_verified:
+        changed = record_verified_links(project, report, _date(on) or date.today())
+        click.echo(
+            f"{len(changed)} link record(s) marked verified-live in data/links/wikidata.ttl."
+        )
+    sys.exit(report.exit_code)
+
+
+@link.command("propose")
+@_client_options
+@click.option(
+    "--search",
+    type=click.Choice(["auto", "mwapi", "contains"]),
+    default="auto",
+    show_default=True,
+    help="Entity search: Wikidata's MWAPI service, or labels that contain the name (any "
+    "SPARQL store); auto picks mwapi for query.wikidata.org, contains otherwise.",
+)
+@click.option(
+    "--accept",
+    "accepted",
+    multiple=True,
+    metavar="IRI",
+    help="Accept the proposal with this candidate (IRI or QID) from the review file; no search.",
+)
+@click.option(
+    "--accept-marked", is_flag=True, help="Accept the rows marked yes in the review file."
+)
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="Date to record [default: today].")
+def link_propose(search, accepted, accept_marked, on, **options) -> None:
+    """Propose links for clusters, organisations, places and sectors that have none.
+
+    Searches candidates by label in English and Polish (exact label, then entity search),
+    scores them (label similarity, expected class, country or location) and writes them to
+    data/links/proposals.csv for review; curated files are not touched. With --accept or
+    --accept-marked, moves accepted proposals into data/links/wikidata.ttl with a link record.
+
+    Example: krakow-clusters link propose && krakow-clusters link propose --accept Q123
+    """
+    from .link import accept_proposals, propose_links, write_review
+
+    project = find_project()
+    if accepted or accept_marked:
+        done = accept_proposals(project, accepted, accept_marked, _date(on))
+        for item in done:
+            click.echo(f"accepted {item.resource} -> {item.target} (record {item.record})")
+        click.echo(f"{len(done)} link(s) added to data/links/wikidata.ttl; review with git diff.")
+        return
+    client = _client(project, **options)
+    proposals = propose_links(project, client, search=search, today=_date(on))
+    path = write_review(project, proposals)
+    resources = {p.resource.iri for p in proposals}
+    for proposal in proposals:
+        row = proposal.row()
+        click.echo(
+            f"{row['score']}  {proposal.resource.short} -> wd:{proposal.candidate.qid} "
+            f"{row['candidate_label']!r}  [{row['verdict']}]"
+        )
+    click.echo(
+        f"{len(proposals)} proposal(s) for {len(resources)} resource(s) written to "
+        f"{path.relative_to(project.root)}; no curated file was changed."
+    )
+
+
+@link.command("quickstatements")
+@click.option(
+    "--retrieved",
+    metavar="YYYY-MM-DD",
+    help="Retrieval date of the source for S813 [default: today].",
+)
+def link_quickstatements(retrieved) -> None:
+    """Print QuickStatements (v1) creating an item for each cluster without a Wikidata link.
+
+    Labels and descriptions in en and pl, aliases, P17, P131, P452 for linked sectors, P2124
+    for exact member counts, P571 where known; each statement cites S854 (the source) and S813
+    (retrieved). Notes on what is left out go to stderr.
+
+    Example: krakow-clusters link quickstatements --retrieved 2026-11-24 > clusters.qs
+    """
+    from .link import quickstatements
+
+    result = quickstatements(find_project(), _date(retrieved) or date.today())
+    click.echo(result.text(), nl=False)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @cli.command()

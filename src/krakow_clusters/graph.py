@@ -112,8 +112,12 @@ class GraphStore(Protocol):
 # --- the embedded store --------------------------------------------------------------------------
 
 
+RDF_EXTENSIONS = ("ttl", "nt", "nq", "trig", "jsonld", "rdf", "owl", "n3")
+
+
 def rdf_format(path: Path) -> ox.RdfFormat:
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    extension = path.suffix.lstrip(".").lower()
+    fmt = ox.RdfFormat.from_extension(extension) if extension in RDF_EXTENSIONS else None
     if fmt is None:
         raise CouldNotRun(
             f"{path}: unknown RDF file type {path.suffix!r} (use .ttl, .nt, .jsonld …)"
@@ -169,7 +173,7 @@ class EmbeddedStore:
             answer = self._store.query(sparql, substitutions=substitutions or None)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {_detail(exc)}") from None
-        except OSError as exc:
+        except (OSError, RuntimeError, ValueError) as exc:
             raise CouldNotRun(f"SPARQL query failed: {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(answer))
@@ -191,6 +195,28 @@ class EmbeddedStore:
         return self._store.dump(
             format=ox.RdfFormat.from_extension(fmt), from_graph=ox.DefaultGraph()
         )
+
+    def validate_shacl(
+        self, shapes: rdflib.Graph, engine: str = "auto"
+    ) -> tuple[rdflib.Graph, str]:
+        """Run SHACL (with SHACL-SPARQL) over the store; return the report graph and the engine.
+
+        `pyshacl` is the reference validator. `turbo` (pyshacl-turbo, Rust) reads this store
+        directly, with no rdflib copy, and reports the same results (tests/test_engines.py checks
+        it on every fixture); it is 25× faster at 100k triples (BENCHMARKS.md). `auto` takes
+        turbo when it is installed.
+        """
+        engine = resolve_shacl_engine(engine)
+        options = dict(shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+        if engine == "turbo":
+            import pyshacl_turbo
+
+            _, results, _ = pyshacl_turbo.validate(self._store, **options)
+        else:
+            import pyshacl
+
+            _, results, _ = pyshacl.validate(self.to_rdflib(), **options)
+        return results, engine
 
     def triples(self) -> Iterator[Triple]:
         for quad in self._store:
@@ -214,6 +240,20 @@ def _limited(items: Iterable, limit: int | None, what: str) -> Iterator:
                 "add LIMIT to the query or ask for fewer results"
             )
         yield item
+
+
+SHACL_ENGINES = ("auto", "pyshacl", "turbo")
+
+
+def resolve_shacl_engine(engine: str) -> str:
+    """`auto` is turbo when pyshacl-turbo is installed, else pySHACL."""
+    if engine not in SHACL_ENGINES:
+        raise CouldNotRun(f"unknown SHACL engine {engine!r} (one of {', '.join(SHACL_ENGINES)})")
+    if engine != "auto":
+        return engine
+    import importlib.util
+
+    return "turbo" if importlib.util.find_spec("pyshacl_turbo") else "pyshacl"
 
 
 def load_dataset(paths: Iterable[Path]) -> EmbeddedStore:
@@ -488,3 +528,175 @@ def put_graph(
     except (urllib.error.URLError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
         raise CouldNotRun(f"cannot reach the store at {shown}: {reason}") from None
+
+
+# --- deterministic serialization -----------------------------------------------------------------
+#
+# Every writer takes triples in any order and gives the same bytes for the same graph: triples are
+# sorted by their N-Triples form, subjects are grouped, and blank nodes (none in the curated data,
+# but a file may add some) get labels from rdflib's canonical form, not from the parser.
+
+TURTLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """The triples sorted by N-Triples form, blank nodes relabelled canonically (stable)."""
+    triples = list(triples)
+    if any(isinstance(t, BNode) for triple in triples for t in triple):
+        from rdflib.compare import to_canonical_graph
+
+        graph = rdflib.Graph()
+        for triple in triples:
+            graph.add(triple)
+        triples = list(to_canonical_graph(graph))
+    return sorted(set(triples), key=lambda t: tuple(term_n3(x) for x in t))
+
+
+def term_n3(term: Node) -> str:
+    """The N-Triples form of a term (Oxigraph's escaping, which Turtle also accepts)."""
+    return str(to_oxigraph(term))
+
+
+def serialize_ntriples(triples: Iterable[Triple]) -> str:
+    """N-Triples, one line per triple, lines sorted."""
+    lines = sorted(
+        " ".join(term_n3(t) for t in triple) + " ." for triple in canonical_triples(triples)
+    )
+    return "".join(line + "\n" for line in lines)
+
+
+def _turtle_term(term: Node, prefixes: Mapping[str, str]) -> str:
+    if isinstance(term, URIRef):
+        text = str(term)
+        best = max(
+            ((p, ns) for p, ns in prefixes.items() if text.startswith(ns)),
+            key=lambda item: len(item[1]),
+            default=None,
+        )
+        if best is not None:
+            local = text[len(best[1]) :]
+            if local == "" or TURTLE_NAME.match(local):
+                return f"{best[0]}:{local}"
+        return f"<{text}>"
+    if isinstance(term, Literal) and term.datatype is not None and not term.language:
+        datatype = str(term.datatype)
+        lexical = str(term)
+        if datatype == _XSD + "integer" and re.fullmatch(r"[+-]?[0-9]+", lexical):
+            return lexical
+        if datatype == _XSD + "boolean" and lexical in ("true", "false"):
+            return lexical
+        quoted = str(ox.Literal(lexical))
+        if datatype == XSD_STRING:
+            return quoted
+        return f"{quoted}^^{_turtle_term(URIRef(datatype), prefixes)}"
+    return term_n3(term)
+
+
+def serialize_turtle(
+    triples: Iterable[Triple], prefixes: Mapping[str, str], header: str = ""
+) -> str:
+    """Readable, deterministic Turtle: the prefixes used, then one block per subject (sorted),
+    rdf:type first as `a`, then predicates and objects sorted."""
+    ordered = canonical_triples(triples)
+    by_subject: dict[Node, dict[Node, list[Node]]] = {}
+    for s, p, o in ordered:
+        by_subject.setdefault(s, {}).setdefault(p, []).append(o)
+    body: list[str] = []
+    for subject, predicates in by_subject.items():
+        lines = []
+        keys = sorted(predicates, key=lambda p: (str(p) != _RDF_TYPE, term_n3(p)))
+        for predicate in keys:
+            verb = "a" if str(predicate) == _RDF_TYPE else _turtle_term(predicate, prefixes)
+            objects = " , ".join(_turtle_term(o, prefixes) for o in predicates[predicate])
+            lines.append(f"    {verb} {objects}")
+        body.append(_turtle_term(subject, prefixes) + "\n" + " ;\n".join(lines) + " .\n")
+    text = "\n".join(body)
+    used = sorted(
+        (p, ns)
+        for p, ns in prefixes.items()
+        if re.search(rf"(^|[\s\^(,]){re.escape(p)}:", text, re.MULTILINE)
+    )
+    head = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    head += "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in used)
+    return head + "\n" + text
+
+
+def serialize_rdfxml(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> bytes:
+    """RDF/XML written by Oxigraph from the sorted triples (so the same graph gives the same
+    bytes)."""
+    ordered = canonical_triples(triples)
+    return ox.serialize(
+        [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in ordered],
+        format=ox.RdfFormat.RDF_XML,
+        prefixes=dict(prefixes),
+    )
+
+
+def jsonld_expanded(triples: Iterable[Triple]) -> list[dict]:
+    """The triples as expanded JSON-LD (JSON-LD 1.1 fromRdf; integers and booleans as JSON
+    numbers and booleans, every other datatype and every language tag kept)."""
+    from pyld import jsonld  # heavy: only the commands that write JSON-LD import it
+
+    nquads = serialize_ntriples(triples)
+    return jsonld.from_rdf(nquads, {"format": "application/n-quads", "useNativeTypes": True})
+
+
+def local_document_loader(documents: Mapping[str, object]):
+    """A pyld document loader that serves the given documents by URL and refuses any other URL,
+    so that no JSON-LD processing in this package reaches the network."""
+    from pyld.jsonld import JsonLdError
+
+    def load(url: str, options: dict | None = None) -> dict:
+        if url in documents:
+            return {
+                "contentType": "application/ld+json",
+                "contextUrl": None,
+                "documentUrl": url,
+                "document": documents[url],
+            }
+        raise JsonLdError(
+            f"refusing to load {url}: no network access",
+            "jsonld.LoadDocumentError",
+            code="loading document failed",
+        )
+
+    return load
+
+
+def serialize_jsonld(
+    triples: Iterable[Triple], context: dict, context_url: str, frame: dict | None = None
+) -> str:
+    """Compacted (or, given a frame, framed) JSON-LD that refers to its context by URL; keys
+    sorted and nodes ordered by @id, so the same graph gives the same bytes."""
+    from pyld import jsonld
+
+    loader = local_document_loader({context_url: context})
+    options = {"documentLoader": loader, "processingMode": "json-ld-1.1"}
+    expanded = jsonld_expanded(triples)
+    if frame is None:
+        result = jsonld.compact(expanded, context_url, options)
+    else:
+        # Only what the frame embeds is embedded; everything else stays a reference.
+        framing = {**options, "omitGraph": False, "embed": "@never", "omitDefault": True}
+        result = jsonld.frame(expanded, frame, framing)
+    return json.dumps(_sorted_json(result), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _sorted_json(value: object) -> object:
+    """Arrays sorted by a stable key (their order carries no meaning in RDF without @list)."""
+    if isinstance(value, dict):
+        return {k: (v if k in ("@list", "@context") else _sorted_json(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted_json(v) for v in value), key=_json_order)
+    return value
+
+
+def _json_order(value: object) -> tuple[int, str]:
+    """Node objects by their id (so clusters come in IRI order), anything else by its JSON."""
+    if isinstance(value, dict):
+        node_id = value.get("@id", value.get("id"))
+        if isinstance(node_id, str):
+            return (0, node_id)
+    return (1, json.dumps(value, sort_keys=True, ensure_ascii=False))

@@ -103,6 +103,7 @@ class Report:
     checks: list[Path]
     root: Path | None = None
     shapes: Path | None = None
+    engine: str = "pyshacl"
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -119,35 +120,31 @@ class Report:
 # --- running -------------------------------------------------------------------------------------
 
 
-def validate_project(project: Project, extra: Sequence[Path] = ()) -> Report:
+def validate_project(project: Project, extra: Sequence[Path] = (), engine: str = "auto") -> Report:
     """Validate the project's dataset (ontology, schemes, data, links) plus any extra files."""
     files = project.dataset_files() + [Path(p) for p in extra]
     for path in files:
         if not path.is_file():
             raise CouldNotRun(f"{path}: no such file")
-    return validate_files(files, project.shapes_file, project.check_queries(), root=project.root)
+    checks = project.check_queries()
+    return validate_files(files, project.shapes_file, checks, root=project.root, engine=engine)
 
 
 def validate_files(
-    files: Sequence[Path], shapes_file: Path, checks: Sequence[Path], root: Path | None = None
+    files: Sequence[Path],
+    shapes_file: Path,
+    checks: Sequence[Path],
+    root: Path | None = None,
+    engine: str = "auto",
 ) -> Report:
     """Validate the union of `files` against the shapes and the SPARQL checks."""
-    import pyshacl  # heavy: imported only by the commands that validate
-
     store = EmbeddedStore.from_files(files)
     shapes = EmbeddedStore.from_files([shapes_file]).to_rdflib()
-    data = store.to_rdflib()
-    _, results_graph, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        abort_on_first=False,
-    )
-    findings = _shacl_findings(results_graph, data)
+    results_graph, used = store.validate_shacl(shapes, engine)
+    namer = _Namer(store)
+    findings = _shacl_findings(results_graph, namer)
     for check in checks:
-        findings.extend(_run_check(store, data, results_graph, check, root))
+        findings.extend(_run_check(store, namer, results_graph, check, root))
     findings.sort(key=_sort_key)
     report_node = next(results_graph.subjects(RDF.type, SH.ValidationReport))
     results_graph.set(
@@ -155,7 +152,7 @@ def validate_files(
     )
     for prefix, namespace in PREFIXES.items():
         results_graph.bind(prefix, namespace, replace=True)
-    return Report(findings, results_graph, list(files), list(checks), root, shapes_file)
+    return Report(findings, results_graph, list(files), list(checks), root, shapes_file, used)
 
 
 def _is_violation(finding: Finding) -> bool:
@@ -167,15 +164,16 @@ def _sort_key(f: Finding) -> tuple:
     return (f.resource_label.lower(), str(f.resource), has_violation, f.path or "", f.message)
 
 
-def _shacl_findings(results: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
+def _shacl_findings(results: rdflib.Graph, namer: _Namer) -> list[Finding]:
     findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested sh:detail results explain a parent, they are not extra.
+    for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         severity = results.value(result, SH.resultSeverity)
         component = results.value(result, SH.sourceConstraintComponent)
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        resource, label = describe(data, focus)
+        resource, label = namer.describe(focus)
         findings.append(
             Finding(
                 resource=resource,
@@ -192,7 +190,7 @@ def _shacl_findings(results: rdflib.Graph, data: rdflib.Graph) -> list[Finding]:
 
 
 def _run_check(
-    store: EmbeddedStore, data: rdflib.Graph, results: rdflib.Graph, path: Path, root: Path | None
+    store: EmbeddedStore, namer: _Namer, results: rdflib.Graph, path: Path, root: Path | None
 ) -> list[Finding]:
     query = read_query(path)
     shown = path.relative_to(root) if root and path.is_relative_to(root) else path
@@ -210,7 +208,7 @@ def _run_check(
         if focus is None:
             continue
         message = str(row.get("message") or query.summary or query.name)
-        resource, label = describe(data, focus)
+        resource, label = namer.describe(focus)
         rpath = row.get("path")
         findings.append(
             Finding(
@@ -244,38 +242,63 @@ def _run_check(
 # --- naming resources for people -----------------------------------------------------------------
 
 _LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
+_LABEL_QUERY = """
+SELECT ?node ?property ?label WHERE {
+  VALUES ?property { <http://www.w3.org/2000/01/rdf-schema#label>
+                     <http://www.w3.org/2004/02/skos/core#prefLabel>
+                     <http://purl.org/dc/terms/title> }
+  ?node ?property ?label .
+}"""
 
 
-def label_of(graph: rdflib.Graph, node: Node) -> str | None:
-    """The English label of a node, else any label, else None."""
-    fallback = None
-    for prop in _LABELS:
-        for value in sorted(graph.objects(node, prop), key=str):
-            if isinstance(value, Literal) and value.language == "en":
-                return str(value)
-            fallback = fallback or str(value)
-    return fallback
+class _Namer:
+    """Names resources for people, asking the store (no copy of the graph is needed)."""
 
+    def __init__(self, store: EmbeddedStore):
+        self.store = store
+        self._labels: dict[Node, str | None] = {}
 
-def describe(graph: rdflib.Graph, focus: Node) -> tuple[Node, str]:
-    """The labelled resource a result is about, and how to name it.
+    def label(self, node: Node) -> str | None:
+        """The English label of a node, else any label, else None."""
+        if node not in self._labels:
+            # Oxigraph binds a variable only where the query projects it, so ?node is selected.
+            rows = [r[1:] for r in self.store.query(_LABEL_QUERY, {"node": node}).rows]
+            ranked = sorted(
+                rows,
+                key=lambda r: (
+                    _LABELS.index(r[0]),
+                    getattr(r[1], "language", None) != "en",
+                    str(r[1]),
+                ),
+            )
+            english = [r for r in ranked if getattr(r[1], "language", None) == "en"]
+            best = english[0] if english else (ranked[0] if ranked else None)
+            self._labels[node] = str(best[1]) if best else None
+        return self._labels[node]
 
-    A count or a role (`…/cluster/bim#members`) is reported under its cluster, so that a curator
-    reads the cluster's name on the line that tells what is wrong.
-    """
-    label = label_of(graph, focus)
-    if label:
-        return focus, label
-    if isinstance(focus, URIRef) and "#" in focus:
-        base = URIRef(focus.split("#", 1)[0])
-        base_label = label_of(graph, base)
-        if base_label or (base, None, None) in graph:
-            return base, base_label or f"(no name) {qname(base)}"
-    for subject in sorted(graph.subjects(None, focus), key=str):
-        subject_label = label_of(graph, subject)
-        if subject_label:
-            return subject, subject_label
-    return focus, f"(no name) {qname(focus)}" if isinstance(focus, URIRef) else "(blank node)"
+    def describe(self, focus: Node) -> tuple[Node, str]:
+        """The labelled resource a result is about, and how to name it.
+
+        A count or a role (`…/cluster/bim#members`, or a blank node) is reported under the resource
+        it belongs to, so that a curator reads the cluster's name on the line that says what is
+        wrong.
+        """
+        label = self.label(focus)
+        if label:
+            return focus, label
+        if isinstance(focus, URIRef) and "#" in focus:
+            base = URIRef(focus.split("#", 1)[0])
+            base_label = self.label(base)
+            described = self.store.query("ASK { ?node ?p ?o }", {"node": base}).boolean
+            if base_label or described:
+                return base, base_label or f"(no name) {qname(base)}"
+        if isinstance(focus, BNode):
+            rows = self.store.query("SELECT ?s ?node WHERE { ?s ?p ?node }", {"node": focus}).rows
+            for subject, _ in sorted(rows, key=lambda r: str(r[0])):
+                subject_label = self.label(subject)
+                if subject_label:
+                    return subject, subject_label
+        return focus, f"(no name) {qname(focus)}" if isinstance(focus, URIRef) else "(blank node)"
 
 
 def render_path(graph: rdflib.Graph, path: Node) -> str:
@@ -314,6 +337,11 @@ def summary_line(report: Report) -> str:
 
 
 def render_text(report: Report) -> str:
+    """One line per result: severity, the resource's name and IRI, the property, the rule in words.
+
+    Results are grouped by resource (a blank line between groups), resources with violations first,
+    so that what fails is on the first screen and `grep` on a name finds every line about it.
+    """
     lines = [
         f"Validated {len(report.files)} files against "
         f"{_shown(report.shapes, report.root) if report.shapes else 'the shapes'} "
@@ -322,33 +350,22 @@ def render_text(report: Report) -> str:
     groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in report.findings:
         groups.setdefault((finding.resource_label, str(finding.resource)), []).append(finding)
-    # Resources with violations first, so that what fails is on the first screen.
     ordered = sorted(
         groups.items(),
         key=lambda item: (all(f.severity != "Violation" for f in item[1]), item[0][0].lower()),
     )
-    for (label, iri), findings in ordered:
+    for _, findings in ordered:
         lines.append("")
-        lines.append(f"{label} <{iri}>")
         for f in findings:
-            where = f.path or "(the resource itself)"
-            if f.focus != f.resource and isinstance(f.focus, URIRef):
-                where = _local_name(f) + " › " + where
-            line = f"  {f.severity.lower():<9} {where}: {f.message}"
+            iri = f.focus if isinstance(f.focus, URIRef) else f.resource
+            where = f.path or "(no property)"
+            line = f"{f.severity.lower():<9} {f.resource_label} <{iri}> {where}: {f.message}"
             if f.value is not None:
                 line += f" Value: {_show_value(f.value)}."
-            line += f" [{f.rule}]"
-            lines.append(line)
+            lines.append(f"{line} [{f.rule}]")
     lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
-
-
-def _local_name(f: Finding) -> str:
-    text = str(f.focus)
-    if text.startswith(str(f.resource) + "#"):
-        return "#" + text.split("#", 1)[1]
-    return qname(f.focus)
 
 
 def _show_value(value: Node) -> str:

@@ -1,0 +1,189 @@
+"""HTML documentation of the ontology and its SKOS schemes, in English or Polish.
+
+Rendered with the package's own Jinja2 template (templates/ontology.html): one self-contained page
+per language, with every class, property and scheme, their labels and definitions in both
+languages. No script, font or style sheet is fetched from elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rdflib
+from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
+from rdflib.namespace import DCTERMS
+from rdflib.term import Node
+
+from .project import ONTOLOGY_IRI
+from .validate import qname
+
+LANGUAGES = ("en", "pl")
+
+UI = {
+    "en": {
+        "lang_name": "English",
+        "other": "Polski",
+        "classes": "Classes",
+        "object_properties": "Object properties",
+        "datatype_properties": "Datatype properties",
+        "schemes": "SKOS concept schemes",
+        "iri": "IRI",
+        "version": "Version",
+        "licence": "Licence",
+        "created": "Created",
+        "modified": "Modified",
+        "prefix": "Preferred prefix",
+        "label": "Label",
+        "definition": "Definition",
+        "subclass_of": "Subclass of",
+        "subproperty_of": "Subproperty of",
+        "domain": "Domain",
+        "range": "Range",
+        "see_also": "See also",
+        "concepts": "Concepts",
+        "broader": "Broader",
+        "helix": "Helix",
+        "contents": "Contents",
+        "downloads": "Downloads",
+        "title_suffix": "documentation",
+    },
+    "pl": {
+        "lang_name": "Polski",
+        "other": "English",
+        "classes": "Klasy",
+        "object_properties": "Właściwości obiektowe",
+        "datatype_properties": "Właściwości typu danych",
+        "schemes": "Schematy pojęć SKOS",
+        "iri": "IRI",
+        "version": "Wersja",
+        "licence": "Licencja",
+        "created": "Utworzono",
+        "modified": "Zmieniono",
+        "prefix": "Zalecany prefiks",
+        "label": "Etykieta",
+        "definition": "Definicja",
+        "subclass_of": "Podklasa",
+        "subproperty_of": "Podwłaściwość",
+        "domain": "Dziedzina",
+        "range": "Zakres",
+        "see_also": "Zobacz też",
+        "concepts": "Pojęcia",
+        "broader": "Szersze",
+        "helix": "Helisa",
+        "contents": "Spis treści",
+        "downloads": "Pliki do pobrania",
+        "title_suffix": "dokumentacja",
+    },
+}
+
+
+@dataclass
+class Term:
+    iri: str
+    anchor: str
+    labels: dict[str, str]
+    definitions: dict[str, str]
+    links: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+
+
+def _text(graph: rdflib.Graph, node: Node, prop: URIRef) -> dict[str, str]:
+    values: dict[str, list[str]] = {}
+    for value in graph.objects(node, prop):
+        if isinstance(value, Literal):
+            values.setdefault(value.language or "", []).append(str(value))
+    return {lang: " / ".join(sorted(texts)) for lang, texts in sorted(values.items())}
+
+
+def _anchor(iri: str) -> str:
+    """Terms by their local name (as in the ontology's own IRIs); concepts as kind-slug."""
+    if iri.startswith(ONTOLOGY_IRI + "#"):
+        return iri.split("#", 1)[1]
+    return "-".join(iri.rstrip("/").rsplit("/", 2)[-2:])
+
+
+def render_ontology_html(graph: rdflib.Graph, lang: str, version: str = "") -> str:
+    """The documentation page in `lang` ("en" or "pl") of the ontology and schemes in `graph`."""
+    import jinja2
+
+    other = "pl" if lang == "en" else "en"
+
+    def name(node: Node) -> tuple[str, str]:
+        """(text, href) for a linked term: its label in the page's language when known."""
+        iri = str(node)
+        labels = _text(graph, node, RDFS.label) or _text(graph, node, SKOS.prefLabel)
+        text = labels.get(lang) or labels.get("en") or qname(node).strip("<>")
+        href = "#" + _anchor(iri) if (node, RDF.type, None) in graph else iri
+        return text, href
+
+    def term(node: Node, label_prop: URIRef, relations: list[tuple[str, URIRef]]) -> Term:
+        links = []
+        for key, prop in relations:
+            targets = sorted(graph.objects(node, prop), key=str)
+            if targets:
+                links.append((UI[lang][key], [name(t) for t in targets]))
+        definitions = _text(graph, node, SKOS.definition)
+        return Term(
+            iri=str(node),
+            anchor=_anchor(str(node)),
+            labels=_text(graph, node, label_prop),
+            definitions=definitions,
+            links=links,
+        )
+
+    def of_type(cls: URIRef) -> list[Node]:
+        return sorted(graph.subjects(RDF.type, cls), key=str)
+
+    class_rel = [("subclass_of", RDFS.subClassOf), ("see_also", RDFS.seeAlso)]
+    prop_rel = [
+        ("domain", RDFS.domain),
+        ("range", RDFS.range),
+        ("subproperty_of", RDFS.subPropertyOf),
+        ("see_also", RDFS.seeAlso),
+    ]
+    schemes = []
+    for scheme in of_type(SKOS.ConceptScheme):
+        concepts = [
+            term(
+                c,
+                SKOS.prefLabel,
+                [("broader", SKOS.broader), ("helix", URIRef(ONTOLOGY_IRI + "#helix"))],
+            )
+            for c in sorted(graph.subjects(SKOS.inScheme, scheme), key=str)
+        ]
+        entry = term(scheme, SKOS.prefLabel, [])
+        schemes.append((entry, concepts))
+    ontology = URIRef(ONTOLOGY_IRI)
+    meta = {
+        "titles": _text(graph, ontology, DCTERMS.title),
+        "descriptions": _text(graph, ontology, DCTERMS.description),
+        "version": str(graph.value(ontology, OWL.versionInfo) or version),
+        "version_iri": str(graph.value(ontology, OWL.versionIRI) or ""),
+        "licence": str(graph.value(ontology, DCTERMS.license) or ""),
+        "created": str(graph.value(ontology, DCTERMS.created) or ""),
+        "modified": str(graph.value(ontology, DCTERMS.modified) or ""),
+        "prefix": str(
+            graph.value(ontology, URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"))
+            or ""
+        ),
+        "namespace": str(
+            graph.value(ontology, URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")) or ""
+        ),
+    }
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("krakow_clusters", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("ontology.html").render(
+        lang=lang,
+        other=other,
+        ui=UI[lang],
+        iri=ONTOLOGY_IRI,
+        meta=meta,
+        classes=[term(c, RDFS.label, class_rel) for c in of_type(OWL.Class)],
+        object_properties=[term(p, RDFS.label, prop_rel) for p in of_type(OWL.ObjectProperty)],
+        datatype_properties=[term(p, RDFS.label, prop_rel) for p in of_type(OWL.DatatypeProperty)],
+        schemes=schemes,
+    )

@@ -1,0 +1,409 @@
+"""A polite client for Wikidata's SPARQL endpoint (or any SPARQL 1.1 endpoint shaped like it).
+
+Politeness, as the Wikidata Query Service asks of its users:
+
+- a descriptive User-Agent, `krakow-clusters/<version> (<contact>)`; the contact comes from
+  $KRAKOW_CLUSTERS_CONTACT (an e-mail or a web address) and the whole header may be replaced with
+  $KRAKOW_CLUSTERS_USER_AGENT;
+- one request at a time (a process-wide lock) with a pause between requests;
+- separate connect and read timeouts, and a deadline for the whole answer, so a server that never
+  answers, or trickles bytes, cannot hold the command;
+- retries with exponential backoff on 429, 500, 502, 503, 504 and on network errors, honouring
+  `Retry-After` (seconds or an HTTP date) and giving up when it asks for longer than `max_wait`;
+- a 200 answer is only accepted when its body is a SPARQL JSON result: Blazegraph (Wikidata) and
+  Oxigraph both report errors that occur while results stream *inside* a 200 body, after the
+  first bytes (a Java exception such as `java.util.concurrent.TimeoutException`, or a plain
+  message); that is reported as an error, never taken for an empty answer;
+- an on-disk cache (`.cache/wikidata/` in the checkout), keyed by endpoint and query, each entry
+  written atomically, with an expiry; `offline=True` answers from the cache only (of any age) and
+  says which query is missing.
+
+Why plain `http.client` rather than SPARQLWrapper: SPARQLWrapper 2.0 casts its one timeout to an
+int (`setTimeout(0.5)` means *no* timeout), uses the same value for connecting and reading, reads
+the body with no overall deadline, and turns some HTTP errors into its own exceptions while
+re-raising others; the retry, Retry-After and error-in-200 handling above need the raw status,
+headers and body. The protocol part is small (a GET, or a form POST for long queries, with an
+Accept header), so it is done here directly.
+
+Results come back as `graph.QueryResult` with rdflib terms, the same shape the embedded store gives.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import http.client
+import json
+import os
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from . import __version__
+from .errors import CouldNotRun
+from .graph import QueryResult
+
+WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
+DEFAULT_CONTACT = "https://w3id.org/krakow-clusters/"
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+# Longer queries go as a form POST: some servers and proxies refuse URLs over a few kB.
+MAX_GET_QUERY = 1800
+
+# One request at a time from this process, whatever the number of clients.
+_REQUEST_LOCK = threading.Lock()
+_last_request_end = [0.0]
+
+
+def user_agent(contact: str | None = None) -> str:
+    """`krakow-clusters/<version> (<contact>)`, or $KRAKOW_CLUSTERS_USER_AGENT when set."""
+    override = os.environ.get("KRAKOW_CLUSTERS_USER_AGENT")
+    if override and not contact:
+        return override
+    contact = contact or os.environ.get("KRAKOW_CLUSTERS_CONTACT") or DEFAULT_CONTACT
+    return f"krakow-clusters/{__version__} ({contact})"
+
+
+def is_public_wikidata(endpoint: str) -> bool:
+    return urllib.parse.urlsplit(endpoint).hostname == "query.wikidata.org"
+
+
+@dataclass
+class ClientSettings:
+    """How the client behaves; the defaults suit the public endpoint, tests make them small."""
+
+    endpoint: str = WIKIDATA_ENDPOINT
+    contact: str | None = None
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    # The whole answer (connect, headers, body) of one attempt must arrive within this time.
+    deadline: float = 90.0
+    retries: int = 4
+    backoff: float = 2.0
+    max_wait: float = 120.0
+    # Pause between two requests; None means 1 s for the public endpoint, none for others.
+    pause: float | None = None
+    cache_dir: Path | None = None
+    cache_days: float = 7.0
+    offline: bool = False
+
+    @property
+    def pause_seconds(self) -> float:
+        if self.pause is not None:
+            return self.pause
+        return 1.0 if is_public_wikidata(self.endpoint) else 0.0
+
+
+@dataclass
+class Attempt:
+    """One HTTP exchange, kept for reports and tests."""
+
+    status: int | None
+    waited: float
+    error: str | None = None
+
+
+@dataclass
+class WikidataClient:
+    """Ask SPARQL queries of one endpoint, politely, through the cache."""
+
+    settings: ClientSettings = field(default_factory=ClientSettings)
+    sleep: Callable[[float], None] = time.sleep
+    attempts: list[Attempt] = field(default_factory=list)
+    requests_sent: int = 0
+    cache_hits: int = 0
+
+    @property
+    def endpoint(self) -> str:
+        return self.settings.endpoint
+
+    # --- public API ---------------------------------------------------------------------------
+
+    def query(self, sparql: str) -> QueryResult:
+        """A SELECT or ASK query's answer, from the cache when fresh, else from the endpoint."""
+        return parse_results(self.query_json(sparql))
+
+    def query_json(self, sparql: str) -> dict:
+        cached = self._cache_read(sparql)
+        if cached is not None:
+            self.cache_hits += 1
+            return cached
+        if self.settings.offline:
+            raise CouldNotRun(
+                f"offline: no cached answer from {self.endpoint} for this query "
+                f"(cache key {cache_key(self.endpoint, sparql)[:12]}); run once without --offline"
+            )
+        payload = self._fetch(sparql)
+        self._cache_write(sparql, payload)
+        return payload
+
+    # --- HTTP -----------------------------------------------------------------------------------
+
+    def _fetch(self, sparql: str) -> dict:
+        s = self.settings
+        last_problem = "no attempt made"
+        for attempt in range(s.retries + 1):
+            with _REQUEST_LOCK:
+                gap = s.pause_seconds - (time.monotonic() - _last_request_end[0])
+                if gap > 0:
+                    self.sleep(gap)
+                try:
+                    status, headers, body = self._exchange(sparql)
+                finally:
+                    _last_request_end[0] = time.monotonic()
+            if status == 200:
+                payload, problem = check_body(body, headers.get("content-type", ""))
+                if payload is not None:
+                    self.attempts.append(Attempt(200, 0.0))
+                    return payload
+                # An error inside a 200 body is the server's answer to this query: retrying
+                # would send the same query again, so report it.
+                self.attempts.append(Attempt(200, 0.0, problem))
+                raise CouldNotRun(f"{self.endpoint} answered 200 with an error: {problem}")
+            if status is None:
+                last_problem = headers.get("x-problem", "no answer")
+                wait = s.backoff * (2**attempt)
+            elif status in RETRY_STATUSES:
+                last_problem = f"HTTP {status}" + _short(body)
+                wait = retry_after(headers.get("retry-after"), s.backoff * (2**attempt))
+                if wait > s.max_wait:
+                    self.attempts.append(Attempt(status, 0.0, last_problem))
+                    raise CouldNotRun(
+                        f"{self.endpoint} asks to wait {wait:.0f} s (Retry-After), more than "
+                        f"the {s.max_wait:.0f} s allowed; try again later"
+                    )
+            else:
+                self.attempts.append(Attempt(status, 0.0, f"HTTP {status}"))
+                raise CouldNotRun(f"{self.endpoint} answered HTTP {status}{_short(body)}")
+            if attempt == s.retries:
+                self.attempts.append(Attempt(status, 0.0, last_problem))
+                break
+            self.attempts.append(Attempt(status, wait, last_problem))
+            self.sleep(wait)
+        raise CouldNotRun(
+            f"{self.endpoint} did not answer after {s.retries + 1} attempts: {last_problem}"
+        )
+
+    def _exchange(self, sparql: str) -> tuple[int | None, dict[str, str], bytes]:
+        """One request; (None, {x-problem}, b"") when the server cannot be reached in time."""
+        s = self.settings
+        parts = urllib.parse.urlsplit(s.endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CouldNotRun(f"not an http(s) endpoint: {s.endpoint}")
+        connection_class = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        path = parts.path or "/"
+        headers = {
+            "User-Agent": user_agent(s.contact),
+            "Accept": "application/sparql-results+json",
+        }
+        encoded = urllib.parse.urlencode({"query": sparql})
+        if len(encoded) <= MAX_GET_QUERY:
+            method, target, data = "GET", f"{path}?{_join_query(parts.query, encoded)}", None
+        else:
+            method, target, data = (
+                "POST",
+                path + (f"?{parts.query}" if parts.query else ""),
+                encoded,
+            )
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.monotonic()
+        self.requests_sent += 1
+        connection = connection_class(parts.hostname, parts.port, timeout=s.connect_timeout)
+        try:
+            connection.connect()
+            # Kept apart: the connection forgets its socket once a closing response arrives.
+            sock = connection.sock
+            sock.settimeout(s.read_timeout)
+            connection.request(method, target, body=data, headers=headers)
+            response = connection.getresponse()
+            chunks = []
+            while True:
+                remaining = s.deadline - (time.monotonic() - started)
+                if remaining <= 0:
+                    return None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b""
+                sock.settimeout(min(s.read_timeout, remaining))
+                chunk = response.read1(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            answer = {k.lower(): v for k, v in response.getheaders()}
+            return response.status, answer, b"".join(chunks)
+        except TimeoutError:
+            if time.monotonic() - started >= s.deadline:
+                return None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b""
+            return None, {"x-problem": "timed out"}, b""
+        except (ConnectionError, OSError, http.client.HTTPException) as exc:
+            return None, {"x-problem": f"network error: {exc}"}, b""
+        finally:
+            connection.close()
+
+    # --- cache ----------------------------------------------------------------------------------
+
+    def _cache_path(self, sparql: str) -> Path | None:
+        if self.settings.cache_dir is None:
+            return None
+        return Path(self.settings.cache_dir) / f"{cache_key(self.endpoint, sparql)}.json"
+
+    def _cache_read(self, sparql: str) -> dict | None:
+        path = self._cache_path(sparql)
+        if path is None or not path.is_file():
+            return None
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # a damaged entry is ignored and rewritten
+        if entry.get("endpoint") != self.endpoint or entry.get("query") != sparql:
+            return None
+        age_days = (time.time() - float(entry.get("fetched", 0))) / 86400
+        if age_days > self.settings.cache_days and not self.settings.offline:
+            return None
+        return entry.get("answer")
+
+    def _cache_write(self, sparql: str, payload: dict) -> None:
+        path = self._cache_path(sparql)
+        if path is None:
+            return
+        entry = {
+            "endpoint": self.endpoint,
+            "query": sparql,
+            "fetched": time.time(),
+            "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "answer": payload,
+        }
+        write_atomic(path, json.dumps(entry, ensure_ascii=False, indent=1) + "\n")
+
+
+def cache_key(endpoint: str, sparql: str) -> str:
+    return hashlib.sha256(f"{endpoint}\n{sparql}".encode()).hexdigest()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a text file through a temporary file in the same folder and os.replace."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def retry_after(value: str | None, default: float) -> float:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); default otherwise."""
+    if not value:
+        return default
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+_ERROR_MARKERS = ("exception", "error", "timeout", "query timeout limit reached")
+
+
+def check_body(body: bytes, content_type: str) -> tuple[dict | None, str | None]:
+    """(the parsed SPARQL JSON result, None) or (None, what went wrong in words)."""
+    text = body.decode("utf-8", errors="replace")
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        payload = None
+    if (
+        isinstance(payload, dict)
+        and "head" in payload
+        and ("results" in payload or "boolean" in payload)
+    ):
+        return payload, None
+    return None, _error_summary(text, content_type)
+
+
+def _error_summary(text: str, content_type: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # The streamed result stops where the error starts: show the error, not the JSON before it.
+    for line in lines:
+        lower = line.lower()
+        if any(marker in lower for marker in _ERROR_MARKERS):
+            return _clip(line)
+    if text.lstrip().startswith("{"):
+        tail = text.strip()[-200:]
+        for marker in ("]", "}"):
+            if marker in tail:
+                tail = tail.rsplit(marker, 1)[-1] or tail
+        return _clip(f"the JSON result is cut short: …{tail.strip()}")
+    if not lines:
+        return "empty body"
+    kind = content_type.split(";")[0] or "no content type"
+    return _clip(f"not a SPARQL JSON result ({kind}): {lines[0]}")
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _short(body: bytes) -> str:
+    text = body.decode("utf-8", errors="replace").strip()
+    return f": {_clip(text.splitlines()[0], 200)}" if text else ""
+
+
+def _join_query(existing: str, added: str) -> str:
+    return f"{existing}&{added}" if existing else added
+
+
+# --- SPARQL JSON results to rdflib terms ---------------------------------------------------------
+
+
+def parse_results(payload: dict) -> QueryResult:
+    if "boolean" in payload:
+        return QueryResult("ask", boolean=bool(payload["boolean"]))
+    variables = list(payload.get("head", {}).get("vars", []))
+    rows = []
+    for binding in payload.get("results", {}).get("bindings", []):
+        rows.append(tuple(_term(binding.get(v)) for v in variables))
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+def _term(value: dict | None) -> Node | None:
+    if value is None:
+        return None
+    kind = value.get("type")
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        if value.get("xml:lang"):
+            return Literal(value["value"], lang=value["xml:lang"])
+        if value.get("datatype"):
+            return Literal(value["value"], datatype=URIRef(value["datatype"]))
+        return Literal(value["value"])
+    raise CouldNotRun(f"unexpected term in SPARQL results: {value!r}")
+
+
+def sparql_string(text: str, lang: str | None = None) -> str:
+    """A SPARQL string literal with every special character escaped."""
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+    return f'"{escaped}"' + (f"@{lang}" if lang else "")

@@ -1,0 +1,124 @@
+"""Small real HTTP servers on 127.0.0.1 (random port) that misbehave on purpose, for client tests.
+
+Each server runs `http.server` in a thread; a script says what to answer to the n-th request.
+Every request (path, headers) is recorded, and the number of requests in flight at once too.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+EMPTY_RESULT = {"head": {"vars": ["x"]}, "results": {"bindings": []}}
+
+
+@dataclass
+class Seen:
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass
+class Script:
+    """What the server does for request number n (0-based): a callable writing the answer."""
+
+    steps: list[Callable[[http.server.BaseHTTPRequestHandler, threading.Event], None]]
+    seen: list[Seen] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+def answer(status: int, body: bytes | str | dict, headers: dict[str, str] | None = None):
+    """A step that answers at once."""
+    if isinstance(body, dict):
+        body = json.dumps(body)
+        content_type = "application/sparql-results+json"
+    else:
+        content_type = "text/plain; charset=utf-8"
+    data = body.encode() if isinstance(body, str) else body
+
+    def step(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    return step
+
+
+def silent(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    """A step that never answers (until the server stops)."""
+    stop.wait(30)
+
+
+def trickle(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    """A step that answers 200 and then sends one byte every 50 ms, never finishing."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.end_headers()
+    while not stop.wait(0.05):
+        try:
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+        except OSError:
+            return
+
+
+def slow_answer(delay: float, body: dict):
+    """A step that waits, then answers 200: to see that requests do not overlap."""
+    inner = answer(200, body)
+
+    def step(handler, stop):
+        stop.wait(delay)
+        inner(handler, stop)
+
+    return step
+
+
+@contextmanager
+def scripted_server(*steps) -> Iterator[tuple[str, Script]]:
+    """Start a server that plays the steps in order (the last one repeats); yield (url, script)."""
+    script = Script(list(steps))
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _play(self) -> None:
+            with script.lock:
+                number = len(script.seen)
+                script.seen.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
+                script.in_flight += 1
+                script.max_in_flight = max(script.max_in_flight, script.in_flight)
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            try:
+                script.steps[min(number, len(script.steps) - 1)](self, script.stop)
+            finally:
+                with script.lock:
+                    script.in_flight -= 1
+
+        do_GET = _play
+        do_POST = _play
+
+        def log_message(self, *args) -> None:  # keep the test output clean
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", script
+    finally:
+        script.stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -1,0 +1,86 @@
+"""The SHACL shapes and SPARQL checks against frozen valid and invalid fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from krakow_clusters.validate import expected_triples, validate_files
+
+from .conftest import FIXTURES
+
+SHAPES = FIXTURES / "shapes"
+VALID = sorted((SHAPES / "valid").glob("*.ttl"))
+INVALID = sorted((SHAPES / "invalid").glob("*.ttl"))
+
+
+def test_fixtures_were_found():
+    assert len(VALID) >= 2
+    assert len(INVALID) >= 10
+
+
+def expectations(path: Path) -> set[tuple[str, str | None, str]]:
+    expected = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect:"):
+            focus, path_text, rule = line.removeprefix("# expect:").split()
+            expected.add((focus, None if path_text == "-" else path_text, rule))
+    return expected
+
+
+def run(project, fixture: Path):
+    return validate_files(
+        project.ontology_files() + [fixture], project.shapes_file, project.check_queries()
+    )
+
+
+@pytest.mark.parametrize("fixture", VALID, ids=[p.stem for p in VALID])
+def test_valid_fixture_conforms(project, fixture):
+    report = run(project, fixture)
+    assert report.conforms, [f.message for f in report.findings]
+    assert report.exit_code == 0
+
+
+def test_complete_fixture_has_no_warning(project):
+    report = run(project, SHAPES / "valid" / "complete-cluster.ttl")
+    assert report.findings == []
+
+
+def test_missing_polish_names_are_warnings(project):
+    report = run(project, SHAPES / "valid" / "without-polish-names.ttl")
+    warned = {(str(f.focus), f.path) for f in report.findings if f.severity == "Warning"}
+    assert warned == {
+        ("https://w3id.org/krakow-clusters/id/cluster/test", "rdfs:label"),
+        ("https://w3id.org/krakow-clusters/id/organization/test-foundation", "rdfs:label"),
+    }
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=[p.stem for p in INVALID])
+def test_invalid_fixture_reports_exactly_its_violations(project, fixture):
+    expected = expectations(fixture)
+    assert expected, f"{fixture.name} states no '# expect:' line"
+    report = run(project, fixture)
+    assert not report.conforms
+    assert report.exit_code == 1
+    assert expected_triples(report.findings) == expected
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=[p.stem for p in INVALID])
+def test_every_violation_has_a_message_for_a_curator(project, fixture):
+    for finding in run(project, fixture).findings:
+        assert finding.message and not finding.message.startswith("sh:"), finding
+        assert finding.resource_label and "(no name)" not in finding.resource_label
+
+
+def test_every_constraint_in_the_shapes_has_a_message(project):
+    """Each property shape and SPARQL constraint carries an sh:message for curators."""
+    import rdflib
+    from rdflib.namespace import SH
+
+    shapes = rdflib.Graph().parse(project.shapes_file)
+    constrained = set(shapes.subjects(SH.path, None)) | set(shapes.objects(None, SH.sparql))
+    # Property shapes used only inside sh:qualifiedValueShape / sh:or have no path and no message.
+    assert constrained
+    missing = [s for s in constrained if shapes.value(s, SH.message) is None]
+    assert missing == []
