@@ -140,6 +140,8 @@ def dist_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for lang in ("en", "pl"):
         page = f"<html lang='{lang}'><body><h1 id='ClusterInitiative'>{lang}</h1></body></html>"
         (dist / "ontology" / f"index.{lang}.html").write_text(page, encoding="utf-8")
+    (dist / "ontology" / "krakow-clusters.ttl").write_text("# the ontology\n", encoding="utf-8")
+    (dist / "context.jsonld").write_text('{"@context": {}}\n', encoding="utf-8")
     (dist / "krakow-clusters.nt").write_text(
         "<https://w3id.org/krakow-clusters/id/cluster/bim> "
         '<http://www.w3.org/2000/01/rdf-schema#label> "BIM"@en .\n',

@@ -232,6 +232,14 @@ def test_dumps_are_downloadable(app, dist_dir):
     assert status == 200 and "krakow-clusters.nt" in body.decode()
     status, _headers, _body = get(app.base + "/dist/../pyproject.toml")
     assert status == 404
+    # The paths of build's w3id rules for files.
+    for path, name in (
+        ("/context.jsonld", "context.jsonld"),
+        ("/ontology/krakow-clusters.ttl", "ontology/krakow-clusters.ttl"),
+    ):
+        status, _headers, body = get(app.base + path)
+        assert status == 200
+        assert body == (dist_dir / name).read_bytes()
 
 
 def test_dataset_without_build_is_404_with_a_hint(strict_app):

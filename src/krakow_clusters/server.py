@@ -741,7 +741,14 @@ def create_app(settings: Settings) -> Starlette:
         graph.parse(void, format="turtle")
         if media != F.HTML:
             return _rdf_response(F.serialize_graph(graph, media), media)
-        subjects = sorted({str(s) for s in graph.subjects()})
+        # Catalogue and dataset first, then their distributions, then everything else.
+        kinds = ("Catalog", "Dataset", "Distribution", "DataService")
+        rank = {}
+        for s, o in graph.subject_objects(RDF.type):
+            for i, kind in enumerate(kinds):
+                if str(o).endswith(("#" + kind, "/" + kind)):
+                    rank[str(s)] = min(rank.get(str(s), 9), i)
+        subjects = sorted({str(s) for s in graph.subjects()}, key=lambda s: (rank.get(s, 9), s))
         desc = Description("", list(graph), {})
         for s, p, o in graph:
             if p in (RDFS.label, URIRef(DCTERMS + "title")) and isinstance(o, Literal):
@@ -788,6 +795,12 @@ def create_app(settings: Settings) -> Starlette:
             return FileResponse(target, media_type=_file_type(target))
         return _plain(404, f"/dist/{relative} does not exist")
 
+    async def ontology_file(request: Request) -> Response:
+        return await downloads(request, "ontology/" + request.path_params["path"])
+
+    async def context(request: Request) -> Response:
+        return await downloads(request, "context.jsonld")
+
     routes = [
         Route("/", home),
         Route("/id/", index),
@@ -795,8 +808,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/ontology", ontology),
         Route("/ontology.{ext}", ontology),
         Route("/ontology/{version:version}", ontology),
-        Route("/ontology/{path}", lambda r: downloads(r, "ontology/" + r.path_params["path"])),
-        Route("/context.jsonld", lambda r: downloads(r, "context.jsonld")),
+        Route("/ontology/{path}", ontology_file),
+        Route("/context.jsonld", context),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/queries", lambda r: RedirectResponse("/queries/", 301)),
         Route("/queries/", queries),
