@@ -49,6 +49,8 @@ from .querylib import QueryFile, find_query, library
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 KC = ONTOLOGY_NS
+ORG = "http://www.w3.org/ns/org#"
+SCHEMA = "https://schema.org/"
 LABEL_PROPERTIES = (str(RDFS.label), SKOS + "prefLabel", DCTERMS + "title")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_~\-]*(?:\.[A-Za-z0-9_~\-]+)*$")
 _UPDATE = re.compile(
@@ -375,9 +377,24 @@ def _predicate_label(p: str, desc: Description) -> str:
 
 
 def _node_title(node: str, desc: Description) -> str:
-    stated = [o for s, p, o in desc.triples if str(s) == node and str(p) == KC + "statedAs"]
-    if stated:
-        return pick_label(stated)
+    values: dict[str, list[Node]] = defaultdict(list)
+    for s, p, o in desc.triples:
+        if str(s) == node:
+            values[str(p)].append(o)
+
+    def label_of(predicate: str) -> str | None:
+        found = values.get(predicate)
+        return pick_label(desc.labels.get(str(found[0]))) if found else None
+
+    if values.get(KC + "statedAs"):
+        return pick_label(values[KC + "statedAs"])
+    role, member = label_of(ORG + "role"), label_of(ORG + "member")
+    if role and member:
+        return f"{role[0].upper()}{role[1:]}: {member}"
+    status = label_of(KC + "statusType")
+    if status:
+        since = values.get(SCHEMA + "startDate")
+        return f"{status} since {since[0]}" if since else status
     label = pick_label(desc.labels.get(node))
     if label:
         return label
