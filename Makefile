@@ -32,5 +32,15 @@ format: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/krakow-clusters validate
 
+# Installs, validates, builds dist/ and serves on http://127.0.0.1:8000 (Ctrl-C stops it).
+serve: $(STAMP)
+	$(BIN)/krakow-clusters validate
+	$(BIN)/krakow-clusters build
+	$(BIN)/krakow-clusters serve --host 127.0.0.1 --port 8000
+
+# Load generator on loopback against a server it starts itself; figures go in BENCHMARKS.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/serve_load.py
+
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache

@@ -40,3 +40,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...,
     yield start
     for server in started:
         server.stop()
+
+
+# `krakow-clusters serve` fixtures (real uvicorn servers in subprocesses), shared by test_server*.
+from .appserver import app, dist_dir, strict_app  # noqa: E402, F401

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as Kind
 from typing import Protocol
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import rdflib
@@ -30,6 +31,18 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 Triple = tuple[Node, Node, Node]
+
+
+class QuerySyntaxError(CouldNotRun):
+    """The query text is not SPARQL 1.1 (or is an update where a query was expected)."""
+
+
+class QueryTimeout(CouldNotRun):
+    """The store did not answer within the time allowed."""
+
+
+class ResultLimitExceeded(CouldNotRun):
+    """The answer has more rows or triples than the caller accepts."""
 
 
 # --- terms ---------------------------------------------------------------------------------------
@@ -152,16 +165,26 @@ class EmbeddedStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        max_results: int | None = None,
+    ) -> QueryResult:
+        """Run a query; with `max_results`, stop reading at one row (or triple) past the limit
+        and raise ResultLimitExceeded instead of materialising the whole answer. A query with
+        SERVICE runs under a time limit, since Oxigraph's SERVICE client has none."""
         if any(kind == "word" and v.upper() == "SERVICE" for kind, v, _, _ in _tokens(sparql)):
             return _with_time_limit(
-                lambda: self._query(sparql, bindings),
+                lambda: self._query(sparql, bindings, max_results),
                 self.service_timeout,
                 f"a SERVICE endpoint did not answer within {self.service_timeout:g} s",
             )
-        return self._query(sparql, bindings)
+        return self._query(sparql, bindings, max_results)
 
-    def _query(self, sparql: str, bindings: Mapping[str, Node] | None) -> QueryResult:
+    def _query(
+        self, sparql: str, bindings: Mapping[str, Node] | None, max_results: int | None
+    ) -> QueryResult:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             answer = self._store.query(sparql, substitutions=substitutions or None)
@@ -169,10 +192,14 @@ class EmbeddedStore:
                 return QueryResult("ask", boolean=bool(answer))
             if isinstance(answer, ox.QuerySolutions):
                 variables = [v.value for v in answer.variables]
-                rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
+                rows = [
+                    tuple(to_rdflib(solution[v]) for v in variables)
+                    for solution in _limited(answer, max_results, "rows")
+                ]
                 return QueryResult("select", variables=variables, rows=rows)
             triples = [
-                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+                for t in _limited(answer, max_results, "triples")
             ]
             return QueryResult("graph", triples=triples)
         except SyntaxError as exc:
@@ -181,6 +208,12 @@ class EmbeddedStore:
             # Evaluation is lazy: a failing SERVICE call or an unbound substitution surfaces
             # while the solutions are read, as OSError or RuntimeError (ValueError: bad terms).
             raise CouldNotRun(f"SPARQL query failed: {_one_line(exc)}") from None
+
+    def dump(self, fmt: str = "nt") -> bytes:
+        """The whole graph serialized by Oxigraph (`fmt` is a file extension: nt, ttl, …)."""
+        return self._store.dump(
+            format=ox.RdfFormat.from_extension(fmt), from_graph=ox.DefaultGraph()
+        )
 
     def validate_shacl(
         self, shapes: rdflib.Graph, engine: str = "auto"
@@ -242,6 +275,16 @@ def _with_time_limit(work: Callable[[], QueryResult], seconds: float, message: s
     return outcome[0]
 
 
+def _limited(items: Iterable, limit: int | None, what: str) -> Iterator:
+    for count, item in enumerate(items, start=1):
+        if limit is not None and count > limit:
+            raise ResultLimitExceeded(
+                f"the answer has more than {limit} {what} (the result limit); "
+                "add LIMIT to the query or ask for fewer results"
+            )
+        yield item
+
+
 SHACL_ENGINES = ("auto", "pyshacl", "turbo")
 
 
@@ -272,6 +315,73 @@ def _detail(exc: SyntaxError) -> str:
     if ": " in message and message.lower().startswith(("parser error", "error")):
         message = message.split(": ", 1)[1]
     return message
+
+
+# --- the SPARQL 1.1 Graph Store HTTP Protocol ---------------------------------------------------
+
+
+def display_url(url: str) -> str:
+    """The URL without any user:password part, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=host))
+
+
+def put_graph(
+    store_url: str,
+    graph_iri: str,
+    data: bytes,
+    content_type: str = "application/n-triples",
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = 60.0,
+) -> int:
+    """Replace the named graph `graph_iri` of a Graph Store Protocol endpoint with `data`.
+
+    Returns the HTTP status. Unreachable store, refused credentials and server errors each raise
+    CouldNotRun with one line that never contains the credentials.
+    """
+    import base64
+    import urllib.error
+    import urllib.request
+    from urllib.parse import quote
+
+    shown = display_url(store_url)
+    parts = urlsplit(store_url)
+    separator = "&" if parts.query else "?"
+    url = display_url(store_url) + separator + "graph=" + quote(graph_iri, safe="")
+    headers = {"Content-Type": content_type, "User-Agent": "krakow-clusters publish"}
+    if user:
+        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    request = urllib.request.Request(url, data=data, method="PUT", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            hint = (
+                "check KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
+                if user
+                else "set KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
+            )
+            raise CouldNotRun(
+                f"the store at {shown} refused access (HTTP {exc.code}): {hint}"
+            ) from None
+        lines = exc.read().decode("utf-8", "replace").strip().splitlines()
+        first = f": {lines[0][:200]}" if lines else ""
+        if exc.code >= 500:
+            raise CouldNotRun(f"the store at {shown} failed (HTTP {exc.code}){first}") from None
+        raise CouldNotRun(
+            f"the store at {shown} rejected the data (HTTP {exc.code}){first}"
+        ) from None
+    except TimeoutError:
+        raise CouldNotRun(f"the store at {shown} did not answer within {timeout:g} s") from None
+    except (urllib.error.URLError, ConnectionError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise CouldNotRun(f"cannot reach the store at {shown}: {reason}") from None
 
 
 # --- deterministic serialization -----------------------------------------------------------------
@@ -453,7 +563,7 @@ def _one_line(exc: BaseException) -> str:
 # --- SPARQL text: syntax errors, safe bindings for remote endpoints ------------------------------
 
 
-class SparqlSyntaxError(CouldNotRun):
+class SparqlSyntaxError(QuerySyntaxError):
     """A query does not parse; carries the line and column Oxigraph reports."""
 
     def __init__(self, line: int | None, column: int | None, detail: str):
@@ -630,17 +740,36 @@ _WRAPPER_STATUS = {
 
 class RemoteStore:
     """Any SPARQL 1.1 endpoint, reached through SPARQLWrapper with the same `query()` as the
-    embedded store. Parameters travel as a VALUES block of serialized RDF terms
-    (`inject_values`); errors of the network or the server become one-line CouldNotRun.
+    embedded store.
+
+    Parameters travel as a VALUES block of serialized RDF terms (`inject_values`), never as raw
+    text. Query parameters in the endpoint URL (such as `?default-graph-uri=…`) are sent with
+    every query; credentials, when given, with HTTP basic auth. Errors of the network or the
+    server become one-line CouldNotRun (QuerySyntaxError for a refused query, QueryTimeout for
+    no answer in time).
     """
 
-    def __init__(self, endpoint: str, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        timeout: float = 30.0,
+        user: str | None = None,
+        password: str | None = None,
+    ) -> None:
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", endpoint):
             raise CouldNotRun(f"endpoint {endpoint!r} is not an http(s) URL")
-        self.endpoint = endpoint
+        parts = urlsplit(endpoint)
+        self.endpoint = urlunsplit(parts._replace(query="", fragment=""))
+        self.parameters = parse_qsl(parts.query)
         self.timeout = timeout
+        self._credentials = (user, password) if user else None
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        max_results: int | None = None,
+    ) -> QueryResult:
         import urllib.error
 
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
@@ -651,13 +780,23 @@ class RemoteStore:
         text = strip_comments(inject_values(sparql, bindings or {}))
         wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(True)
+        # SPARQLWrapper takes whole seconds; the socket timeout restarts with each packet.
         wrapper.setTimeout(int(max(1, self.timeout)))
+        for name, value in self.parameters:
+            wrapper.addParameter(name, value)
+        if self._credentials:
+            wrapper.setCredentials(*self._credentials)
         wrapper.setQuery(text)
-        graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
-        if wrapper.queryType != query_form(text):
+        form = query_form(text)
+        if wrapper.queryType not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            raise QuerySyntaxError(f"not a SPARQL query (a {wrapper.queryType} request?)")
+        if wrapper.queryType != form:
             raise CouldNotRun("cannot send this query: its form is unclear to SPARQLWrapper")
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
         wrapper.setReturnFormat(TURTLE if graph_form else JSON)
         where = f"endpoint {self.endpoint}"
+        too_slow = f"{where} did not answer within {self.timeout:g} s"
         try:
             response = wrapper.query().response
             body = response.read()
@@ -668,16 +807,19 @@ class RemoteStore:
                 response = response.decode("utf-8", "replace")
             first = next((line for line in str(response).splitlines() if line.strip()), "")
             detail = f": {' '.join(first.split())[:200]}" if first else ""
-            raise CouldNotRun(f"{where} answered {status}{detail}") from None
+            error = QuerySyntaxError if type(exc).__name__ == "QueryBadFormed" else CouldNotRun
+            raise error(f"{where} answered {status}{detail}") from None
         except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
+                raise CouldNotRun(f"{where} refused access (HTTP {exc.code})") from None
             raise CouldNotRun(f"{where} answered HTTP {exc.code} {exc.reason}") from None
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, TimeoutError):
-                raise CouldNotRun(f"{where} did not answer within {self.timeout:g} s") from None
+                raise QueryTimeout(too_slow) from None
             raise CouldNotRun(f"{where} is unreachable: {_one_line(reason)}") from None
         except TimeoutError:
-            raise CouldNotRun(f"{where} did not answer within {self.timeout:g} s") from None
+            raise QueryTimeout(too_slow) from None
         except (OSError, ValueError) as exc:
             raise CouldNotRun(f"{where} failed: {_one_line(exc)}") from None
         if graph_form:
@@ -686,15 +828,15 @@ class RemoteStore:
                 graph.parse(data=body, format="turtle")
             except Exception as exc:  # rdflib raises many kinds of parse error
                 raise CouldNotRun(f"{where} did not answer with Turtle: {_one_line(exc)}") from None
-            return QueryResult("graph", triples=sorted(graph))
+            return QueryResult("graph", triples=sorted(_limited(graph, max_results, "triples")))
         try:
             payload = json.loads(body)
         except ValueError:
             raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None
-        return _from_json_results(payload, where)
+        return _from_json_results(payload, where, max_results)
 
 
-def _from_json_results(payload: dict, where: str) -> QueryResult:
+def _from_json_results(payload: dict, where: str, max_results: int | None = None) -> QueryResult:
     if not isinstance(payload, dict):
         raise CouldNotRun(f"{where} did not answer with SPARQL JSON results")
     if "boolean" in payload:
@@ -703,7 +845,7 @@ def _from_json_results(payload: dict, where: str) -> QueryResult:
         variables = list(payload["head"]["vars"])
         rows = [
             tuple(_json_term(binding.get(v)) for v in variables)
-            for binding in payload["results"]["bindings"]
+            for binding in _limited(payload["results"]["bindings"], max_results, "rows")
         ]
     except (KeyError, TypeError, ValueError):
         raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None

@@ -1,0 +1,159 @@
+"""Worker processes that run the SPARQL endpoint's queries on the embedded store, with a timeout.
+
+Oxigraph evaluates a query in native code without a way to interrupt it from Python, so a
+thread that runs a runaway query (a cross join under COUNT, say) can never be stopped. Each
+worker is therefore a separate process holding its own copy of the dataset: when a query
+overruns the timeout, the server kills that worker by its process id, answers 503, and starts a
+fresh worker in the background. The result limit is applied inside the worker while it reads the
+answer, so a huge result is refused before it is built, pickled or sent. A worker exits by itself
+when the server goes away (its pipe closes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .errors import CouldNotRun
+from .graph import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
+
+_ERRORS = {
+    "QuerySyntaxError": QuerySyntaxError,
+    "ResultLimitExceeded": ResultLimitExceeded,
+    "QueryTimeout": QueryTimeout,
+}
+
+
+def _worker_main(conn: Connection, files: Sequence[str]) -> None:
+    from .graph import EmbeddedStore
+
+    try:
+        store = EmbeddedStore.from_files(Path(f) for f in files)
+    except CouldNotRun as exc:
+        conn.send(("error", "CouldNotRun", str(exc)))
+        return
+    conn.send(("ready", None, None))
+    while True:
+        try:
+            sparql, max_results = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", store.query(sparql, max_results=max_results), None))
+        except CouldNotRun as exc:
+            # The nearest class the parent knows (SparqlSyntaxError travels as QuerySyntaxError).
+            known = next((c.__name__ for c in type(exc).__mro__ if c.__name__ in _ERRORS), None)
+            conn.send(("error", known or type(exc).__name__, str(exc)))
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of query worker processes for one dataset."""
+
+    def __init__(self, files: Sequence[Path], size: int = 2, timeout: float = 10.0) -> None:
+        self.files = [str(f) for f in files]
+        self.size = max(1, size)
+        self.timeout = timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: set[_Worker] = set()
+        self._replacing: set[asyncio.Future] = set()
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main, args=(child, self.files), daemon=True, name="kc-query-worker"
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        if not parent.poll(120):
+            worker.kill()
+            raise CouldNotRun("a query worker did not start within 120 s")
+        status, _name, message = parent.recv()
+        if status != "ready":
+            worker.kill()
+            raise CouldNotRun(message or "a query worker could not load the dataset")
+        self._all.add(worker)
+        return worker
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._idle = asyncio.Queue()
+        workers = await asyncio.gather(
+            *(loop.run_in_executor(None, self._spawn) for _ in range(self.size))
+        )
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    def pids(self) -> list[int]:
+        return sorted(w.pid for w in self._all if w.pid is not None)
+
+    async def _replace(self, worker: _Worker) -> None:
+        loop = asyncio.get_running_loop()
+        self._all.discard(worker)
+        await loop.run_in_executor(None, worker.kill)
+        replacement = await loop.run_in_executor(None, self._spawn)
+        self._idle.put_nowait(replacement)
+        self._replacing = {f for f in self._replacing if not f.done()}
+
+    async def run(self, sparql: str, max_results: int | None) -> QueryResult:
+        """The answer, or QueryTimeout after `timeout` seconds (waiting for a worker included)."""
+        assert self._idle is not None, "QueryPool.start() was not awaited"
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
+            raise QueryTimeout(
+                f"every query worker stayed busy for {self.timeout:g} s; try again later"
+            ) from None
+        try:
+            worker.conn.send((sparql, max_results))
+            remaining = max(0.0, deadline - time.monotonic())
+            answered = await loop.run_in_executor(None, _receive, worker.conn, remaining)
+        except (EOFError, OSError):
+            self._replacing.add(asyncio.ensure_future(self._replace(worker)))
+            raise CouldNotRun("the query worker stopped unexpectedly") from None
+        if answered is None:
+            # The worker is stuck in native code: kill it and start another in the background.
+            self._replacing.add(asyncio.ensure_future(self._replace(worker)))
+            raise QueryTimeout(
+                f"the query was stopped after {self.timeout:g} s (the server's query timeout)"
+            )
+        self._idle.put_nowait(worker)
+        status, first, second = answered
+        if status == "ok":
+            return first
+        raise _ERRORS.get(first, CouldNotRun)(second)
+
+    def close(self) -> None:
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()
+
+
+def _receive(conn: Connection, timeout: float):
+    if not conn.poll(timeout):
+        return None
+    return conn.recv()

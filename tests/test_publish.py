@@ -1,0 +1,135 @@
+"""`krakow-clusters publish` against a real Oxigraph server, and its failures as one line."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Literal, URIRef
+
+from krakow_clusters.cli import cli
+from krakow_clusters.graph import inject_values
+from krakow_clusters.publish import DEFAULT_GRAPH, derive_query_endpoint
+
+from .servers import free_port
+
+SECRET = "pa55-do-not-print"
+
+
+def count_in(server, graph: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    url = server.query_url + "?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(cli, ["publish", *args], env=env, catch_exceptions=False)
+
+
+def test_publish_loads_and_a_second_publish_replaces(oxigraph, dataset):
+    server = oxigraph()
+    first = run("--endpoint", server.store_url)
+    assert first.exit_code == 0, first.output
+    assert f"published {len(dataset)} triples" in first.output
+    assert count_in(server, DEFAULT_GRAPH) == len(dataset)
+    second = run("--endpoint", server.store_url)
+    assert second.exit_code == 0, second.output
+    assert count_in(server, DEFAULT_GRAPH) == len(dataset), "PUT replaces, never duplicates"
+
+
+def test_publish_to_a_chosen_graph_with_explicit_query_endpoint(oxigraph, dataset):
+    server = oxigraph()
+    graph = "https://example.org/graphs/clusters"
+    result = run(
+        "--endpoint", server.store_url, "--graph", graph, "--query-endpoint", server.query_url
+    )
+    assert result.exit_code == 0, result.output
+    assert count_in(server, graph) == len(dataset)
+    assert count_in(server, DEFAULT_GRAPH) == 0
+
+
+def test_unreachable_store_is_one_line_exit_2():
+    port = free_port()
+    result = CliRunner().invoke(
+        cli, ["publish", "--endpoint", f"http://127.0.0.1:{port}/store"], catch_exceptions=False
+    )
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: cannot reach the store at http://127.0.0.1:")
+
+
+class _Refusing(http.server.BaseHTTPRequestHandler):
+    status = 500
+
+    def do_PUT(self):
+        length = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(length)
+        self.send_response(self.server.status)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"store says no\n")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def refusing_store() -> Iterator:
+    """A real HTTP server on loopback that answers every PUT with a chosen status."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Refusing)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (401, "refused access (HTTP 401)"),
+        (403, "refused access (HTTP 403)"),
+        (500, "failed (HTTP 500): store says no"),
+        (503, "failed (HTTP 503): store says no"),
+    ],
+)
+def test_refusals_are_one_line_exit_2_without_credentials(refusing_store, status, expected):
+    refusing_store.status = status
+    url = f"http://127.0.0.1:{refusing_store.server_address[1]}/store"
+    env = {"KRAKOW_CLUSTERS_USER": "publisher", "KRAKOW_CLUSTERS_PASSWORD": SECRET}
+    result = run("--endpoint", url, env=env)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert expected in lines[0]
+    assert SECRET not in result.output
+
+
+def test_query_endpoint_is_derived_for_oxigraph_only():
+    assert derive_query_endpoint("http://h:7878/store") == "http://h:7878/query"
+    result = run("--endpoint", "http://127.0.0.1:9/graphs")
+    assert result.exit_code == 2
+    assert "--query-endpoint" in result.output
+
+
+def test_bindings_become_a_values_block_in_the_where_group():
+    query = (
+        'PREFIX x: <urn:x#>\nCONSTRUCT { ?s x:p "}" } WHERE { ?s ?p ?o # {\n '
+        "{ SELECT ?s WHERE { ?s ?p ?o } } }"
+    )
+    bound = inject_values(query, {"o": Literal('say "hi"'), "p": URIRef("urn:p")})
+    assert " ".join(bound.split()).startswith(
+        'PREFIX x: <urn:x#> CONSTRUCT { ?s x:p "}" } WHERE '
+        '{ VALUES (?o ?p) { ("say \\"hi\\"" <urn:p>) } ?s'
+    )
+    with pytest.raises(Exception, match="is not an absolute IRI"):
+        inject_values("SELECT * WHERE { ?s ?p ?o }", {"s": URIRef("urn:a> } DROP ALL")})
