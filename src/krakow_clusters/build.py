@@ -37,7 +37,7 @@ from .graph import (
 from .project import BASE_IRI, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, Project
 from .querylib import read_query
 from .validate import PREFIXES as VALIDATE_PREFIXES
-from .validate import Report, validate_project
+from .validate import Report, validate_files
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -183,11 +183,13 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
         base += "/"
     release = Release.load(release_file(project))
     _check_target(Path(out).resolve(), project)
-    report = validate_project(project)
+    files = project.dataset_files()
+    store = EmbeddedStore.from_files(files)
+    checks = project.check_queries()
+    report = validate_files(files, project.shapes_file, checks, root=project.root, store=store)
     result = BuildResult(report, Path(out))
     if not report.conforms:
         return result
-    store = EmbeddedStore.from_files(project.dataset_files())
     ontology = EmbeddedStore.from_files(project.ontology_files())
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -136,9 +136,15 @@ def validate_files(
     checks: Sequence[Path],
     root: Path | None = None,
     engine: str = "auto",
+    store: EmbeddedStore | None = None,
 ) -> Report:
-    """Validate the union of `files` against the shapes and the SPARQL checks."""
-    store = EmbeddedStore.from_files(files)
+    """Validate the union of `files` against the shapes and the SPARQL checks.
+
+    `store`, when given, already holds exactly those files (a caller that goes on to use the
+    graph, such as build, loads it once).
+    """
+    if store is None:
+        store = EmbeddedStore.from_files(files)
     shapes = EmbeddedStore.from_files([shapes_file]).to_rdflib()
     results_graph, used = store.validate_shacl(shapes, engine)
     namer = _Namer(store)
