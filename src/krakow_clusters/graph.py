@@ -404,15 +404,8 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
     """The triples sorted by N-Triples form, blank nodes relabelled canonically (stable)."""
-    triples = list(triples)
-    if any(isinstance(t, BNode) for triple in triples for t in triple):
-        from rdflib.compare import to_canonical_graph
-
-        graph = rdflib.Graph()
-        for triple in triples:
-            graph.add(triple)
-        triples = list(to_canonical_graph(graph))
-    return sorted(set(triples), key=lambda t: tuple(term_n3(x) for x in t))
+    ordered = _sorted_oxigraph(triples, type_first=False)
+    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in ordered]
 
 
 def term_n3(term: Node) -> str:
@@ -420,68 +413,76 @@ def term_n3(term: Node) -> str:
     return str(to_oxigraph(term))
 
 
-def serialize_ntriples(triples: Iterable[Triple]) -> str:
-    """N-Triples, one line per triple, lines sorted."""
-    lines = sorted(
-        " ".join(term_n3(t) for t in triple) + " ." for triple in canonical_triples(triples)
-    )
+def _sorted_oxigraph(triples: Iterable, type_first: bool) -> list[ox.Triple]:
+    """Oxigraph triples (given as such or as rdflib triples), without duplicates, blank nodes
+    relabelled by RDF canonicalization (RDFC-1.0) so that labels do not depend on the parser, and
+    sorted by subject, then (with `type_first`) rdf:type, predicate and object."""
+    items = {
+        t if isinstance(t, ox.Triple) else ox.Triple(*(to_oxigraph(x) for x in t)) for t in triples
+    }
+    if any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in items
+    ):
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in items)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        items = {q.triple for q in dataset}
+    if type_first:
+        return sorted(
+            items,
+            key=lambda t: (
+                str(t.subject),
+                t.predicate.value != _RDF_TYPE,
+                str(t.predicate),
+                str(t.object),
+            ),
+        )
+    return sorted(items, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def serialize_ntriples(triples: Iterable) -> str:
+    """N-Triples, one line per triple, lines sorted (written by Oxigraph)."""
+    text = ox.serialize(_sorted_oxigraph(triples, False), format=ox.RdfFormat.N_TRIPLES).decode()
+    lines = text.splitlines()
+    lines.sort()
     return "".join(line + "\n" for line in lines)
 
 
-def _turtle_term(term: Node, prefixes: Mapping[str, str]) -> str:
-    if isinstance(term, URIRef):
-        text = str(term)
-        best = max(
-            ((p, ns) for p, ns in prefixes.items() if text.startswith(ns)),
-            key=lambda item: len(item[1]),
-            default=None,
-        )
-        if best is not None:
-            local = text[len(best[1]) :]
-            if local == "" or TURTLE_NAME.match(local):
-                return f"{best[0]}:{local}"
-        return f"<{text}>"
-    if isinstance(term, Literal) and term.datatype is not None and not term.language:
-        datatype = str(term.datatype)
-        lexical = str(term)
-        if datatype == _XSD + "integer" and re.fullmatch(r"[+-]?[0-9]+", lexical):
-            return lexical
-        if datatype == _XSD + "boolean" and lexical in ("true", "false"):
-            return lexical
-        quoted = str(ox.Literal(lexical))
-        if datatype == XSD_STRING:
-            return quoted
-        return f"{quoted}^^{_turtle_term(URIRef(datatype), prefixes)}"
-    return term_n3(term)
+_ESCAPED_HASH = re.compile(r"(?<![^\s(,])([A-Za-z][\w-]*):([\w.-]*)\\#([\w.-]*)")
 
 
-def serialize_turtle(
-    triples: Iterable[Triple], prefixes: Mapping[str, str], header: str = ""
-) -> str:
-    """Readable, deterministic Turtle: the prefixes used, then one block per subject (sorted),
-    rdf:type first as `a`, then predicates and objects sorted."""
-    ordered = canonical_triples(triples)
-    by_subject: dict[Node, dict[Node, list[Node]]] = {}
-    for s, p, o in ordered:
-        by_subject.setdefault(s, {}).setdefault(p, []).append(o)
-    body: list[str] = []
-    for subject, predicates in by_subject.items():
-        lines = []
-        keys = sorted(predicates, key=lambda p: (str(p) != _RDF_TYPE, term_n3(p)))
-        for predicate in keys:
-            verb = "a" if str(predicate) == _RDF_TYPE else _turtle_term(predicate, prefixes)
-            objects = " , ".join(_turtle_term(o, prefixes) for o in predicates[predicate])
-            lines.append(f"    {verb} {objects}")
-        body.append(_turtle_term(subject, prefixes) + "\n" + " ;\n".join(lines) + " .\n")
-    text = "\n".join(body)
+def serialize_turtle(triples: Iterable, prefixes: Mapping[str, str], header: str = "") -> str:
+    """Readable, deterministic Turtle written by Oxigraph: the header as comments, the prefixes
+    used (sorted), then one block per subject (sorted, a blank line between blocks), rdf:type
+    first as `a`, then predicates and objects sorted."""
+    ordered = _sorted_oxigraph(triples, type_first=True)
+    text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)).decode()
+    lines = text.splitlines()
+    body_start = next((i for i, line in enumerate(lines) if not line.startswith("@prefix")), 0)
+    body_lines: list[str] = []
+    for line in lines[body_start:]:
+        # Oxigraph escapes line breaks inside literals, so every line that does not start with a
+        # tab opens a subject's block: the subject (no spaces in it) goes on a line of its own.
+        if line.startswith("\t"):
+            body_lines.append("    " + line[1:])
+            continue
+        if body_lines:
+            body_lines.append("")
+        subject, _, rest = line.partition(" ")
+        body_lines += [subject, "    " + rest]
+    # `cluster:bim\#members` is valid Turtle, but `<…/cluster/bim#members>` reads better.
+    namespaces = dict(prefixes)
+    body = _ESCAPED_HASH.sub(
+        lambda m: f"<{namespaces[m[1]]}{m[2]}#{m[3]}>" if m[1] in namespaces else m[0],
+        "\n".join(body_lines) + "\n",
+    )
     used = sorted(
         (p, ns)
         for p, ns in prefixes.items()
-        if re.search(rf"(^|[\s\^(,]){re.escape(p)}:", text, re.MULTILINE)
+        if re.search(rf"(^|[\s\^(,]){re.escape(p)}:", body, re.MULTILINE)
     )
     head = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
     head += "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in used)
-    return head + "\n" + text
+    return head + "\n" + body
 
 
 def serialize_rdfxml(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> bytes:
