@@ -5,6 +5,7 @@ Exit codes are a contract: 0 fine, 1 the data does not conform, 2 could not run.
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -17,13 +18,21 @@ from .project import find_project
 
 
 class Group(click.Group):
-    """Turns CouldNotRun into one line on stderr and exit code 2, never a traceback."""
+    """Turns CouldNotRun, and an operating-system error (a folder that cannot be written, a full
+    disk), into one line on stderr and exit code 2, never a traceback."""
 
     def invoke(self, ctx: click.Context):
+        # rdflib logs a traceback when a typed literal is malformed ("many"^^xsd:integer); the
+        # validation report already says so in plain words.
+        logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
         try:
             return super().invoke(ctx)
         except CouldNotRun as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except OSError as exc:
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
             sys.exit(2)
 
 
@@ -179,9 +188,12 @@ def _date(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise CouldNotRun(f"not a date (YYYY-MM-DD): {value}") from None
+    if day > date.today():
+        raise CouldNotRun(f"{value} is in the future: a date of retrieval or check cannot be")
+    return day
 
 
 @cli.group(cls=Group)
@@ -334,7 +346,7 @@ def link_quickstatements(retrieved) -> None:
 )
 @click.option(
     "--timeout",
-    type=float,
+    type=click.FloatRange(0, min_open=True),
     default=30.0,
     show_default=True,
     help="Seconds to wait for a remote endpoint (or a SERVICE call).",
@@ -373,7 +385,13 @@ def query(
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--sparql-endpoint",
     metavar="URL",
@@ -390,21 +408,21 @@ def query(
     "--query-timeout",
     default=10.0,
     show_default=True,
-    type=float,
+    type=click.FloatRange(0, min_open=True),
     help="Seconds a /sparql query may run before it is stopped (503).",
 )
 @click.option(
     "--result-limit",
     default=10000,
     show_default=True,
-    type=int,
+    type=click.IntRange(1),
     help="Most rows (or triples) a /sparql answer may have; more is refused (400).",
 )
 @click.option(
     "--query-workers",
     default=2,
     show_default=True,
-    type=int,
+    type=click.IntRange(1),
     help="Processes that run /sparql queries on the embedded store.",
 )
 def serve(

@@ -984,7 +984,18 @@ def serve(
         endpoint=sparql_endpoint,
     )
     app = create_app(settings)
+    # uvicorn reports a port in use by logging and exiting with code 3: bind the socket here, so
+    # that it is one line and exit code 2 like every other failure to start, and hand it over.
+    import socket
+
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
     except OSError as exc:
         raise CouldNotRun(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    config = uvicorn.Config(app, log_level=log_level, access_log=False)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving the knowledge graph on http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
+    uvicorn.Server(config).run(sockets=[sock])

@@ -381,7 +381,12 @@ def _show_value(value: Node) -> str:
 
 
 def _is_number(value: Literal) -> bool:
-    return value.datatype is not None and str(value.datatype).endswith(("integer", "decimal"))
+    # An ill-typed literal ("many"^^xsd:integer) has no value: show it quoted, as written.
+    return (
+        value.datatype is not None
+        and str(value.datatype).endswith(("integer", "decimal"))
+        and value.value is not None
+    )
 
 
 def render_json(report: Report) -> str:
