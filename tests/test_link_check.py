@@ -211,7 +211,7 @@ def test_record_verified_marks_only_the_correct_evidence_list_links(
     assert URIRef(wikidata.query_url) in sources and len(sources) == 2
     assert str(graph.value(record, DCTERMS.date)) == "2026-11-24"
     assert validate_project(bad_project).conforms
-    again = CliRunner().invoke(cli, [*args, "--date", "2026-11-25"])
+    again = CliRunner().invoke(cli, [*args, "--date", "2026-11-23"])
     assert "0 link record(s) marked verified-live" in again.output
 
 

@@ -96,7 +96,7 @@ def test_accept_by_iri_moves_the_link_with_its_record(copy, wikidata, monkeypatc
     write_review(copy, propose_links(copy, client(wikidata.query_url), today=date(2026, 11, 24)))
     monkeypatch.setenv("KRAKOW_CLUSTERS_HOME", str(copy.root))
     result = CliRunner().invoke(
-        cli, ["link", "propose", "--accept", WD + "Q99000001", "--date", "2026-11-25"]
+        cli, ["link", "propose", "--accept", WD + "Q99000001", "--date", "2026-11-23"]
     )
     assert result.exit_code == 0, result.output
     graph = rdflib.Graph().parse(copy.data_dir / "links" / "wikidata.ttl")
@@ -109,7 +109,7 @@ def test_accept_by_iri_moves_the_link_with_its_record(copy, wikidata, monkeypatc
     assert graph.value(record, RDF.object) == target
     assert graph.value(record, DCTERMS.type) == URIRef(LINK_METHOD + "reviewed-proposal")
     assert graph.value(record, DCTERMS.date) == Literal(
-        "2026-11-25", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")
+        "2026-11-23", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")
     )
     assert graph.value(record, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) == URIRef(
         wikidata.query_url
