@@ -8,9 +8,7 @@ come from the sources and from release.toml, so two builds of the same sources a
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -362,15 +360,11 @@ def clusters_frame(context_url: str) -> dict:
 
 
 def overview_csv(ctx: BuildContext) -> str:
-    """queries/overview.rq run on the dataset, as CSV (a header row, then one row per cluster)."""
+    """queries/overview.rq run on the dataset, as SPARQL CSV results (one row per cluster)."""
+    from .formats import results_csv
+
     query = read_query(ctx.project.queries_dir / "overview.rq")
-    answer = ctx.store.query(query.text)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(answer.variables)
-    for row in answer.rows:
-        writer.writerow(["" if value is None else str(value) for value in row])
-    return buffer.getvalue()
+    return results_csv(ctx.store.query(query.text))
 
 
 # --- 2. the ontology release ---------------------------------------------------------------------

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .graph import XSD_STRING, QueryResult, Triple
+from .graph import XSD_STRING, QueryResult, Triple, term_n3
 from .project import ONTOLOGY_NS
 
 PREFIXES = {
@@ -209,15 +209,20 @@ def _json_term(term: Node) -> dict:
     return value
 
 
-def _results_json(result: QueryResult) -> bytes:
+def results_json(result: QueryResult, indent: int | None = None) -> str:
+    """SPARQL 1.1 Query Results JSON (SELECT or ASK)."""
     if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode()
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=indent)
     bindings = [
         {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
         for row in result.rows
     ]
     payload = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return json.dumps(payload, ensure_ascii=False, indent=indent)
+
+
+def _results_json(result: QueryResult) -> bytes:
+    return results_json(result).encode("utf-8")
 
 
 def _results_xml(result: QueryResult) -> bytes:
@@ -253,7 +258,11 @@ def _xml_term(term: Node) -> str:
     return f"<literal{attrs}>{escape(str(term))}</literal>"
 
 
-def _results_csv(result: QueryResult) -> bytes:
+def results_csv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results CSV: plain values, IRIs in full, blank nodes as `_:label`.
+
+    The one CSV writer of the package: `/sparql`, `query --format csv` and build's overview.csv.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if result.kind == "ask":
@@ -263,17 +272,27 @@ def _results_csv(result: QueryResult) -> bytes:
         writer.writerow(result.variables)
         for row in result.rows:
             writer.writerow(["" if t is None else _csv_value(t) for t in row])
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue()
+
+
+def _results_csv(result: QueryResult) -> bytes:
+    return results_csv(result).encode("utf-8")
 
 
 def _csv_value(term: Node) -> str:
     return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
-def _results_tsv(result: QueryResult) -> bytes:
+def results_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results TSV: every value as an RDF term in N-Triples syntax, so a line
+    break or a tab inside a literal is escaped and a row stays on one line."""
     if result.kind == "ask":
-        return f"?_askResult\n{'true' if result.boolean else 'false'}\n".encode()
+        return f"?_askResult\n{'true' if result.boolean else 'false'}\n"
     lines = ["\t".join("?" + v for v in result.variables)]
     for row in result.rows:
-        lines.append("\t".join("" if t is None else t.n3() for t in row))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        lines.append("\t".join("" if t is None else term_n3(t) for t in row))
+    return "\n".join(lines) + "\n"
+
+
+def _results_tsv(result: QueryResult) -> bytes:
+    return results_tsv(result).encode("utf-8")

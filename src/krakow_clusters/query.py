@@ -15,15 +15,14 @@ its parameters), a remote endpoint as a VALUES block of serialized terms (graph.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import BNode, Node, URIRef
 
 from .errors import CouldNotRun
+from .formats import results_csv, results_json, results_tsv
 from .graph import (
     EmbeddedStore,
     GraphStore,
@@ -258,57 +257,15 @@ def render_table(result: QueryResult) -> str:
 
 
 def render_csv(result: QueryResult) -> str:
-    """SPARQL 1.1 CSV results: plain values, IRIs in full."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(["" if t is None else str(t) for t in row])
-    return buffer.getvalue()
+    """SPARQL 1.1 CSV results (the package's one writer, shared with /sparql and build)."""
+    return results_csv(result)
 
 
 def render_tsv(result: QueryResult) -> str:
     """SPARQL 1.1 TSV results: every value as an RDF term (N-Triples syntax)."""
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if t is None else _tsv_term(t) for t in row))
-    return "\n".join(lines) + "\n"
-
-
-def _tsv_term(term: Node) -> str:
-    if isinstance(term, Literal):
-        text = term.n3()
-        if text.startswith('"""'):  # long strings are not TSV: one line, escaped
-            body = str(term).replace("\\", "\\\\").replace('"', '\\"')
-            body = body.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-            suffix = text[text.rindex('"""') + 3 :]
-            text = f'"{body}"{suffix}'
-        return text
-    return term.n3()
+    return results_tsv(result)
 
 
 def render_json(result: QueryResult) -> str:
-    """SPARQL 1.1 JSON results."""
-    bindings = []
-    for row in result.rows:
-        binding = {}
-        for var, term in zip(result.variables, row, strict=True):
-            if term is not None:
-                binding[var] = _json_term(term)
-        bindings.append(binding)
-    payload = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-
-
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype is not None:
-        out["datatype"] = str(term.datatype)
-    return out
+    """SPARQL 1.1 JSON results, indented for reading."""
+    return results_json(result, indent=2) + "\n"
