@@ -32,9 +32,8 @@ from .graph import (
     serialize_rdfxml,
     serialize_turtle,
 )
-from .project import BASE_IRI, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, Project
+from .project import BASE_IRI, NAMESPACES, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, Project
 from .querylib import read_query
-from .validate import PREFIXES as VALIDATE_PREFIXES
 from .validate import Report, validate_files
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -50,24 +49,9 @@ EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 KC = Namespace(ONTOLOGY_NS)
 
+# The dumps use the project's prefixes, less those of validation reports.
 PREFIXES: dict[str, str] = {
-    k: v for k, v in VALIDATE_PREFIXES.items() if k not in ("sh", "kcsh", "check")
-} | {
-    "role": BASE_IRI + "id/role/",
-    "lf": BASE_IRI + "id/legal-form/",
-    "status": BASE_IRI + "id/status/",
-    "cq": BASE_IRI + "id/count-qualifier/",
-    "helix": BASE_IRI + "id/helix/",
-    "scheme": BASE_IRI + "id/scheme/",
-    "link": BASE_IRI + "id/link/",
-    "lm": BASE_IRI + "id/link-method/",
-    "vann": "http://purl.org/vocab/vann/",
-    "src": "https://kma4business.metropoliakrakowska.pl/aktualnosci/",
-    "dcat": str(DCAT),
-    "void": str(VOID),
-    "spdx": str(SPDX),
-    "vcard": str(VCARD),
-    "foaf": str(FOAF),
+    k: v for k, v in NAMESPACES.items() if k not in ("sh", "kcsh", "check", "wdt")
 }
 
 DUMP = "krakow-clusters"

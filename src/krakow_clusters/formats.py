@@ -18,25 +18,9 @@ import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .graph import XSD_STRING, QueryResult, Triple, term_n3
-from .project import ONTOLOGY_NS
+from .project import NAMESPACES
 
-PREFIXES = {
-    "kc": ONTOLOGY_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "vann": "http://purl.org/vocab/vann/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "wd": "http://www.wikidata.org/entity/",
-}
+PREFIXES = NAMESPACES
 
 TURTLE = "text/turtle"
 JSONLD = "application/ld+json"

@@ -21,6 +21,45 @@ SOURCE_ARTICLE = (
     "innovative-clusters-in-the-krakow-metropolitan-area"
 )
 
+# The one table of namespace prefixes: dumps, reports, query output and pages all use it.
+NAMESPACES: dict[str, str] = {
+    "kc": ONTOLOGY_NS,
+    "kcsh": BASE_IRI + "shapes#",
+    "check": BASE_IRI + "checks/",
+    "cluster": ID_BASE + "cluster/",
+    "orgn": ID_BASE + "organization/",
+    "place": ID_BASE + "place/",
+    "sector": ID_BASE + "sector/",
+    "mt": ID_BASE + "member-type/",
+    "helix": ID_BASE + "helix/",
+    "role": ID_BASE + "role/",
+    "lf": ID_BASE + "legal-form/",
+    "status": ID_BASE + "status/",
+    "cq": ID_BASE + "count-qualifier/",
+    "lm": ID_BASE + "link-method/",
+    "link": ID_BASE + "link/",
+    "scheme": ID_BASE + "scheme/",
+    "src": "https://kma4business.metropoliakrakowska.pl/aktualnosci/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "vann": "http://purl.org/vocab/vann/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+}
+
 _MARKER = Path("ontology") / "krakow-clusters.ttl"
 
 

@@ -32,43 +32,14 @@ from .graph import (
     check_syntax,
     serialize_graph,
 )
-from .project import ID_BASE, ONTOLOGY_NS, Project
+from .project import NAMESPACES, Project
 from .querylib import QueryFile, find_query, library
 
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "jsonld")
 SELECT_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("table", "turtle", "jsonld")
 
-PREFIXES: dict[str, str] = {
-    "cluster": ID_BASE + "cluster/",
-    "orgn": ID_BASE + "organization/",
-    "place": ID_BASE + "place/",
-    "sector": ID_BASE + "sector/",
-    "mt": ID_BASE + "member-type/",
-    "helix": ID_BASE + "helix/",
-    "role": ID_BASE + "role/",
-    "lf": ID_BASE + "legal-form/",
-    "status": ID_BASE + "status/",
-    "cq": ID_BASE + "count-qualifier/",
-    "lm": ID_BASE + "link-method/",
-    "link": ID_BASE + "link/",
-    "scheme": ID_BASE + "scheme/",
-    "id": ID_BASE,
-    "kc": ONTOLOGY_NS,
-    "wd": "http://www.wikidata.org/entity/",
-    "wdt": "http://www.wikidata.org/prop/direct/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "src": "https://kma4business.metropoliakrakowska.pl/aktualnosci/",
-}
+PREFIXES = NAMESPACES
 
 
 @dataclass

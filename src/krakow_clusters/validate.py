@@ -20,33 +20,13 @@ from rdflib.term import Node
 
 from .errors import CouldNotRun
 from .graph import EmbeddedStore
-from .project import BASE_IRI, Project
+from .project import BASE_IRI, NAMESPACES, Project
 from .querylib import read_query
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CHECKS = Namespace(BASE_IRI + "checks/")
 
-PREFIXES = {
-    "kc": BASE_IRI + "ontology#",
-    "kcsh": BASE_IRI + "shapes#",
-    "check": str(CHECKS),
-    "cluster": BASE_IRI + "id/cluster/",
-    "orgn": BASE_IRI + "id/organization/",
-    "place": BASE_IRI + "id/place/",
-    "sector": BASE_IRI + "id/sector/",
-    "mt": BASE_IRI + "id/member-type/",
-    "sh": str(SH),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+PREFIXES = NAMESPACES
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
