@@ -28,7 +28,6 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from .errors import CouldNotRun, RdfSyntaxError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 Triple = tuple[Node, Node, Node]
 

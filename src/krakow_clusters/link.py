@@ -34,7 +34,6 @@ from .project import ID_BASE, Project
 from .wikidata import WikidataClient, is_public_wikidata, sparql_string, write_atomic
 
 WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
 SCHEMA = Namespace("https://schema.org/")
 KC = Namespace("https://w3id.org/krakow-clusters/ontology#")
 LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)

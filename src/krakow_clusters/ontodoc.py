@@ -17,8 +17,6 @@ from rdflib.term import Node
 from .project import ONTOLOGY_IRI
 from .validate import qname
 
-LANGUAGES = ("en", "pl")
-
 UI = {
     "en": {
         "lang_name": "English",

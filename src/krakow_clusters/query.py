@@ -35,7 +35,6 @@ from .graph import (
 from .project import NAMESPACES, Project
 from .querylib import QueryFile, find_query, library
 
-FORMATS = ("table", "csv", "tsv", "json", "turtle", "jsonld")
 SELECT_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("table", "turtle", "jsonld")
 
@@ -113,7 +112,7 @@ def list_queries(project: Project) -> str:
         lines.append(f"{query.name}")
         lines.append(f"    {query.summary}")
         for param in query.params:
-            default = f" (default {param.default})" if param.default is not None else " (required)"
+            default = " (required)" if param.required else f" (default {param.default})"
             lines.append(f"    --param {param.name}=<{param.type}>{default}")
             if param.description:
                 lines.append(f"        {param.description}")
@@ -124,7 +123,8 @@ def list_queries(project: Project) -> str:
 
 
 def render(result: QueryResult, fmt: str) -> str:
-    """The answer in one of FORMATS; CouldNotRun when the format does not fit the result."""
+    """The answer in a format (table, csv, tsv, json, turtle, jsonld); CouldNotRun when the
+    format does not fit the result (a graph as CSV, rows as Turtle)."""
     if result.kind == "graph":
         if fmt not in GRAPH_FORMATS:
             raise CouldNotRun(

@@ -97,7 +97,7 @@ class QueryFile:
         for param in self.params:
             if param.name in values:
                 bound[param.name] = param.term(values[param.name])
-            elif param.default is not None:
+            elif not param.required:
                 bound[param.name] = param.term(param.default)
             else:
                 raise CouldNotRun(f"query {self.name}: parameter {param.name} is required")

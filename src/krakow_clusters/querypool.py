@@ -106,9 +106,6 @@ class QueryPool:
         for worker in workers:
             self._idle.put_nowait(worker)
 
-    def pids(self) -> list[int]:
-        return sorted(w.pid for w in self._all if w.pid is not None)
-
     async def _replace(self, worker: _Worker) -> None:
         loop = asyncio.get_running_loop()
         self._all.discard(worker)

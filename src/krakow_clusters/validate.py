@@ -28,8 +28,6 @@ CHECKS = Namespace(BASE_IRI + "checks/")
 
 PREFIXES = NAMESPACES
 
-SEVERITIES = ("Violation", "Warning", "Info")
-
 
 def qname(term: Node) -> str:
     """A short name for an IRI with the project's prefixes; the full <IRI> otherwise."""
