@@ -57,7 +57,27 @@ def test_rebuild_in_place_replaces_the_release(project: Project, tmp_path: Path)
     build(project, out)
     assert not (out / "stale-file.txt").exists()
     assert (out / "void.ttl").is_file()
-    assert [p.name for p in tmp_path.iterdir()] == ["dist"], "no staging folder is left behind"
+    assert out.is_symlink(), "dist is a link to the current release, swapped in one rename"
+    beside = sorted(p.name for p in tmp_path.iterdir())
+    assert beside == sorted(["dist", os.readlink(out)]), "only the current release is kept"
+
+
+def test_what_a_killed_build_left_behind_is_removed_by_the_next(project: Project, tmp_path: Path):
+    out = tmp_path / "dist"
+    build(project, out)
+    (tmp_path / ".dist-killed123").mkdir()  # a staging folder of a build killed midway
+    (tmp_path / ".dist-link-.dist-killed123").symlink_to(".dist-killed123")
+    build(project, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["dist", os.readlink(out)])
+
+
+def test_a_release_folder_from_an_older_build_becomes_a_link(project: Project, tmp_path: Path):
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "void.ttl").write_text("# an older release, a real folder\n")
+    build(project, out)
+    assert out.is_symlink()
+    assert "DCAT-AP" in (out / "void.ttl").read_text(encoding="utf-8")
 
 
 def test_a_build_that_fails_midway_leaves_the_previous_release(
@@ -75,7 +95,8 @@ def test_a_build_that_fails_midway_leaves_the_previous_release(
     with pytest.raises(RuntimeError, match="simulated"):
         build(project, out)
     assert snapshot(out) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["dist"], "the staging folder is removed"
+    beside = sorted(p.name for p in tmp_path.iterdir())
+    assert beside == sorted(["dist", os.readlink(out)]), "the staging folder is removed"
 
 
 def test_cli_builds_and_lists_the_files(checkout: Project, tmp_path: Path):

@@ -173,9 +173,12 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
     if not report.conforms:
         return result
     ontology = EmbeddedStore.from_files(project.ontology_files())
-    out = Path(out).resolve()
+    # Not resolve(): `out` is normally a link to the current release, and it is the link that
+    # is replaced.
+    out = Path(out).parent.resolve() / Path(out).name
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    _remove_stale_releases(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         ctx = BuildContext(
             project,
@@ -213,20 +216,37 @@ def _check_target(out: Path, project: Project) -> None:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put the staged folder in place of `out`; the old release is removed only afterwards."""
+    """Make `out` the staged release in one atomic step.
+
+    `out` is a symbolic link to the release folder beside it (`.dist-XXXX`), replaced by a rename
+    of a new link (atomic on POSIX): a reader, such as a running `serve`, sees the old release or
+    the new one, never none, and a build killed at any moment leaves a complete release at `out`.
+    An `out` that is still a real folder (from an older build) is moved aside once, first.
+    """
     os.chmod(staging, 0o755)
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        old.rmdir()
-        os.replace(out, old)
-        try:
-            os.replace(staging, out)
-        except BaseException:
-            os.replace(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, out)
+    link = out.parent / f".{out.name}-link-{staging.name}"
+    os.symlink(staging.name, link)
+    try:
+        if out.exists() and not out.is_symlink():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+            old.rmdir()
+            os.replace(out, old)
+        os.replace(link, out)
+    except BaseException:
+        link.unlink(missing_ok=True)
+        raise
+    _remove_stale_releases(out)
+
+
+def _remove_stale_releases(out: Path) -> None:
+    """Remove release folders beside `out` that it no longer points to (old releases, and what
+    a build that was killed left behind)."""
+    current = out.resolve() if out.is_symlink() else None
+    for path in out.parent.glob(f".{out.name}-*"):
+        if path.is_symlink():
+            path.unlink(missing_ok=True)
+        elif path.is_dir() and path != current:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 # --- 1. dumps ------------------------------------------------------------------------------------
