@@ -54,7 +54,7 @@ class Param:
             if not _IRI.match(value):
                 raise CouldNotRun(
                     f"parameter {self.name}: {value!r} is not an absolute IRI "
-                    "(such as https://w3id.org/krakow-clusters/id/sector/construction)"
+                    "(one that starts with its scheme, such as https://…)"
                 )
             return URIRef(value)
         if self.type == "integer":
