@@ -105,9 +105,17 @@ class QueryResult:
 
 
 class GraphStore(Protocol):
-    """What commands may ask of a store. Implemented in process (EmbeddedStore) or remotely."""
+    """What commands may ask of a store: implemented in process (EmbeddedStore) and over the
+    SPARQL protocol (RemoteStore), so that a command never knows which engine answers."""
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult: ...
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        max_results: int | None = None,
+    ) -> QueryResult:
+        """Run a query with parameters bound as RDF terms; at most `max_results` rows."""
+        ...
 
 
 # --- the embedded store --------------------------------------------------------------------------
