@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -231,18 +232,9 @@ def child(spec: dict) -> None:
             size = len(void)
         return _finish(clock() - started, {"output": size})
     if step == "cli":
-        # A CLI command in this process, so that its own rusage is what is measured.
-        import resource
-
+        # A CLI command in this process (the harness reads its rusage with wait4).
         from krakow_clusters.cli import cli as cli_main
 
-        def report_rss() -> None:
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            sys.stderr.write(json.dumps({"rss_kb": rss}) + "\n")
-
-        import atexit
-
-        atexit.register(report_rss)
         sys.argv = ["krakow-clusters", *spec["args"]]
         cli_main()
         return None
@@ -394,6 +386,7 @@ def bench_size(size: str, args: argparse.Namespace) -> None:
     files = prepare(size, data)
     results: dict = {
         "size": size,
+        "command": args.command,
         "note": args.note,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "bytes": files["bytes"],
@@ -760,12 +753,20 @@ def write_report(data: Path, report: Path, command: str) -> None:
         *machine(),
         "",
         "```sh",
-        command,
+        "make bench             # = .venv/bin/python benchmarks/run.py: 10k, 100k, 1M, cold start,",
+        "                       #   serve on the real data; then this file",
+        "make bench SIZE=100k   # one size; the other sizes' last results are kept",
         "```",
         "",
-        "`make bench` runs every size (10k, 100k, 1M), then `serve` on the real data;",
-        "`make bench SIZE=100k` runs one size and rewrites this file from the results of every",
-        "size kept in `benchmarks/data/` (git-ignored, with the generated graphs).",
+        "Generated graphs and results are kept in `benchmarks/data/` (git-ignored); this file is",
+        "rewritten from every results file there. The figures below were measured with:",
+        "",
+        "```sh",
+        *sorted(
+            {r["command"] for r in results.values() if isinstance(r, dict) and "command" in r}
+            | ({command} if command else set())
+        ),
+        "```",
         "",
         "## How it is measured",
         "",
@@ -817,6 +818,8 @@ def cold_section(cold: dict | None) -> list[str]:
     ]
     targets = {"validate": 0.5, "query overview": 0.3}
     for name, runs in cold.items():
+        if not isinstance(runs, list):
+            continue
         ok = [r for r in runs if "error" not in r and not r["timed_out"]]
         if not ok:
             lines.append(f"| `{name}` | failed | | | |")
@@ -952,37 +955,63 @@ def serve_lines(serve: dict | None, heading: str = "`serve` under load") -> list
     return lines + [""]
 
 
+def _growth(k: float) -> str:
+    return "linear" if 0.85 <= k <= 1.15 else ("sub-linear" if k < 0.85 else "super-linear")
+
+
 def scaling_section(sizes: list[str], results: dict, sums: dict) -> list[str]:
     lines = ["## How the cost grows", ""]
     measured = [s for s in sizes if triples_of(results[s])]
     if len(measured) < 2:
         return lines + ["Only one size measured.", ""]
-    small, large = measured[0], measured[-1]
-    n0, n1 = triples_of(results[small]), triples_of(results[large])
+    counts = {s: triples_of(results[s]) for s in measured}
+    pairs = list(itertools.pairwise(measured))
     lines += [
-        f"From {small} to {large}: {n1 / n0:,.1f}× the triples. For each step, the ratio of the",
-        "median work times and the exponent k of t ∝ n^k (k = log(time ratio) / log(size",
-        "ratio)); linear means 0.85 ≤ k ≤ 1.15. A k well under 1 means fixed costs (imports,",
-        "the ontology, shapes) still dominate at the small size.",
+        "Median work time at each size, and the exponent k of t ∝ n^k between consecutive sizes",
+        "(k = log(time ratio) / log(size ratio); "
+        + ", ".join(f"{b}/{a} = {counts[b] / counts[a]:,.1f}× the triples" for a, b in pairs)
+        + "). Linear means 0.85 ≤ k ≤ 1.15; the verdict is taken between the two largest",
+        "sizes with figures (at small sizes fixed costs, the ontology and shapes, weigh more).",
+        "A timed-out step gives a lower bound (k ≥ …).",
         "",
-        f"| step | {small} s | {large} s | time ratio | k | growth |",
-        "|---|---:|---:|---:|---:|---|",
+        "| step | "
+        + " | ".join(f"{s} s" for s in measured)
+        + " | "
+        + " | ".join(f"k {a}→{b}" for a, b in pairs)
+        + " | growth |",
+        "|---|" + "---:|" * (len(measured) + len(pairs)) + "---|",
     ]
     for step in [*OURS_STEPS, *BASE_STEPS]:
-        a, b = sums[small].get(step), sums[large].get(step)
-        if not a or "work" not in a:
+        cells, ks, verdict = [], [], ""
+        for size in measured:
+            st = sums[size].get(step)
+            if st and "work" in st:
+                cells.append(_secs(st["work"]))
+            elif st and st.get("timed_out"):
+                cells.append(f"> {st['timeout']:.0f} (timed out)")
+            else:
+                cells.append("not run")
+        if all(c == "not run" for c in cells):
             continue
-        if not b or "work" not in b:
-            why = f"> {b['timeout']:.0f} s (timed out)" if b and b.get("timed_out") else "not run"
-            lines.append(f"| {STEPS[step][0]} | {_secs(a['work'])} | {why} | | | |")
-            continue
-        ratio = b["work"] / a["work"]
-        k = math.log(ratio) / math.log(n1 / n0)
-        growth = "linear" if 0.85 <= k <= 1.15 else ("sub-linear" if k < 0.85 else "super-linear")
-        lines.append(
-            f"| {STEPS[step][0]} | {_secs(a['work'])} | {_secs(b['work'])} | {ratio:,.1f} | "
-            f"{k:.2f} | {growth} |"
-        )
+        for a, b in pairs:
+            x, y = sums[a].get(step), sums[b].get(step)
+            if not (x and "work" in x and y):
+                ks.append("")
+                continue
+            size_ratio = math.log(counts[b] / counts[a])
+            if "work" in y:
+                k = math.log(y["work"] / x["work"]) / size_ratio
+                ks.append(f"{k:.2f}")
+                verdict = _growth(k) + f" ({a}→{b})"
+            elif y.get("timed_out"):
+                k = math.log(y["timeout"] / x["work"]) / size_ratio
+                ks.append(f"≥ {k:.2f}")
+                verdict = (
+                    "super-linear" if k > 1.15 else "at least " + _growth(k)
+                ) + f" ({a}→{b}, lower bound)"
+            else:
+                ks.append("")
+        lines.append(f"| {STEPS[step][0]} | " + " | ".join(cells + ks) + f" | {verdict} |")
     return lines + [""]
 
 
@@ -1091,6 +1120,12 @@ def serve_real_section(serve: dict | None) -> list[str]:
 # --- entry point ----------------------------------------------------------------------------------
 
 
+def _quote(arg: str) -> str:
+    import shlex
+
+    return shlex.quote(arg)
+
+
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
         child(json.loads(sys.argv[2]))
@@ -1118,17 +1153,20 @@ def main() -> None:
     parser.add_argument("--report-only", action="store_true", help="rewrite the report only")
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
-    command = "make bench" + (f" SIZE={','.join(args.size)}" if args.size else "")
-    command += "   # = .venv/bin/python benchmarks/run.py " + " ".join(sys.argv[1:])
+    command = " ".join([".venv/bin/python benchmarks/run.py", *map(_quote, sys.argv[1:])])
+    args.command = command
     if not args.report_only:
         if args.cold:
             bench_cold(args)
+            cold = json.loads((args.data / "results-cold.json").read_text(encoding="utf-8"))
+            cold["command"] = command
+            (args.data / "results-cold.json").write_text(json.dumps(cold, indent=1))
         for size in args.size or list(SIZES):
             bench_size(size, args)
-            write_report(args.data, args.report, command.rstrip())
+            write_report(args.data, args.report, command)
         if args.serve and args.cold:
             bench_serve_real(args)
-    write_report(args.data, args.report, command.rstrip())
+    write_report(args.data, args.report, "" if args.report_only else command)
     log(f"wrote {args.report}")
 
 
