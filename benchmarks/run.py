@@ -40,6 +40,7 @@ if str(ROOT) not in sys.path:
 DATA = ROOT / "benchmarks" / "data"
 REPORT = ROOT / "BENCHMARKS.md"
 SERVE_REAL = ROOT / "benchmarks" / "serve-real-data.md"
+FINDINGS = ROOT / "benchmarks" / "findings.md"  # hand-written reading of the figures
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 # Runs per size: (ours, baseline). The 1M baseline takes minutes per step: one run.
 RUNS = {"10k": (5, 3), "100k": (3, 2), "1M": (3, 1)}
@@ -636,6 +637,8 @@ def _time_cell(s: dict | None) -> str:
 
 
 def _ratio(ours: dict | None, base: dict | None) -> str:
+    if ours and base and "work" not in ours and ours.get("timed_out") and "work" in base:
+        return f"< {base['work'] / ours['timeout']:,.2f}× (ours timed out)"
     if not ours or not base or "work" not in ours:
         return "—"
     if "work" not in base:
@@ -801,6 +804,8 @@ def write_report(data: Path, report: Path, command: str) -> None:
         lines += size_section(size, results[size], sums[size])
     lines += scaling_section(sizes, results, sums)
     lines += targets_section(sizes, results, sums)
+    if FINDINGS.is_file():
+        lines += [FINDINGS.read_text(encoding="utf-8").rstrip(), ""]
     lines += serve_real_section(results.get("serve-real"))
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
