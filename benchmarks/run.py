@@ -795,8 +795,16 @@ def write_report(data: Path, report: Path, command: str) -> None:
         "  separately (median of the repeats), `cluster` bound to a generated cluster, other",
         "  parameters at their defaults; `wikidata-places` is left out (it calls Wikidata with",
         "  SERVICE). The baseline runs the same text on the parsed rdflib Graph, once.",
+        "- `serve`: `krakow-clusters serve` (embedded store) on the generated project; resource",
+        "  page = `GET /id/cluster/gen-NNNNN` (the first 64 clusters, `Accept: text/html`), saved",
+        f"  query = `GET /queries/overview.json`; {SERVE_CLIENTS} clients with one keep-alive",
+        f"  connection each, {SERVE_REQUESTS} requests per run, 3 runs after one warm-up pass over",
+        "  the paths (its time is the *first pass* column: rendering before the cache); peak RSS",
+        "  is the server's main process (its /sparql worker processes are not counted).",
         "- A step that runs longer than its timeout is killed and shown as `> N s (timed out)`;",
-        "  after a timeout or failure the step is not run again at that size.",
+        "  after a timeout or failure the step is not run again at that size. A step whose",
+        "  process takes longer than `--slow` (default 120 s) is not repeated: the runs column",
+        "  says how many runs each median has.",
         "",
     ]
     lines += cold_section(results.get("cold"))
