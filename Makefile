@@ -38,9 +38,12 @@ serve: $(STAMP)
 	$(BIN)/krakow-clusters build
 	$(BIN)/krakow-clusters serve --host 127.0.0.1 --port 8000
 
-# Load generator on loopback against a server it starts itself; figures go in BENCHMARKS.md.
+# The benchmark harness (benchmarks/run.py): every size (10k, 100k, 1M; long: about an hour
+# at 1M) or one with `make bench SIZE=100k`, cold start and serve on the real data, then it
+# rewrites BENCHMARKS.md. Generated graphs and results are kept in benchmarks/data/ (git-ignored).
+SIZE ?=
 bench: $(STAMP)
-	$(BIN)/python benchmarks/serve_load.py
+	$(BIN)/python benchmarks/run.py $(if $(SIZE),--size $(SIZE))
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache

@@ -1,0 +1,45 @@
+"""The benchmark harness (benchmarks/run.py) end to end on a tiny graph: every step runs in its
+own process and is named in the report it writes. Timings are recorded, never asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.run import BASE_STEPS, OURS_STEPS, STEPS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_harness_runs_every_step_and_writes_the_report(tmp_path):
+    report = tmp_path / "BENCHMARKS.md"
+    data = tmp_path / "data"
+    argv = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--size", "2k", "--runs", "1"]
+    argv += ["--no-serve", "--no-cold", "--timeout", "120", "--data", str(data)]
+    argv += ["--report", str(report)]
+    subprocess.run(argv, check=True, capture_output=True, timeout=300)
+
+    results = json.loads((data / "results-2k.json").read_text(encoding="utf-8"))
+    assert results["finished"]
+    assert set(results["steps"]) == set(OURS_STEPS) | set(BASE_STEPS)
+    for step, runs in results["steps"].items():
+        assert len(runs) == 1, step
+        assert not runs[0]["timed_out"] and "error" not in runs[0], (step, runs[0])
+        assert runs[0]["rss_kb"] > 0 and runs[0]["whole"] > 0
+    for engine in ("turbo", "pyshacl"):
+        assert results["broken"][engine]["extras"]["exact"] is True, engine
+    queries = results["queries"]["queries"]
+    names = {q["query"] for q in queries}
+    assert "overview" in names and "wikidata-places" not in names
+    assert all(len(q["times"]) == 1 for q in queries)
+
+    text = report.read_text(encoding="utf-8")
+    assert "## 2k: " in text
+    for label, _, _ in STEPS.values():
+        assert label in text, label
+    for name in names:
+        assert f"| {name} |" in text, name
+    assert "- turbo: yes" in text and "- pyshacl: yes" in text
+    assert "## Targets of issue 7" in text and "## Machine and command" in text
