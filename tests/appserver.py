@@ -7,7 +7,6 @@ its process id (its query workers exit when their pipe to the server closes).
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .servers import free_port
+from .servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,14 +79,7 @@ class AppServer:
         return found
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.kill(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        stop_process(self.process, grace=15)
 
 
 def start_server(tmp: Path, *args: str) -> Iterator[AppServer]:

@@ -24,6 +24,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen | None, grace: float = 10.0) -> None:
+    """Stop a server by its process id: SIGTERM, then SIGKILL if it has not ended in `grace` s."""
+    if process is None or process.poll() is not None:
+        return
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 def oxigraph_binary() -> str:
     beside_python = Path(sys.executable).with_name("oxigraph")
     if beside_python.exists():
@@ -101,14 +113,7 @@ class OxigraphServer:
         return False
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.kill(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def __enter__(self) -> OxigraphServer:
         return self.start()
