@@ -84,3 +84,22 @@ def test_every_constraint_in_the_shapes_has_a_message(project):
     assert constrained
     missing = [s for s in constrained if shapes.value(s, SH.message) is None]
     assert missing == []
+
+
+def test_a_second_source_can_date_a_status_differently(project):
+    """Provenance: a conflicting claim stands beside the first, each with its own source."""
+    from krakow_clusters.graph import EmbeddedStore
+
+    fixture = SHAPES / "valid" / "second-source-claim.ttl"
+    assert run(project, fixture).findings == []
+    store = EmbeddedStore.from_files([fixture])
+    rows = store.query(
+        "SELECT ?date ?source WHERE { "
+        "<https://w3id.org/krakow-clusters/id/cluster/test> "
+        "<https://w3id.org/krakow-clusters/ontology#status> ?s . "
+        "?s <https://schema.org/startDate> ?date ; <http://purl.org/dc/terms/source> ?source }"
+    ).rows
+    assert {(str(d), str(s)) for d, s in rows} == {
+        ("2016-10-21", "http://example.org/source"),
+        ("2015-01-01", "http://example.org/second-source"),
+    }
