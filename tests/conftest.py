@@ -21,6 +21,15 @@ def project() -> Project:
     return Project(ROOT)
 
 
+def validate_with_ontology(project: Project, path: Path, engine: str = "auto"):
+    """Validate one frozen graph together with the ontology and schemes (not with data/), so that
+    curating the real data does not change what fixtures and generated graphs report."""
+    from krakow_clusters.validate import validate_files
+
+    files = [*project.ontology_files(), path]
+    return validate_files(files, project.shapes_file, project.check_queries(), engine=engine)
+
+
 @pytest.fixture(scope="session")
 def dataset(project: Project) -> EmbeddedStore:
     """The real dataset (ontology, schemes, data, links) in the embedded store."""

@@ -8,7 +8,7 @@ import pytest
 
 from krakow_clusters.validate import Finding, validate_files
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, validate_with_ontology
 
 FILES = sorted((FIXTURES / "shapes").glob("*/*.ttl"))
 
@@ -28,12 +28,7 @@ def signature(findings: list[Finding]) -> set[tuple]:
 
 
 def results(project, path: Path, engine: str):
-    report = validate_files(
-        [*project.ontology_files(), path],
-        project.shapes_file,
-        project.check_queries(),
-        engine=engine,
-    )
+    report = validate_with_ontology(project, path, engine)
     assert report.engine == engine
     return report
 

@@ -8,7 +8,9 @@ import pyoxigraph as ox
 import pytest
 from benchmarks.generate import DEFECTS, generate, write
 
-from krakow_clusters.validate import expected_triples, validate_files
+from krakow_clusters.validate import expected_triples
+
+from .conftest import validate_with_ontology
 
 SIZE = 10_000
 
@@ -38,9 +40,7 @@ def test_size_is_close_to_the_target(graphs):
 def test_valid_graph_conforms_without_warnings(project, graphs):
     path, injected = graphs["valid"]
     assert injected == set()
-    report = validate_files(
-        [*project.ontology_files(), path], project.shapes_file, project.check_queries()
-    )
+    report = validate_with_ontology(project, path)
     assert report.findings == []
 
 
@@ -52,11 +52,6 @@ def test_broken_graph_reports_exactly_the_injected_violations(project, graphs, e
     assert len(rules) >= len(DEFECTS), "every kind of defect is injected"
     expected_file = path.with_suffix(".expected.tsv").read_text(encoding="utf-8").splitlines()
     assert {tuple(line.split("\t")) for line in expected_file[1:]} == injected
-    report = validate_files(
-        [*project.ontology_files(), path],
-        project.shapes_file,
-        project.check_queries(),
-        engine=engine,
-    )
+    report = validate_with_ontology(project, path, engine)
     assert report.engine == engine
     assert expected_triples(report.findings) == injected

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from krakow_clusters.validate import expected_triples, validate_files
+from krakow_clusters.validate import expected_triples
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, validate_with_ontology
 
 SHAPES = FIXTURES / "shapes"
 VALID = sorted((SHAPES / "valid").glob("*.ttl"))
@@ -30,9 +30,7 @@ def expectations(path: Path) -> set[tuple[str, str | None, str]]:
 
 
 def run(project, fixture: Path):
-    return validate_files(
-        project.ontology_files() + [fixture], project.shapes_file, project.check_queries()
-    )
+    return validate_with_ontology(project, fixture)
 
 
 @pytest.mark.parametrize("fixture", VALID, ids=[p.stem for p in VALID])
