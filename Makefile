@@ -33,8 +33,8 @@ validate: $(STAMP)
 	$(BIN)/krakow-clusters validate
 
 # Installs, validates, builds dist/ and serves on http://127.0.0.1:8000 (Ctrl-C stops it).
+# build validates first (and builds nothing, exit 1, when the data does not conform).
 serve: $(STAMP)
-	$(BIN)/krakow-clusters validate
 	$(BIN)/krakow-clusters build
 	$(BIN)/krakow-clusters serve --host 127.0.0.1 --port 8000
 
