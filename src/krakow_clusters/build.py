@@ -19,18 +19,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 from rdflib.term import Node
 
 from .errors import CouldNotRun
 from .graph import (
+    RDF_TYPE,
     EmbeddedStore,
     Triple,
+    native_triples,
     serialize_jsonld,
     serialize_ntriples,
     serialize_rdfxml,
     serialize_turtle,
+    to_rdflib,
 )
 from .project import BASE_IRI, NAMESPACES, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, Project
 from .querylib import read_query
@@ -122,9 +126,10 @@ class BuildContext:
     release: Release
     base: str
     folder: Path
-    triples: list[Triple] = field(default_factory=list)
+    # As Oxigraph terms: converting a million triples to rdflib terms costs seconds and GBs.
+    triples: list[ox.Triple] = field(default_factory=list)
     ontology: EmbeddedStore | None = None
-    ontology_triples: list[Triple] = field(default_factory=list)
+    ontology_triples: list[ox.Triple] = field(default_factory=list)
 
     @property
     def header(self) -> str:
@@ -186,9 +191,9 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
             release,
             base,
             staging,
-            triples=list(store.triples()),
+            triples=store.native_triples(),
             ontology=ontology,
-            ontology_triples=list(ontology.triples()),
+            ontology_triples=ontology.native_triples(),
         )
         for writer in WRITERS:
             writer(ctx)
@@ -268,38 +273,40 @@ def write_dumps(ctx: BuildContext) -> None:
     ctx.write(OVERVIEW_FILE, overview_csv(ctx))
 
 
-def make_context(triples: Iterable[Triple]) -> dict:
+def make_context(triples: Iterable) -> dict:
     """The dataset's JSON-LD context, derived from the vocabulary the data uses.
 
     Each predicate gets a term named by its local name (unless two share one): IRI-valued
     properties are typed `@id`, language-tagged ones are language maps, and a single non-string
     datatype becomes the term's `@type`, so compaction keeps every language tag and datatype.
-    kc: classes get terms too; `id` and `type` alias `@id` and `@type`.
+    kc: classes get terms too; `id` and `type` alias `@id` and `@type`. Triples may be given as
+    Oxigraph or as rdflib terms.
     """
-    objects: dict[str, list[Node]] = {}
+    objects: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
     classes: set[str] = set()
-    for _, p, o in triples:
-        if str(p) == str(RDF.type):
-            classes.add(str(o))
+    for t in native_triples(triples):
+        if t.predicate.value == RDF_TYPE:
+            classes.add(t.object.value)
         else:
-            objects.setdefault(str(p), []).append(o)
+            objects.setdefault(t.predicate.value, []).append(t.object)
     terms: dict[str, object] = {"id": "@id", "type": "@type"}
     names = Counter(_local(p) for p in objects)
+    native = {str(XSD.integer), str(XSD.boolean), str(XSD.double), str(XSD.string)}
     for predicate in sorted(objects):
         name = _local(predicate)
         if names[name] > 1 or name in terms or not name.isidentifier():
             continue
         values = objects[predicate]
         definition: dict[str, str] = {"@id": predicate}
-        if all(isinstance(v, URIRef) for v in values):
+        if all(isinstance(v, ox.NamedNode) for v in values):
             definition["@type"] = "@id"
-        elif all(isinstance(v, Literal) and v.language for v in values):
+        elif all(isinstance(v, ox.Literal) and v.language for v in values):
             definition["@container"] = "@language"
         else:
-            datatypes = {str(v.datatype) for v in values if isinstance(v, Literal) and v.datatype}
-            plain = [v for v in values if not isinstance(v, Literal) or v.language]
-            native = {str(XSD.integer), str(XSD.boolean), str(XSD.double), str(XSD.string)}
-            if len(datatypes) == 1 and not plain and not datatypes & native:
+            literals = [v for v in values if isinstance(v, ox.Literal)]
+            datatypes = {v.datatype.value for v in literals if not v.language} - {str(XSD.string)}
+            others = len(literals) < len(values) or any(v.language for v in literals)
+            if len(datatypes) == 1 and not others and not datatypes & native:
                 definition["@type"] = datatypes.pop()
         terms[name] = definition
     # Prefixes for compact IRIs, except where a property's term has the same name (`sector`,
@@ -500,12 +507,11 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     add(theme, SKOS.prefLabel, Literal("Economy and finance", lang="en"))
     add(theme, SKOS.prefLabel, Literal("Gospodarka i finanse", lang="pl"))
 
-    data = ctx.store.to_rdflib()
     for place in meta["spatial"]:
         node = URIRef(place)
         add(dataset, DCTERMS.spatial, node)
         add(node, RDF.type, DCTERMS.Location)
-        for label in _labels(data, node):
+        for label in _labels(ctx.store, node):
             add(node, RDFS.label, label)
 
     start = _earliest_date(ctx.triples)
@@ -597,20 +603,21 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     return g
 
 
-def void_statistics(triples: list[Triple]) -> dict:
+def void_statistics(triples: Iterable) -> dict:
     """VoID figures of the dataset: triples, entities, classes, properties, distinct subjects and
     objects, and the class and property partitions."""
-    subjects = {s for s, _, _ in triples}
-    objects = {o for _, _, o in triples}
-    typed: dict[str, set[Node]] = {}
+    triples = list(native_triples(triples))
+    subjects = {t.subject for t in triples}
+    objects = {t.object for t in triples}
+    typed: dict[str, set] = {}
     properties: Counter[str] = Counter()
     for s, p, o in triples:
-        properties[str(p)] += 1
-        if p == RDF.type:
-            typed.setdefault(str(o), set()).add(s)
+        properties[p.value] += 1
+        if p.value == RDF_TYPE:
+            typed.setdefault(o.value, set()).add(s)
     return {
         "triples": len(triples),
-        "entities": len({s for s in subjects if isinstance(s, URIRef)}),
+        "entities": sum(1 for s in subjects if isinstance(s, ox.NamedNode)),
         "classes": len(typed),
         "properties": len(properties),
         "distinctSubjects": len(subjects),
@@ -620,17 +627,22 @@ def void_statistics(triples: list[Triple]) -> dict:
     }
 
 
-def wikidata_links(triples: list[Triple]) -> dict[str, int]:
+def wikidata_links(triples: Iterable) -> dict[str, int]:
     """How many links to Wikidata the data holds, by link predicate."""
+    predicates = {str(p) for p in LINK_PREDICATES}
     counts: Counter[str] = Counter()
-    for _, p, o in triples:
-        if p in LINK_PREDICATES and str(o).startswith(WD):
-            counts[str(p)] += 1
+    for _, p, o in native_triples(triples):
+        if p.value in predicates and o.value.startswith(WD):
+            counts[p.value] += 1
     return dict(sorted(counts.items()))
 
 
-def _vocabularies(triples: list[Triple]) -> set[str]:
-    used = {str(p) for _, p, _ in triples} | {str(o) for _, p, o in triples if p == RDF.type}
+def _vocabularies(triples: Iterable) -> set[str]:
+    used: set[str] = set()
+    for _, p, o in native_triples(triples):
+        used.add(p.value)
+        if p.value == RDF_TYPE:
+            used.add(o.value)
     known = {ns for prefix, ns in PREFIXES.items() if not ns.startswith(BASE_IRI + "id/")}
     known -= {PREFIXES["src"], PREFIXES["wd"]}
     return {ns for ns in known if any(term.startswith(ns) for term in used)}
@@ -643,27 +655,34 @@ def _slug(iri: str) -> str:
     return hashlib.sha1(iri.encode()).hexdigest()[:12]
 
 
-def _labels(graph, node: URIRef) -> list[Literal]:
+def _labels(store: EmbeddedStore, node: URIRef) -> list[Literal]:
     """rdfs:label of a place, or of the project's place that is owl:sameAs the given IRI."""
-    labels = sorted(graph.objects(node, RDFS.label), key=str)
+
+    def labels_of(subject: Node) -> list[Literal]:
+        # Oxigraph binds only variables that are projected.
+        query = f"SELECT ?node ?label WHERE {{ ?node <{RDFS.label}> ?label }}"
+        return sorted((label for _, label in store.query(query, {"node": subject}).rows), key=str)
+
+    labels = labels_of(node)
     if not labels:
-        for same in sorted(graph.subjects(OWL.sameAs, node), key=str):
-            labels = sorted(graph.objects(same, RDFS.label), key=str)
+        query = f"SELECT ?node ?same WHERE {{ ?same <{OWL.sameAs}> ?node }}"
+        for _, same in sorted(store.query(query, {"node": node}).rows, key=lambda row: str(row[1])):
+            labels = labels_of(same)
             if labels:
                 break
     return labels
 
 
-def _earliest_date(triples: list[Triple]) -> Literal | None:
+def _earliest_date(triples: Iterable) -> Literal | None:
     """The earliest date the data states (founding years, status start dates)."""
+    predicates = {str(SCHEMA.foundingDate), str(SCHEMA.startDate)}
+    datatypes = {str(XSD.date), str(XSD.gYear)}
     dated = [
         o
-        for _, p, o in triples
-        if p in (SCHEMA.foundingDate, SCHEMA.startDate)
-        and isinstance(o, Literal)
-        and o.datatype in (XSD.date, XSD.gYear)
+        for _, p, o in native_triples(triples)
+        if p.value in predicates and isinstance(o, ox.Literal) and o.datatype.value in datatypes
     ]
-    return min(dated, key=lambda lit: str(lit)) if dated else None
+    return to_rdflib(min(dated, key=lambda lit: lit.value)) if dated else None
 
 
 # --- 4. w3id.org redirect rules ------------------------------------------------------------------

@@ -251,6 +251,11 @@ class EmbeddedStore:
             _, results, _ = pyshacl.validate(self.to_rdflib(), **options)
         return results, engine
 
+    def native_triples(self) -> list[ox.Triple]:
+        """The triples as Oxigraph terms, in the store's index order: what the writers take,
+        with no conversion (a tenth of the time and memory of `triples()` at 1M triples)."""
+        return [quad.triple for quad in self._store]
+
     def triples(self) -> Iterator[Triple]:
         for quad in self._store:
             yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
@@ -406,7 +411,7 @@ def put_graph(
 
 TURTLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
@@ -420,6 +425,12 @@ def term_n3(term: Node) -> str:
     return str(to_oxigraph(term))
 
 
+def native_triples(triples: Iterable) -> Iterator[ox.Triple]:
+    """Triples as Oxigraph terms, whether given as such or as rdflib triples."""
+    for t in triples:
+        yield t if isinstance(t, ox.Triple) else ox.Triple(*(to_oxigraph(x) for x in t))
+
+
 def _sorted_oxigraph(triples: Iterable, type_first: bool | None) -> list[ox.Triple]:
     """Oxigraph triples (given as such or as rdflib triples), without duplicates, blank nodes
     relabelled by RDF canonicalization (RDFC-1.0) so that labels do not depend on the parser, and
@@ -427,12 +438,7 @@ def _sorted_oxigraph(triples: Iterable, type_first: bool | None) -> list[ox.Trip
     came with `type_first=None`."""
     # dict.fromkeys drops duplicates and keeps the order the triples came in: a store gives them
     # index-ordered, which makes the sort below much cheaper than sorting a set would be.
-    items = list(
-        dict.fromkeys(
-            t if isinstance(t, ox.Triple) else ox.Triple(*(to_oxigraph(x) for x in t))
-            for t in triples
-        )
-    )
+    items = list(dict.fromkeys(native_triples(triples)))
     if any(type(t.subject) is ox.BlankNode or type(t.object) is ox.BlankNode for t in items):
         dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in items)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
@@ -444,7 +450,7 @@ def _sorted_oxigraph(triples: Iterable, type_first: bool | None) -> list[ox.Trip
             items,
             key=lambda t: (
                 str(t.subject),
-                t.predicate.value != _RDF_TYPE,
+                t.predicate.value != RDF_TYPE,
                 str(t.predicate),
                 str(t.object),
             ),
@@ -528,7 +534,7 @@ def jsonld_expanded(triples: Iterable) -> list[dict]:
     for t in _sorted_oxigraph(triples, type_first=False):
         subject = _jsonld_id(t.subject)
         node = nodes.setdefault(subject, {"@id": subject})
-        if t.predicate.value == _RDF_TYPE and not isinstance(t.object, ox.Literal):
+        if t.predicate.value == RDF_TYPE and not isinstance(t.object, ox.Literal):
             node.setdefault("@type", []).append(_jsonld_id(t.object))
             continue
         node.setdefault(t.predicate.value, []).append(_jsonld_value(t.object))
@@ -577,22 +583,68 @@ def local_document_loader(documents: Mapping[str, object]):
 
 
 def serialize_jsonld(
-    triples: Iterable[Triple], context: dict, context_url: str, frame: dict | None = None
+    triples: Iterable[Triple],
+    context: dict,
+    context_url: str,
+    frame: dict | None = None,
+    writer: str = "auto",
 ) -> str:
     """Compacted (or, given a frame, framed) JSON-LD that refers to its context by URL; keys
-    sorted and nodes ordered by @id, so the same graph gives the same bytes."""
+    sorted and nodes ordered by @id, so the same graph gives the same bytes.
+
+    `writer`: `direct` is jsonld_writer (linear; the same JSON as pyld for the contexts and frame
+    the build makes, refused with `Unsupported` otherwise), `pyld` the reference, `auto` the first
+    that can.
+    """
     from pyld import jsonld
+
+    from . import jsonld_writer
 
     loader = local_document_loader({context_url: context})
     options = {"documentLoader": loader, "processingMode": "json-ld-1.1"}
-    expanded = jsonld_expanded(triples)
-    if frame is None:
-        result = jsonld.compact(expanded, context_url, options)
-    else:
-        # Only what the frame embeds is embedded; everything else stays a reference.
-        framing = {**options, "omitGraph": False, "embed": "@never", "omitDefault": True}
-        result = jsonld.frame(expanded, frame, framing)
+    # Only what the frame embeds is embedded; everything else stays a reference.
+    framing = {**options, "omitGraph": False, "embed": "@never", "omitDefault": True}
+    triples = list(triples)
+    result = None
+    if writer in ("auto", "direct"):
+        try:
+            if frame is None:
+                result = jsonld_writer.compact(
+                    jsonld_expanded(triples), [context["@context"]], context_url
+                )
+            else:
+                expanded_frame = jsonld.expand(
+                    frame, {**framing, "isFrame": True, "keepFreeFloatingNodes": True}
+                )
+                result = jsonld_writer.frame(
+                    jsonld_expanded(triples),
+                    expanded_frame,
+                    _resolved_contexts(frame["@context"], {context_url: context["@context"]}),
+                    frame["@context"],
+                )
+        except jsonld_writer.Unsupported:
+            if writer == "direct":
+                raise
+    if result is None:
+        if frame is None:
+            result = jsonld.compact(jsonld_expanded(triples), context_url, options)
+        else:
+            result = jsonld.frame(jsonld_expanded(triples), frame, framing)
     return json.dumps(_sorted_json(result), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _resolved_contexts(references: object, documents: Mapping[str, dict]) -> list[dict]:
+    from .jsonld_writer import Unsupported
+
+    resolved = []
+    for reference in references if isinstance(references, list) else [references]:
+        if isinstance(reference, str) and reference in documents:
+            resolved.append(documents[reference])
+        elif isinstance(reference, dict):
+            resolved.append(reference)
+        else:
+            raise Unsupported(f"context {reference!r}")
+    return resolved
 
 
 def _sorted_json(value: object) -> object:

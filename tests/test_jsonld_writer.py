@@ -1,0 +1,117 @@
+"""The direct JSON-LD writer (jsonld_writer) gives pyld's bytes, or declines and pyld writes.
+
+pyld is the reference implementation of JSON-LD 1.1; the direct writer follows its compaction and
+framing algorithms for the contexts and frame the build makes, in linear time. Each case writes
+the same graph both ways and compares the bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from benchmarks.generate import write
+
+from krakow_clusters import jsonld_writer
+from krakow_clusters.build import BASE_IRI, CONTEXT_FILE, clusters_frame, make_context
+from krakow_clusters.graph import EmbeddedStore, serialize_jsonld
+
+FIXTURE = Path(__file__).parent / "fixtures" / "jsonld" / "corners.ttl"
+CONTEXT_URL = BASE_IRI + CONTEXT_FILE
+
+
+def both_ways(triples: list, context: dict, frame: dict | None, direct: str = "direct"):
+    ours = serialize_jsonld(triples, context, CONTEXT_URL, frame, writer=direct)
+    reference = serialize_jsonld(triples, context, CONTEXT_URL, frame, writer="pyld")
+    return ours, reference
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> list:
+    path = tmp_path_factory.mktemp("jsonld") / "10k.ttl"
+    write(10_000, path)
+    return list(EmbeddedStore.from_files([path]).triples())
+
+
+@pytest.fixture(scope="module")
+def corners() -> list:
+    return list(EmbeddedStore.from_files([FIXTURE]).triples())
+
+
+@pytest.mark.parametrize("framed", [False, True], ids=["compacted", "framed"])
+def test_real_data(dataset, framed):
+    triples = list(dataset.triples())
+    context = make_context(triples)
+    ours, reference = both_ways(triples, context, clusters_frame(CONTEXT_URL) if framed else None)
+    assert ours == reference
+    assert '"ClusterInitiative"' in ours
+
+
+@pytest.mark.parametrize("framed", [False, True], ids=["compacted", "framed"])
+def test_generated_graph(generated, framed):
+    context = make_context(generated)
+    ours, reference = both_ways(generated, context, clusters_frame(CONTEXT_URL) if framed else None)
+    assert ours == reference
+    assert ours.count('"ClusterInitiative"') >= 20
+
+
+@pytest.mark.parametrize("framed", [False, True], ids=["compacted", "framed"])
+def test_corners(corners, framed):
+    ours, reference = both_ways(
+        corners, make_context(corners), clusters_frame(CONTEXT_URL) if framed else None
+    )
+    assert ours == reference
+    # The corners are reached: a lone role is a scalar, the odd role and the unlabelled sector
+    # are left out of the frame, the extra reference is embedded, the language tag lowercased.
+    if framed:
+        assert '"roles": {' in ours
+        assert "unlabelled" not in ours and "no member" not in ours
+        assert '"a thing"' in ours
+    assert '"en-gb"' in ours
+
+
+def test_a_context_that_does_not_fit_the_values(dataset, corners):
+    """The real data's context on other data: terms whose type or container do not fit."""
+    context = make_context(list(dataset.triples()))
+    ours, reference = both_ways(corners, context, None)
+    assert ours == reference
+    assert '"label": {' in ours
+
+
+def test_blank_nodes_are_compacted_directly_and_framed_by_pyld(corners):
+    import rdflib
+
+    with_blank = [
+        *corners,
+        (
+            rdflib.URIRef(BASE_IRI + "id/cluster/one"),
+            rdflib.URIRef("http://example.org/vocab#note"),
+            rdflib.BNode("n"),
+        ),
+    ]
+    with_blank.append((rdflib.BNode("n"), rdflib.RDFS.label, rdflib.Literal("note", lang="en")))
+    context = make_context(with_blank)
+    ours, reference = both_ways(with_blank, context, None)
+    assert ours == reference and '"_:' in ours
+    frame = clusters_frame(CONTEXT_URL)
+    with pytest.raises(jsonld_writer.Unsupported, match="blank nodes"):
+        serialize_jsonld(with_blank, context, CONTEXT_URL, frame, writer="direct")
+    ours, reference = both_ways(with_blank, context, frame, direct="auto")
+    assert ours == reference
+
+
+def test_what_it_does_not_implement_is_declined(corners):
+    context = make_context(corners)
+    frame = clusters_frame(CONTEXT_URL)
+    frame["label"] = {"@default": "none"}
+    with pytest.raises(jsonld_writer.Unsupported):
+        serialize_jsonld(corners, context, CONTEXT_URL, frame, writer="direct")
+    ours, reference = both_ways(corners, context, frame, direct="auto")
+    assert ours == reference
+    vocab = {"@context": {**context["@context"], "@vocab": "http://example.org/vocab#"}}
+    with pytest.raises(jsonld_writer.Unsupported, match="@vocab"):
+        serialize_jsonld(corners, vocab, CONTEXT_URL, writer="direct")
+    assert (
+        both_ways(corners, vocab, None, direct="auto")[0]
+        == both_ways(corners, vocab, None, "pyld")[1]
+    )
