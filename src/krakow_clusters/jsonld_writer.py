@@ -350,6 +350,9 @@ class Framer:
                             raise Unsupported("blank nodes in a framed graph")
                         self.subjects[value["@id"]] = {"@id": value["@id"]}
         self._reverse: dict[str, dict[str, list[str]]] = {}
+        # Per frame (by identity; frames live as long as the framer): flags and sorted entries.
+        self._frames: dict[int, tuple[_Flags, list]] = {}
+        self._implicit: dict[tuple[str, bool], list[dict]] = {}
 
     def frame(self, frame: dict) -> list[dict]:
         framed: list[dict] = []
@@ -369,6 +372,19 @@ class Framer:
             self._reverse[prop] = index
         return self._reverse[prop]
 
+    def _info(self, frame: dict) -> tuple[_Flags, list]:
+        info = self._frames.get(id(frame))
+        if info is None:
+            info = self._frames[id(frame)] = (self._flags(frame), sorted(frame.items()))
+        return info
+
+    def _implicit_frame(self, flags: _Flags) -> list[dict]:
+        """pyld's implicit frame for a property the frame does not name: the same flags."""
+        key = (flags.embed, flags.explicit)
+        if key not in self._implicit:
+            self._implicit[key] = [{"@embed": [flags.embed], "@explicit": [flags.explicit]}]
+        return self._implicit[key]
+
     def _flags(self, frame: dict) -> _Flags:
         unknown = set(frame) - {"@embed", "@explicit", "@type", "@reverse"}
         if any(k.startswith("@") for k in unknown):
@@ -382,8 +398,8 @@ class Framer:
 
     def _match(self, ids, frame_list, parent, prop, embedded: bool, stack: list, top=False):
         frame = frame_list[0]
-        flags = self._flags(frame)
-        for subject_id in sorted(i for i in ids if self._filter(self.subjects[i], frame)):
+        flags, entries = self._info(frame)
+        for subject_id in sorted(i for i in ids if self._filter(self.subjects[i], entries)):
             subject = self.subjects[subject_id]
             output: dict = {"@id": subject_id}
             if embedded and (flags.embed == "@never" or subject_id in stack[:-1]):
@@ -396,9 +412,7 @@ class Framer:
                     continue
                 if flags.explicit and key not in frame:
                     continue
-                subframe = frame.get(key) or [
-                    {"@embed": [flags.embed], "@explicit": [flags.explicit]}
-                ]
+                subframe = frame.get(key) or self._implicit_frame(flags)
                 for obj in objects:
                     if "@list" in obj:
                         raise Unsupported("lists in a framed graph")
@@ -423,9 +437,10 @@ class Framer:
             _add_output(parent, prop, output)
             stack.pop()
 
-    def _filter(self, subject: dict, frame: dict) -> bool:
+    def _filter(self, subject: dict, entries: list[tuple[str, list]]) -> bool:
+        """pyld's _filter_subject, given the frame's entries sorted by key."""
         wildcard, matches_some = True, False
-        for key, values in sorted(frame.items()):
+        for key, values in entries:
             node_values = subject.get(key, [])
             if key == "@id":
                 raise Unsupported("@id in a frame")
