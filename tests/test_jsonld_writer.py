@@ -120,7 +120,8 @@ def test_what_it_does_not_implement_is_declined(corners):
 def test_json_is_written_as_json_dumps_writes_it(dataset):
     import json
 
-    from krakow_clusters.graph import _json_order, dump_json
+    from krakow_clusters.graph import dump_json
+    from krakow_clusters.jsonld_writer import json_order
 
     tricky = ["plain", 'quote " and \\ backslash', "tab\tnew\nline\x01\x7f\u2028", "zażółć", 2**70]
     document = {"b": tricky, "a": {"z": [], "y": {}, "x": [True, None, 3, {"k": tricky}]}}
@@ -128,4 +129,4 @@ def test_json_is_written_as_json_dumps_writes_it(dataset):
     small = {k: v for k, v in document.items()} | {"b": tricky[:-1]}  # orjson writes this one
     assert dump_json(small) == json.dumps(small, indent=2, ensure_ascii=False, sort_keys=True)
     for value in [*tricky, {"@value": "x"}, [1, "a"], True]:
-        assert _json_order(value) == (1, json.dumps(value, sort_keys=True, ensure_ascii=False))
+        assert json_order(value) == (1, json.dumps(value, sort_keys=True, ensure_ascii=False))

@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
+import subprocess
+import sys
 import tempfile
 import tomllib
 from collections import Counter
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 from rdflib.term import Node
@@ -29,6 +33,7 @@ from .graph import (
     RDF_TYPE,
     EmbeddedStore,
     Triple,
+    jsonld_expanded,
     native_triples,
     serialize_jsonld,
     serialize_ntriples,
@@ -157,11 +162,20 @@ class BuildResult:
         return bool(self.files)
 
 
-def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResult:
+# Validation and the writers read the same data and do not depend on each other: from this many
+# triples on, build validates in a second process while this one writes, so that on two cores
+# the two take the time of the longer (BENCHMARKS.md); below it, starting a process costs more.
+PARALLEL_FROM = 100_000
+
+
+def build(
+    project: Project, out: Path, base_iri: str | None = None, parallel: bool | None = None
+) -> BuildResult:
     """Validate the project, then write a complete release into `out`, atomically.
 
     A non-conforming dataset is not built (the result carries the report, nothing is written).
-    Any error while writing leaves the previous `out` exactly as it was.
+    Any error while writing leaves the previous `out` exactly as it was. `parallel`: validate in
+    a second process while writing (default: from PARALLEL_FROM triples on).
     """
     base = base_iri or BASE_IRI
     if not base.startswith(("http://", "https://")) or any(c in base for c in ' <>"{}|\\^`#?'):
@@ -169,14 +183,19 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
     if not base.endswith("/"):
         base += "/"
     release = Release.load(release_file(project))
-    _check_target(Path(out).resolve(), project)
+    requested = Path(out)
+    _check_target(requested.resolve(), project)
     files = project.dataset_files()
     store = EmbeddedStore.from_files(files)
     checks = project.check_queries()
-    report = validate_files(files, project.shapes_file, checks, root=project.root, store=store)
-    result = BuildResult(report, Path(out))
-    if not report.conforms:
-        return result
+    if parallel is None:
+        parallel = len(store) >= PARALLEL_FROM
+    if parallel:
+        validation = ParallelValidation(files, project.shapes_file, checks, project.root)
+    else:
+        report = validate_files(files, project.shapes_file, checks, root=project.root, store=store)
+        if not report.conforms:
+            return BuildResult(report, requested)
     ontology = EmbeddedStore.from_files(project.ontology_files())
     # Not resolve(): `out` is normally a link to the current release, and it is the link that
     # is replaced.
@@ -195,14 +214,91 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
             ontology=ontology,
             ontology_triples=ontology.native_triples(),
         )
-        for writer in WRITERS:
-            writer(ctx)
+        try:
+            for writer in WRITERS:
+                writer(ctx)
+        except Exception:
+            # Data that does not conform may break a writer: the report is the better answer.
+            if parallel and not (report := validation.report()).conforms:
+                shutil.rmtree(staging, ignore_errors=True)
+                return BuildResult(report, requested)
+            raise
+        if parallel:
+            report = validation.report()
+            if not report.conforms:
+                shutil.rmtree(staging, ignore_errors=True)
+                return BuildResult(report, requested)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if parallel:
+            validation.close()
+    result = BuildResult(report, requested)
     result.files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     return result
+
+
+class ParallelValidation:
+    """`validate_files` in a second Python process, started now, its report collected later.
+
+    A plain subprocess of this interpreter, given its arguments and returning the report's parts
+    pickled over its standard input and output: forking a process that holds an Oxigraph store
+    is not safe, and multiprocessing's spawn would re-run the caller's main module.
+    """
+
+    def __init__(self, files: list[Path], shapes: Path, checks: list[Path], root: Path) -> None:
+        self._args = (list(files), shapes, list(checks), root)
+        code = "from krakow_clusters.build import _validation_worker; _validation_worker()"
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self._process.stdin.write(pickle.dumps(self._args))
+        self._process.stdin.close()
+        self._report: Report | None = None
+
+    def report(self) -> Report:
+        if self._report is None:
+            output = self._process.stdout.read()
+            if self._process.wait() != 0 or not output:
+                raise CouldNotRun(f"validation stopped (exit code {self._process.returncode})")
+            outcome = pickle.loads(output)
+            if isinstance(outcome, str):
+                raise CouldNotRun(outcome)
+            findings, results, engine = outcome
+            graph = rdflib.Graph()
+            graph.parse(data=results, format="nt")
+            for prefix, namespace in PREFIXES.items():
+                graph.bind(prefix, namespace, replace=True)
+            files, shapes, checks, root = self._args
+            self._report = Report(findings, graph, files, checks, root, shapes, engine)
+        return self._report
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._process.stdout.close()
+
+
+def _validation_worker() -> None:
+    """ParallelValidation's process: arguments on stdin; on stdout the findings (plain data), the
+    report graph as N-Triples and the engine, or the message of the error that stopped it."""
+    results = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write to the results
+    files, shapes, checks, root = pickle.loads(sys.stdin.buffer.read())
+    try:
+        report = validate_files(files, shapes, checks, root=root)
+        outcome: tuple | str = (
+            report.findings,
+            report.graph.serialize(format="nt"),
+            report.engine,
+        )
+    except CouldNotRun as exc:
+        outcome = str(exc)
+    results.write(pickle.dumps(outcome))
+    results.flush()
 
 
 def _check_target(out: Path, project: Project) -> None:
@@ -265,10 +361,14 @@ def write_dumps(ctx: BuildContext) -> None:
     ctx.write(CONTEXT_FILE, json.dumps(context, indent=2, ensure_ascii=False) + "\n")
     ctx.write(f"{DUMP}.ttl", serialize_turtle(ctx.triples, PREFIXES, ctx.header))
     ctx.write(f"{DUMP}.nt", serialize_ntriples(ctx.triples))
-    ctx.write(f"{DUMP}.jsonld", serialize_jsonld(ctx.triples, context, context_url))
+    expanded = jsonld_expanded(ctx.triples)  # for both documents
+    ctx.write(
+        f"{DUMP}.jsonld", serialize_jsonld(ctx.triples, context, context_url, expanded=expanded)
+    )
+    frame = clusters_frame(context_url)
     ctx.write(
         FRAMED_FILE,
-        serialize_jsonld(ctx.triples, context, context_url, clusters_frame(context_url)),
+        serialize_jsonld(ctx.triples, context, context_url, frame, expanded=expanded),
     )
     ctx.write(OVERVIEW_FILE, overview_csv(ctx))
 

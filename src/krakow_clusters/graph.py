@@ -26,6 +26,7 @@ import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import CouldNotRun, RdfSyntaxError
+from .jsonld_writer import json_order
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -589,13 +590,14 @@ def serialize_jsonld(
     context_url: str,
     frame: dict | None = None,
     writer: str = "auto",
+    expanded: list[dict] | None = None,
 ) -> str:
     """Compacted (or, given a frame, framed) JSON-LD that refers to its context by URL; keys
     sorted and nodes ordered by @id, so the same graph gives the same bytes.
 
     `writer`: `direct` is jsonld_writer (linear; the same JSON as pyld for the contexts and frame
     the build makes, refused with `Unsupported` otherwise), `pyld` the reference, `auto` the first
-    that can.
+    that can. `expanded`: the triples' `jsonld_expanded`, when the caller has it already.
     """
     from pyld import jsonld
 
@@ -605,32 +607,30 @@ def serialize_jsonld(
     options = {"documentLoader": loader, "processingMode": "json-ld-1.1"}
     # Only what the frame embeds is embedded; everything else stays a reference.
     framing = {**options, "omitGraph": False, "embed": "@never", "omitDefault": True}
-    triples = list(triples)
-    result = None
+    if expanded is None:
+        expanded = jsonld_expanded(triples)
     if writer in ("auto", "direct"):
         try:
             if frame is None:
-                result = jsonld_writer.compact(
-                    jsonld_expanded(triples), [context["@context"]], context_url
-                )
+                result = jsonld_writer.compact(expanded, [context["@context"]], context_url)
             else:
                 expanded_frame = jsonld.expand(
                     frame, {**framing, "isFrame": True, "keepFreeFloatingNodes": True}
                 )
                 result = jsonld_writer.frame(
-                    jsonld_expanded(triples),
+                    expanded,
                     expanded_frame,
                     _resolved_contexts(frame["@context"], {context_url: context["@context"]}),
                     frame["@context"],
                 )
+            return dump_json(result) + "\n"  # its arrays are in order already
         except jsonld_writer.Unsupported:
             if writer == "direct":
                 raise
-    if result is None:
-        if frame is None:
-            result = jsonld.compact(jsonld_expanded(triples), context_url, options)
-        else:
-            result = jsonld.frame(jsonld_expanded(triples), frame, framing)
+    if frame is None:
+        result = jsonld.compact(expanded, context_url, options)
+    else:
+        result = jsonld.frame(expanded, frame, framing)
     return dump_json(_sorted_json(result)) + "\n"
 
 
@@ -665,22 +665,8 @@ def _sorted_json(value: object) -> object:
     if isinstance(value, dict):
         return {k: (v if k in ("@list", "@context") else _sorted_json(v)) for k, v in value.items()}
     if isinstance(value, list):
-        return sorted((_sorted_json(v) for v in value), key=_json_order)
+        return sorted((_sorted_json(v) for v in value), key=json_order)
     return value
-
-
-_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
-
-
-def _json_order(value: object) -> tuple[int, str]:
-    """Node objects by their id (so clusters come in IRI order), anything else by its JSON."""
-    if isinstance(value, dict):
-        node_id = value.get("@id", value.get("id"))
-        if isinstance(node_id, str):
-            return (0, node_id)
-    elif isinstance(value, str) and not _JSON_ESCAPED.search(value):
-        return (1, f'"{value}"')  # what json.dumps writes for it, without the call
-    return (1, json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
 def _one_line(exc: BaseException) -> str:

@@ -19,6 +19,7 @@ fit their values).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ class ActiveContext:
         self.inverse = self._inverse()
         self._iri_cache: dict[tuple, str] = {}
         self._term_cache: dict[tuple, str | None] = {}
+        self._key_cache: dict[tuple, tuple[str, Term | None]] = {}
         self.id_key = self.keyword("@id")
         self.type_key = self.keyword("@type")
         self.graph_key = self.keyword("@graph")
@@ -176,6 +178,21 @@ class ActiveContext:
         self._term_cache[key] = term
         return term
 
+    def property_key(self, iri: str, kind: tuple) -> tuple[str, Term | None]:
+        """The key a property's value goes under (a term, a compact IRI or the IRI), and the
+        term's definition, if a term."""
+        key = (iri, kind)
+        found = self._key_cache.get(key)
+        if found is None:
+            name = self.compact_iri(iri, kind, vocab=True)
+            term = self.terms.get(name)
+            if term is not None and (term.reverse or term.iri != iri):
+                raise Unsupported(f"{name} for {iri}")
+            if term is not None and term.container == "@language" and kind[0] != "language":
+                raise Unsupported(f"a {kind[0]} value of {iri} in a language map")
+            found = self._key_cache[key] = (name, term)
+        return found
+
     def compact_iri(self, iri: str, kind: tuple = ("none", None), vocab: bool = False) -> str:
         key = (iri, kind, vocab)
         cached = self._iri_cache.get(key)
@@ -200,24 +217,51 @@ class ActiveContext:
         return result
 
 
+NODE = ("node", None)
+PLAIN = ("plain", None)
+_LANGUAGES: dict[str, tuple] = {}
+_DATATYPES: dict[str, tuple] = {}
+
+
 def value_kind(value: Mapping[str, object]) -> tuple:
     """What term selection looks at in an expanded value: a node (reference or object), a
-    language-tagged string, a typed literal or a plain literal."""
+    language-tagged string, a typed literal or a plain literal (one tuple per kind, kept)."""
     if "@value" not in value:
-        return ("node", None)
+        return NODE
     if "@language" in value:
         language = value["@language"]
-        if "_" in language or "@direction" in value or "@index" in value:
-            raise Unsupported(f"value {value!r}")
-        return ("language", language)
+        kind = _LANGUAGES.get(language)
+        if kind is None:
+            if "_" in language or "@direction" in value or "@index" in value:
+                raise Unsupported(f"value {value!r}")
+            kind = _LANGUAGES[language] = ("language", language)
+        return kind
     if "@type" in value:
-        return ("typed", value["@type"])
+        datatype = value["@type"]
+        kind = _DATATYPES.get(datatype)
+        if kind is None:
+            kind = _DATATYPES[datatype] = ("typed", datatype)
+        return kind
     if len(value) != 1:
         raise Unsupported(f"value {value!r}")
-    return ("plain", None)
+    return PLAIN
 
 
 # --- compaction ----------------------------------------------------------------------------------
+
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+
+
+def json_order(value: object) -> tuple[int, str]:
+    """The order of the items of an array in the build's JSON: node objects by their id (so
+    clusters come in IRI order), anything else by its JSON text."""
+    if isinstance(value, dict):
+        node_id = value.get("@id", value.get("id"))
+        if isinstance(node_id, str):
+            return (0, node_id)
+    elif isinstance(value, str) and not _JSON_ESCAPED.search(value):
+        return (1, f'"{value}"')  # what json.dumps writes for it, without the call
+    return (1, json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
 def _add(target: dict, key: str, value: object) -> None:
@@ -256,17 +300,20 @@ def compact_node(ctx: ActiveContext, node: Mapping[str, object]) -> dict:
                 if "@list" in value or "@graph" in value or "@set" in value:
                     raise Unsupported(f"value {value!r}")
                 kind = value_kind(value)
-                key = ctx.compact_iri(prop, kind, vocab=True)
-                term = ctx.terms.get(key)
-                if term is not None and (term.reverse or term.iri != prop):
-                    raise Unsupported(f"{key} for {prop}")
+                key, term = ctx.property_key(prop, kind)
                 compacted = _compact_value(ctx, term, value, kind)
                 if term is not None and term.container == "@language":
-                    if kind[0] != "language":
-                        raise Unsupported(f"{value!r} in a language map")
                     _add(out.setdefault(key, {}), kind[1], compacted)
                 else:
                     _add(out, key, compacted)
+    # Arrays in a stable order (their order carries no meaning in RDF without @list).
+    for value in out.values():
+        if type(value) is list:
+            value.sort(key=json_order)
+        elif type(value) is dict:
+            for item in value.values():
+                if type(item) is list:
+                    item.sort(key=json_order)
     return out
 
 
@@ -294,9 +341,10 @@ def _compact_value(ctx: ActiveContext, term: Term | None, value: Mapping, kind: 
 
 def compact(nodes: list[dict], contexts: list[Mapping], context_ref: object) -> dict:
     """pyld's `compact(nodes, context)` for expanded node objects (each with an @id and at least
-    one property), the result referring to its context as `context_ref`."""
+    one property), the result referring to its context as `context_ref`; arrays are ordered by
+    `json_order`."""
     ctx = ActiveContext(contexts)
-    compacted = [compact_node(ctx, _lowercase_languages(n)) for n in nodes]
+    compacted = sorted((compact_node(ctx, _lowercase_languages(n)) for n in nodes), key=json_order)
     if len(compacted) == 1:
         return {"@context": context_ref, **compacted[0]}
     if not compacted:
@@ -494,4 +542,5 @@ def frame(
     build's frame, given the frame in expanded form and the frame's contexts, resolved."""
     framed = Framer(nodes).frame(expanded_frame)
     ctx = ActiveContext(contexts)
-    return {"@context": context_ref, ctx.graph_key: [compact_node(ctx, n) for n in framed]}
+    compacted = sorted((compact_node(ctx, n) for n in framed), key=json_order)
+    return {"@context": context_ref, ctx.graph_key: compacted}
