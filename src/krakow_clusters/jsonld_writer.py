@@ -420,10 +420,19 @@ class Framer:
             self._reverse[prop] = index
         return self._reverse[prop]
 
-    def _info(self, frame: dict) -> tuple[_Flags, list]:
+    def _info(self, frame: dict) -> tuple[_Flags, list, set | None]:
+        """The frame's flags, its entries sorted by key, and the types that decide a match when
+        `_filter` would decide by types alone (`@type` sorts before any IRI; `@embed`,
+        `@explicit` and `@reverse` take no part in matching)."""
         info = self._frames.get(id(frame))
         if info is None:
-            info = self._frames[id(frame)] = (self._flags(frame), sorted(frame.items()))
+            entries = sorted(frame.items())
+            deciding = [e for e in entries if e[0] not in ("@embed", "@explicit", "@reverse")]
+            types = None
+            key, values = deciding[0] if deciding else (None, None)
+            if key == "@type" and values and all(isinstance(t, str) for t in values):
+                types = set(values)
+            info = self._frames[id(frame)] = (self._flags(frame), entries, types)
         return info
 
     def _implicit_frame(self, flags: _Flags) -> list[dict]:
@@ -446,8 +455,12 @@ class Framer:
 
     def _match(self, ids, frame_list, parent, prop, embedded: bool, stack: list, top=False):
         frame = frame_list[0]
-        flags, entries = self._info(frame)
-        for subject_id in sorted(i for i in ids if self._filter(self.subjects[i], entries)):
+        flags, entries, types = self._info(frame)
+        if types is not None:
+            matches = [i for i in ids if not types.isdisjoint(self.subjects[i].get("@type", ()))]
+        else:
+            matches = [i for i in ids if self._filter(self.subjects[i], entries)]
+        for subject_id in sorted(matches):
             subject = self.subjects[subject_id]
             output: dict = {"@id": subject_id}
             if embedded and (flags.embed == "@never" or subject_id in stack[:-1]):
