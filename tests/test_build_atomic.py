@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from krakow_clusters import build as build_module
 from krakow_clusters.build import build
 from krakow_clusters.cli import cli
+from krakow_clusters.errors import CouldNotRun
 from krakow_clusters.project import Project
 
 from .conftest import ROOT
@@ -192,4 +193,56 @@ def test_rejects_a_base_iri_that_is_not_http(checkout: Project, tmp_path: Path):
         result = CliRunner().invoke(cli, args, env=env)
         assert result.exit_code == 2, (base, result.output)
         assert "--base-iri" in result.output
+    assert not (tmp_path / "dist").exists()
+
+
+# --- validation in a second process (large graphs: build.PARALLEL_FROM) -------------------------
+
+NAMELESS = (
+    "<https://w3id.org/krakow-clusters/id/cluster/nameless>"
+    " a <https://w3id.org/krakow-clusters/ontology#ClusterInitiative> .\n"
+)
+
+
+def test_validating_in_a_second_process_builds_the_same_release(project: Project, tmp_path: Path):
+    build(project, tmp_path / "one" / "dist", parallel=False)
+    result = build(project, tmp_path / "two" / "dist", parallel=True)
+    assert result.built and result.report.conforms
+    assert snapshot(tmp_path / "one" / "dist") == snapshot(tmp_path / "two" / "dist")
+
+
+def test_a_second_process_reports_what_one_process_does(checkout: Project, tmp_path: Path):
+    out = tmp_path / "release" / "dist"
+    build(checkout, out, parallel=True)
+    before = snapshot(out)
+    (checkout.data_dir / "draft.ttl").write_text(NAMELESS, encoding="utf-8")
+    one = build(checkout, out, parallel=False)
+    two = build(checkout, out, parallel=True)
+    assert not two.built and not two.report.conforms
+    assert two.report.findings == one.report.findings
+    assert len(two.report.graph) == len(one.report.graph)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(["dist", os.readlink(out)])
+
+
+def test_non_conforming_data_that_breaks_a_writer_gets_its_report(
+    checkout: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (checkout.data_dir / "draft.ttl").write_text(NAMELESS, encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise ValueError("a writer meets data it cannot write")
+
+    monkeypatch.setattr(build_module, "serialize_turtle", broken)
+    result = build(checkout, tmp_path / "dist", parallel=True)
+    assert not result.built and not result.report.conforms
+    assert not (tmp_path / "dist").exists()
+
+
+def test_an_error_in_the_second_process_is_an_error_here(checkout: Project, tmp_path: Path):
+    broken = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<a> sh:x "
+    checkout.shapes_file.write_text(broken, encoding="utf-8")
+    for parallel in (False, True):
+        with pytest.raises(CouldNotRun, match=r"shapes\.ttl"):
+            build(checkout, tmp_path / "dist", parallel=parallel)
     assert not (tmp_path / "dist").exists()
