@@ -56,16 +56,17 @@ SERVE_CLIENTS = 8
 # step id -> (label, side, baseline step id it is compared with)
 STEPS: dict[str, tuple[str, str, str | None]] = {
     "load": ("load (pyoxigraph store)", "ours", "b-parse"),
-    "triples": ("store → Python terms (list of triples, once per build)", "ours", None),
+    "triples": ("store → list of triples (Oxigraph terms, once per build)", "ours", None),
     "validate-turbo": ("validate, turbo engine (load + SHACL + checks)", "ours", "b-validate"),
     "validate-pyshacl": ("validate, pyshacl engine (load + SHACL + checks)", "ours", "b-validate"),
     "dump-turtle": ("dump Turtle (serialize_turtle)", "ours", "b-dump-turtle"),
     "dump-ntriples": ("dump N-Triples (serialize_ntriples)", "ours", "b-dump-ntriples"),
     "dump-jsonld": (
-        "dump JSON-LD (make_context + serialize_jsonld, pyld)",
+        "dump JSON-LD (make_context + serialize_jsonld, jsonld_writer)",
         "ours",
         "b-dump-jsonld",
     ),
+    "dump-framed": ("framed JSON-LD of the clusters (clusters.jsonld)", "ours", None),
     "void": ("VoID statistics (void_statistics)", "ours", "b-void"),
     "build": ("`krakow-clusters build --out tmp` (whole process)", "ours", "b-pipeline"),
     "b-parse": ("rdflib Graph().parse", "baseline", None),
@@ -114,7 +115,15 @@ def child(spec: dict) -> None:
     step = spec["step"]
     files = [Path(f) for f in spec["files"]]
     clock = time.perf_counter
-    if step in ("load", "triples", "dump-turtle", "dump-ntriples", "dump-jsonld", "void"):
+    if step in (
+        "load",
+        "triples",
+        "dump-turtle",
+        "dump-ntriples",
+        "dump-jsonld",
+        "dump-framed",
+        "void",
+    ):
         from krakow_clusters.graph import EmbeddedStore
 
         started = clock()
@@ -123,7 +132,7 @@ def child(spec: dict) -> None:
         if step == "load":
             return _finish(loaded, {"triples": len(store)})
         started = clock()
-        triples = list(store.triples())
+        triples = store.native_triples()
         listed = clock() - started
         if step == "triples":
             return _finish(listed, {"triples": len(triples)})
@@ -135,9 +144,11 @@ def child(spec: dict) -> None:
             size = len(kg.serialize_turtle(triples, kb.PREFIXES, "header"))
         elif step == "dump-ntriples":
             size = len(kg.serialize_ntriples(triples))
-        elif step == "dump-jsonld":
+        elif step in ("dump-jsonld", "dump-framed"):
             context = kb.make_context(triples)
-            size = len(kg.serialize_jsonld(triples, context, kb.BASE_IRI + kb.CONTEXT_FILE))
+            url = kb.BASE_IRI + kb.CONTEXT_FILE
+            frame = kb.clusters_frame(url) if step == "dump-framed" else None
+            size = len(kg.serialize_jsonld(triples, context, url, frame))
         else:
             size = kb.void_statistics(triples)["triples"]
         return _finish(clock() - started, {"output": size})
@@ -780,9 +791,10 @@ def write_report(data: Path, report: Path, command: str) -> None:
         "  inside it (medians, min–max over the runs); **process** is the whole process, with",
         "  interpreter start, imports and, for the dumps and VoID, loading the data first; **peak",
         "  RSS** is the process's `ru_maxrss` (largest run). **triples/s** = triples ÷ work.",
-        "- Dumps and VoID start from the loaded data: for ours, the store and the list of",
-        "  triples as Python terms (`store.triples()`, timed separately); for the baseline, the",
-        "  parsed rdflib Graph. **validate** includes loading the files (ours: store + SHACL +",
+        "- Dumps and VoID start from the loaded data: for ours, the store and the list of its",
+        "  triples as Oxigraph terms (`store.native_triples()`, timed separately); for the",
+        "  baseline, the parsed rdflib Graph. The framed JSON-LD (`clusters.jsonld`) has no",
+        "  baseline counterpart. **validate** includes loading the files (ours: store + SHACL +",
         "  the SPARQL checks of `queries/checks/`; baseline: rdflib parse + pySHACL with",
         "  `advanced=True, inference='none'`, no extra checks).",
         "- **×** is the baseline's work time divided by ours (above 1: we are faster).",
@@ -790,7 +802,9 @@ def write_report(data: Path, report: Path, command: str) -> None:
         "  holding the generated data (validate, all dumps, framed JSON-LD, ontology release and",
         "  docs, DCAT/VoID); it is compared with the baseline pipeline: the sum of the baseline's",
         "  parse + validate, three dumps and VoID medians (one parse only, in the baseline's",
-        "  favour).",
+        "  favour). From 100k triples on, `build` validates in a second process while it writes",
+        "  (`build.PARALLEL_FROM`): its peak RSS is that of the larger of the two processes, and",
+        "  the two together hold about the sum.",
         "- Queries: every query of the library (`queries/*.rq`) after one load, each timed",
         "  separately (median of the repeats), `cluster` bound to a generated cluster, other",
         "  parameters at their defaults; `wikidata-places` is left out (it calls Wikidata with",
