@@ -43,3 +43,18 @@ def test_harness_runs_every_step_and_writes_the_report(tmp_path):
         assert f"| {name} |" in text, name
     assert "- turbo: yes" in text and "- pyshacl: yes" in text
     assert "## Targets of issue 7" in text and "## Machine and command" in text
+
+    # --only re-runs the named steps and keeps every other figure of the size.
+    before = results["steps"]
+    argv += ["--only", "void", "--only", "broken-turbo"]
+    subprocess.run(argv, check=True, capture_output=True, timeout=300)
+    again = json.loads((data / "results-2k.json").read_text(encoding="utf-8"))
+    assert again["finished"]
+    assert again["steps"]["void"] != before["void"], "void was run again"
+    assert {k: v for k, v in again["steps"].items() if k != "void"} == {
+        k: v for k, v in before.items() if k != "void"
+    }
+    assert again["queries"] == results["queries"]
+    assert "then" in again["command"] and "--only void" in again["command"]
+    refused = subprocess.run([*argv, "--only", "nonsense"], capture_output=True, text=True)
+    assert refused.returncode == 2 and "unknown step" in refused.stderr
