@@ -130,3 +130,19 @@ def test_json_is_written_as_json_dumps_writes_it(dataset):
     assert dump_json(small) == json.dumps(small, indent=2, ensure_ascii=False, sort_keys=True)
     for value in [*tricky, {"@value": "x"}, [1, "a"], True]:
         assert json_order(value) == (1, json.dumps(value, sort_keys=True, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("framed", [False, True], ids=["compacted", "framed"])
+@pytest.mark.parametrize("subjects", [0, 1, 2], ids=["empty", "one node", "two nodes"])
+def test_tiny_graphs(subjects, framed):
+    import rdflib
+
+    kc = rdflib.Namespace("https://w3id.org/krakow-clusters/ontology#")
+    triples = [
+        (rdflib.URIRef(f"{BASE_IRI}id/cluster/c{i}"), rdflib.RDF.type, kc.ClusterInitiative)
+        for i in range(subjects)
+    ]
+    context = make_context(triples)
+    frame = clusters_frame(CONTEXT_URL) if framed else None
+    ours, reference = both_ways(triples, context, frame)
+    assert ours == reference

@@ -26,7 +26,7 @@ import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import CouldNotRun, RdfSyntaxError
-from .jsonld_writer import json_order
+from .jsonld_writer import dump_json, json_order
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -612,18 +612,18 @@ def serialize_jsonld(
     if writer in ("auto", "direct"):
         try:
             if frame is None:
-                result = jsonld_writer.compact(expanded, [context["@context"]], context_url)
+                text = jsonld_writer.compact_document(expanded, [context["@context"]], context_url)
             else:
                 expanded_frame = jsonld.expand(
                     frame, {**framing, "isFrame": True, "keepFreeFloatingNodes": True}
                 )
-                result = jsonld_writer.frame(
+                text = jsonld_writer.frame_document(
                     expanded,
                     expanded_frame,
                     _resolved_contexts(frame["@context"], {context_url: context["@context"]}),
                     frame["@context"],
                 )
-            return dump_json(result) + "\n"  # its arrays are in order already
+            return text + "\n"
         except jsonld_writer.Unsupported:
             if writer == "direct":
                 raise
@@ -632,18 +632,6 @@ def serialize_jsonld(
     else:
         result = jsonld.frame(expanded, frame, framing)
     return dump_json(_sorted_json(result)) + "\n"
-
-
-def dump_json(value: object) -> str:
-    """`json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)`, written by orjson
-    (the same bytes, tests/test_jsonld_writer.py checks it; 10× faster at a million triples)
-    unless the value holds what orjson does not write (integers beyond 64 bits)."""
-    import orjson
-
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
 
 
 def _resolved_contexts(references: object, documents: Mapping[str, dict]) -> list[dict]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 GEN_DELIM_END = re.compile(r".*[:/?#\[\]@]$")
@@ -352,6 +352,17 @@ def compact(nodes: list[dict], contexts: list[Mapping], context_ref: object) -> 
     return {"@context": context_ref, ctx.graph_key: compacted}
 
 
+def compact_document(nodes: list[dict], contexts: list[Mapping], context_ref: object) -> str:
+    """`compact` written as JSON (`dump_json`), one node at a time: the compacted graph is never
+    held whole (at a million triples it would take gigabytes)."""
+    ctx = ActiveContext(contexts)
+    if len(nodes) < 2:
+        return dump_json(compact(nodes, contexts, context_ref))
+    ordered = sorted(nodes, key=lambda node: ctx.compact_iri(node["@id"]))
+    compacted = (compact_node(ctx, _lowercase_languages(node)) for node in ordered)
+    return write_graph({"@context": context_ref}, ctx.graph_key, compacted)
+
+
 def _lowercase_languages(node: dict) -> dict:
     """pyld expands its input first, which lowercases language tags."""
     for prop, values in node.items():
@@ -402,10 +413,16 @@ class Framer:
         self._frames: dict[int, tuple[_Flags, list]] = {}
         self._implicit: dict[tuple[str, bool], list[dict]] = {}
 
-    def frame(self, frame: dict) -> list[dict]:
+    def frame(self, frame: list[dict], order: Callable[[str], str] | None = None) -> Iterator[dict]:
+        """The framed top-level nodes, one at a time, in the order of their ids (or of
+        `order(id)`). Each top-level match is framed on its own, as in pyld."""
         framed: list[dict] = []
-        self._match(sorted(self.subjects), frame, framed, None, False, [], top=True)
-        return framed
+        _, entries, types = self._info(frame[0])
+        matches = [i for i in self.subjects if self._matches(self.subjects[i], entries, types)]
+        for subject_id in sorted(matches, key=order):
+            self._match([subject_id], frame, framed, None, False, [], top=True)
+            yield from framed
+            framed.clear()
 
     def _reverse_index(self, prop: str) -> dict[str, list[str]]:
         if prop not in self._reverse:
@@ -456,10 +473,7 @@ class Framer:
     def _match(self, ids, frame_list, parent, prop, embedded: bool, stack: list, top=False):
         frame = frame_list[0]
         flags, entries, types = self._info(frame)
-        if types is not None:
-            matches = [i for i in ids if not types.isdisjoint(self.subjects[i].get("@type", ()))]
-        else:
-            matches = [i for i in ids if self._filter(self.subjects[i], entries)]
+        matches = [i for i in ids if self._matches(self.subjects[i], entries, types)]
         for subject_id in sorted(matches):
             subject = self.subjects[subject_id]
             output: dict = {"@id": subject_id}
@@ -497,6 +511,11 @@ class Framer:
                         self._match([referrer], subframe, found, prop, embedded, stack)
             _add_output(parent, prop, output)
             stack.pop()
+
+    def _matches(self, subject: dict, entries: list[tuple[str, list]], types: set | None) -> bool:
+        if types is not None:
+            return not types.isdisjoint(subject.get("@type", ()))
+        return self._filter(subject, entries)
 
     def _filter(self, subject: dict, entries: list[tuple[str, list]]) -> bool:
         """pyld's _filter_subject, given the frame's entries sorted by key."""
@@ -545,15 +564,47 @@ def _add_output(parent: dict | list, prop: str | None, output: dict) -> None:
         parent.setdefault(prop, []).append(output)
 
 
-def frame(
+def frame_document(
     nodes: list[dict],
     expanded_frame: list[dict],
     contexts: list[Mapping],
     context_ref: object,
-) -> dict:
+) -> str:
     """pyld's `frame(nodes, frame, {embed: @never, omitDefault: true, omitGraph: false})` for the
-    build's frame, given the frame in expanded form and the frame's contexts, resolved."""
-    framed = Framer(nodes).frame(expanded_frame)
+    build's frame, given the frame in expanded form and the frame's contexts, resolved; written as
+    JSON (`dump_json`) one framed node at a time, arrays ordered by `json_order`."""
     ctx = ActiveContext(contexts)
-    compacted = sorted((compact_node(ctx, n) for n in framed), key=json_order)
-    return {"@context": context_ref, ctx.graph_key: compacted}
+    framed = Framer(nodes).frame(expanded_frame, order=ctx.compact_iri)
+    return write_graph(
+        {"@context": context_ref}, ctx.graph_key, (compact_node(ctx, n) for n in framed)
+    )
+
+
+# --- JSON text -----------------------------------------------------------------------------------
+
+
+def dump_json(value: object) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)`, written by orjson
+    (the same bytes, tests/test_jsonld_writer.py checks it; ten times faster) unless the value
+    holds what orjson does not write (integers beyond 64 bits)."""
+    import orjson
+
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def write_graph(head: dict, key: str, items: Iterable[dict]) -> str:
+    """`dump_json({**head, key: list(items)})` for items given in their final order, written one
+    at a time."""
+    if not head or not all(k < key for k in head):
+        return dump_json({**head, key: list(items)})
+    parts = [dump_json(head)[:-2], f",\n  {json.dumps(key)}: ["]  # the head without its "\n}"
+    first = True
+    for item in items:
+        parts.append("\n    " if first else ",\n    ")
+        parts.append(dump_json(item).replace("\n", "\n    "))
+        first = False
+    parts.append("]\n}" if first else "\n  ]\n}")
+    return "".join(parts)
