@@ -18,7 +18,7 @@ import sys
 import tempfile
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +36,6 @@ from .graph import (
     jsonld_expanded,
     native_triples,
     serialize_jsonld,
-    serialize_ntriples,
     serialize_rdfxml,
     serialize_turtle,
     to_rdflib,
@@ -131,10 +130,14 @@ class BuildContext:
     release: Release
     base: str
     folder: Path
-    # As Oxigraph terms: converting a million triples to rdflib terms costs seconds and GBs.
-    triples: list[ox.Triple] = field(default_factory=list)
     ontology: EmbeddedStore | None = None
     ontology_triples: list[ox.Triple] = field(default_factory=list)
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """The dataset's triples as Oxigraph terms, read from the store each time: a writer that
+        needs them in a list makes its own, and lets it go (a million triples as Python objects
+        take 0.4 GB; as rdflib terms, seconds more and twice that)."""
+        return self.store.iter_native_triples()
 
     @property
     def header(self) -> str:
@@ -210,7 +213,6 @@ def build(
             release,
             base,
             staging,
-            triples=store.native_triples(),
             ontology=ontology,
             ontology_triples=ontology.native_triples(),
         )
@@ -356,19 +358,18 @@ def _remove_stale_releases(out: Path) -> None:
 def write_dumps(ctx: BuildContext) -> None:
     """The whole dataset as Turtle, N-Triples, compacted JSON-LD (with its context), the clusters as
     framed JSON-LD, and the overview query as CSV."""
-    context = make_context(ctx.triples)
+    context = make_context(ctx.triples())
     context_url = ctx.base + CONTEXT_FILE
     ctx.write(CONTEXT_FILE, json.dumps(context, indent=2, ensure_ascii=False) + "\n")
-    ctx.write(f"{DUMP}.ttl", serialize_turtle(ctx.triples, PREFIXES, ctx.header))
-    ctx.write(f"{DUMP}.nt", serialize_ntriples(ctx.triples))
-    expanded = jsonld_expanded(ctx.triples)  # for both documents
+    ctx.write(f"{DUMP}.ttl", serialize_turtle(ctx.triples(), PREFIXES, ctx.header))
+    ctx.write(f"{DUMP}.nt", ctx.store.sorted_ntriples())
+    expanded = jsonld_expanded(ctx.triples())  # for both documents
     ctx.write(
-        f"{DUMP}.jsonld", serialize_jsonld(ctx.triples, context, context_url, expanded=expanded)
+        f"{DUMP}.jsonld", serialize_jsonld(ctx.triples(), context, context_url, expanded=expanded)
     )
     frame = clusters_frame(context_url)
     ctx.write(
-        FRAMED_FILE,
-        serialize_jsonld(ctx.triples, context, context_url, frame, expanded=expanded),
+        FRAMED_FILE, serialize_jsonld(ctx.triples(), context, context_url, frame, expanded=expanded)
     )
     ctx.write(OVERVIEW_FILE, overview_csv(ctx))
 
@@ -614,7 +615,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
         for label in _labels(ctx.store, node):
             add(node, RDFS.label, label)
 
-    start = _earliest_date(ctx.triples)
+    start = _earliest_date(ctx.triples())
     add(dataset, DCTERMS.temporal, period)
     add(period, RDF.type, DCTERMS.PeriodOfTime)
     if start is not None:
@@ -669,7 +670,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     # VoID: statistics computed from the data.
     add(dataset, VOID.sparqlEndpoint, URIRef(base + "sparql"))
     add(dataset, VOID.uriSpace, Literal(BASE_IRI + "id/"))
-    stats = void_statistics(ctx.triples)
+    stats = void_statistics(ctx.triples())
     for figure, value in stats.items():
         if not figure.endswith("_partition"):
             add(dataset, VOID[figure], Literal(value))
@@ -683,7 +684,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
         add(dataset, VOID.propertyPartition, node)
         add(node, VOID.property, URIRef(prop))
         add(node, VOID.triples, Literal(count))
-    for vocabulary in sorted(_vocabularies(ctx.triples)):
+    for vocabulary in sorted(_vocabularies(ctx.triples())):
         add(dataset, VOID.vocabulary, URIRef(vocabulary))
 
     # Linksets: the reviewed links to Wikidata, one per link predicate.
@@ -692,7 +693,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     add(wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/"))
     add(wikidata, VOID.uriSpace, Literal(WD))
     add(wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql"))
-    for predicate, count in wikidata_links(ctx.triples).items():
+    for predicate, count in wikidata_links(ctx.triples()).items():
         node = URIRef(f"{doc}#links-wikidata-{_slug(predicate)}")
         add(node, RDF.type, VOID.Linkset)
         add(node, VOID.subjectsTarget, dataset)
