@@ -508,12 +508,18 @@ def serialize_turtle(triples: Iterable, prefixes: Mapping[str, str], header: str
             body_lines.append("")
         subject, _, rest = line.partition(" ")
         body_lines += [subject, "    " + rest]
-    # `cluster:bim\#members` is valid Turtle, but `<…/cluster/bim#members>` reads better.
+    # `cluster:bim\#members` is valid Turtle, but `<…/cluster/bim#members>` reads better. Only
+    # lines with `\#` are searched: the expression over the whole text is slow (a line start
+    # passes its look-behind as the line break before it would).
     namespaces = dict(prefixes)
-    body = _ESCAPED_HASH.sub(
-        lambda m: f"<{namespaces[m[1]]}{m[2]}#{m[3]}>" if m[1] in namespaces else m[0],
-        "\n".join(body_lines) + "\n",
+
+    def in_full(m: re.Match) -> str:
+        return f"<{namespaces[m[1]]}{m[2]}#{m[3]}>" if m[1] in namespaces else m[0]
+
+    body = "\n".join(
+        _ESCAPED_HASH.sub(in_full, line) if "\\#" in line else line for line in body_lines
     )
+    body += "\n"
     # Plain substring tests: a regular expression per prefix over a large dump is far slower.
     used = sorted(
         (p, ns)
