@@ -14,7 +14,8 @@ Anything outside the subset (lists, blank nodes in a frame, `@vocab`, scoped con
 containers or embed modes, a default language …) raises `Unsupported`, and the caller uses pyld.
 tests/test_jsonld_writer.py checks that both give the same bytes on the real data, on a generated
 graph and on fixtures written to reach the corners (blank nodes, mixed values, terms that do not
-fit their values).
+fit their values). The documents are written one node at a time (`write_graph`), so that the
+compacted graph is never held whole.
 """
 
 from __future__ import annotations
@@ -26,14 +27,6 @@ from dataclasses import dataclass
 
 GEN_DELIM_END = re.compile(r".*[:/?#\[\]@]$")
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-KEYWORDS = {
-    "@base", "@container", "@context", "@default", "@direction", "@embed", "@explicit", "@json",
-    "@graph", "@id", "@import", "@included", "@index", "@language", "@list", "@nest", "@none",
-    "@omitDefault", "@prefix", "@preserve", "@propagate", "@protected", "@requireAll",
-    "@reverse", "@set", "@type", "@value", "@version", "@vocab",
-}  # fmt: skip
-
-
 TERM_KEYS = {"@id", "@type", "@container", "@reverse"}
 
 
