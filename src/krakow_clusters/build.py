@@ -152,11 +152,14 @@ class BuildResult:
         return bool(self.files)
 
 
-def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResult:
+def build(
+    project: Project, out: Path, base_iri: str | None = None, site: bool = True
+) -> BuildResult:
     """Validate the project, then write a complete release into `out`, atomically.
 
     A non-conforming dataset is not built (the result carries the report, nothing is written).
-    Any error while writing leaves the previous `out` exactly as it was.
+    Any error while writing leaves the previous `out` exactly as it was. `site=False` leaves out
+    the static HTML site (dist/site/), the one output whose size grows with every resource.
     """
     base = base_iri or BASE_IRI
     if not base.startswith(("http://", "https://")) or any(c in base for c in ' <>"{}|\\^`#?'):
@@ -191,7 +194,8 @@ def build(project: Project, out: Path, base_iri: str | None = None) -> BuildResu
             ontology_triples=list(ontology.triples()),
         )
         for writer in WRITERS:
-            writer(ctx)
+            if site or writer is not write_site:
+                writer(ctx)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -713,9 +717,22 @@ def write_htaccess(ctx: BuildContext) -> None:
     ctx.write(HTACCESS_FILE, HTACCESS.format(host=host, dump=DUMP))
 
 
+# --- 5. the static HTML site ---------------------------------------------------------------------
+
+
+def write_site(ctx: BuildContext) -> None:
+    """dist/site/: serve's pages as static files with relative links (see site.py). Written after
+    void.ttl, which its dataset page shows; the site is not a distribution of void.ttl."""
+    from .site import SITE_DIR
+    from .site import write_site as write_pages
+
+    write_pages(ctx.store, ctx.folder / SITE_DIR, release=ctx.folder)
+
+
 WRITERS: list[Callable[[BuildContext], None]] = [
     write_dumps,
     write_ontology,
     write_htaccess,
     write_void,
+    write_site,
 ]
