@@ -10,6 +10,7 @@ the site's files.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -117,6 +118,7 @@ def local_href(iri: str) -> str:
     return iri
 
 
+@functools.lru_cache(maxsize=65536)  # the same predicates and types on every page
 def curie(iri: str) -> str:
     for prefix, namespace in F.PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
