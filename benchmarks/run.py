@@ -1153,6 +1153,23 @@ def targets_section(sizes: list[str], results: dict, sums: dict) -> list[str]:
             f"variant: **{status(all_ok)}** ({text}); the 10k case is also a test "
             f"(tests/test_generate.py)."
         )
+    # site generation
+    timed_site = []
+    for size in sizes:
+        st = sums[size].get("site")
+        if st and "work" in st:
+            run = next(r for r in results[size]["steps"]["site"] if "extras" in r)
+            timed_site.append(
+                f"{size}: {_secs(st['work'])} s for {run['extras']['pages']:,} pages, "
+                f"peak {st['rss_mb']:,.0f} MB"
+            )
+    measured_site = all(
+        "work" in (sums[size].get("site") or {}) for size in ("10k", "100k") if size in sizes
+    ) and {"10k", "100k"} <= set(sizes)
+    lines.append(
+        f"- Site generation timed at 10k and 100k: **{'MET' if measured_site else 'not measured'}"
+        f"**" + (f" ({'; '.join(timed_site)})." if timed_site else ".")
+    )
     lines.append(
         f"- Cost growth stated from 10k to 1M: **{status('1M' in sizes and '10k' in sizes)}"
         f"** (section above)."
