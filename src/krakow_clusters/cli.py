@@ -123,6 +123,7 @@ def build(out: Path, base_iri: str | None, site: bool) -> None:
         click.echo(f"Not built: {out} is unchanged.", err=True)
         sys.exit(1)
     click.echo(summary_line(result.report))
+    lines: list[tuple[int, str]] = []
     total = pages = site_bytes = 0
     for name in result.files:
         size = (result.out / name).stat().st_size
@@ -131,9 +132,12 @@ def build(out: Path, base_iri: str | None, site: bool) -> None:
             pages += 1
             site_bytes += size
         else:
-            click.echo(f"  {size:>9,}  {name}")
+            lines.append((size, str(name)))
     if pages:
-        click.echo(f"  {site_bytes:>9,}  {SITE_DIR}/ ({pages:,} pages)")
+        lines.append((site_bytes, f"{SITE_DIR}/ ({pages:,} pages)"))
+    width = max([9, *(len(f"{size:,}") for size, _ in lines)])
+    for size, label in lines:
+        click.echo(f"  {size:>{width},}  {label}")
     click.echo(f"Built {len(result.files):,} files ({total:,} bytes) in {out}.")
 
 
