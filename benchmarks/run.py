@@ -46,6 +46,9 @@ SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 RUNS = {"10k": (5, 3), "100k": (3, 2), "1M": (3, 1)}
 QUERY_REPEATS = {"10k": 5, "100k": 5, "1M": 3}
 SERVE_SIZES = ("10k", "100k", "1M")
+# The static site (a page per resource) is generated up to this size; above it (1M) the harness's
+# `build` runs with --no-site: the 1M build target is load, validate, dumps and VoID.
+SITE_MAX_TRIPLES = 100_000
 SEED = 7
 DEFAULT_TIMEOUT = 900.0
 SLOW = 120.0  # a step slower than this (whole process) is not repeated
@@ -68,6 +71,7 @@ STEPS: dict[str, tuple[str, str, str | None]] = {
     ),
     "dump-framed": ("framed JSON-LD of the clusters (clusters.jsonld)", "ours", None),
     "void": ("VoID statistics (void_statistics)", "ours", "b-void"),
+    "site": ("static HTML site (site.write_site: a page per resource)", "ours", None),
     "build": ("`krakow-clusters build --out tmp` (whole process)", "ours", "b-pipeline"),
     "b-parse": ("rdflib Graph().parse", "baseline", None),
     "b-validate": ("rdflib parse + pySHACL validate", "baseline", None),
@@ -152,6 +156,20 @@ def child(spec: dict) -> None:
         else:
             size = kb.void_statistics(triples)["triples"]
         return _finish(clock() - started, {"output": size})
+    if step == "site":
+        from krakow_clusters.graph import EmbeddedStore
+        from krakow_clusters.site import write_site
+
+        store = EmbeddedStore.from_files(files)
+        folder = Path(tempfile.mkdtemp(prefix="bench-site-"))
+        try:
+            started = clock()
+            pages = write_site(store, folder / "site", release=folder)
+            work = clock() - started
+            size = sum(p.stat().st_size for p in pages)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return _finish(work, {"pages": len(pages), "output": size})
     if step.startswith("validate-") or step.startswith("broken-"):
         from krakow_clusters.validate import expected_triples, validate_files
 
@@ -433,7 +451,10 @@ def bench_size(size: str, args: argparse.Namespace) -> None:
             log(f"{size}: {step} run {i + 1}/{n}")
             if step == "build":
                 out = Path(tempfile.mkdtemp(prefix="bench-build-")) / "dist"
-                run = run_cli(["build", "--out", str(out)], files["project"], args.timeout)
+                command = ["build", "--out", str(out)]
+                if size_triples(size) > SITE_MAX_TRIPLES:
+                    command.append("--no-site")
+                run = run_cli(command, files["project"], args.timeout)
                 shutil.rmtree(out.parent, ignore_errors=True)
                 run["work"] = run["whole"]
             else:
@@ -460,6 +481,10 @@ def bench_size(size: str, args: argparse.Namespace) -> None:
         results[key] = run_step(spec, args.timeout)
         save()
 
+    def site() -> None:
+        if size_triples(size) <= SITE_MAX_TRIPLES:
+            timed("site")
+
     def serve() -> None:
         if (args.serve and size in SERVE_SIZES) or args.serve_all:
             log(f"{size}: serve under load")
@@ -471,6 +496,7 @@ def bench_size(size: str, args: argparse.Namespace) -> None:
     ours = ("load", "triples", "validate-turbo", "dump-turtle", "dump-ntriples", "dump-jsonld")
     plan = [
         *((s, lambda s=s: timed(s)) for s in (*ours, "dump-framed", "void", "build")),
+        ("site", site),
         ("queries", lambda: queries("queries", repeats)),
         ("broken-turbo", lambda: broken("turbo")),
         ("serve", serve),
@@ -807,11 +833,20 @@ def write_report(data: Path, report: Path, command: str) -> None:
         "- **×** is the baseline's work time divided by ours (above 1: we are faster).",
         "- `build` is the whole `krakow-clusters build --out DIR` process on a project folder",
         "  holding the generated data (validate, all dumps, framed JSON-LD, ontology release and",
-        "  docs, DCAT/VoID); it is compared with the baseline pipeline: the sum of the baseline's",
-        "  parse + validate, three dumps and VoID medians (one parse only, in the baseline's",
-        "  favour). From 100k triples on, `build` validates in a second process while it writes",
-        "  (`build.PARALLEL_FROM`): its peak RSS is that of the larger of the two processes, and",
-        "  the two together hold about the sum.",
+        "  docs, DCAT/VoID and, up to "
+        f"{SITE_MAX_TRIPLES:,} triples, the static HTML site); above that size (1M)",
+        "  it runs with `--no-site`, so the 1M build is load, validate, dumps and VoID. It is",
+        "  compared with the baseline pipeline: the sum of the baseline's parse + validate, three",
+        "  dumps and VoID medians (one parse only, in the baseline's favour). From 100k triples",
+        "  on, `build` validates in a second process while it writes (`build.PARALLEL_FROM`):",
+        "  its peak RSS is that of the larger of the two processes; the two together hold",
+        "  about the sum.",
+        "- **site** is `site.write_site` on the loaded store, up to "
+        f"{SITE_MAX_TRIPLES:,} triples (10k and 100k):",
+        "  a page per resource under /id/, the home page and the list of all resources, rendered",
+        "  with serve's templates and written to a temporary folder (the dataset page is left",
+        "  out: it needs the release's void.ttl). The baseline has no equivalent (rdflib renders",
+        "  no HTML), so the step has no ratio.",
         "- Queries: every query of the library (`queries/*.rq`) after one load, each timed",
         "  separately (median of the repeats), `cluster` bound to a generated cluster, other",
         "  parameters at their defaults; `wikidata-places` is left out (it calls Wikidata with",
@@ -1140,6 +1175,23 @@ def targets_section(sizes: list[str], results: dict, sums: dict) -> list[str]:
             f"variant: **{status(all_ok)}** ({text}); the 10k case is also a test "
             f"(tests/test_generate.py)."
         )
+    # site generation
+    timed_site = []
+    for size in sizes:
+        st = sums[size].get("site")
+        if st and "work" in st:
+            run = next(r for r in results[size]["steps"]["site"] if "extras" in r)
+            timed_site.append(
+                f"{size}: {_secs(st['work'])} s for {run['extras']['pages']:,} pages, "
+                f"peak {st['rss_mb']:,.0f} MB"
+            )
+    measured_site = all(
+        "work" in (sums[size].get("site") or {}) for size in ("10k", "100k") if size in sizes
+    ) and {"10k", "100k"} <= set(sizes)
+    lines.append(
+        f"- Site generation timed at 10k and 100k: **{'MET' if measured_site else 'not measured'}"
+        f"**" + (f" ({'; '.join(timed_site)})." if timed_site else ".")
+    )
     lines.append(
         f"- Cost growth stated from 10k to 1M: **{status('1M' in sizes and '10k' in sizes)}"
         f"** (section above)."

@@ -53,3 +53,6 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...,
 
 # `krakow-clusters serve` fixtures (real uvicorn servers in subprocesses), shared by test_server*.
 from .appserver import app, dist_dir, strict_app  # noqa: E402, F401
+
+# The headless browser (chromium through Selenium), shared by the browser tests.
+from .browser import browser  # noqa: E402, F401

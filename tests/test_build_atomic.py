@@ -47,6 +47,8 @@ def test_two_builds_are_byte_identical(project: Project, tmp_path: Path):
     a, b = snapshot(tmp_path / "one" / "dist"), snapshot(tmp_path / "two" / "dist")
     assert sorted(a) == sorted(b)
     assert len(a) >= 14
+    site = [name for name in a if name.startswith("site/id/cluster/")]
+    assert len(site) == 8, "the static site is part of what is compared"
     for name in a:
         assert a[name] == b[name], f"{name} differs between two builds"
 

@@ -172,13 +172,19 @@ PARALLEL_FROM = 100_000
 
 
 def build(
-    project: Project, out: Path, base_iri: str | None = None, parallel: bool | None = None
+    project: Project,
+    out: Path,
+    base_iri: str | None = None,
+    site: bool = True,
+    parallel: bool | None = None,
 ) -> BuildResult:
     """Validate the project, then write a complete release into `out`, atomically.
 
     A non-conforming dataset is not built (the result carries the report, nothing is written).
-    Any error while writing leaves the previous `out` exactly as it was. `parallel`: validate in
-    a second process while writing (default: from PARALLEL_FROM triples on).
+    Any error while writing leaves the previous `out` exactly as it was. `site=False` leaves out
+    the static HTML site (dist/site/), the one output whose size grows with every resource.
+    `parallel`: validate in a second process while writing (default: from PARALLEL_FROM triples
+    on).
     """
     base = base_iri or BASE_IRI
     if not base.startswith(("http://", "https://")) or any(c in base for c in ' <>"{}|\\^`#?'):
@@ -218,7 +224,8 @@ def build(
         )
         try:
             for writer in WRITERS:
-                writer(ctx)
+                if site or writer is not write_site:
+                    writer(ctx)
         except Exception:
             # Data that does not conform may break a writer: the report is the better answer.
             if parallel and not (report := validation.report()).conforms:
@@ -833,9 +840,22 @@ def write_htaccess(ctx: BuildContext) -> None:
     ctx.write(HTACCESS_FILE, HTACCESS.format(host=host, dump=DUMP))
 
 
+# --- 5. the static HTML site ---------------------------------------------------------------------
+
+
+def write_site(ctx: BuildContext) -> None:
+    """dist/site/: serve's pages as static files with relative links (see site.py). Written after
+    void.ttl, which its dataset page shows; the site is not a distribution of void.ttl."""
+    from .site import SITE_DIR
+    from .site import write_site as write_pages
+
+    write_pages(ctx.store, ctx.folder / SITE_DIR, release=ctx.folder)
+
+
 WRITERS: list[Callable[[BuildContext], None]] = [
     write_dumps,
     write_ontology,
     write_htaccess,
     write_void,
+    write_site,
 ]

@@ -94,32 +94,51 @@ def validate(files: tuple[Path, ...], fmt: str, engine: str) -> None:
     help="Where the release is published: download URLs, SPARQL endpoint and JSON-LD context "
     "URL start with it. Default https://w3id.org/krakow-clusters/. Resource IRIs never change.",
 )
-def build(out: Path, base_iri: str | None) -> None:
-    """Validate, then build a release into --out: dumps, JSON-LD, ontology docs, DCAT/VoID.
+@click.option(
+    "--site/--no-site",
+    default=True,
+    show_default=True,
+    help="Write the static HTML site (site/: a page per resource). --no-site skips it, for "
+    "large graphs.",
+)
+def build(out: Path, base_iri: str | None, site: bool) -> None:
+    """Validate, then build a release into --out: dumps, JSON-LD, ontology docs, DCAT/VoID, site.
 
     Writes the dataset as Turtle, N-Triples and JSON-LD (with its context), the clusters as framed
     JSON-LD, the overview as CSV, the ontology as Turtle, JSON-LD, RDF/XML and HTML (English and
-    Polish), void.ttl (DCAT-AP 3.0.1 and VoID) and the w3id.org .htaccess. Data that does not
-    conform is not built (exit 1, with the validation report); a failed build leaves the previous
-    release as it was. Dates come from release.toml, so two builds give the same bytes.
+    Polish), void.ttl (DCAT-AP 3.0.1 and VoID), the w3id.org .htaccess and a static HTML site
+    (site/: serve's pages with relative links). Data that does not conform is not built (exit 1,
+    with the validation report); a failed build leaves the previous release as it was. Dates come
+    from release.toml, so two builds give the same bytes.
 
     Example: krakow-clusters build --out dist
     """
     from .build import build as build_release
+    from .site import SITE_DIR
     from .validate import render_text, summary_line
 
-    result = build_release(find_project(), out, base_iri)
+    result = build_release(find_project(), out, base_iri, site=site)
     if not result.built:
         click.echo(render_text(result.report), nl=False)
         click.echo(f"Not built: {out} is unchanged.", err=True)
         sys.exit(1)
     click.echo(summary_line(result.report))
-    total = 0
+    lines: list[tuple[int, str]] = []
+    total = pages = site_bytes = 0
     for name in result.files:
         size = (result.out / name).stat().st_size
         total += size
-        click.echo(f"  {size:>9,}  {name}")
-    click.echo(f"Built {len(result.files)} files ({total:,} bytes) in {out}.")
+        if name.parts[0] == SITE_DIR:  # one line for the site's pages, not one per page
+            pages += 1
+            site_bytes += size
+        else:
+            lines.append((size, str(name)))
+    if pages:
+        lines.append((site_bytes, f"{SITE_DIR}/ ({pages:,} pages)"))
+    width = max([9, *(len(f"{size:,}") for size, _ in lines)])
+    for size, label in lines:
+        click.echo(f"  {size:>{width},}  {label}")
+    click.echo(f"Built {len(result.files):,} files ({total:,} bytes) in {out}.")
 
 
 def _client_options(command):

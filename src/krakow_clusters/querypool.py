@@ -12,6 +12,7 @@ when the server goes away (its pipe closes).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import time
 from collections.abc import Sequence
@@ -30,13 +31,21 @@ _ERRORS = {
 
 
 def _worker_main(conn: Connection, files: Sequence[str]) -> None:
+    import os
+
     from .graph import EmbeddedStore
 
+    # Load at a low priority: the server answers pages meanwhile, and they come first. The
+    # priority goes back up once loaded where the system allows it (raising it needs privileges).
+    priority = os.getpriority(os.PRIO_PROCESS, 0)
+    os.setpriority(os.PRIO_PROCESS, 0, min(priority + 10, 19))
     try:
         store = EmbeddedStore.from_files(Path(f) for f in files)
     except CouldNotRun as exc:
         conn.send(("error", "CouldNotRun", str(exc)))
         return
+    with contextlib.suppress(PermissionError):
+        os.setpriority(os.PRIO_PROCESS, 0, priority)
     conn.send(("ready", None, None))
     while True:
         try:
@@ -78,8 +87,16 @@ class QueryPool:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._replacing: set[asyncio.Future] = set()
+        self._ready: asyncio.Event | None = None
+        self._starting: list[_Worker] = []
+        self._start_tasks: list[asyncio.Future] = []
+        self._failure: str | None = None
 
     def _spawn(self) -> _Worker:
+        return self._await_ready(self._launch())
+
+    def _launch(self) -> _Worker:
+        """Start a worker process; it loads the dataset while the caller goes on."""
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main, args=(child, self.files), daemon=True, name="kc-query-worker"
@@ -87,24 +104,59 @@ class QueryPool:
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        if not parent.poll(120):
-            worker.kill()
-            raise CouldNotRun("a query worker did not start within 120 s")
-        status, _name, message = parent.recv()
+        self._all.add(worker)  # from now on, close() stops it
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> _Worker:
+        """Wait (blocking) until the worker has loaded the dataset."""
+        parent = worker.conn
+        try:
+            if parent.poll(120):
+                status, _name, message = parent.recv()
+            else:
+                status, message = "error", "a query worker did not start within 120 s"
+        except (EOFError, OSError):  # it died while loading, or close() stopped it
+            status, message = "error", None
         if status != "ready":
+            self._all.discard(worker)
             worker.kill()
             raise CouldNotRun(message or "a query worker could not load the dataset")
-        self._all.add(worker)
         return worker
 
     async def start(self) -> None:
+        """Start the worker processes and return at once: each loads its copy of the dataset in
+        the background (about 15 s for a million triples on two CPUs), so the server answers
+        pages meanwhile; a query waits for the first worker ready (not counted in its timeout)."""
         loop = asyncio.get_running_loop()
         self._idle = asyncio.Queue()
-        workers = await asyncio.gather(
-            *(loop.run_in_executor(None, self._spawn) for _ in range(self.size))
-        )
-        for worker in workers:
-            self._idle.put_nowait(worker)
+        self._ready = asyncio.Event()
+        launched = [self._launch() for _ in range(self.size)]
+        self._starting = list(launched)
+
+        async def ready(worker: _Worker) -> None:
+            try:
+                await loop.run_in_executor(None, self._await_ready, worker)
+                self._idle.put_nowait(worker)
+            except CouldNotRun as exc:
+                self._failure = str(exc)
+            finally:
+                self._starting.remove(worker)
+                if not self._idle.empty() or not self._starting:
+                    self._ready.set()
+
+        self._start_tasks = [asyncio.ensure_future(ready(w)) for w in launched]
+
+    @property
+    def loading(self) -> int:
+        """How many workers are still loading the dataset after start()."""
+        return len(self._starting)
+
+    async def wait_ready(self) -> None:
+        """Wait until a worker is ready; CouldNotRun when none could load the dataset."""
+        assert self._ready is not None, "QueryPool.start() was not awaited"
+        await self._ready.wait()
+        if not self._all and self._failure:
+            raise CouldNotRun(self._failure)
 
     async def _replace(self, worker: _Worker) -> None:
         loop = asyncio.get_running_loop()
@@ -117,6 +169,7 @@ class QueryPool:
     async def run(self, sparql: str, max_results: int | None) -> QueryResult:
         """The answer, or QueryTimeout after `timeout` seconds (waiting for a worker included)."""
         assert self._idle is not None, "QueryPool.start() was not awaited"
+        await self.wait_ready()
         loop = asyncio.get_running_loop()
         deadline = time.monotonic() + self.timeout
         try:

@@ -1,0 +1,469 @@
+"""The HTML pages of the dataset, shared by `serve` (rendered on request) and `build` (the static
+site in dist/site/): the queries that describe a resource, the views built from their answers, and
+the Jinja templates (templates/server/) that render them.
+
+Views hold links as the server's paths (`/id/cluster/bim`, `/ontology#memberCount`); the templates
+pass every link through the `url` filter, which leaves them as they are for `serve` and, while
+`render()` is given a `link` function (the static site), turns them into relative links between
+the site's files.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.term import Node
+
+from . import formats as F
+from .graph import GraphStore, Triple
+from .project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+KC = ONTOLOGY_NS
+ORG = "http://www.w3.org/ns/org#"
+SCHEMA = "https://schema.org/"
+LABEL_PROPERTIES = (str(RDFS.label), SKOS + "prefLabel", DCTERMS + "title")
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_~\-]*(?:\.[A-Za-z0-9_~\-]+)*$")
+
+
+# --- describing resources ------------------------------------------------------------------------
+
+DESCRIBE = """
+CONSTRUCT { ?s ?p ?o }
+WHERE {
+  { BIND($R AS ?s) $R ?p ?o }
+  UNION { ?s ?p $R . BIND($R AS ?o) }
+  UNION { $R ?x ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), $HASH)) ?s ?p ?o }
+  UNION { ?s ?x $R . FILTER(isIRI(?s) && STRSTARTS(STR(?s), $HASH)) ?s ?p ?o }
+}
+"""
+
+ONTOLOGY_QUERY = """
+CONSTRUCT { ?s ?p ?o }
+WHERE { ?s ?p ?o . FILTER(?s = $R || STRSTARTS(STR(?s), $HASH)) }
+"""
+
+# The three label properties as a filter, not as a second VALUES block: Oxigraph joins two VALUES
+# blocks into their cross product before matching, which made this query quadratic in the number
+# of IRIs (a page pointing to 7,000 resources took 8 s; now 50 ms).
+LABELS = """
+SELECT ?x ?p ?label WHERE {
+  VALUES ?x { $IRIS }
+  ?x ?p ?label .
+  FILTER(?p IN (<http://www.w3.org/2000/01/rdf-schema#label>,
+                <http://www.w3.org/2004/02/skos/core#prefLabel>,
+                <http://purl.org/dc/terms/title>))
+}
+"""
+
+ALL_LABELS = """
+SELECT ?x ?p ?label WHERE {
+  { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label .
+    BIND(<http://www.w3.org/2000/01/rdf-schema#label> AS ?p) }
+  UNION { ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?label .
+    BIND(<http://www.w3.org/2004/02/skos/core#prefLabel> AS ?p) }
+  UNION { ?x <http://purl.org/dc/terms/title> ?label .
+    BIND(<http://purl.org/dc/terms/title> AS ?p) }
+}
+"""
+
+INDEX = """
+SELECT DISTINCT ?s ?label WHERE {
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), $ID) && !CONTAINS(STR(?s), "#"))
+  OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label . FILTER(LANG(?label) = "en") }
+}
+"""
+
+CLUSTERS = """
+PREFIX kc: <https://w3id.org/krakow-clusters/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?cluster ?name ?name_pl ?stated WHERE {
+  ?cluster a kc:ClusterInitiative ; rdfs:label ?name . FILTER(LANG(?name) = "en")
+  OPTIONAL { ?cluster rdfs:label ?name_pl . FILTER(LANG(?name_pl) = "pl") }
+  OPTIONAL { ?cluster kc:memberCount/kc:statedAs ?stated }
+} ORDER BY ?name
+"""
+
+LICENSE = f"""
+SELECT ?license WHERE {{ <{ONTOLOGY_IRI}> <{DCTERMS}license> ?license }} LIMIT 1
+"""
+
+
+def _with_resource(template: str, iri: str) -> str:
+    # The IRI is built from a path checked against _SLUG, so it is safe as an N3 term.
+    return template.replace("$HASH", Literal(iri + "#").n3()).replace("$R", URIRef(iri).n3())
+
+
+@dataclass
+class Description:
+    iri: str
+    triples: list[Triple]
+    labels: dict[str, list[Literal]]  # labels of everything mentioned, predicates included
+
+
+def local_href(iri: str) -> str:
+    """Where an IRI is dereferenced from a page of this server."""
+    if iri.startswith(BASE_IRI):
+        return "/" + iri[len(BASE_IRI) :]
+    return iri
+
+
+@functools.lru_cache(maxsize=65536)  # the same predicates and types on every page
+def curie(iri: str) -> str:
+    for prefix, namespace in F.PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def pick_label(labels: list[Literal] | None, lang: str = "en") -> str | None:
+    if not labels:
+        return None
+    for literal in labels:
+        if literal.language == lang:
+            return str(literal)
+    for literal in labels:
+        if not literal.language:
+            return str(literal)
+    return str(labels[0])
+
+
+def _label_index(label_triples: list[Triple]) -> dict[str, list[Literal]]:
+    """Labels by IRI: rdfs:label first, then skos:prefLabel, then dcterms:title."""
+    found: dict[str, list[tuple[int, Literal]]] = defaultdict(list)
+    for x, p, label in label_triples:
+        found[str(x)].append((LABEL_PROPERTIES.index(str(p)), label))
+    return {iri: [label for _rank, label in sorted(pairs)] for iri, pairs in found.items()}
+
+
+def _safe_iri(iri: str) -> bool:
+    return bool(re.fullmatch(r'[^\s<>"{}|\\^`]+', iri))
+
+
+# Where the labels of a page's IRIs come from: a query per page (serve), or an index of every label
+# of the dataset built once (the static site, which renders every page).
+LabelSource = Callable[[set[str]], list[Triple]]
+
+
+def label_triples(store: GraphStore, iris: set[str]) -> list[Triple]:
+    """The label triples (rdfs:label, skos:prefLabel, dcterms:title) of `iris`."""
+    iris = {i for i in iris if _safe_iri(i)}
+    if not iris:
+        return []
+    values = " ".join(URIRef(i).n3() for i in sorted(iris))
+    answer = store.query(LABELS.replace("$IRIS", values))
+    return [(x, p, label) for x, p, label in answer.rows if isinstance(label, Literal)]
+
+
+class LabelIndex:
+    """Every label triple of the store by subject IRI: the same answer as `label_triples`, from
+    one query instead of one per page."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.by_iri: dict[str, list[Triple]] = defaultdict(list)
+        for x, p, label in store.query(ALL_LABELS).rows:
+            if isinstance(x, URIRef) and isinstance(label, Literal):
+                self.by_iri[str(x)].append((x, p, label))
+
+    def __call__(self, iris: set[str]) -> list[Triple]:
+        return [t for i in sorted(iris) for t in self.by_iri.get(i, ())]
+
+
+def describe(
+    store: GraphStore, iri: str, ontology: bool = False, labels: LabelSource | None = None
+) -> Description:
+    """What the store says about `iri` (and its hash IRIs, `iri#…`), with the labels of everything
+    the page mentions."""
+    template = ONTOLOGY_QUERY if ontology else DESCRIBE
+    answer = store.query(_with_resource(template, iri))
+    triples = set(answer.triples)
+    subjects = {str(s) for s, _p, _o in triples}
+    mentioned = {str(o) for _s, _p, o in triples if isinstance(o, URIRef)}
+    mentioned |= {str(s) for s, _p, o in triples if str(o) == iri}
+    predicates = {str(p) for _s, p, _o in triples}
+    # Documents of hash IRIs that point here (a cluster's #coordinator role), for HTML.
+    documents = {m.split("#", 1)[0] for m in mentioned if "#" in m}
+    wanted = mentioned | predicates | subjects | documents
+    found = labels(wanted) if labels is not None else label_triples(store, wanted)
+    # The RDF answer carries the labels of what it points to (as the data states them), not
+    # those of its predicates; the HTML page uses both.
+    pointed = mentioned - subjects
+    triples |= {t for t in found if str(t[0]) in pointed}
+    return Description(iri, sorted(triples), _label_index(found))
+
+
+def describes_something(desc: Description) -> bool:
+    """Whether the store states anything about the resource itself (else: 404)."""
+    iri = desc.iri
+    return any(str(s) == iri or str(s).startswith(iri + "#") for s, _p, _o in desc.triples)
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+def _value_view(term: Node, desc: Description, nodes: dict[str, dict]) -> dict:
+    if isinstance(term, URIRef):
+        iri = str(term)
+        if iri in nodes:
+            return {"kind": "node", "anchor": nodes[iri]["anchor"], "label": nodes[iri]["title"]}
+        label = pick_label(desc.labels.get(iri))
+        if label is None and "#" in iri and iri.startswith(BASE_IRI):
+            document, fragment = iri.split("#", 1)
+            label = f"{pick_label(desc.labels.get(document)) or curie(document)} › {fragment}"
+        label = label or curie(iri)
+        return {"kind": "link", "href": local_href(iri), "label": label, "iri": iri}
+    if isinstance(term, Literal):
+        datatype = curie(str(term.datatype)) if term.datatype is not None else None
+        return {"kind": "literal", "text": str(term), "lang": term.language, "datatype": datatype}
+    return {"kind": "literal", "text": str(term), "lang": None, "datatype": None}
+
+
+_FIRST = [str(RDF.type), str(RDFS.label), SKOS + "altLabel", DCTERMS + "description"]
+
+
+def _properties(subject: str, desc: Description, nodes: dict[str, dict]) -> list[dict]:
+    grouped: dict[str, list[Node]] = defaultdict(list)
+    for s, p, o in desc.triples:
+        if str(s) == subject:
+            grouped[str(p)].append(o)
+
+    def order(p: str) -> tuple:
+        return (_FIRST.index(p) if p in _FIRST else len(_FIRST), _predicate_label(p, desc))
+
+    rows = []
+    for p in sorted(grouped, key=order):
+        values = sorted(grouped[p], key=lambda t: (getattr(t, "language", None) != "en", str(t)))
+        rows.append(
+            {
+                "label": _predicate_label(p, desc),
+                "curie": curie(p),
+                "href": local_href(p),
+                "values": [_value_view(v, desc, nodes) for v in values],
+            }
+        )
+    return rows
+
+
+# English names for the standard predicates, whose vocabularies are not loaded in the store.
+_NAMES = {
+    "rdf:type": "type",
+    "rdfs:label": "name",
+    "rdfs:comment": "comment",
+    "rdfs:seeAlso": "see also",
+    "rdfs:isDefinedBy": "defined by",
+    "rdfs:subClassOf": "subclass of",
+    "rdfs:domain": "domain",
+    "rdfs:range": "range",
+    "owl:sameAs": "same as",
+    "skos:prefLabel": "preferred name",
+    "skos:altLabel": "also known as",
+    "skos:definition": "definition",
+    "skos:broader": "broader",
+    "skos:narrower": "narrower",
+    "skos:inScheme": "in scheme",
+    "skos:topConceptOf": "top concept of",
+    "skos:hasTopConcept": "top concept",
+    "skos:exactMatch": "exact match",
+    "skos:closeMatch": "close match",
+    "dcterms:description": "description",
+    "dcterms:source": "source",
+    "dcterms:title": "title",
+    "dcterms:license": "licence",
+    "org:member": "member",
+    "org:organization": "organisation",
+    "org:role": "role",
+    "schema:value": "value",
+    "schema:startDate": "since",
+    "schema:foundingDate": "founded",
+    "schema:location": "location",
+    "schema:containedInPlace": "contained in",
+}
+
+
+def _predicate_label(p: str, desc: Description) -> str:
+    return pick_label(desc.labels.get(p)) or _NAMES.get(curie(p)) or curie(p)
+
+
+def _node_title(node: str, desc: Description) -> str:
+    values: dict[str, list[Node]] = defaultdict(list)
+    for s, p, o in desc.triples:
+        if str(s) == node:
+            values[str(p)].append(o)
+
+    def label_of(predicate: str) -> str | None:
+        found = values.get(predicate)
+        return pick_label(desc.labels.get(str(found[0]))) if found else None
+
+    if values.get(KC + "statedAs"):
+        return pick_label(values[KC + "statedAs"])
+    role, member = label_of(ORG + "role"), label_of(ORG + "member")
+    if role and member:
+        return f"{role[0].upper()}{role[1:]}: {member}"
+    status = label_of(KC + "statusType")
+    if status:
+        since = values.get(SCHEMA + "startDate")
+        return f"{status} since {since[0]}" if since else status
+    label = pick_label(desc.labels.get(node))
+    if label:
+        return label
+    types = [o for s, p, o in desc.triples if str(s) == node and p == RDF.type]
+    kind = pick_label(desc.labels.get(str(types[0]))) if types else None
+    fragment = node.rsplit("#", 1)[1]
+    return f"{kind}: {fragment}" if kind else fragment
+
+
+def resource_view(desc: Description) -> dict:
+    iri = desc.iri
+    hash_nodes = sorted(
+        {str(s) for s, _p, _o in desc.triples if str(s).startswith(iri + "#")},
+    )
+    nodes = {n: {"anchor": n.rsplit("#", 1)[1], "title": _node_title(n, desc)} for n in hash_nodes}
+    for n in hash_nodes:
+        nodes[n]["properties"] = _properties(n, desc, nodes)
+    labels = [o for s, p, o in desc.triples if str(s) == iri and p == RDFS.label]
+    if not labels:
+        labels = desc.labels.get(iri, [])
+    title = pick_label(labels, "en") or curie(iri)
+    polish = sorted({str(x) for x in labels if isinstance(x, Literal) and x.language == "pl"})
+    incoming = []
+    for s, p, o in desc.triples:
+        if str(o) == iri and not str(s).startswith(iri + "#") and str(s) != iri:
+            incoming.append(
+                {
+                    "subject": _value_view(s, desc, {}),
+                    "predicate": _predicate_label(str(p), desc),
+                    "curie": curie(str(p)),
+                }
+            )
+    incoming.sort(key=lambda r: (r["predicate"], r["subject"]["label"]))
+    sources = sorted(
+        {
+            str(o)
+            for s, p, o in desc.triples
+            if str(p) == DCTERMS + "source" and isinstance(o, URIRef)
+        }
+    )
+    return {
+        "iri": iri,
+        "title": title,
+        "polish": polish,
+        "properties": _properties(iri, desc, nodes),
+        "nodes": [nodes[n] for n in hash_nodes],
+        "incoming": incoming,
+        "sources": [{"href": s, "label": pick_label(desc.labels.get(s)) or s} for s in sources],
+    }
+
+
+def _alternates(path: str) -> list[dict]:
+    names = {".ttl": "Turtle", ".jsonld": "JSON-LD", ".nt": "N-Triples", ".rdf": "RDF/XML"}
+    return [{"href": path + ext, "label": label} for ext, label in names.items()]
+
+
+def home_view(store: GraphStore) -> list[dict]:
+    """The clusters of the home page: name, Polish name, member count as stated."""
+    clusters = [
+        {
+            "href": local_href(str(row[0])),
+            "name": str(row[1]),
+            "name_pl": str(row[2]) if row[2] else None,
+            "stated": str(row[3]) if row[3] else None,
+        }
+        for row in store.query(CLUSTERS).rows
+    ]
+    # The query orders by name; ties (a cluster with two stated counts) in a fixed order too.
+    return sorted(
+        clusters, key=lambda c: (c["name"], c["href"], c["name_pl"] or "", c["stated"] or "")
+    )
+
+
+def index_view(store: GraphStore) -> list[dict]:
+    """Every resource under /id/, grouped by kind, by label."""
+    answer = store.query(INDEX.replace("$ID", Literal(ID_BASE).n3()))
+    kinds: dict[str, list[dict]] = defaultdict(list)
+    for s, label in answer.rows:
+        kind = str(s)[len(ID_BASE) :].split("/", 1)[0]
+        kinds[kind].append({"href": local_href(str(s)), "label": str(label) if label else str(s)})
+    return [
+        {"kind": k, "items": sorted(v, key=lambda i: (i["label"].lower(), i["href"], i["label"]))}
+        for k, v in sorted(kinds.items())
+    ]
+
+
+def dataset_view(graph: Iterable[Triple]) -> list[dict]:
+    """The sections of the dataset page (void.ttl): catalogue and dataset first, then their
+    distributions, then everything else."""
+    triples = sorted(graph)
+    kinds = ("Catalog", "Dataset", "Distribution", "DataService")
+    rank: dict[str, int] = {}
+    for s, p, o in triples:
+        if p == RDF.type:
+            for i, kind in enumerate(kinds):
+                if str(o).endswith(("#" + kind, "/" + kind)):
+                    rank[str(s)] = min(rank.get(str(s), 9), i)
+    subjects = sorted({str(s) for s, _p, _o in triples}, key=lambda s: (rank.get(s, 9), s))
+    desc = Description("", triples, {})
+    for s, p, o in triples:
+        if p in (RDFS.label, URIRef(DCTERMS + "title")) and isinstance(o, Literal):
+            desc.labels.setdefault(str(s), []).append(o)
+    return [
+        {
+            "iri": subject,
+            "title": pick_label(desc.labels.get(subject)) or curie(subject),
+            "properties": _properties(subject, desc, {}),
+        }
+        for subject in subjects
+    ]
+
+
+def license_of(store: GraphStore) -> str | None:
+    answer = store.query(LICENSE)
+    return str(answer.rows[0][0]) if answer.rows else None
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+# The link function of the page being rendered (None: links stay the server's paths).
+_LINK: ContextVar[Callable[[str], str] | None] = ContextVar("link", default=None)
+
+
+@jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
+def _url(_context: Any, href: str) -> str:
+    link = _LINK.get()
+    return href if link is None else link(href)
+
+
+class Pages:
+    """The templates of templates/server/, rendered to text."""
+
+    def __init__(self) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.PackageLoader("krakow_clusters", "templates/server"),
+            autoescape=jinja2.select_autoescape(["html"]),
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters["url"] = _url
+
+    def render(self, name: str, link: Callable[[str], str] | None = None, **context: Any) -> str:
+        """Render template `name`. With `link`, the page is one of the static site: every link
+        goes through `link`, and what only a server can answer (SPARQL, saved queries) is left
+        out."""
+        context.setdefault("license", None)
+        context.setdefault("source", SOURCE_ARTICLE)
+        context.setdefault("alternates", [])
+        context.setdefault("remote", None)
+        context["static"] = link is not None
+        token = _LINK.set(link)
+        try:
+            return self.env.get_template(name).render(**context)
+        finally:
+            _LINK.reset(token)

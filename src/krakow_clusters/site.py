@@ -1,0 +1,164 @@
+"""The static HTML site that `build` writes into dist/site/: the pages `serve` renders, as files.
+
+One page per resource of the dataset (every IRI under the base's /id/ that is a subject, its hash
+IRIs included: `id/cluster/bim.html` holds `…/id/cluster/bim` and `…/id/cluster/bim#members`), the
+home page of the clusters (`index.html`), the list of all resources (`id/index.html`) and the
+dataset description (`dataset.html`, from void.ttl). The pages come from the same queries, views
+and templates as serve's (pages.py); only their links differ: they are relative, so the folder
+works from any static host or straight from disk. A link to a resource without a page (nothing is
+stated about it) or to what only a server answers (the SPARQL endpoint) keeps its canonical IRI.
+
+Nothing reads the clock and every list is sorted, so two builds write the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import Literal
+
+from .graph import GraphStore
+from .pages import (
+    _SLUG,
+    LabelIndex,
+    Pages,
+    dataset_view,
+    describe,
+    describes_something,
+    home_view,
+    index_view,
+    license_of,
+    local_href,
+    resource_view,
+)
+from .project import BASE_IRI, ID_BASE
+
+SITE_DIR = "site"
+HOME = "index.html"
+INDEX = "id/index.html"
+DATASET = "dataset.html"
+ONTOLOGY_DOC = "ontology/index.en.html"  # in the release, beside the site
+
+SUBJECTS = """
+SELECT DISTINCT ?s WHERE {
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), $ID))
+}
+"""
+
+
+def page_of(iri: str) -> str | None:
+    """The page of a resource IRI, relative to the site (`id/cluster/bim.html`); None for an IRI
+    that serve has no page for either (not /id/{kind}/{slug})."""
+    if not iri.startswith(ID_BASE):
+        return None
+    kind, sep, slug = iri[len(ID_BASE) :].split("#", 1)[0].partition("/")
+    if not sep or not _SLUG.match(kind) or not _SLUG.match(slug):
+        return None
+    return f"id/{kind}/{slug}.html"
+
+
+class Links:
+    """Turns the links of serve's pages (`/id/cluster/bim#members`, `/ontology#memberCount`,
+    `/dataset`, `/context.jsonld`) into links between the files of the site and the release."""
+
+    def __init__(self, pages: set[str], release_files: set[str]) -> None:
+        self.pages = pages
+        self.release_files = release_files  # relative to the release folder (the site's parent)
+        self.targets: dict[str, str] = {}
+
+    def target(self, href: str) -> str:
+        """Where `href` leads, relative to the site folder (or an absolute IRI)."""
+        found = self.targets.get(href)
+        if found is None:
+            found = self.targets[href] = self._target(href)
+        return found
+
+    def _target(self, href: str) -> str:
+        path, hash_, fragment = href.partition("#")
+        suffix = hash_ + fragment
+        if path == "/":
+            return HOME + suffix
+        if path == "/id/":
+            return INDEX + suffix
+        if path in ("/dataset", "/void", "/.well-known/void") and DATASET in self.pages:
+            return DATASET + suffix
+        if path == "/ontology" and ONTOLOGY_DOC in self.release_files:
+            return "../" + ONTOLOGY_DOC + suffix
+        if path.startswith("/id/"):
+            page = page_of(ID_BASE + path[len("/id/") :])
+            if page in self.pages:
+                return page + suffix
+        else:
+            name = path.removeprefix("/dist/").lstrip("/")
+            if name in self.release_files:
+                return "../" + name + suffix
+        return BASE_IRI + href[1:]  # no file for it: the canonical IRI
+
+    def for_page(self, page: str) -> Callable[[str], str]:
+        """The link function of one page: site paths become relative to the page's folder."""
+        up = "../" * page.count("/")
+
+        def link(href: str) -> str:
+            if href.startswith(ID_BASE):  # an IRI written as it is (a page's sources)
+                href = local_href(href)
+            if not href.startswith("/"):
+                return href  # external, or already relative
+            target = self.target(href)
+            return target if "://" in target else up + target
+
+        return link
+
+
+def write_site(store: GraphStore, out: Path, release: Path | None = None) -> list[Path]:
+    """Write the static site of the data in `store` into the folder `out` (created).
+
+    `release` is the folder of the release the site belongs to (default: `out`'s parent): links
+    to the ontology documentation, the dumps and the dataset description (void.ttl) point at its
+    files, and the dataset page is written only when it holds void.ttl. Returns the files written.
+    """
+    out = Path(out)
+    release = Path(release) if release is not None else out.parent
+    release_files = (
+        {str(p.relative_to(release)) for p in release.rglob("*") if p.is_file()}
+        if release.is_dir()
+        else set()
+    )
+    release_files = {f for f in release_files if not f.startswith(SITE_DIR + "/")}
+
+    answer = store.query(SUBJECTS.replace("$ID", Literal(ID_BASE).n3()))
+    documents = sorted({str(row[0]).split("#", 1)[0] for row in answer.rows})
+    resources = {iri: page for iri in documents if (page := page_of(iri)) is not None}
+    has_void = "void.ttl" in release_files
+    pages = {HOME, INDEX, *resources.values(), *([DATASET] if has_void else [])}
+    links = Links(pages, release_files)
+
+    renderer = Pages()
+    license = license_of(store)
+    written: list[Path] = []
+
+    def write(page: str, template: str, **context) -> None:
+        html = renderer.render(template, link=links.for_page(page), license=license, **context)
+        path = out / page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(html.encode("utf-8"))
+        written.append(path)
+
+    write(HOME, "home.html", clusters=home_view(store), title="Kraków innovation clusters")
+    write(INDEX, "index.html", groups=index_view(store), title="All resources")
+    if has_void:
+        import rdflib
+
+        graph = rdflib.Graph().parse(release / "void.ttl", format="turtle")
+        alternates = [{"href": "/dist/void.ttl", "label": "Turtle"}]
+        write(DATASET, "dataset.html", title="Dataset description", alternates=alternates,
+              sections=dataset_view(graph))  # fmt: skip
+    labels = LabelIndex(store)
+    for iri, page in sorted(resources.items(), key=lambda item: item[1]):
+        desc = describe(store, iri, labels=labels)
+        if not describes_something(desc):
+            continue
+        view = resource_view(desc)
+        write(page, "resource.html", title=view["title"], r=view, path=local_href(iri))
+    return written
