@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib.term import Literal
+from rdflib.term import Literal, URIRef
 
 from krakow_clusters.graph import (
     EmbeddedStore,
+    iri,
     string_literal,
     term_converter,
     to_oxigraph,
@@ -68,6 +69,20 @@ def test_string_literal_is_rdflibs_literal(language):
     assert len(STRINGS) == 7
     for value in STRINGS:
         assert same_literal(string_literal(value, language), Literal(value, lang=language))
+
+
+def test_iri_is_rdflibs_uriref():
+    values = [
+        "https://w3id.org/krakow-clusters/id/cluster/lifescience-krakow",
+        "http://www.wikidata.org/entity/Q31487",
+        "https://example.org/Kraków#ż?q=1",
+        "urn:isbn:0451450523",
+    ]
+    for value in values:
+        a, b = iri(value), URIRef(value)
+        assert type(a) is type(b) and a == b and hash(a) == hash(b), value
+        assert a.n3() == b.n3() and repr(a) == repr(b) and a.eq(b), value
+        assert a.defrag() == b.defrag() and str(a) == str(b), value
 
 
 def test_string_literal_refuses_what_rdflib_refuses():
