@@ -15,6 +15,7 @@ its parameters), a remote endpoint as a VALUES block of serialized terms (graph.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -151,18 +152,23 @@ def short(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        value = str(term)
-        best = max(
-            ((p, ns) for p, ns in PREFIXES.items() if value.startswith(ns)),
-            key=lambda item: len(item[1]),
-            default=None,
-        )
-        if best and _local_name_ok(value[len(best[1]) :]):
-            return f"{best[0]}:{value[len(best[1]) :]}"
-        return f"<{value}>"
+        return _short_iri(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _short_iri(value: str) -> str:
+    # Remembered: a large answer repeats the same IRIs (sources, types) from row to row.
+    best = max(
+        ((p, ns) for p, ns in PREFIXES.items() if value.startswith(ns)),
+        key=lambda item: len(item[1]),
+        default=None,
+    )
+    if best and _local_name_ok(value[len(best[1]) :]):
+        return f"{best[0]}:{value[len(best[1]) :]}"
+    return f"<{value}>"
 
 
 def _local_name_ok(local: str) -> bool:
