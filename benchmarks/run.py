@@ -1211,13 +1211,22 @@ def targets_section(sizes: list[str], results: dict, sums: dict) -> list[str]:
         for engine in ("turbo", "pyshacl"):
             run = results[size]["broken"].get(engine)
             ok = bool(run and "extras" in run and run["extras"].get("exact"))
-            verdicts.append((size, engine, ok, run is not None))
+            if run is None:
+                word = "not run"
+            elif run.get("timed_out"):
+                word = "timed out"
+            else:
+                word = "yes" if ok else "no"
+            verdicts.append((size, engine, ok, word))
     if verdicts:
-        all_ok = all(v[2] for v in verdicts)
-        text = ", ".join(
-            f"{s} {e}: {'yes' if ok else ('no' if ran else 'not run')}"
-            for s, e, ok, ran in verdicts
+        # Met when every run that finished found exactly the injected violations and the
+        # default engine (turbo) finished at every size; a run cut by the timeout says nothing
+        # either way, and is shown as such.
+        finished = [v for v in verdicts if v[3] in ("yes", "no")]
+        all_ok = all(v[2] for v in finished) and all(
+            v[3] == "yes" for v in verdicts if v[1] == "turbo"
         )
+        text = ", ".join(f"{s} {e}: {word}" for s, e, _, word in verdicts)
         lines.append(
             f"- Validation finds exactly the injected violations in every broken "
             f"variant: **{status(all_ok)}** ({text}); the 10k case is also a test "
