@@ -68,7 +68,7 @@ STEPS: dict[str, tuple[str, str, str | None]] = {
     "validate-turbo": ("validate, turbo engine (load + SHACL + checks)", "ours", "b-validate"),
     "validate-pyshacl": ("validate, pyshacl engine (load + SHACL + checks)", "ours", "b-validate"),
     "dump-turtle": ("dump Turtle (serialize_turtle)", "ours", "b-dump-turtle"),
-    "dump-ntriples": ("dump N-Triples (serialize_ntriples)", "ours", "b-dump-ntriples"),
+    "dump-ntriples": ("dump N-Triples (store.sorted_ntriples)", "ours", "b-dump-ntriples"),
     "dump-jsonld": (
         "dump JSON-LD (make_context + serialize_jsonld, jsonld_writer)",
         "ours",
