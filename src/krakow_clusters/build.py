@@ -260,8 +260,15 @@ class ParallelValidation:
     def __init__(self, files: list[Path], shapes: Path, checks: list[Path], root: Path) -> None:
         self._args = (list(files), shapes, list(checks), root)
         code = "from krakow_clusters.build import _validation_worker; _validation_worker()"
+        # The package's own folder first on the path: the child imports this very package
+        # however this process found it (installed, or a checkout on sys.path).
+        package_root = str(Path(__file__).resolve().parents[1])
+        path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
         self._process = subprocess.Popen(
-            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            [sys.executable, "-c", code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
         )
         self._process.stdin.write(pickle.dumps(self._args))
         self._process.stdin.close()
