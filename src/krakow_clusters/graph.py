@@ -26,6 +26,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from . import jsonld_writer
 from .errors import CouldNotRun, RdfSyntaxError
 from .jsonld_writer import dump_json, json_order
 
@@ -312,8 +313,8 @@ class EmbeddedStore:
         return results, engine
 
     def native_triples(self) -> list[ox.Triple]:
-        """The triples as Oxigraph terms, in the store's index order: what the writers take,
-        with no conversion (a tenth of the time and memory of `triples()` at 1M triples)."""
+        """The triples as Oxigraph terms, in a list (a tenth of the time and memory of
+        `triples()` at 1M triples); the build's writers read `iter_native_triples()` instead."""
         return list(self.iter_native_triples())
 
     def iter_native_triples(self) -> Iterator[ox.Triple]:
@@ -684,8 +685,6 @@ def serialize_jsonld(
     """
     from pyld import jsonld
 
-    from . import jsonld_writer
-
     loader = local_document_loader({context_url: context})
     options = {"documentLoader": loader, "processingMode": "json-ld-1.1"}
     # Only what the frame embeds is embedded; everything else stays a reference.
@@ -718,8 +717,7 @@ def serialize_jsonld(
 
 
 def _resolved_contexts(references: object, documents: Mapping[str, dict]) -> list[dict]:
-    from .jsonld_writer import Unsupported
-
+    """A frame's `@context` (a URL among `documents`, a context, or a list of them), resolved."""
     resolved = []
     for reference in references if isinstance(references, list) else [references]:
         if isinstance(reference, str) and reference in documents:
@@ -727,7 +725,7 @@ def _resolved_contexts(references: object, documents: Mapping[str, dict]) -> lis
         elif isinstance(reference, dict):
             resolved.append(reference)
         else:
-            raise Unsupported(f"context {reference!r}")
+            raise jsonld_writer.Unsupported(f"context {reference!r}")
     return resolved
 
 
