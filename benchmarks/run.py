@@ -133,7 +133,7 @@ def child(spec: dict) -> None:
         "dump-framed",
         "void",
     ):
-        from krakow_clusters.graph import EmbeddedStore
+        from krakow_clusters.store.embedded import EmbeddedStore
 
         started = clock()
         store = EmbeddedStore.from_files(files)
@@ -145,7 +145,7 @@ def child(spec: dict) -> None:
             triples = store.native_triples()
             return _finish(clock() - started, {"triples": len(triples)})
         from krakow_clusters import build as kb
-        from krakow_clusters import graph as kg
+        from krakow_clusters.formats import rdf as kg
 
         # As build does it: each writer reads the store's triples (as Oxigraph terms) itself.
         triples = store.iter_native_triples
@@ -163,8 +163,8 @@ def child(spec: dict) -> None:
             size = kb.void_statistics(triples())["triples"]
         return _finish(clock() - started, {"output": size})
     if step == "site":
-        from krakow_clusters.graph import EmbeddedStore
         from krakow_clusters.site import write_site
+        from krakow_clusters.store.embedded import EmbeddedStore
 
         store = EmbeddedStore.from_files(files)
         folder = Path(tempfile.mkdtemp(prefix="bench-site-"))
@@ -199,8 +199,8 @@ def child(spec: dict) -> None:
             }
         return _finish(work, extras)
     if step == "queries":
-        from krakow_clusters.graph import EmbeddedStore
-        from krakow_clusters.querylib import library
+        from krakow_clusters.sparql.library import library
+        from krakow_clusters.store.embedded import EmbeddedStore
 
         store = EmbeddedStore.from_files(files)
         for q in _library_queries(library(Path(spec["queries"]))):
@@ -215,7 +215,7 @@ def child(spec: dict) -> None:
     if step == "b-queries":
         import rdflib
 
-        from krakow_clusters.querylib import library
+        from krakow_clusters.sparql.library import library
 
         graph = rdflib.Graph()
         for f in files:

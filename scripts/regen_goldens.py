@@ -26,8 +26,8 @@ from tests.query_support import (  # noqa: E402
 )
 from tests.servers import OxigraphServer  # noqa: E402
 
-from krakow_clusters.graph import EmbeddedStore  # noqa: E402
-from krakow_clusters.querylib import library  # noqa: E402
+from krakow_clusters.sparql.library import library  # noqa: E402
+from krakow_clusters.store.embedded import EmbeddedStore  # noqa: E402
 
 
 def main(names: list[str]) -> int:

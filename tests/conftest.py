@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from krakow_clusters.graph import EmbeddedStore
 from krakow_clusters.project import Project
+from krakow_clusters.store.embedded import EmbeddedStore
 
 from .servers import OxigraphServer
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from krakow_clusters.graph import EmbeddedStore, serialize_ntriples
+from krakow_clusters.formats.rdf import serialize_ntriples
+from krakow_clusters.store.embedded import EmbeddedStore
 
 ODD = """\
 @prefix ex: <http://example.org/> .

@@ -357,7 +357,7 @@ GENERIC_CLUSTERS = "SELECT ?c { ?c a <http://www.w3.org/ns/org#OrganizationalCol
 
 
 def test_generic_client_finds_exactly_the_eight_clusters(project):
-    from krakow_clusters.graph import EmbeddedStore
+    from krakow_clusters.store.embedded import EmbeddedStore
 
     data_only = EmbeddedStore.from_files(project.data_files())  # no ontology, no inference
     clusters = {str(row[0]) for row in data_only.query(GENERIC_CLUSTERS).rows}

@@ -8,8 +8,9 @@ import json
 
 from rdflib import BNode, Literal, URIRef
 
-from krakow_clusters import formats, query
-from krakow_clusters.graph import QueryResult
+from krakow_clusters.formats import results as formats
+from krakow_clusters.formats import table
+from krakow_clusters.store.results import QueryResult
 
 RESULT = QueryResult(
     "select",
@@ -50,6 +51,6 @@ def test_json_round_trips_terms():
 
 
 def test_the_cli_writes_what_the_endpoint_writes():
-    assert query.render_csv(RESULT) == formats.results_csv(RESULT)
-    assert query.render_tsv(RESULT) == formats.results_tsv(RESULT)
-    assert json.loads(query.render_json(RESULT)) == json.loads(formats.results_json(RESULT))
+    assert table.render(RESULT, "csv") == formats.results_csv(RESULT)
+    assert table.render(RESULT, "tsv") == formats.results_tsv(RESULT)
+    assert json.loads(table.render_json(RESULT)) == json.loads(formats.results_json(RESULT))

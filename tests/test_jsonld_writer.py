@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from benchmarks.generate import write
 
-from krakow_clusters import jsonld_writer
 from krakow_clusters.build import BASE_IRI, CONTEXT_FILE, clusters_frame, make_context
-from krakow_clusters.graph import EmbeddedStore, serialize_jsonld
+from krakow_clusters.formats import jsonld_writer
+from krakow_clusters.formats.rdf import serialize_jsonld
+from krakow_clusters.store.embedded import EmbeddedStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "jsonld" / "corners.ttl"
 CONTEXT_URL = BASE_IRI + CONTEXT_FILE
@@ -120,8 +121,7 @@ def test_what_it_does_not_implement_is_declined(corners):
 def test_json_is_written_as_json_dumps_writes_it(dataset):
     import json
 
-    from krakow_clusters.graph import dump_json
-    from krakow_clusters.jsonld_writer import json_order
+    from krakow_clusters.formats.jsonld_writer import dump_json, json_order
 
     tricky = ["plain", 'quote " and \\ backslash', "tab\tnew\nline\x01\x7f\u2028", "zażółć", 2**70]
     document = {"b": tricky, "a": {"z": [], "y": {}, "x": [True, None, 3, {"k": tricky}]}}

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 
 from krakow_clusters.cli import cli
-from krakow_clusters.graph import inject_values
 from krakow_clusters.publish import DEFAULT_GRAPH, derive_query_endpoint
+from krakow_clusters.sparql.text import inject_values
 
 from .servers import free_port
 

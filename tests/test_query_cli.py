@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from krakow_clusters.cli import cli
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.graph import RemoteStore
+from krakow_clusters.store.remote import RemoteStore
 
 from .servers import free_port
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from rdflib.compare import isomorphic
 
-from krakow_clusters.graph import EmbeddedStore, RemoteStore
-from krakow_clusters.query import run
-from krakow_clusters.querylib import PARAM_TYPES, library
+from krakow_clusters.sparql.library import PARAM_TYPES, library
+from krakow_clusters.sparql.run import run
+from krakow_clusters.store.embedded import EmbeddedStore
+from krakow_clusters.store.remote import RemoteStore
 
 from .query_support import (
     FIXTURE_FILES,

@@ -11,9 +11,11 @@ import pytest
 from rdflib import Literal, URIRef
 
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.graph import EmbeddedStore, RemoteStore, inject_values
-from krakow_clusters.query import run
-from krakow_clusters.querylib import find_query
+from krakow_clusters.sparql.library import find_query
+from krakow_clusters.sparql.run import run
+from krakow_clusters.sparql.text import inject_values
+from krakow_clusters.store.embedded import EmbeddedStore
+from krakow_clusters.store.remote import RemoteStore
 
 from .query_support import FIXTURE_FILES
 from .servers import OxigraphServer

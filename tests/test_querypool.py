@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.graph import EmbeddedStore
 from krakow_clusters.project import Project
-from krakow_clusters.querypool import QueryPool
+from krakow_clusters.store.embedded import EmbeddedStore
+from krakow_clusters.store.pool import QueryPool
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

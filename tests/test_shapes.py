@@ -86,7 +86,7 @@ def test_every_constraint_in_the_shapes_has_a_message(project):
 
 def test_a_second_source_can_date_a_status_differently(project):
     """Provenance: a conflicting claim stands beside the first, each with its own source."""
-    from krakow_clusters.graph import EmbeddedStore
+    from krakow_clusters.store.embedded import EmbeddedStore
 
     fixture = SHAPES / "valid" / "second-source-claim.ttl"
     assert run(project, fixture).findings == []

@@ -29,19 +29,18 @@ from rdflib.namespace import DCTERMS, FOAF
 from rdflib.term import Node
 
 from .errors import CouldNotRun
-from .graph import (
+from .formats.rdf import (
     RDF_TYPE,
-    EmbeddedStore,
-    Triple,
     jsonld_expanded,
     native_triples,
     serialize_jsonld,
     serialize_rdfxml,
     serialize_turtle,
-    to_rdflib,
 )
 from .project import BASE_IRI, NAMESPACES, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, Project
-from .querylib import read_query
+from .sparql.library import read_query
+from .store.embedded import EmbeddedStore
+from .store.terms import Triple, to_rdflib
 from .validate import Report, validate_files
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -487,7 +486,7 @@ def clusters_frame(context_url: str) -> dict:
 
 def overview_csv(ctx: BuildContext) -> str:
     """queries/overview.rq run on the dataset, as SPARQL CSV results (one row per cluster)."""
-    from .formats import results_csv
+    from .formats.results import results_csv
 
     query = read_query(ctx.project.queries_dir / "overview.rq")
     return results_csv(ctx.store.query(query.text))

@@ -390,7 +390,8 @@ def query(
     krakow-clusters query clusters-in-sector
     --param sector=https://w3id.org/krakow-clusters/id/sector/ict
     """
-    from .query import list_queries, parse_params, render, run_named
+    from .formats.table import render
+    from .sparql.run import list_queries, parse_params, run_named
 
     project = find_project()
     if list_:

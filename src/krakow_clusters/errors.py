@@ -23,3 +23,8 @@ class RdfSyntaxError(CouldNotRun):
             if column is not None:
                 where += f":{column}"
         super().__init__(f"{where}: syntax error: {detail}")
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (its type's name when it has none)."""
+    return " ".join(str(exc).split()) or type(exc).__name__

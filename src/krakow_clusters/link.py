@@ -29,8 +29,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
 from .errors import CouldNotRun
-from .graph import load_dataset
 from .project import ID_BASE, Project
+from .store.embedded import load_dataset
 from .wikidata import WikidataClient, is_public_wikidata, sparql_string, write_atomic
 
 WD = Namespace("http://www.wikidata.org/entity/")

@@ -10,7 +10,6 @@ the site's files.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -22,9 +21,10 @@ import jinja2
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.term import Node
 
-from . import formats as F
-from .graph import GraphStore, Triple
 from .project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE
+from .project import curie as project_curie
+from .store.results import GraphStore
+from .store.terms import Triple
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -118,12 +118,9 @@ def local_href(iri: str) -> str:
     return iri
 
 
-@functools.lru_cache(maxsize=65536)  # the same predicates and types on every page
 def curie(iri: str) -> str:
-    for prefix, namespace in F.PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
+    """The prefixed name of an IRI where one fits (project.curie), else the IRI itself."""
+    return project_curie(iri) or iri
 
 
 def pick_label(labels: list[Literal] | None, lang: str = "en") -> str | None:

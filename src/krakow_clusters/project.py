@@ -1,4 +1,5 @@
-"""Where the project's hand-edited sources live: ontology, schemes, shapes, data, links, queries.
+"""Where the project's hand-edited sources live (ontology, schemes, shapes, data, links, queries),
+its IRIs, and the one namespace table with its one CURIE function.
 
 A checkout is found from $KRAKOW_CLUSTERS_HOME, else from the working directory upwards, else next
 to the installed package (an editable install from a clone).
@@ -6,7 +7,9 @@ to the installed package (an editable install from a clone).
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +62,38 @@ NAMESPACES: dict[str, str] = {
     "wd": "http://www.wikidata.org/entity/",
     "wdt": "http://www.wikidata.org/prop/direct/",
 }
+
+# The dumps use the project's prefixes, less those of validation reports.
+DUMP_NAMESPACES: dict[str, str] = {
+    k: v for k, v in NAMESPACES.items() if k not in ("sh", "kcsh", "check", "wdt")
+}
+
+
+def split_iri(iri: str, namespaces: Mapping[str, str] = NAMESPACES) -> tuple[str, str] | None:
+    """(prefix, local part) for the longest namespace of the table that `iri` starts with and
+    leaves something after; None when no namespace does."""
+    best: tuple[str, str] | None = None
+    for prefix, namespace in namespaces.items():
+        longer = best is None or len(namespace) > len(namespaces[best[0]])
+        if longer and iri.startswith(namespace) and len(iri) > len(namespace):
+            best = (prefix, iri[len(namespace) :])
+    return best
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same predicates, types and sources again and again
+def curie(iri: str) -> str | None:
+    """The prefixed name of an IRI with the one namespace table, for people: the longest matching
+    namespace, and a local part of letters, digits, `-`, `_`, `.` and `#` (so `cluster:bim#members`
+    reads as such), not ending in a dot. None when no prefix fits; each caller says what to show
+    then (the IRI in full, in angle brackets or not)."""
+    parts = split_iri(iri)
+    if parts is None:
+        return None
+    prefix, local = parts
+    if all(c.isalnum() or c in "-_.#" for c in local) and not local.endswith("."):
+        return f"{prefix}:{local}"
+    return None
+
 
 _MARKER = Path("ontology") / "krakow-clusters.ttl"
 

@@ -13,9 +13,11 @@ from urllib.parse import urlsplit, urlunsplit
 from rdflib import URIRef
 
 from .errors import CouldNotRun
-from .graph import EmbeddedStore, RemoteStore, display_url, put_graph
 from .project import BASE_IRI, Project
-from .querylib import Param
+from .sparql.library import Param
+from .store.embedded import EmbeddedStore
+from .store.gsp import display_url, put_graph
+from .store.remote import RemoteStore
 
 DEFAULT_GRAPH = BASE_IRI + "dataset"
 USER_VARIABLE = "KRAKOW_CLUSTERS_USER"

@@ -31,15 +31,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from . import formats as F
 from .errors import CouldNotRun
-from .graph import (
-    GraphStore,
-    QueryResult,
-    QuerySyntaxError,
-    QueryTimeout,
-    ResultLimitExceeded,
-)
+from .formats import media as F
+from .formats.rdf import empty_graph_document, serialize_graph
+from .formats.results import serialize_results
 from .pages import (
     _SLUG,
     Description,
@@ -56,7 +51,14 @@ from .pages import (
     resource_view,
 )
 from .project import ID_BASE, ONTOLOGY_IRI, Project
-from .querylib import QueryFile, find_query, library
+from .sparql.library import QueryFile, find_query, library
+from .store.results import (
+    GraphStore,
+    QueryResult,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultLimitExceeded,
+)
 
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
@@ -106,7 +108,7 @@ class Site:
 
     async def startup(self) -> None:
         if self.settings.embedded and self.settings.dataset_files:
-            from .querypool import QueryPool
+            from .store.pool import QueryPool
 
             self.pool = QueryPool(
                 self.settings.dataset_files,
@@ -201,7 +203,7 @@ def create_app(settings: Settings) -> Starlette:
         if not describes_something(desc):
             return await not_found(request, iri, media)
         if media != F.HTML:
-            return _rdf_response(F.serialize_graph(desc.triples, media), media)
+            return _rdf_response(serialize_graph(desc.triples, media), media)
         path = local_href(iri)
         view = resource_view(desc)
         template = "ontology.html" if ontology else "resource.html"
@@ -219,7 +221,7 @@ def create_app(settings: Settings) -> Starlette:
             response = site.render("error.html", 404, title="Not found", message=message, iri=iri)
             response.headers["Vary"] = "Accept"
             return response
-        return _rdf_response(F.empty_graph_document(media, message), media, 404)
+        return _rdf_response(empty_graph_document(media, message), media, 404)
 
     async def ontology(request: Request) -> Response:
         """/ontology and its versions /ontology/0.1.0: the documentation `build` wrote in
@@ -325,8 +327,8 @@ def create_app(settings: Settings) -> Starlette:
         if media == F.HTML:
             return sparql_page(query, result)
         if graph:
-            return _rdf_response(F.serialize_graph(result.triples, media), media)
-        body = F.serialize_results(result, media)
+            return _rdf_response(serialize_graph(result.triples, media), media)
+        body = serialize_results(result, media)
         charset = "; charset=utf-8"
         return Response(body, media_type=media + charset, headers={"Vary": "Accept"})
 
@@ -338,7 +340,7 @@ def create_app(settings: Settings) -> Starlette:
         table = None
         turtle = None
         if result is not None and result.kind == "graph":
-            turtle = F.serialize_graph(result.triples, F.TURTLE).decode("utf-8")
+            turtle = serialize_graph(result.triples, F.TURTLE).decode("utf-8")
         elif result is not None:
             table = _table(result)
         response = site.render(
@@ -424,7 +426,7 @@ def create_app(settings: Settings) -> Starlette:
                         {"href": _with_query(f"/queries/{name}.csv", values), "label": "CSV"},
                     ],
                 )
-            body = F.serialize_results(result, media)
+            body = serialize_results(result, media)
             return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
         return await cached(key, make)
@@ -444,7 +446,7 @@ def create_app(settings: Settings) -> Starlette:
             )
             if media == F.HTML:
                 return site.render("error.html", 404, title="Not built", message=message, iri=None)
-            return _rdf_response(F.empty_graph_document(media, message), media, 404)
+            return _rdf_response(empty_graph_document(media, message), media, 404)
         if media == F.TURTLE:
             return _rdf_response(void.read_bytes(), media)
         import rdflib
@@ -452,7 +454,7 @@ def create_app(settings: Settings) -> Starlette:
         graph = rdflib.Graph()
         graph.parse(void, format="turtle")
         if media != F.HTML:
-            return _rdf_response(F.serialize_graph(graph, media), media)
+            return _rdf_response(serialize_graph(graph, media), media)
         sections = dataset_view(graph)
         response = site.render(
             "dataset.html",
@@ -585,7 +587,7 @@ def _example_text(query: QueryFile) -> str:
     defaults = {p.name: p.default for p in query.params if p.default is not None}
     if defaults and len(defaults) == len(query.params):
         try:
-            from .graph import inject_values
+            from .sparql.text import inject_values
 
             return inject_values(text, query.bindings(defaults))
         except CouldNotRun:
@@ -630,7 +632,8 @@ def serve(
     """Load the dataset (or connect to `sparql_endpoint`) and serve until interrupted."""
     import uvicorn
 
-    from .graph import EmbeddedStore, RemoteStore
+    from .store.embedded import EmbeddedStore
+    from .store.remote import RemoteStore
 
     dist = Path(dist) if dist is not None else project.root / "dist"
     if sparql_endpoint:

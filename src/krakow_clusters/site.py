@@ -18,7 +18,6 @@ from pathlib import Path
 
 from rdflib import Literal
 
-from .graph import GraphStore
 from .pages import (
     _SLUG,
     LabelIndex,
@@ -33,6 +32,7 @@ from .pages import (
     resource_view,
 )
 from .project import BASE_IRI, ID_BASE
+from .store.results import GraphStore
 
 SITE_DIR = "site"
 HOME = "index.html"

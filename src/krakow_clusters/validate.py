@@ -19,9 +19,9 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from .errors import CouldNotRun
-from .graph import EmbeddedStore
 from .project import BASE_IRI, NAMESPACES, Project
-from .querylib import read_query
+from .sparql.library import read_query
+from .store.embedded import EmbeddedStore
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CHECKS = Namespace(BASE_IRI + "checks/")

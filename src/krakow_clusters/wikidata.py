@@ -49,7 +49,7 @@ from rdflib.term import Node
 
 from . import __version__
 from .errors import CouldNotRun
-from .graph import QueryResult
+from .store.results import QueryResult
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 DEFAULT_CONTACT = "https://w3id.org/krakow-clusters/"

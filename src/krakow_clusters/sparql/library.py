@@ -29,7 +29,7 @@ from pathlib import Path
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import CouldNotRun
+from ..errors import CouldNotRun
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 # An absolute IRI: a scheme, then no spaces or characters that IRIs forbid.

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .errors import CouldNotRun
-from .graph import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
+from ..errors import CouldNotRun
+from .results import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
 
 _ERRORS = {
     "QuerySyntaxError": QuerySyntaxError,
@@ -33,7 +33,7 @@ _ERRORS = {
 def _worker_main(conn: Connection, files: Sequence[str]) -> None:
     import os
 
-    from .graph import EmbeddedStore
+    from .embedded import EmbeddedStore
 
     # Load at a low priority: the server answers pages meanwhile, and they come first. The
     # priority goes back up once loaded where the system allows it (raising it needs privileges).

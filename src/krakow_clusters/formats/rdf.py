@@ -1,0 +1,341 @@
+"""RDF writers: deterministic N-Triples, Turtle, RDF/XML and JSON-LD.
+
+Every writer takes triples in any order and gives the same bytes for the same graph: triples are
+sorted by their N-Triples form, subjects are grouped, and blank nodes (none in the curated data,
+but a file may add some) get labels from RDF canonicalization, not from the parser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import Node
+
+from ..project import NAMESPACES
+from ..store.terms import XSD_STRING, Triple, to_oxigraph, to_rdflib
+from . import jsonld_writer
+from .jsonld_writer import dump_json, json_order
+from .media import JSONLD, NTRIPLES, RDFXML, TURTLE
+
+TURTLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """The triples sorted by N-Triples form, blank nodes relabelled canonically (stable)."""
+    ordered = _sorted_oxigraph(triples, type_first=False)
+    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in ordered]
+
+
+def term_n3(term: Node) -> str:
+    """The N-Triples form of a term (Oxigraph's escaping, which Turtle also accepts)."""
+    return str(to_oxigraph(term))
+
+
+def native_triples(triples: Iterable) -> Iterator[ox.Triple]:
+    """Triples as Oxigraph terms, whether given as such or as rdflib triples."""
+    for t in triples:
+        yield t if isinstance(t, ox.Triple) else ox.Triple(*(to_oxigraph(x) for x in t))
+
+
+def _sorted_oxigraph(triples: Iterable, type_first: bool | None) -> list[ox.Triple]:
+    """Oxigraph triples (given as such or as rdflib triples), without duplicates, blank nodes
+    relabelled by RDF canonicalization (RDFC-1.0) so that labels do not depend on the parser, and
+    sorted by subject, then (with `type_first`) rdf:type, predicate and object; in the order they
+    came with `type_first=None`."""
+    # dict.fromkeys drops duplicates and keeps the order the triples came in: a store gives them
+    # index-ordered, which makes the sort below much cheaper than sorting a set would be.
+    items = list(dict.fromkeys(native_triples(triples)))
+    if any(type(t.subject) is ox.BlankNode or type(t.object) is ox.BlankNode for t in items):
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in items)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        items = [q.triple for q in dataset]
+    if type_first is None:
+        return items
+    if type_first:
+        return sorted(
+            items,
+            key=lambda t: (
+                str(t.subject),
+                t.predicate.value != RDF_TYPE,
+                str(t.predicate),
+                str(t.object),
+            ),
+        )
+    return sorted(items, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def serialize_ntriples(triples: Iterable) -> str:
+    """N-Triples, one line per triple, lines sorted (written by Oxigraph)."""
+    # Sorting the lines is cheaper than sorting the triples first (one string per triple).
+    text = ox.serialize(_sorted_oxigraph(triples, None), format=ox.RdfFormat.N_TRIPLES).decode()
+    lines = text.splitlines()
+    lines.sort()
+    return "".join(line + "\n" for line in lines)
+
+
+_ESCAPED_HASH = re.compile(r"(?<![^\s(,])([A-Za-z][\w-]*):([\w.-]*)\\#([\w.-]*)")
+
+
+def serialize_turtle(triples: Iterable, prefixes: Mapping[str, str], header: str = "") -> str:
+    """Readable, deterministic Turtle written by Oxigraph: the header as comments, the prefixes
+    used (sorted), then one block per subject (sorted, a blank line between blocks), rdf:type
+    first as `a`, then predicates and objects sorted."""
+    ordered = _sorted_oxigraph(triples, type_first=True)
+    text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)).decode()
+    lines = text.splitlines()
+    body_start = next((i for i, line in enumerate(lines) if not line.startswith("@prefix")), 0)
+    body_lines: list[str] = []
+    for line in lines[body_start:]:
+        # Oxigraph escapes line breaks inside literals, so every line that does not start with a
+        # tab opens a subject's block: the subject (no spaces in it) goes on a line of its own.
+        if line.startswith("\t"):
+            body_lines.append("    " + line[1:])
+            continue
+        if body_lines:
+            body_lines.append("")
+        subject, _, rest = line.partition(" ")
+        body_lines += [subject, "    " + rest]
+    # `cluster:bim\#members` is valid Turtle, but `<…/cluster/bim#members>` reads better. Only
+    # lines with `\#` are searched: the expression over the whole text is slow (a line start
+    # passes its look-behind as the line break before it would).
+    namespaces = dict(prefixes)
+
+    def in_full(m: re.Match) -> str:
+        return f"<{namespaces[m[1]]}{m[2]}#{m[3]}>" if m[1] in namespaces else m[0]
+
+    body = "\n".join(
+        _ESCAPED_HASH.sub(in_full, line) if "\\#" in line else line for line in body_lines
+    )
+    body += "\n"
+    # Plain substring tests: a regular expression per prefix over a large dump is far slower.
+    used = sorted(
+        (p, ns)
+        for p, ns in prefixes.items()
+        if any(f"{before}{p}:" in body for before in (" ", "\n", "(", ",", "^^"))
+        or body.startswith(f"{p}:")
+    )
+    head = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    head += "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in used)
+    return head + "\n" + body
+
+
+def serialize_rdfxml(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> bytes:
+    """RDF/XML written by Oxigraph from the sorted triples (so the same graph gives the same
+    bytes)."""
+    ordered = canonical_triples(triples)
+    return ox.serialize(
+        [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in ordered],
+        format=ox.RdfFormat.RDF_XML,
+        prefixes=dict(prefixes),
+    )
+
+
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def jsonld_expanded(triples: Iterable) -> list[dict]:
+    """The triples as expanded JSON-LD (JSON-LD 1.1 "RDF to JSON-LD" with native types: integers
+    and booleans as JSON numbers and booleans, every other datatype and every language tag kept).
+
+    Written here, in one pass, because pyld's fromRdf compares every triple with every earlier one
+    to drop duplicates (16 s at 10k triples, hours at 1M); the dumps are read back with pyld in the
+    tests, so the two stay in agreement.
+    """
+    nodes: dict[str, dict] = {}
+    # In the order the triples came: the writers sort nodes and values afterwards.
+    for t in _sorted_oxigraph(triples, type_first=None):
+        subject = _jsonld_id(t.subject)
+        node = nodes.setdefault(subject, {"@id": subject})
+        if t.predicate.value == RDF_TYPE and not isinstance(t.object, ox.Literal):
+            node.setdefault("@type", []).append(_jsonld_id(t.object))
+            continue
+        node.setdefault(t.predicate.value, []).append(_jsonld_value(t.object))
+    return list(nodes.values())
+
+
+def _jsonld_id(term: ox.NamedNode | ox.BlankNode) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+
+
+def _jsonld_value(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict:
+    if not isinstance(term, ox.Literal):
+        return {"@id": _jsonld_id(term)}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    datatype = term.datatype.value
+    if datatype == XSD_STRING:
+        return {"@value": term.value}
+    if datatype == _XSD_INTEGER and re.fullmatch(r"-?(0|[1-9][0-9]*)", term.value):
+        return {"@value": int(term.value)}  # canonical form only, so the number reads back as is
+    if datatype == _XSD_BOOLEAN and term.value in ("true", "false"):
+        return {"@value": term.value == "true"}
+    return {"@value": term.value, "@type": datatype}
+
+
+def local_document_loader(documents: Mapping[str, object]):
+    """A pyld document loader that serves the given documents by URL and refuses any other URL,
+    so that no JSON-LD processing in this package reaches the network."""
+    from pyld.jsonld import JsonLdError
+
+    def load(url: str, options: dict | None = None) -> dict:
+        if url in documents:
+            return {
+                "contentType": "application/ld+json",
+                "contextUrl": None,
+                "documentUrl": url,
+                "document": documents[url],
+            }
+        raise JsonLdError(
+            f"refusing to load {url}: no network access",
+            "jsonld.LoadDocumentError",
+            code="loading document failed",
+        )
+
+    return load
+
+
+def serialize_jsonld(
+    triples: Iterable[Triple],
+    context: dict,
+    context_url: str,
+    frame: dict | None = None,
+    writer: str = "auto",
+    expanded: list[dict] | None = None,
+) -> str:
+    """Compacted (or, given a frame, framed) JSON-LD that refers to its context by URL; keys
+    sorted and nodes ordered by @id, so the same graph gives the same bytes.
+
+    `writer`: `direct` is jsonld_writer (linear; the same JSON as pyld for the contexts and frame
+    the build makes, refused with `Unsupported` otherwise), `pyld` the reference, `auto` the first
+    that can. `expanded`: the triples' `jsonld_expanded`, when the caller has it already.
+    """
+    from pyld import jsonld
+
+    loader = local_document_loader({context_url: context})
+    options = {"documentLoader": loader, "processingMode": "json-ld-1.1"}
+    # Only what the frame embeds is embedded; everything else stays a reference.
+    framing = {**options, "omitGraph": False, "embed": "@never", "omitDefault": True}
+    if expanded is None:
+        expanded = jsonld_expanded(triples)
+    if writer in ("auto", "direct"):
+        try:
+            if frame is None:
+                text = jsonld_writer.compact_document(expanded, [context["@context"]], context_url)
+            else:
+                expanded_frame = jsonld.expand(
+                    frame, {**framing, "isFrame": True, "keepFreeFloatingNodes": True}
+                )
+                text = jsonld_writer.frame_document(
+                    expanded,
+                    expanded_frame,
+                    _resolved_contexts(frame["@context"], {context_url: context["@context"]}),
+                    frame["@context"],
+                )
+            return text + "\n"
+        except jsonld_writer.Unsupported:
+            if writer == "direct":
+                raise
+    if frame is None:
+        result = jsonld.compact(expanded, context_url, options)
+    else:
+        result = jsonld.frame(expanded, frame, framing)
+    return dump_json(_sorted_json(result)) + "\n"
+
+
+def _resolved_contexts(references: object, documents: Mapping[str, dict]) -> list[dict]:
+    """A frame's `@context` (a URL among `documents`, a context, or a list of them), resolved."""
+    resolved = []
+    for reference in references if isinstance(references, list) else [references]:
+        if isinstance(reference, str) and reference in documents:
+            resolved.append(documents[reference])
+        elif isinstance(reference, dict):
+            resolved.append(reference)
+        else:
+            raise jsonld_writer.Unsupported(f"context {reference!r}")
+    return resolved
+
+
+def _sorted_json(value: object) -> object:
+    """Arrays sorted by a stable key (their order carries no meaning in RDF without @list)."""
+    if isinstance(value, dict):
+        return {k: (v if k in ("@list", "@context") else _sorted_json(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted_json(v) for v in value), key=json_order)
+    return value
+
+
+# --- SPARQL text: syntax errors, safe bindings for remote endpoints ------------------------------
+
+
+def _sorted_jsonld(value):
+    """rdflib's JSON-LD lists nodes and values in no fixed order; sort them for stable bytes."""
+    if isinstance(value, dict):
+        return {key: _sorted_jsonld(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_jsonld(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def rdflib_text(triples: Iterable[Triple], fmt: str, prefixes: Mapping[str, str]) -> str:
+    """Triples as Turtle or JSON-LD (rdflib's serializers), with the given prefixes bound."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace)
+    for triple in triples:
+        graph.add(triple)
+    if fmt == "jsonld":
+        used = {str(term) for triple in graph for term in triple}
+        context = {p: ns for p, ns in prefixes.items() if any(u.startswith(ns) for u in used)}
+        document = json.loads(graph.serialize(format="json-ld", context=context))
+        return json.dumps(_sorted_jsonld(document), ensure_ascii=False, indent=2, sort_keys=True)
+    return graph.serialize(format="turtle")
+
+
+# --- RDF graphs --------------------------------------------------------------------------------
+
+
+def to_graph(triples: Iterable[Triple]) -> rdflib.Graph:
+    graph = rdflib.Graph(bind_namespaces="core")
+    for prefix, namespace in NAMESPACES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def serialize_graph(triples: Iterable[Triple], media_type: str) -> bytes:
+    graph = to_graph(triples)
+    if media_type == TURTLE:
+        return graph.serialize(format="turtle", encoding="utf-8")
+    if media_type == NTRIPLES:
+        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        return "".join(line + "\n" for line in sorted(set(lines)) if line.strip()).encode("utf-8")
+    if media_type == JSONLD:
+        context = {p: ns for p, ns in NAMESPACES.items()}
+        return graph.serialize(format="json-ld", context=context, indent=2, encoding="utf-8")
+    if media_type == RDFXML:
+        return graph.serialize(format="pretty-xml", encoding="utf-8")
+    raise ValueError(f"not an RDF media type: {media_type}")
+
+
+def empty_graph_document(media_type: str, message: str) -> bytes:
+    """A document in `media_type` that parses to an empty graph and carries `message`."""
+    if media_type in (TURTLE, NTRIPLES):
+        return f"# {message}\n".encode()
+    if media_type == JSONLD:
+        return json.dumps({"@graph": [], "error": message}, indent=2).encode() + b"\n"
+    if media_type == RDFXML:
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<rdf:RDF xmlns:rdf="{NAMESPACES["rdf"]}"><!-- {escape(message)} --></rdf:RDF>\n'
+        ).encode()
+    return message.encode() + b"\n"

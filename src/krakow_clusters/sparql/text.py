@@ -1,0 +1,124 @@
+"""SPARQL as text: tokens outside strings, IRIs and comments; the query form; parameters bound by a
+VALUES block of serialized RDF terms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from rdflib.term import Literal, Node, URIRef
+
+from ..errors import CouldNotRun
+
+# Tokens that matter for finding where a group starts: strings, IRIs and comments are skipped
+# whole so that a brace or a keyword inside them is never mistaken for syntax.
+_TOKEN = re.compile(
+    r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')'''
+    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
+    r"|(?P<comment>\#[^\n]*)"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_\-]*)"
+    r"|(?P<brace>[{}])"
+    r"|(?P<other>.)",
+    re.S,
+)
+
+
+def tokens(sparql: str) -> Iterator[tuple[str, str, int, int]]:
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "other"
+        if kind == "other" and match.group().isspace():
+            continue
+        yield kind, match.group(), match.start(), match.end()
+
+
+def strip_comments(sparql: str) -> str:
+    """The query without its comments (a `#` inside a string or an IRI is not a comment)."""
+    parts: list[str] = []
+    last = 0
+    for match in _TOKEN.finditer(sparql):
+        if match.lastgroup == "comment":
+            parts.append(sparql[last : match.start()])
+            last = match.end()
+    parts.append(sparql[last:])
+    return "".join(parts)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first such keyword outside strings and comments."""
+    for kind, value, _, _ in tokens(sparql):
+        if kind == "word" and value.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+            return value.upper()
+    return "SELECT"
+
+
+def _where_brace(sparql: str) -> int:
+    """The offset just after the `{` that opens the query's WHERE clause."""
+    found = list(tokens(sparql))
+    form = next(
+        (
+            value.upper()
+            for kind, value, _, _ in found
+            if kind == "word" and value.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+        ),
+        None,
+    )
+    seen_where = form != "CONSTRUCT"  # only CONSTRUCT has a `{` (its template) before WHERE
+    depth = 0
+    for kind, value, _start, end in found:
+        if kind == "word" and value.upper() == "WHERE" and depth == 0:
+            seen_where = True
+        elif kind == "brace":
+            if value == "{" and depth == 0 and seen_where:
+                return end
+            depth += 1 if value == "{" else -1
+    raise CouldNotRun("cannot bind parameters: the query has no WHERE clause")
+
+
+def inject_values(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """The query with its parameters bound by a VALUES block at the top of the WHERE clause.
+
+    For endpoints that cannot take bindings beside the query text. Each value is written as its
+    RDF term serialization (rdflib's n3(): IRIs in <…>, literals quoted and escaped), never as
+    raw text, so a value cannot change the query. IRIs are checked again here: an IRI holding a
+    character that may not appear in <…> is refused. `SERVICE ?var` with ?var bound gets the IRI
+    written in, because SPARQL 1.1 leaves SERVICE with a variable undefined and servers (Oxigraph
+    among them) refuse it.
+    """
+    if not bindings:
+        return sparql
+    terms = {name: _term_text(name, term) for name, term in bindings.items()}
+    # SERVICE ?var → SERVICE <iri>, from the end so that earlier offsets stay valid.
+    found = list(tokens(sparql))
+    edits: list[tuple[int, int, str]] = []
+    for i, (kind, value, start, end) in enumerate(found):
+        if kind == "var" and value[1:] in terms and i > 0:
+            before = [t for t in found[max(0, i - 2) : i] if t[0] == "word"]
+            words = [t[1].upper() for t in before]
+            if words[-1:] == ["SERVICE"] or words[-2:] == ["SERVICE", "SILENT"]:
+                if not isinstance(bindings[value[1:]], URIRef):
+                    raise CouldNotRun(f"parameter {value[1:]}: a SERVICE endpoint must be an IRI")
+                edits.append((start, end, terms[value[1:]]))
+    for start, end, text in reversed(edits):
+        sparql = sparql[:start] + text + sparql[end:]
+    at = _where_brace(sparql)
+    names = " ".join(f"?{name}" for name in terms)
+    values = " ".join(terms.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    return sparql[:at] + block + sparql[at:]
+
+
+_SAFE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$')
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _term_text(name: str, term: Node) -> str:
+    if not _VARIABLE_NAME.match(name):
+        raise CouldNotRun(f"bad parameter name {name!r}")
+    if isinstance(term, URIRef):
+        if not _SAFE_IRI.match(str(term)):
+            raise CouldNotRun(f"parameter {name}: {str(term)!r} is not an absolute IRI")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    raise CouldNotRun(f"parameter {name}: only IRIs and literals can be bound, not {term!r}")

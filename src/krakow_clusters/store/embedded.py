@@ -1,0 +1,291 @@
+"""The embedded store: Oxigraph in process, holding the whole dataset in its default graph.
+
+Oxigraph parses with exact terms and reports syntax errors with line and column, and on large
+graphs it parses and answers path queries orders of magnitude faster than rdflib's in-memory store
+(see BENCHMARKS.md). pySHACL gets an rdflib copy of the graph from `to_rdflib()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import Node
+
+from ..errors import CouldNotRun, RdfSyntaxError, one_line
+from ..formats.rdf import serialize_ntriples
+from ..sparql.text import query_form, tokens
+from .results import QueryResult, SparqlSyntaxError, limited
+from .terms import Triple, term_converter, to_oxigraph, to_rdflib
+
+RDF_EXTENSIONS = ("ttl", "nt", "nq", "trig", "jsonld", "rdf", "owl", "n3")
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    extension = path.suffix.lstrip(".").lower()
+    fmt = ox.RdfFormat.from_extension(extension) if extension in RDF_EXTENSIONS else None
+    if fmt is None:
+        raise CouldNotRun(
+            f"{path}: unknown RDF file type {path.suffix!r} (use .ttl, .nt, .jsonld …)"
+        )
+    return fmt
+
+
+class EmbeddedStore:
+    """An in-process Oxigraph store holding the whole dataset in its default graph."""
+
+    def __init__(self, service_timeout: float = 60.0) -> None:
+        self._store = ox.Store()
+        self._rdflib: rdflib.Graph | None = None
+        # Oxigraph's SERVICE client has no time limit of its own: a hung endpoint would hang
+        # the query for ever, so queries with SERVICE run in a thread that is given up on.
+        self.service_timeout = service_timeout
+
+    @classmethod
+    def from_files(cls, paths: Iterable[Path]) -> EmbeddedStore:
+        store = cls()
+        for path in paths:
+            store.load_file(path)
+        return store
+
+    def load_file(self, path: Path) -> int:
+        """Parse one RDF file into the store; return the number of triples it added.
+
+        A syntax error raises RdfSyntaxError naming the file, line and column, and adds nothing.
+        """
+        path = Path(path)
+        fmt = rdf_format(path)
+        before = len(self._store)
+        try:
+            if fmt.supports_datasets:
+                # Named graphs are merged into the default graph, where the dataset lives.
+                quads = list(ox.parse(path=str(path), format=fmt))
+                self._store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+            else:
+                # Oxigraph's own loader: transactional (all or nothing), twice as fast as
+                # parsing in Python and adding the triples one by one.
+                self._store.load(path=str(path), format=fmt)
+        except SyntaxError as exc:
+            line, column = _position(exc)
+            raise RdfSyntaxError(path, line, column, _detail(exc)) from None
+        except OSError as exc:
+            raise CouldNotRun(f"{path}: cannot read: {exc.strerror or exc}") from None
+        self._rdflib = None
+        return len(self._store) - before
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        max_results: int | None = None,
+    ) -> QueryResult:
+        """Run a query; with `max_results`, stop reading at one row (or triple) past the limit
+        and raise ResultLimitExceeded instead of materialising the whole answer. A query with
+        SERVICE runs under a time limit, since Oxigraph's SERVICE client has none."""
+        if any(kind == "word" and v.upper() == "SERVICE" for kind, v, _, _ in tokens(sparql)):
+            return with_time_limit(
+                lambda: self._query(sparql, bindings, max_results),
+                self.service_timeout,
+                f"a SERVICE endpoint did not answer within {self.service_timeout:g} s",
+            )
+        return self._query(sparql, bindings, max_results)
+
+    def _query(
+        self, sparql: str, bindings: Mapping[str, Node] | None, max_results: int | None
+    ) -> QueryResult:
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self._store.query(sparql, substitutions=substitutions or None)
+            if isinstance(answer, ox.QueryBoolean):
+                return QueryResult("ask", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                convert = term_converter()
+                # A solution iterates over its values in the order of the variables.
+                rows = [
+                    tuple(map(convert, solution))
+                    for solution in limited(answer, max_results, "rows")
+                ]
+                return QueryResult("select", variables=variables, rows=rows)
+            convert = term_converter()
+            triples = [
+                (convert(t.subject), convert(t.predicate), convert(t.object))
+                for t in limited(answer, max_results, "triples")
+            ]
+            return QueryResult("graph", triples=triples)
+        except SyntaxError as exc:
+            raise sparql_syntax_error(exc) from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            # Evaluation is lazy: a failing SERVICE call or an unbound substitution surfaces
+            # while the solutions are read, as OSError or RuntimeError (ValueError: bad terms).
+            raise CouldNotRun(f"SPARQL query failed: {one_line(exc)}") from None
+
+    def dump(self, fmt: str = "nt") -> bytes:
+        """The whole graph serialized by Oxigraph (`fmt` is a file extension: nt, ttl, …)."""
+        return self._store.dump(
+            format=ox.RdfFormat.from_extension(fmt), from_graph=ox.DefaultGraph()
+        )
+
+    def validate_shacl(
+        self, shapes: rdflib.Graph, engine: str = "auto"
+    ) -> tuple[rdflib.Graph, str]:
+        """Run SHACL (with SHACL-SPARQL) over the store; return the report graph and the engine.
+
+        `pyshacl` is the reference validator. `turbo` (pyshacl-turbo, Rust) reads this store
+        directly, with no rdflib copy, and reports the same results (tests/test_engines.py checks
+        it on every fixture); it is 25× faster at 100k triples (BENCHMARKS.md). `auto` takes
+        turbo when it is installed.
+        """
+        engine = resolve_shacl_engine(engine)
+        options = dict(shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+        if engine == "turbo":
+            import pyshacl_turbo
+
+            _, results, _ = pyshacl_turbo.validate(self._store, **options)
+        else:
+            import pyshacl
+
+            _, results, _ = pyshacl.validate(self.to_rdflib(), **options)
+        return results, engine
+
+    def native_triples(self) -> list[ox.Triple]:
+        """The triples as Oxigraph terms, in a list (a tenth of the time and memory of
+        `triples()` at 1M triples); the build's writers read `iter_native_triples()` instead."""
+        return list(self.iter_native_triples())
+
+    def iter_native_triples(self) -> Iterator[ox.Triple]:
+        return (quad.triple for quad in self._store)
+
+    def has_blank_nodes(self) -> bool:
+        query = "ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
+        return bool(self._store.query(query))
+
+    def sorted_ntriples(self) -> bytes:
+        """`serialize_ntriples` of the whole store, as UTF-8: written by Oxigraph from the
+        store and sorted as bytes (the order of the text's lines), with no Python object per
+        triple, unless blank nodes need their canonical labels."""
+        if self.has_blank_nodes():
+            return serialize_ntriples(self.iter_native_triples()).encode()
+        lines = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        lines = lines.splitlines(keepends=True)
+        lines.sort()
+        return b"".join(lines)
+
+    def triples(self) -> Iterator[Triple]:
+        for quad in self._store:
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """An rdflib copy of the graph (for pySHACL), made once and kept until the store changes."""
+        if self._rdflib is None:
+            graph = rdflib.Graph()
+            for triple in self.triples():
+                graph.add(triple)
+            self._rdflib = graph
+        return self._rdflib
+
+
+def with_time_limit(work: Callable[[], QueryResult], seconds: float, message: str) -> QueryResult:
+    """Run `work` in a daemon thread; CouldNotRun(message) if it has not finished in time (the
+    thread is abandoned; being a daemon, it does not keep the process alive)."""
+    outcome: list[QueryResult | BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            # Without its traceback and context: their frames hold Oxigraph objects that must
+            # be dropped in the thread that made them.
+            exc.__context__ = exc.__cause__ = None
+            outcome.append(exc.with_traceback(None))
+
+    thread = threading.Thread(target=target, daemon=True, name="sparql-service")
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        raise CouldNotRun(message)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+SHACL_ENGINES = ("auto", "pyshacl", "turbo")
+
+
+def resolve_shacl_engine(engine: str) -> str:
+    """`auto` is turbo when pyshacl-turbo is installed, else pySHACL."""
+    if engine not in SHACL_ENGINES:
+        raise CouldNotRun(f"unknown SHACL engine {engine!r} (one of {', '.join(SHACL_ENGINES)})")
+    if engine != "auto":
+        return engine
+    import importlib.util
+
+    return "turbo" if importlib.util.find_spec("pyshacl_turbo") else "pyshacl"
+
+
+def load_dataset(paths: Iterable[Path]) -> EmbeddedStore:
+    """Load the given RDF files into one embedded store."""
+    return EmbeddedStore.from_files(paths)
+
+
+def _position(exc: SyntaxError) -> tuple[int | None, int | None]:
+    return exc.lineno, exc.offset
+
+
+def _detail(exc: SyntaxError) -> str:
+    # Oxigraph's message starts with "Parser error between line … column …"; the position is
+    # printed separately, so keep only what went wrong.
+    message = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc)
+    if ": " in message and message.lower().startswith(("parser error", "error")):
+        message = message.split(": ", 1)[1]
+    return message
+
+
+# --- the SPARQL 1.1 Graph Store HTTP Protocol ---------------------------------------------------
+
+
+# --- SPARQL syntax -------------------------------------------------------------------------------
+
+
+_SYNTAX_POSITION = re.compile(r"^\s*error at (\d+):(\d+)\s*:\s*(.*)$", re.S)
+
+
+def sparql_syntax_error(exc: SyntaxError) -> SparqlSyntaxError:
+    message = " ".join(str(exc.msg if getattr(exc, "msg", None) else exc).split())
+    match = _SYNTAX_POSITION.match(message)
+    if match:
+        return SparqlSyntaxError(int(match.group(1)), int(match.group(2)), match.group(3))
+    return SparqlSyntaxError(exc.lineno, exc.offset, _detail(exc))
+
+
+def check_syntax(sparql: str) -> None:
+    """Parse a query without running it; SparqlSyntaxError names the line and column.
+
+    Oxigraph parses eagerly and evaluates lazily, so a SELECT or CONSTRUCT on an empty store is
+    parsed and never evaluated. An ASK is evaluated at once, on the empty store: cheap, except
+    that a SERVICE in it is called, so that check gets a short time limit.
+    """
+
+    def parse() -> QueryResult:
+        # it parsed if no SyntaxError; evaluating it against nothing is not the point
+        with contextlib.suppress(OSError, RuntimeError):
+            ox.Store().query(sparql)
+        return QueryResult("ask")
+
+    try:
+        if query_form(sparql) == "ASK":
+            with_time_limit(parse, 5.0, "")
+        else:
+            parse()
+    except SyntaxError as exc:
+        raise sparql_syntax_error(exc) from None
+    except CouldNotRun:
+        pass  # the SERVICE call is slow, but the query parsed

@@ -1,0 +1,163 @@
+"""A remote SPARQL 1.1 endpoint as a store, reached through SPARQLWrapper."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+import rdflib
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from ..errors import CouldNotRun, one_line
+from ..sparql.text import inject_values, query_form, strip_comments
+from .results import QueryResult, QuerySyntaxError, QueryTimeout, limited
+from .terms import XSD_STRING
+
+USER_AGENT = "krakow-clusters/0.1 (https://w3id.org/krakow-clusters/; linked-data publisher)"
+
+
+_WRAPPER_STATUS = {
+    "QueryBadFormed": "HTTP 400 (the query was refused)",
+    "Unauthorized": "HTTP 401 (unauthorized)",
+    "EndPointNotFound": "HTTP 404 (no SPARQL endpoint at this address)",
+    "URITooLong": "HTTP 414 (URI too long)",
+    "EndPointInternalError": "HTTP 500 (server error)",
+}
+
+
+class RemoteStore:
+    """Any SPARQL 1.1 endpoint, reached through SPARQLWrapper with the same `query()` as the
+    embedded store.
+
+    Parameters travel as a VALUES block of serialized RDF terms (`inject_values`), never as raw
+    text. Query parameters in the endpoint URL (such as `?default-graph-uri=…`) are sent with
+    every query; credentials, when given, with HTTP basic auth. Errors of the network or the
+    server become one-line CouldNotRun (QuerySyntaxError for a refused query, QueryTimeout for
+    no answer in time).
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        timeout: float = 30.0,
+        user: str | None = None,
+        password: str | None = None,
+    ) -> None:
+        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", endpoint):
+            raise CouldNotRun(f"endpoint {endpoint!r} is not an http(s) URL")
+        parts = urlsplit(endpoint)
+        self.endpoint = urlunsplit(parts._replace(query="", fragment=""))
+        self.parameters = parse_qsl(parts.query)
+        self.timeout = timeout
+        self._credentials = (user, password) if user else None
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        max_results: int | None = None,
+    ) -> QueryResult:
+        import urllib.error
+
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        # Without comments: SPARQLWrapper guesses the query form from the text, and a word in a
+        # comment ("add", "load") would make it send the query as an update.
+        text = strip_comments(inject_values(sparql, bindings or {}))
+        wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(True)
+        # SPARQLWrapper takes whole seconds; the socket timeout restarts with each packet.
+        wrapper.setTimeout(int(max(1, self.timeout)))
+        for name, value in self.parameters:
+            wrapper.addParameter(name, value)
+        if self._credentials:
+            wrapper.setCredentials(*self._credentials)
+        wrapper.setQuery(text)
+        form = query_form(text)
+        if wrapper.queryType not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            raise QuerySyntaxError(f"not a SPARQL query (a {wrapper.queryType} request?)")
+        if wrapper.queryType != form:
+            raise CouldNotRun("cannot send this query: its form is unclear to SPARQLWrapper")
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        wrapper.setReturnFormat(TURTLE if graph_form else JSON)
+        where = f"endpoint {self.endpoint}"
+        too_slow = f"{where} did not answer within {self.timeout:g} s"
+        try:
+            response = wrapper.query().response
+            body = response.read()
+        except SPARQLWrapperException as exc:
+            status = _WRAPPER_STATUS.get(type(exc).__name__, "an error")
+            response = getattr(exc, "response", None) or b""
+            if isinstance(response, bytes):
+                response = response.decode("utf-8", "replace")
+            first = next((line for line in str(response).splitlines() if line.strip()), "")
+            detail = f": {' '.join(first.split())[:200]}" if first else ""
+            error = QuerySyntaxError if type(exc).__name__ == "QueryBadFormed" else CouldNotRun
+            raise error(f"{where} answered {status}{detail}") from None
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
+                raise CouldNotRun(f"{where} refused access (HTTP {exc.code})") from None
+            raise CouldNotRun(f"{where} answered HTTP {exc.code} {exc.reason}") from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, TimeoutError):
+                raise QueryTimeout(too_slow) from None
+            raise CouldNotRun(f"{where} is unreachable: {one_line(reason)}") from None
+        except TimeoutError:
+            raise QueryTimeout(too_slow) from None
+        except (OSError, ValueError) as exc:
+            raise CouldNotRun(f"{where} failed: {one_line(exc)}") from None
+        if graph_form:
+            graph = rdflib.Graph()
+            try:
+                graph.parse(data=body, format="turtle")
+            except Exception as exc:  # rdflib raises many kinds of parse error
+                raise CouldNotRun(f"{where} did not answer with Turtle: {one_line(exc)}") from None
+            return QueryResult("graph", triples=sorted(limited(graph, max_results, "triples")))
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None
+        return _from_json_results(payload, where, max_results)
+
+
+def _from_json_results(payload: dict, where: str, max_results: int | None = None) -> QueryResult:
+    if not isinstance(payload, dict):
+        raise CouldNotRun(f"{where} did not answer with SPARQL JSON results")
+    if "boolean" in payload:
+        return QueryResult("ask", boolean=bool(payload["boolean"]))
+    try:
+        variables = list(payload["head"]["vars"])
+        rows = [
+            tuple(_json_term(binding.get(v)) for v in variables)
+            for binding in limited(payload["results"]["bindings"], max_results, "rows")
+        ]
+    except (KeyError, TypeError, ValueError):
+        raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+def _json_term(value: dict | None) -> Node | None:
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang")
+        if lang:
+            return Literal(value["value"], lang=lang)
+        datatype = value.get("datatype")
+        if datatype and datatype != XSD_STRING:
+            return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
+        return Literal(value["value"])
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+# --- serialization -------------------------------------------------------------------------------
