@@ -1,4 +1,5 @@
-"""One writer of SPARQL results for the CLI, /sparql and build: the formats agree and are valid."""
+"""One writer per format for the CLI, the server and build: SPARQL results agree and are valid;
+an RDF graph is written the same way whoever asks."""
 
 from __future__ import annotations
 
@@ -6,10 +7,16 @@ import csv
 import io
 import json
 
+import pytest
+import rdflib
+from click.testing import CliRunner
 from rdflib import BNode, Literal, URIRef
 
+from krakow_clusters.cli import cli
+from krakow_clusters.formats import media, table
 from krakow_clusters.formats import results as formats
-from krakow_clusters.formats import table
+from krakow_clusters.formats.rdf import RDF_WRITERS, serialize_graph
+from krakow_clusters.project import DUMP_NAMESPACES, NAMESPACES
 from krakow_clusters.store.results import QueryResult
 
 RESULT = QueryResult(
@@ -54,3 +61,56 @@ def test_the_cli_writes_what_the_endpoint_writes():
     assert table.render(RESULT, "csv") == formats.results_csv(RESULT)
     assert table.render(RESULT, "tsv") == formats.results_tsv(RESULT)
     assert json.loads(table.render_json(RESULT)) == json.loads(formats.results_json(RESULT))
+
+
+# --- one writer per RDF format, whoever asks ------------------------------------------------------
+
+RDF_MEDIA = list(media.RDF_TYPES)
+
+
+def test_every_rdf_media_type_has_its_writer():
+    assert RDF_MEDIA, "no RDF media types"
+    assert set(RDF_WRITERS) == set(RDF_MEDIA)
+
+
+def _rewritten(body: bytes, media_type: str, prefixes=NAMESPACES) -> bytes:
+    """The document parsed, then written again by the one writer of its format."""
+    graph = rdflib.Graph()
+    graph.parse(data=body, format=PARSERS[media_type])
+    return serialize_graph(graph, media_type, prefixes)
+
+
+PARSERS = {
+    media.TURTLE: "turtle",
+    media.NTRIPLES: "nt",
+    media.JSONLD: "json-ld",
+    media.RDFXML: "xml",
+}
+
+
+@pytest.mark.parametrize("media_type", RDF_MEDIA)
+def test_the_server_writes_with_the_one_writer(app, media_type):
+    from .appserver import get
+
+    status, _, body = get(app.base + "/id/cluster/bim", media_type)
+    assert status == 200
+    assert body == _rewritten(body, media_type)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "jsonld"])
+def test_the_cli_writes_with_the_one_writer(fmt):
+    bim = "https://w3id.org/krakow-clusters/id/cluster/bim"
+    args = ["query", "cluster-description", "--param", f"cluster={bim}", "--format", fmt]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    media_type = media.JSONLD if fmt == "jsonld" else media.TURTLE
+    assert result.output.encode() == _rewritten(result.output.encode(), media_type)
+
+
+def test_build_writes_its_turtle_dump_with_the_one_writer(tmp_path):
+    result = CliRunner().invoke(cli, ["build", "--out", str(tmp_path / "dist"), "--no-site"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "dist" / "krakow-clusters.ttl").read_text()
+    body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+    assert body.startswith("@prefix")
+    assert body.encode() == _rewritten(body.encode(), media.TURTLE, DUMP_NAMESPACES)

@@ -9,28 +9,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
-import rdflib
 from rdflib.term import Node
 
 from ..project import NAMESPACES
-from ..store.terms import XSD_STRING, Triple, to_oxigraph, to_rdflib
+from ..store.terms import XSD_STRING, Triple, to_oxigraph
 from . import jsonld_writer
 from .jsonld_writer import dump_json, json_order
 from .media import JSONLD, NTRIPLES, RDFXML, TURTLE
 
-TURTLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
-    """The triples sorted by N-Triples form, blank nodes relabelled canonically (stable)."""
-    ordered = _sorted_oxigraph(triples, type_first=False)
-    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in ordered]
 
 
 def term_n3(term: Node) -> str:
@@ -129,9 +120,8 @@ def serialize_turtle(triples: Iterable, prefixes: Mapping[str, str], header: str
 def serialize_rdfxml(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> bytes:
     """RDF/XML written by Oxigraph from the sorted triples (so the same graph gives the same
     bytes)."""
-    ordered = canonical_triples(triples)
     return ox.serialize(
-        [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in ordered],
+        _sorted_oxigraph(triples, type_first=False),
         format=ox.RdfFormat.RDF_XML,
         prefixes=dict(prefixes),
     )
@@ -272,59 +262,62 @@ def _sorted_json(value: object) -> object:
     return value
 
 
-# --- SPARQL text: syntax errors, safe bindings for remote endpoints ------------------------------
+# --- one writer per media type --------------------------------------------------------------
 
 
-def _sorted_jsonld(value):
-    """rdflib's JSON-LD lists nodes and values in no fixed order; sort them for stable bytes."""
-    if isinstance(value, dict):
-        return {key: _sorted_jsonld(item) for key, item in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_jsonld(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
+def serialize_jsonld_compacted(triples: Iterable, prefixes: Mapping[str, str]) -> str:
+    """Compacted JSON-LD with an inline context of the prefixes the triples use: for a document
+    that stands alone (a resource, a query's answer), where the dumps refer to context.jsonld."""
+    items = list(native_triples(triples))
+    used = {
+        term.datatype.value if type(term) is ox.Literal else term.value
+        for t in items
+        for term in t
+        if type(term) is not ox.BlankNode
+    }
+    context = {p: ns for p, ns in sorted(prefixes.items()) if any(u.startswith(ns) for u in used)}
+    expanded = jsonld_expanded(items)
+    try:
+        return jsonld_writer.compact_document(expanded, [context], context) + "\n"
+    except jsonld_writer.Unsupported:
+        from pyld import jsonld
+
+        options = {"documentLoader": local_document_loader({}), "processingMode": "json-ld-1.1"}
+        result = jsonld.compact(expanded, {"@context": context}, options)
+        return dump_json(_sorted_json(result)) + "\n"
 
 
-def rdflib_text(triples: Iterable[Triple], fmt: str, prefixes: Mapping[str, str]) -> str:
-    """Triples as Turtle or JSON-LD (rdflib's serializers), with the given prefixes bound."""
-    graph = rdflib.Graph(bind_namespaces="none")
-    for prefix, namespace in prefixes.items():
-        graph.bind(prefix, namespace)
-    for triple in triples:
-        graph.add(triple)
-    if fmt == "jsonld":
-        used = {str(term) for triple in graph for term in triple}
-        context = {p: ns for p, ns in prefixes.items() if any(u.startswith(ns) for u in used)}
-        document = json.loads(graph.serialize(format="json-ld", context=context))
-        return json.dumps(_sorted_jsonld(document), ensure_ascii=False, indent=2, sort_keys=True)
-    return graph.serialize(format="turtle")
+def _turtle(triples: Iterable, prefixes: Mapping[str, str]) -> bytes:
+    return serialize_turtle(triples, prefixes).encode()
 
 
-# --- RDF graphs --------------------------------------------------------------------------------
+def _ntriples(triples: Iterable, _prefixes: Mapping[str, str]) -> bytes:
+    return serialize_ntriples(triples).encode()
 
 
-def to_graph(triples: Iterable[Triple]) -> rdflib.Graph:
-    graph = rdflib.Graph(bind_namespaces="core")
-    for prefix, namespace in NAMESPACES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    for triple in triples:
-        graph.add(triple)
-    return graph
+def _jsonld(triples: Iterable, prefixes: Mapping[str, str]) -> bytes:
+    return serialize_jsonld_compacted(triples, prefixes).encode()
 
 
-def serialize_graph(triples: Iterable[Triple], media_type: str) -> bytes:
-    graph = to_graph(triples)
-    if media_type == TURTLE:
-        return graph.serialize(format="turtle", encoding="utf-8")
-    if media_type == NTRIPLES:
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return "".join(line + "\n" for line in sorted(set(lines)) if line.strip()).encode("utf-8")
-    if media_type == JSONLD:
-        context = {p: ns for p, ns in NAMESPACES.items()}
-        return graph.serialize(format="json-ld", context=context, indent=2, encoding="utf-8")
-    if media_type == RDFXML:
-        return graph.serialize(format="pretty-xml", encoding="utf-8")
-    raise ValueError(f"not an RDF media type: {media_type}")
+# The one path per RDF format, looked up by media type: the server, the CLI and build all write a
+# format with its writer here, so the same graph gives the same bytes whoever asks.
+RDF_WRITERS: dict[str, Callable[[Iterable, Mapping[str, str]], bytes]] = {
+    TURTLE: _turtle,
+    NTRIPLES: _ntriples,
+    JSONLD: _jsonld,
+    RDFXML: serialize_rdfxml,
+}
+
+
+def serialize_graph(
+    triples: Iterable, media_type: str, prefixes: Mapping[str, str] = NAMESPACES
+) -> bytes:
+    """The triples in an RDF media type (one of `media.RDF_TYPES`), by the writer registered
+    for it; ValueError for any other type."""
+    writer = RDF_WRITERS.get(media_type)
+    if writer is None:
+        raise ValueError(f"not an RDF media type: {media_type}")
+    return writer(triples, prefixes)
 
 
 def empty_graph_document(media_type: str, message: str) -> bytes:

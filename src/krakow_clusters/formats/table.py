@@ -20,7 +20,8 @@ from rdflib.term import BNode, Node, URIRef
 from ..errors import CouldNotRun
 from ..project import NAMESPACES, curie
 from ..store.results import QueryResult
-from .rdf import rdflib_text
+from .media import JSONLD, TURTLE
+from .rdf import serialize_graph
 from .results import results_csv, results_json, results_tsv
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json")
@@ -36,7 +37,8 @@ def render(result: QueryResult, fmt: str) -> str:
                 f"a graph (CONSTRUCT) result cannot be written as {fmt}; "
                 f"use {', '.join(GRAPH_FORMATS)}"
             )
-        return rdflib_text(result.triples, "jsonld" if fmt == "jsonld" else "turtle", NAMESPACES)
+        media = JSONLD if fmt == "jsonld" else TURTLE
+        return serialize_graph(result.triples, media, NAMESPACES).decode()
     if fmt not in SELECT_FORMATS:
         raise CouldNotRun(
             f"a table (SELECT/ASK) result cannot be written as {fmt}; "
