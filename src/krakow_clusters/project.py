@@ -71,7 +71,13 @@ DUMP_NAMESPACES: dict[str, str] = {
 
 def split_iri(iri: str, namespaces: Mapping[str, str] = NAMESPACES) -> tuple[str, str] | None:
     """(prefix, local part) for the longest namespace of the table that `iri` starts with and
-    leaves something after; None when no namespace does."""
+    leaves something after; None when no namespace does.
+
+    >>> split_iri("https://w3id.org/krakow-clusters/id/cluster/bim#members")
+    ('cluster', 'bim#members')
+    >>> split_iri("https://example.org/x") is None
+    True
+    """
     best: tuple[str, str] | None = None
     for prefix, namespace in namespaces.items():
         longer = best is None or len(namespace) > len(namespaces[best[0]])
@@ -85,7 +91,13 @@ def curie(iri: str) -> str | None:
     """The prefixed name of an IRI with the one namespace table, for people: the longest matching
     namespace, and a local part of letters, digits, `-`, `_`, `.` and `#` (so `cluster:bim#members`
     reads as such), not ending in a dot. None when no prefix fits; each caller says what to show
-    then (the IRI in full, in angle brackets or not)."""
+    then (the IRI in full, in angle brackets or not).
+
+    >>> curie("http://www.wikidata.org/entity/Q31487")
+    'wd:Q31487'
+    >>> curie("https://schema.org/a/b") is None  # a slash is no part of a local name
+    True
+    """
     parts = split_iri(iri)
     if parts is None:
         return None

@@ -80,6 +80,13 @@ def negotiate(
 
     The q of each offered type comes from the most specific range that matches it (an exact type
     beats `type/*`, which beats `*/*`). No header means anything goes; None means nothing fits.
+
+    >>> negotiate("application/ld+json;q=0.9, text/*;q=0.5", RESOURCE_TYPES)
+    'application/ld+json'
+    >>> negotiate("text/*;q=0.5, text/html;q=0", RESOURCE_TYPES)
+    'text/turtle'
+    >>> negotiate("image/png", RESOURCE_TYPES) is None
+    True
     """
     ranges = parse_accept(header)
     aliases = {**_SYNONYMS, **(synonyms or {})}

@@ -33,7 +33,11 @@ def tokens(sparql: str) -> Iterator[tuple[str, str, int, int]]:
 
 
 def strip_comments(sparql: str) -> str:
-    """The query without its comments (a `#` inside a string or an IRI is not a comment)."""
+    """The query without its comments (a `#` inside a string or an IRI is not a comment).
+
+    >>> strip_comments('SELECT * { ?s ?p "#1" } # load <x>')
+    'SELECT * { ?s ?p "#1" } '
+    """
     parts: list[str] = []
     last = 0
     for match in _TOKEN.finditer(sparql):
@@ -45,7 +49,11 @@ def strip_comments(sparql: str) -> str:
 
 
 def query_form(sparql: str) -> str:
-    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first such keyword outside strings and comments."""
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first such keyword outside strings and comments.
+
+    >>> query_form('PREFIX : <x:> ASK { ?s ?p "SELECT" }')
+    'ASK'
+    """
     for kind, value, _, _ in tokens(sparql):
         if kind == "word" and value.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
             return value.upper()
@@ -84,6 +92,10 @@ def inject_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     character that may not appear in <…> is refused. `SERVICE ?var` with ?var bound gets the IRI
     written in, because SPARQL 1.1 leaves SERVICE with a variable undefined and servers (Oxigraph
     among them) refuse it.
+
+    >>> from rdflib import Literal
+    >>> print(inject_values("SELECT ?s { ?s ?p ?name }", {"name": Literal('x" } DROP ALL #')}))
+    SELECT ?s { VALUES (?name) { ("x\\" } DROP ALL #") }  ?s ?p ?name }
     """
     if not bindings:
         return sparql
