@@ -52,6 +52,7 @@ from .pages import (
 )
 from .project import ID_BASE, ONTOLOGY_IRI, Project
 from .sparql.library import QueryFile, find_query, library
+from .sparql.text import is_update
 from .store.results import (
     GraphStore,
     QueryResult,
@@ -59,20 +60,6 @@ from .store.results import (
     QueryTimeout,
     ResultLimitExceeded,
 )
-
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
-
-# Comments go, IRIs and strings stay (a `#` inside them is not a comment).
-_COMMENT = re.compile(r'(<[^\s<>"{}|\\^`]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')|#[^\n]*')
-
-
-def is_update(sparql: str) -> bool:
-    """Whether the text is a SPARQL Update request (after its prologue and comments)."""
-    return bool(_UPDATE.match(_COMMENT.sub(lambda m: m.group(1) or " ", sparql)))
 
 
 @dataclass
