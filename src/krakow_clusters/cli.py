@@ -114,7 +114,7 @@ def build(out: Path, base_iri: str | None, site: bool) -> None:
     Example: krakow-clusters build --out dist
     """
     from .build import build as build_release
-    from .site import SITE_DIR
+    from .release.site import SITE_DIR
     from .validate import render_text, summary_line
 
     result = build_release(find_project(), out, base_iri, site=site)

@@ -35,22 +35,7 @@ from .errors import CouldNotRun
 from .formats import media as F
 from .formats.rdf import empty_graph_document, serialize_graph
 from .formats.results import serialize_results
-from .pages import (
-    _SLUG,
-    Description,
-    Pages,
-    _alternates,
-    curie,
-    dataset_view,
-    describe,
-    describes_something,
-    home_view,
-    index_view,
-    license_of,
-    local_href,
-    resource_view,
-)
-from .project import ID_BASE, ONTOLOGY_IRI, Project
+from .project import ID_BASE, ONTOLOGY_IRI, Project, curie
 from .sparql.library import QueryFile, find_query, library
 from .sparql.text import is_update
 from .store.results import (
@@ -59,6 +44,20 @@ from .store.results import (
     QuerySyntaxError,
     QueryTimeout,
     ResultLimitExceeded,
+)
+from .web.pages import (
+    SLUG,
+    Description,
+    Pages,
+    alternates,
+    dataset_view,
+    describe,
+    describes_something,
+    home_view,
+    index_view,
+    license_of,
+    local_href,
+    resource_view,
 )
 
 
@@ -177,7 +176,7 @@ def create_app(settings: Settings) -> Starlette:
     async def resource(request: Request) -> Response:
         kind = request.path_params["kind"]
         slug, extension = _split_extension(request.path_params["slug"])
-        if not (_SLUG.match(kind) and _SLUG.match(slug)):
+        if not (SLUG.match(kind) and SLUG.match(slug)):
             return await not_found(request, f"{ID_BASE}{kind}/{slug}", extension)
         iri = f"{ID_BASE}{kind}/{slug}"
         media, _ = _requested_type(request, F.RESOURCE_TYPES, extension)
@@ -195,7 +194,7 @@ def create_app(settings: Settings) -> Starlette:
         view = resource_view(desc)
         template = "ontology.html" if ontology else "resource.html"
         response = site.render(
-            template, title=view["title"], r=view, alternates=_alternates(path), path=path
+            template, title=view["title"], r=view, alternates=alternates(path), path=path
         )
         response.headers["Vary"] = "Accept"
         return response
@@ -447,7 +446,7 @@ def create_app(settings: Settings) -> Starlette:
             "dataset.html",
             title="Dataset description",
             sections=sections,
-            alternates=_alternates(request.url.path),
+            alternates=alternates(request.url.path),
         )
         response.headers["Vary"] = "Accept"
         return response
@@ -593,7 +592,11 @@ def _table(result: QueryResult) -> dict:
                 cells.append({"kind": "empty"})
             elif isinstance(term, URIRef):
                 cells.append(
-                    {"kind": "link", "href": local_href(str(term)), "label": curie(str(term))}
+                    {
+                        "kind": "link",
+                        "href": local_href(str(term)),
+                        "label": curie(str(term)) or str(term),
+                    }
                 )
             else:
                 lang = getattr(term, "language", None)
