@@ -463,7 +463,7 @@ def serve(
 
     Example: krakow-clusters serve --port 8000
     """
-    from .server import serve as run_server
+    from .web.serve import serve as run_server
 
     run_server(
         find_project(),

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, ORG, SDO, SKOS
 from rdflib.term import Node
 
 from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, curie
-from ..store.results import GraphStore
+from ..store.results import GraphStore, QueryResult
 from ..store.terms import Triple
 
 KC = Namespace(ONTOLOGY_NS)
@@ -421,7 +421,29 @@ def dataset_view(graph: Iterable[Triple]) -> list[dict]:
     ]
 
 
+def table_view(result: QueryResult) -> dict:
+    """The answer of a SELECT or ASK query as a table: its columns and rows of cells (an empty
+    cell, a link with the IRI's prefixed name, or a literal with its language)."""
+    if result.kind == "ask":
+        return {"columns": ["answer"], "rows": [[{"kind": "literal", "text": str(result.boolean)}]]}
+    rows = []
+    for row in result.rows:
+        cells = []
+        for term in row:
+            if term is None:
+                cells.append({"kind": "empty"})
+            elif isinstance(term, URIRef):
+                iri = str(term)
+                cells.append({"kind": "link", "href": local_href(iri), "label": curie(iri) or iri})
+            else:
+                lang = getattr(term, "language", None)
+                cells.append({"kind": "literal", "text": str(term), "lang": lang})
+        rows.append(cells)
+    return {"columns": result.variables, "rows": rows}
+
+
 def license_of(store: GraphStore) -> str | None:
+    """The licence of the dataset (the ontology's dcterms:license), shown on every page."""
     answer = store.query(LICENSE)
     return str(answer.rows[0][0]) if answer.rows else None
 
