@@ -163,7 +163,7 @@ def child(spec: dict) -> None:
             size = kb.void_statistics(triples())["triples"]
         return _finish(clock() - started, {"output": size})
     if step == "site":
-        from krakow_clusters.site import write_site
+        from krakow_clusters.release.site import write_site
         from krakow_clusters.store.embedded import EmbeddedStore
 
         store = EmbeddedStore.from_files(files)

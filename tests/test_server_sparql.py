@@ -25,6 +25,8 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from krakow_clusters.sparql.text import is_update
+
 from .appserver import get, post
 
 CLUSTERS = """
@@ -153,6 +155,28 @@ def test_updates_are_refused(app):
     count = urllib.parse.urlencode({"query": "ASK { <urn:a> ?p ?o }"})
     _status, _headers, body = get(app.base + "/sparql?" + count, "application/sparql-results+json")
     assert json.loads(body)["boolean"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "update"),
+    [
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", True),
+        ("PREFIX a: <urn:a#>\nINSERT DATA { <urn:a> <urn:b> <urn:c> }", True),
+        (
+            "# a comment\nPREFIX a: <urn:a#> # INSERT?\nINSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            True,
+        ),
+        ("BASE <urn:x#y> with <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", True),
+        ("  clear all", True),
+        ("SELECT * WHERE { ?s ?p ?o }", False),
+        ("PREFIX a: <urn:a#> SELECT * WHERE { ?s a:insert ?o }", False),
+        ("# INSERT DATA { <urn:a> <urn:b> <urn:c> }\nASK {}", False),
+        ("PREFIX a: <urn:a#INSERT> ASK {}", False),
+        ("INSERTS", False),
+    ],
+)
+def test_is_update_looks_past_the_prologue_and_comments(text: str, update: bool):
+    assert is_update(text) is update
 
 
 def test_bad_query_is_400(app):

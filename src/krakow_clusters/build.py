@@ -852,8 +852,8 @@ def write_htaccess(ctx: BuildContext) -> None:
 def write_site(ctx: BuildContext) -> None:
     """dist/site/: serve's pages as static files with relative links (see site.py). Written after
     void.ttl, which its dataset page shows; the site is not a distribution of void.ttl."""
-    from .site import SITE_DIR
-    from .site import write_site as write_pages
+    from .release.site import SITE_DIR
+    from .release.site import write_site as write_pages
 
     write_pages(ctx.store, ctx.folder / SITE_DIR, release=ctx.folder)
 

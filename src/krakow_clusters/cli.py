@@ -114,7 +114,7 @@ def build(out: Path, base_iri: str | None, site: bool) -> None:
     Example: krakow-clusters build --out dist
     """
     from .build import build as build_release
-    from .site import SITE_DIR
+    from .release.site import SITE_DIR
     from .validate import render_text, summary_line
 
     result = build_release(find_project(), out, base_iri, site=site)
@@ -463,7 +463,7 @@ def serve(
 
     Example: krakow-clusters serve --port 8000
     """
-    from .server import serve as run_server
+    from .web.serve import serve as run_server
 
     run_server(
         find_project(),

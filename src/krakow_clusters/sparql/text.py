@@ -1,5 +1,5 @@
-"""SPARQL as text: tokens outside strings, IRIs and comments; the query form; parameters bound by a
-VALUES block of serialized RDF terms."""
+"""SPARQL as text: tokens outside strings, IRIs and comments; the query form; whether a request is
+an update; parameters bound by a VALUES block of serialized RDF terms."""
 
 from __future__ import annotations
 
@@ -58,6 +58,21 @@ def query_form(sparql: str) -> str:
         if kind == "word" and value.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
             return value.upper()
     return "SELECT"
+
+
+# After comments are gone: a prologue of PREFIX and BASE declarations, then an update's keyword.
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def is_update(sparql: str) -> bool:
+    """Whether the text is a SPARQL Update request: after its comments and its prologue (PREFIX and
+    BASE declarations), an update keyword (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE,
+    ADD, WITH). A `#` inside an IRI or a string is not a comment."""
+    return bool(_UPDATE.match(strip_comments(sparql)))
 
 
 def _where_brace(sparql: str) -> int:

@@ -4,7 +4,7 @@ One page per resource of the dataset (every IRI under the base's /id/ that is a 
 IRIs included: `id/cluster/bim.html` holds `…/id/cluster/bim` and `…/id/cluster/bim#members`), the
 home page of the clusters (`index.html`), the list of all resources (`id/index.html`) and the
 dataset description (`dataset.html`, from void.ttl). The pages come from the same queries, views
-and templates as serve's (pages.py); only their links differ: they are relative, so the folder
+and templates as serve's (web/pages.py); only their links differ: they are relative, so the folder
 works from any static host or straight from disk. A link to a resource without a page (nothing is
 stated about it) or to what only a server answers (the SPARQL endpoint) keeps its canonical IRI.
 
@@ -18,8 +18,10 @@ from pathlib import Path
 
 from rdflib import Literal
 
-from .pages import (
-    _SLUG,
+from ..project import BASE_IRI, ID_BASE
+from ..store.results import GraphStore
+from ..web.pages import (
+    SLUG,
     LabelIndex,
     Pages,
     dataset_view,
@@ -31,8 +33,6 @@ from .pages import (
     local_href,
     resource_view,
 )
-from .project import BASE_IRI, ID_BASE
-from .store.results import GraphStore
 
 SITE_DIR = "site"
 HOME = "index.html"
@@ -54,7 +54,7 @@ def page_of(iri: str) -> str | None:
     if not iri.startswith(ID_BASE):
         return None
     kind, sep, slug = iri[len(ID_BASE) :].split("#", 1)[0].partition("/")
-    if not sep or not _SLUG.match(kind) or not _SLUG.match(slug):
+    if not sep or not SLUG.match(kind) or not SLUG.match(slug):
         return None
     return f"id/{kind}/{slug}.html"
 

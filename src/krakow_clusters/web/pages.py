@@ -1,6 +1,6 @@
 """The HTML pages of the dataset, shared by `serve` (rendered on request) and `build` (the static
 site in dist/site/): the queries that describe a resource, the views built from their answers, and
-the Jinja templates (templates/server/) that render them.
+the Jinja templates (web/templates/) that render them.
 
 Views hold links as the server's paths (`/id/cluster/bim`, `/ontology#memberCount`); the templates
 pass every link through the `url` filter, which leaves them as they are for `serve` and, while
@@ -18,21 +18,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib import RDF, RDFS, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, SDO, SKOS
 from rdflib.term import Node
 
-from .project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE
-from .project import curie as project_curie
-from .store.results import GraphStore
-from .store.terms import Triple
+from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, curie
+from ..store.results import GraphStore, QueryResult
+from ..store.terms import Triple
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-KC = ONTOLOGY_NS
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
-LABEL_PROPERTIES = (str(RDFS.label), SKOS + "prefLabel", DCTERMS + "title")
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_~\-]*(?:\.[A-Za-z0-9_~\-]+)*$")
+KC = Namespace(ONTOLOGY_NS)
+LABEL_PROPERTIES = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))
+
+# One segment of a resource's path, /id/{kind}/{slug}: the server answers for these paths only, and
+# the static site writes a page for these only. A checked segment is safe inside an IRI term.
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_~\-]*(?:\.[A-Za-z0-9_~\-]+)*$")
 
 
 # --- describing resources ------------------------------------------------------------------------
@@ -95,12 +94,12 @@ SELECT ?cluster ?name ?name_pl ?stated WHERE {
 """
 
 LICENSE = f"""
-SELECT ?license WHERE {{ <{ONTOLOGY_IRI}> <{DCTERMS}license> ?license }} LIMIT 1
+SELECT ?license WHERE {{ <{ONTOLOGY_IRI}> <{DCTERMS.license}> ?license }} LIMIT 1
 """
 
 
 def _with_resource(template: str, iri: str) -> str:
-    # The IRI is built from a path checked against _SLUG, so it is safe as an N3 term.
+    # The IRI is built from a path checked against SLUG, so it is safe as an N3 term.
     return template.replace("$HASH", Literal(iri + "#").n3()).replace("$R", URIRef(iri).n3())
 
 
@@ -116,11 +115,6 @@ def local_href(iri: str) -> str:
     if iri.startswith(BASE_IRI):
         return "/" + iri[len(BASE_IRI) :]
     return iri
-
-
-def curie(iri: str) -> str:
-    """The prefixed name of an IRI where one fits (project.curie), else the IRI itself."""
-    return project_curie(iri) or iri
 
 
 def pick_label(labels: list[Literal] | None, lang: str = "en") -> str | None:
@@ -216,16 +210,19 @@ def _value_view(term: Node, desc: Description, nodes: dict[str, dict]) -> dict:
         label = pick_label(desc.labels.get(iri))
         if label is None and "#" in iri and iri.startswith(BASE_IRI):
             document, fragment = iri.split("#", 1)
-            label = f"{pick_label(desc.labels.get(document)) or curie(document)} › {fragment}"
-        label = label or curie(iri)
+            document_label = pick_label(desc.labels.get(document)) or curie(document) or document
+            label = f"{document_label} › {fragment}"
+        label = label or curie(iri) or iri
         return {"kind": "link", "href": local_href(iri), "label": label, "iri": iri}
     if isinstance(term, Literal):
-        datatype = curie(str(term.datatype)) if term.datatype is not None else None
+        datatype = None
+        if term.datatype is not None:
+            datatype = curie(str(term.datatype)) or str(term.datatype)
         return {"kind": "literal", "text": str(term), "lang": term.language, "datatype": datatype}
     return {"kind": "literal", "text": str(term), "lang": None, "datatype": None}
 
 
-_FIRST = [str(RDF.type), str(RDFS.label), SKOS + "altLabel", DCTERMS + "description"]
+_FIRST = [str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(DCTERMS.description)]
 
 
 def _properties(subject: str, desc: Description, nodes: dict[str, dict]) -> list[dict]:
@@ -243,7 +240,7 @@ def _properties(subject: str, desc: Description, nodes: dict[str, dict]) -> list
         rows.append(
             {
                 "label": _predicate_label(p, desc),
-                "curie": curie(p),
+                "curie": curie(p) or p,
                 "href": local_href(p),
                 "values": [_value_view(v, desc, nodes) for v in values],
             }
@@ -288,7 +285,8 @@ _NAMES = {
 
 
 def _predicate_label(p: str, desc: Description) -> str:
-    return pick_label(desc.labels.get(p)) or _NAMES.get(curie(p)) or curie(p)
+    name = curie(p) or p
+    return pick_label(desc.labels.get(p)) or _NAMES.get(name) or name
 
 
 def _node_title(node: str, desc: Description) -> str:
@@ -301,14 +299,14 @@ def _node_title(node: str, desc: Description) -> str:
         found = values.get(predicate)
         return pick_label(desc.labels.get(str(found[0]))) if found else None
 
-    if values.get(KC + "statedAs"):
-        return pick_label(values[KC + "statedAs"])
-    role, member = label_of(ORG + "role"), label_of(ORG + "member")
+    if values.get(str(KC.statedAs)):
+        return pick_label(values[str(KC.statedAs)])
+    role, member = label_of(str(ORG.role)), label_of(str(ORG.member))
     if role and member:
         return f"{role[0].upper()}{role[1:]}: {member}"
-    status = label_of(KC + "statusType")
+    status = label_of(str(KC.statusType))
     if status:
-        since = values.get(SCHEMA + "startDate")
+        since = values.get(str(SDO.startDate))
         return f"{status} since {since[0]}" if since else status
     label = pick_label(desc.labels.get(node))
     if label:
@@ -330,7 +328,7 @@ def resource_view(desc: Description) -> dict:
     labels = [o for s, p, o in desc.triples if str(s) == iri and p == RDFS.label]
     if not labels:
         labels = desc.labels.get(iri, [])
-    title = pick_label(labels, "en") or curie(iri)
+    title = pick_label(labels, "en") or curie(iri) or iri
     polish = sorted({str(x) for x in labels if isinstance(x, Literal) and x.language == "pl"})
     incoming = []
     for s, p, o in desc.triples:
@@ -339,7 +337,7 @@ def resource_view(desc: Description) -> dict:
                 {
                     "subject": _value_view(s, desc, {}),
                     "predicate": _predicate_label(str(p), desc),
-                    "curie": curie(str(p)),
+                    "curie": curie(str(p)) or str(p),
                 }
             )
     incoming.sort(key=lambda r: (r["predicate"], r["subject"]["label"]))
@@ -347,7 +345,7 @@ def resource_view(desc: Description) -> dict:
         {
             str(o)
             for s, p, o in desc.triples
-            if str(p) == DCTERMS + "source" and isinstance(o, URIRef)
+            if str(p) == str(DCTERMS.source) and isinstance(o, URIRef)
         }
     )
     return {
@@ -361,7 +359,8 @@ def resource_view(desc: Description) -> dict:
     }
 
 
-def _alternates(path: str) -> list[dict]:
+def alternates(path: str) -> list[dict]:
+    """The links of a page to its RDF documents: `path` with each format's extension."""
     names = {".ttl": "Turtle", ".jsonld": "JSON-LD", ".nt": "N-Triples", ".rdf": "RDF/XML"}
     return [{"href": path + ext, "label": label} for ext, label in names.items()]
 
@@ -410,19 +409,41 @@ def dataset_view(graph: Iterable[Triple]) -> list[dict]:
     subjects = sorted({str(s) for s, _p, _o in triples}, key=lambda s: (rank.get(s, 9), s))
     desc = Description("", triples, {})
     for s, p, o in triples:
-        if p in (RDFS.label, URIRef(DCTERMS + "title")) and isinstance(o, Literal):
+        if p in (RDFS.label, DCTERMS.title) and isinstance(o, Literal):
             desc.labels.setdefault(str(s), []).append(o)
     return [
         {
             "iri": subject,
-            "title": pick_label(desc.labels.get(subject)) or curie(subject),
+            "title": pick_label(desc.labels.get(subject)) or curie(subject) or subject,
             "properties": _properties(subject, desc, {}),
         }
         for subject in subjects
     ]
 
 
+def table_view(result: QueryResult) -> dict:
+    """The answer of a SELECT or ASK query as a table: its columns and rows of cells (an empty
+    cell, a link with the IRI's prefixed name, or a literal with its language)."""
+    if result.kind == "ask":
+        return {"columns": ["answer"], "rows": [[{"kind": "literal", "text": str(result.boolean)}]]}
+    rows = []
+    for row in result.rows:
+        cells = []
+        for term in row:
+            if term is None:
+                cells.append({"kind": "empty"})
+            elif isinstance(term, URIRef):
+                iri = str(term)
+                cells.append({"kind": "link", "href": local_href(iri), "label": curie(iri) or iri})
+            else:
+                lang = getattr(term, "language", None)
+                cells.append({"kind": "literal", "text": str(term), "lang": lang})
+        rows.append(cells)
+    return {"columns": result.variables, "rows": rows}
+
+
 def license_of(store: GraphStore) -> str | None:
+    """The licence of the dataset (the ontology's dcterms:license), shown on every page."""
     answer = store.query(LICENSE)
     return str(answer.rows[0][0]) if answer.rows else None
 
@@ -440,11 +461,11 @@ def _url(_context: Any, href: str) -> str:
 
 
 class Pages:
-    """The templates of templates/server/, rendered to text."""
+    """The templates of web/templates/, rendered to text."""
 
     def __init__(self) -> None:
         self.env = jinja2.Environment(
-            loader=jinja2.PackageLoader("krakow_clusters", "templates/server"),
+            loader=jinja2.PackageLoader("krakow_clusters.web", "templates"),
             autoescape=jinja2.select_autoescape(["html"]),
             undefined=jinja2.StrictUndefined,
         )

@@ -1,0 +1,1 @@
+"""The release: build = validate, stage, swap; one module per artefact."""

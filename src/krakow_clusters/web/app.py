@@ -1,0 +1,99 @@
+"""The linked-data server's app: dereferenceable IRIs, a SPARQL endpoint, saved queries, the dumps.
+
+A Starlette application (uvicorn runs it: see serve.py; tests may too). The base IRI
+https://w3id.org/krakow-clusters/ maps onto the server's own address: `/id/{kind}/{slug}`
+describes the resource `https://w3id.org/krakow-clusters/id/{kind}/{slug}` in the format the
+client asks for. RDF keeps the canonical w3id IRIs; only the links of the HTML pages point at
+this server.
+
+The data comes from a `GraphStore`: the embedded Oxigraph store loaded in process (the default;
+pages and saved-query answers are cached, as the data cannot change while serving) or a remote
+SPARQL 1.1 store (nothing cached: the store may change under us). Queries sent to /sparql on the
+embedded store run in worker processes (store/pool.py) so that a timeout really stops them.
+
+This module holds the routes, the middleware and the state; each kind of page has its module in
+views/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from .state import AppState, Settings
+from .views.dataset import dataset
+from .views.downloads import context, downloads, ontology_file
+from .views.home import home, index
+from .views.queries import queries, saved_query
+from .views.resource import ontology, resource
+from .views.sparql import sparql
+
+
+class _VersionConvertor(Convertor):
+    """Ontology versions such as 0.1.0 (the owl:versionIRI is /ontology/VERSION)."""
+
+    regex = r"[0-9]+(?:\.[0-9]+)*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("version", _VersionConvertor())
+
+ROUTES = [
+    Route("/", home),
+    Route("/id/", index),
+    Route("/id/{kind}/{slug}", resource),
+    Route("/ontology", ontology),
+    Route("/ontology.{ext}", ontology),
+    Route("/ontology/{version:version}", ontology),
+    Route("/ontology/{path}", ontology_file),
+    Route("/context.jsonld", context),
+    Route("/sparql", sparql, methods=["GET", "POST"]),
+    Route("/queries", lambda r: RedirectResponse("/queries/", 301)),
+    Route("/queries/", queries),
+    Route("/queries.json", queries),
+    Route("/queries/{name}", saved_query),
+    Route("/dataset", dataset),
+    Route("/dataset.{ext}", dataset),
+    Route("/.well-known/void", dataset),
+    Route("/void", dataset),
+    Route("/dist", lambda r: RedirectResponse("/dist/", 301)),
+    Route("/dist/{path:path}", downloads),
+]
+
+MIDDLEWARE = [
+    Middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["Content-Type", "Vary"],
+        max_age=86400,
+    )
+]
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The ASGI application for `settings`; its state is `app.state.web`, an `AppState`."""
+    state = AppState(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await state.startup()
+        yield
+        await state.shutdown()
+
+    app = Starlette(routes=ROUTES, middleware=MIDDLEWARE, lifespan=lifespan)
+    app.state.web = state
+    return app

@@ -1,0 +1,71 @@
+"""`krakow-clusters serve`: load the dataset (or connect to a SPARQL endpoint), build the app and
+run it under uvicorn until interrupted."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from ..errors import CouldNotRun
+from ..project import Project
+from ..store.results import GraphStore
+from .app import create_app
+from .state import Settings
+
+
+def serve(
+    project: Project,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    sparql_endpoint: str | None = None,
+    dist: Path | None = None,
+    query_timeout: float = 10.0,
+    result_limit: int = 10000,
+    query_workers: int = 2,
+    log_level: str = "info",
+) -> None:
+    """Load the dataset (or connect to `sparql_endpoint`) and serve until interrupted."""
+    import uvicorn
+
+    from ..store.embedded import EmbeddedStore
+    from ..store.remote import RemoteStore
+
+    dist = Path(dist) if dist is not None else project.root / "dist"
+    if sparql_endpoint:
+        store: GraphStore = RemoteStore(
+            sparql_endpoint,
+            timeout=query_timeout,
+            user=os.environ.get("KRAKOW_CLUSTERS_USER"),
+            password=os.environ.get("KRAKOW_CLUSTERS_PASSWORD"),
+        )
+        files: list[Path] = []
+        store.query("ASK {}")  # fail now, with one line, when the store cannot be reached
+    else:
+        files = project.dataset_files()
+        store = EmbeddedStore.from_files(files)
+    settings = Settings(
+        project=project,
+        store=store,
+        dist=dist,
+        embedded=not sparql_endpoint,
+        dataset_files=files,
+        query_timeout=query_timeout,
+        result_limit=result_limit,
+        query_workers=query_workers,
+        endpoint=sparql_endpoint,
+    )
+    app = create_app(settings)
+    # uvicorn reports a port in use by logging and exiting with code 3: bind the socket here, so
+    # that it is one line and exit code 2 like every other failure to start, and hand it over.
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        raise CouldNotRun(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    config = uvicorn.Config(app, log_level=log_level, access_log=False)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving the knowledge graph on http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
+    uvicorn.Server(config).run(sockets=[sock])

@@ -1,0 +1,98 @@
+"""What the web app holds: the settings `serve` was asked for and the state behind the app (the
+store, the cached responses, the query workers, the templates)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib.term import Node
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from ..errors import CouldNotRun
+from ..project import Project
+from ..store.results import GraphStore, QueryResult
+from .pages import Description, Pages, describe, license_of
+
+
+@dataclass
+class Settings:
+    """What `serve` was asked for."""
+
+    project: Project
+    store: GraphStore
+    dist: Path
+    embedded: bool = True
+    dataset_files: list[Path] = field(default_factory=list)
+    query_timeout: float = 10.0
+    result_limit: int = 10000
+    query_workers: int = 2
+    endpoint: str | None = None
+
+
+class AppState:
+    """The state behind the app (`app.state.web`, see `views.base.app_state`): the store, the
+    cached responses, the query workers, the templates."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = settings.store
+        self.cache: dict[tuple, Response] = {}
+        self.pool = None
+        self.pages = Pages()
+        self.license: str | None = None
+
+    # -- store access
+
+    async def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """The answer of the store to one of the project's own queries (in a thread)."""
+        return await run_in_threadpool(self.store.query, sparql, bindings)
+
+    async def startup(self) -> None:
+        """Start the query workers (embedded store) and read the licence the pages show."""
+        if self.settings.embedded and self.settings.dataset_files:
+            from ..store.pool import QueryPool
+
+            self.pool = QueryPool(
+                self.settings.dataset_files,
+                size=self.settings.query_workers,
+                timeout=self.settings.query_timeout,
+            )
+            await self.pool.start()
+        try:
+            self.license = await run_in_threadpool(license_of, self.store)
+        except CouldNotRun:
+            self.license = None
+
+    async def shutdown(self) -> None:
+        """Stop the query workers."""
+        if self.pool is not None:
+            self.pool.close()
+
+    async def describe(self, iri: str, ontology: bool = False) -> Description:
+        """What the store says about `iri` (see `pages.describe`), in a thread."""
+        return await run_in_threadpool(describe, self.store, iri, ontology)
+
+    # -- responses
+
+    def render(self, name: str, status: int = 200, **context: Any) -> Response:
+        """An HTML response: template `name` with the licence and the remote endpoint shown."""
+        context.setdefault("license", self.license)
+        context.setdefault("remote", self.settings.endpoint)
+        body = self.pages.render(name, **context)
+        return Response(body, status, media_type="text/html; charset=utf-8")
+
+    async def cached(self, key: tuple, make: Callable[[], Awaitable[Response]]) -> Response:
+        """The response for `key`, made by `make`. On the embedded store, whose data cannot change
+        while serving, a 200 or 303 response is kept and given again; a remote store may change
+        under us, so nothing is kept."""
+        embedded = self.settings.embedded
+        if embedded and key in self.cache:
+            return self.cache[key]
+        response = await make()
+        if embedded and response.status_code in (200, 303):
+            self.cache[key] = response
+        return response

@@ -1,0 +1,56 @@
+"""What every view shares: the state of the app serving a request, plain-text and RDF responses,
+and the glue of content negotiation (a file extension first, then ?format=, then Accept)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...formats import media as F
+from ..state import AppState
+
+
+def app_state(request: Request) -> AppState:
+    """The state of the app that serves `request`."""
+    return request.app.state.web
+
+
+def split_extension(name: str) -> tuple[str, str | None]:
+    """(`name` without its format extension, the extension's media type or None):
+    `bim.ttl` gives ("bim", "text/turtle")."""
+    for extension, media in F.EXTENSIONS.items():
+        if name.endswith(extension):
+            return name[: -len(extension)], media
+    return name, None
+
+
+def requested_type(
+    request: Request, offered: tuple[str, ...], extension: str | None
+) -> tuple[str | None, bool]:
+    """(media type or None, whether the choice depended on Accept): the extension's media type,
+    else ?format= (a media type or an alias such as `ttl`), else the best of `offered` by Accept."""
+    if extension:
+        return extension, False
+    fmt = request.query_params.get("format")
+    if fmt:
+        media = F.ALIASES.get(fmt.lower(), fmt.lower())
+        return (media if media in offered else None), False
+    return F.negotiate(request.headers.get("accept"), offered), True
+
+
+def not_acceptable(offered: tuple[str, ...]) -> Response:
+    """406, naming the media types that are offered."""
+    body = "406 Not Acceptable. This resource is offered as: " + ", ".join(offered) + "\n"
+    return Response(body, 406, media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def rdf_response(body: bytes, media: str, status: int = 200, vary: bool = True) -> Response:
+    """An RDF document; text formats say their charset (UTF-8), RDF/XML carries its own."""
+    charset = "" if media == F.RDFXML else "; charset=utf-8"
+    headers = {"Vary": "Accept"} if vary else {}
+    return Response(body, status, media_type=media + charset, headers=headers)
+
+
+def plain(status: int, message: str) -> Response:
+    """A one-line text answer (errors and refusals), ending with one newline."""
+    return Response(message.rstrip("\n") + "\n", status, media_type="text/plain; charset=utf-8")

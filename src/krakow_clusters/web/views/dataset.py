@@ -1,0 +1,47 @@
+"""/dataset (also /void and /.well-known/void): the description of the dataset that `build` wrote
+(dist/void.ttl), as a page or in an RDF format."""
+
+from __future__ import annotations
+
+import rdflib
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...formats import media as F
+from ...formats.rdf import empty_graph_document, serialize_graph
+from ..pages import alternates, dataset_view
+from .base import app_state, not_acceptable, rdf_response, requested_type, split_extension
+
+
+async def dataset(request: Request) -> Response:
+    """void.ttl as it is (Turtle), in another RDF format, or as the dataset page; 404 in the
+    format asked for before the first build."""
+    state = app_state(request)
+    void = state.settings.dist / "void.ttl"
+    _name, extension = split_extension(request.url.path.rsplit("/", 1)[1])
+    media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
+    if media is None:
+        return not_acceptable(F.RESOURCE_TYPES)
+    if not void.is_file():
+        message = (
+            f"404 Not Found: no dataset description yet ({void} is missing); "
+            "run `krakow-clusters build` first"
+        )
+        if media == F.HTML:
+            return state.render("error.html", 404, title="Not built", message=message, iri=None)
+        return rdf_response(empty_graph_document(media, message), media, 404)
+    if media == F.TURTLE:
+        return rdf_response(void.read_bytes(), media)
+    graph = rdflib.Graph()
+    graph.parse(void, format="turtle")
+    if media != F.HTML:
+        return rdf_response(serialize_graph(graph, media), media)
+    sections = dataset_view(graph)
+    response = state.render(
+        "dataset.html",
+        title="Dataset description",
+        sections=sections,
+        alternates=alternates(request.url.path),
+    )
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,113 @@
+"""The saved queries: /queries/ lists the query library (HTML or JSON); /queries/{name} runs one
+with its parameters from the URL (HTML, SPARQL JSON or CSV by extension or Accept)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...errors import CouldNotRun
+from ...formats import media as F
+from ...formats.results import serialize_results
+from ...project import Project
+from ...sparql.library import QueryFile, find_query, library
+from ..pages import table_view
+from .base import app_state, not_acceptable, plain
+
+
+def query_library(project: Project) -> list[QueryFile]:
+    """The project's saved queries; none when its queries/ folder cannot be read."""
+    try:
+        return library(project.queries_dir)
+    except CouldNotRun:
+        return []
+
+
+async def queries(request: Request) -> Response:
+    """/queries/ (HTML, or JSON by Accept) and /queries.json: the saved queries, their
+    parameters and links."""
+    state = app_state(request)
+    items = [
+        {
+            "name": q.name,
+            "summary": q.summary,
+            "description": q.description,
+            "href": f"/queries/{q.name}",
+            "params": [
+                {"name": p.name, "type": p.type, "default": p.default, "doc": p.description}
+                for p in q.params
+            ],
+        }
+        for q in query_library(state.settings.project)
+    ]
+    wants_json = request.url.path.endswith(".json") or (
+        F.negotiate(request.headers.get("accept"), (F.HTML, F.JSON)) == F.JSON
+    )
+    if wants_json:
+        body = json.dumps({"queries": items}, indent=2, ensure_ascii=False).encode()
+        return Response(body, media_type="application/json", headers={"Vary": "Accept"})
+    response = state.render("queries.html", title="Saved queries", queries=items)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+async def saved_query(request: Request) -> Response:
+    """/queries/{name}[.json|.csv|.html]: the answer of a saved query, its parameters bound from
+    the URL's query string."""
+    state = app_state(request)
+    settings = state.settings
+    name = request.path_params["name"]
+    media = None
+    for ext, ext_media in ((".json", F.SPARQL_JSON), (".csv", F.CSV), (".html", F.HTML)):
+        if name.endswith(ext):
+            name, media = name[: -len(ext)], ext_media
+    offered = (F.HTML, F.SPARQL_JSON, F.CSV)
+    if media is None:
+        media = F.negotiate(request.headers.get("accept"), offered, {F.JSON: F.SPARQL_JSON})
+    if media is None:
+        return not_acceptable(offered)
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+        return plain(404, f"no query named {name!r}")
+    try:
+        query_file = find_query(settings.project.queries_dir, name)
+    except CouldNotRun as exc:
+        return plain(404, str(exc))
+    values = dict(request.query_params)
+    key = ("query", name, tuple(sorted(values.items())), media)
+
+    async def make() -> Response:
+        try:
+            bindings = query_file.bindings(values)
+        except CouldNotRun as exc:
+            return plain(400, str(exc))
+        try:
+            result = await state.query(query_file.text, bindings)
+        except CouldNotRun as exc:
+            return plain(502 if settings.endpoint else 500, str(exc))
+        if media == F.HTML:
+            return state.render(
+                "query.html",
+                title=query_file.summary or name,
+                q=query_file,
+                values=values,
+                table=table_view(result),
+                alternates=[
+                    {"href": _with_query(f"/queries/{name}.json", values), "label": "JSON"},
+                    {"href": _with_query(f"/queries/{name}.csv", values), "label": "CSV"},
+                ],
+            )
+        body = serialize_results(result, media)
+        return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
+
+    return await state.cached(key, make)
+
+
+def _with_query(path: str, values: Mapping[str, str]) -> str:
+    if not values:
+        return path
+    return path + "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in sorted(values.items()))

@@ -1,0 +1,81 @@
+"""Dereferenceable resources: /id/{kind}/{slug} and /ontology, described in the format the client
+asks for (an extension, ?format= or Accept), with a 404 in that format when nothing is known."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ...formats import media as F
+from ...formats.rdf import empty_graph_document, serialize_graph
+from ...project import ID_BASE, ONTOLOGY_IRI
+from ..pages import SLUG, alternates, describes_something, local_href, resource_view
+from .base import app_state, not_acceptable, rdf_response, requested_type, split_extension
+
+
+async def resource(request: Request) -> Response:
+    """/id/{kind}/{slug}[.ext]: the resource https://w3id.org/krakow-clusters/id/{kind}/{slug}."""
+    kind = request.path_params["kind"]
+    slug, extension = split_extension(request.path_params["slug"])
+    if not (SLUG.match(kind) and SLUG.match(slug)):
+        return await not_found(request, f"{ID_BASE}{kind}/{slug}", extension)
+    iri = f"{ID_BASE}{kind}/{slug}"
+    media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
+    if media is None:
+        return not_acceptable(F.RESOURCE_TYPES)
+    return await app_state(request).cached(
+        ("resource", iri, media), lambda: describe_as(request, iri, media)
+    )
+
+
+async def ontology(request: Request) -> Response:
+    """/ontology and its versions /ontology/0.1.0: the documentation `build` wrote in
+    dist/ontology/ (Polish when Accept-Language asks for it), else a page of the terms."""
+    _name, extension = split_extension(request.url.path.rsplit("/", 1)[1])
+    media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
+    if media is None:
+        return not_acceptable(F.RESOURCE_TYPES)
+    state = app_state(request)
+    if media == F.HTML:
+        polish = request.headers.get("accept-language", "").lower().startswith("pl")
+        pages = ["index.pl.html"] if polish else []
+        for candidate in [*pages, "index.en.html", "index.html"]:
+            if (state.settings.dist / "ontology" / candidate).is_file():
+                url = "/dist/ontology/" + candidate
+                return RedirectResponse(url, 303, headers={"Vary": "Accept, Accept-Language"})
+    return await state.cached(
+        ("ontology", media), lambda: describe_as(request, ONTOLOGY_IRI, media, ontology=True)
+    )
+
+
+async def describe_as(request: Request, iri: str, media: str, ontology: bool = False) -> Response:
+    """What the store says about `iri` as `media`: an RDF document or the HTML page (the
+    ontology's page for the ontology); 404 when the store says nothing about it."""
+    state = app_state(request)
+    desc = await state.describe(iri, ontology=ontology)
+    if not describes_something(desc):
+        return await not_found(request, iri, media)
+    if media != F.HTML:
+        return rdf_response(serialize_graph(desc.triples, media), media)
+    path = local_href(iri)
+    view = resource_view(desc)
+    template = "ontology.html" if ontology else "resource.html"
+    response = state.render(
+        template, title=view["title"], r=view, alternates=alternates(path), path=path
+    )
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+async def not_found(request: Request, iri: str, media: str | None = None) -> Response:
+    """404 for `iri`: an HTML page, or an RDF document in `media` that states nothing (when
+    `media` is None, the one Accept asks for)."""
+    if media is None:
+        media = F.negotiate(request.headers.get("accept"), F.RESOURCE_TYPES) or F.HTML
+    message = f"404 Not Found: nothing is known about <{iri}>"
+    if media == F.HTML:
+        state = app_state(request)
+        response = state.render("error.html", 404, title="Not found", message=message, iri=iri)
+        response.headers["Vary"] = "Accept"
+        return response
+    return rdf_response(empty_graph_document(media, message), media, 404)

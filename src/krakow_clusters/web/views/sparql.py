@@ -1,0 +1,161 @@
+"""/sparql: the read-only SPARQL 1.1 Protocol endpoint, and its page (a form with the query
+library's examples) for browsers. On the embedded store, queries run in the worker processes of
+store/pool.py, so that a query over its time limit is stopped."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...errors import CouldNotRun
+from ...formats import media as F
+from ...formats.rdf import serialize_graph
+from ...formats.results import serialize_results
+from ...sparql.library import QueryFile
+from ...sparql.text import inject_values, is_update
+from ...store.results import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
+from ..pages import table_view
+from .base import app_state, not_acceptable, plain, rdf_response
+from .queries import query_library
+
+
+async def sparql(request: Request) -> Response:
+    """GET or POST /sparql: the answer to `query` (updates are refused) in the format asked for;
+    without a query, the page of the endpoint for a browser and 400 for a program."""
+    if request.method == "GET":
+        params = request.query_params
+        if "update" in params:
+            return _forbidden()
+        query = params.get("query")
+    else:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "application/sparql-update":
+            return _forbidden()
+        if content_type == "application/x-www-form-urlencoded":
+            form = await request.form()
+            if "update" in form:
+                return _forbidden()
+            query = form.get("query")
+            params = request.query_params
+        elif content_type == "application/sparql-query":
+            query = (await request.body()).decode("utf-8", "replace")
+            params = request.query_params
+        else:
+            return plain(
+                415,
+                "send the query as application/x-www-form-urlencoded (query=…) or as "
+                "application/sparql-query",
+            )
+    if not query:
+        if F.negotiate(request.headers.get("accept"), (F.HTML, F.SPARQL_JSON)) == F.HTML:
+            return sparql_page(request)
+        return plain(400, "missing query: send ?query=SELECT … (SPARQL 1.1 Protocol)")
+    if is_update(query):
+        return _forbidden()
+    for name in ("default-graph-uri", "named-graph-uri"):
+        if any(v.strip() for v in params.getlist(name)):
+            return plain(400, f"{name} is not supported: the dataset is one default graph")
+    state = app_state(request)
+    settings = state.settings
+    try:
+        if state.pool is not None:
+            result = await state.pool.run(query, settings.result_limit)
+        else:
+            result = await run_in_threadpool(state.store.query, query, None, settings.result_limit)
+    except QuerySyntaxError as exc:
+        return plain(400, str(exc))
+    except ResultLimitExceeded as exc:
+        return plain(400, f"result limit exceeded: {exc}")
+    except QueryTimeout as exc:
+        return plain(503, f"query timeout: {exc}")
+    except CouldNotRun as exc:
+        return plain(502 if settings.endpoint else 500, str(exc))
+    return results_response(request, params, query, result)
+
+
+def results_response(
+    request: Request, params: QueryParams, query: str, result: QueryResult
+) -> Response:
+    """The answer in the format asked for by ?format=, ?output= or ?results= (the first offered
+    one), else by Accept: results formats for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE,
+    HTML (the endpoint's page with the answer) for both."""
+    requested = [v for key in ("format", "output", "results") for v in params.getlist(key)]
+    graph = result.kind == "graph"
+    offered = (*F.RDF_TYPES, F.HTML) if graph else (*F.RESULT_TYPES, F.HTML)
+    media = None
+    if requested:
+        for value in requested:
+            candidate = F.ALIASES.get(value.lower(), value.lower())
+            if graph:
+                candidate = {F.SPARQL_JSON: F.JSONLD, F.SPARQL_XML: F.RDFXML}.get(
+                    candidate, candidate
+                )
+            if candidate == F.JSON:
+                candidate = F.JSONLD if graph else F.SPARQL_JSON
+            if candidate in offered:
+                media = candidate
+                break
+    else:
+        accept = request.headers.get("accept")
+        synonyms = {F.JSON: F.JSONLD} if graph else {F.JSON: F.SPARQL_JSON}
+        media = F.negotiate(accept, offered, synonyms)
+    if media is None:
+        return not_acceptable(offered)
+    if media == F.HTML:
+        return sparql_page(request, query, result)
+    if graph:
+        return rdf_response(serialize_graph(result.triples, media), media)
+    body = serialize_results(result, media)
+    charset = "; charset=utf-8"
+    return Response(body, media_type=media + charset, headers={"Vary": "Accept"})
+
+
+def sparql_page(
+    request: Request, query: str | None = None, result: QueryResult | None = None
+) -> Response:
+    """The endpoint's page: the query form (with `query`, else the first example) and the
+    library's queries as examples; with `result`, its answer as a table or as Turtle."""
+    state = app_state(request)
+    settings = state.settings
+    examples = [
+        {"name": q.name, "summary": q.summary, "text": _example_text(q)}
+        for q in query_library(settings.project)
+    ]
+    table = None
+    turtle = None
+    if result is not None and result.kind == "graph":
+        turtle = serialize_graph(result.triples, F.TURTLE).decode("utf-8")
+    elif result is not None:
+        table = table_view(result)
+    response = state.render(
+        "sparql.html",
+        title="SPARQL endpoint",
+        examples=examples,
+        query=query
+        or (examples[0]["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),
+        table=table,
+        turtle=turtle,
+        timeout=settings.query_timeout,
+        limit=settings.result_limit,
+    )
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _forbidden() -> Response:
+    return plain(403, "this endpoint is read-only: SPARQL updates are refused")
+
+
+def _example_text(query: QueryFile) -> str:
+    """The query text without its `#+` header lines, parameters bound to their defaults."""
+    lines = [line for line in query.text.splitlines() if not line.startswith("#+")]
+    text = "\n".join(lines).strip() + "\n"
+    defaults = {p.name: p.default for p in query.params if p.default is not None}
+    if defaults and len(defaults) == len(query.params):
+        try:
+            return inject_values(text, query.bindings(defaults))
+        except CouldNotRun:
+            return text
+    return text
