@@ -223,6 +223,7 @@ def test_a_second_process_reports_what_one_process_does(checkout: Project, tmp_p
     assert not two.built and not two.report.conforms
     assert two.report.findings == one.report.findings
     assert len(two.report.graph) == len(one.report.graph)
+    assert dict(two.report.graph.namespaces()) == dict(one.report.graph.namespaces())
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == sorted(["dist", os.readlink(out)])
 

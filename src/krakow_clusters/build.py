@@ -42,6 +42,7 @@ from .sparql.library import read_query
 from .store.embedded import EmbeddedStore
 from .store.terms import Triple, to_rdflib
 from .validate import Report, validate_files
+from .validate.report import bind_prefixes
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -284,8 +285,7 @@ class ParallelValidation:
             findings, results, engine = outcome
             graph = rdflib.Graph()
             graph.parse(data=results, format="nt")
-            for prefix, namespace in PREFIXES.items():
-                graph.bind(prefix, namespace, replace=True)
+            bind_prefixes(graph)
             files, shapes, checks, root = self._args
             self._report = Report(findings, graph, files, checks, root, shapes, engine)
         return self._report

@@ -14,8 +14,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from .project import ONTOLOGY_IRI
-from .validate import qname
+from .project import ONTOLOGY_IRI, curie
 
 UI = {
     "en": {
@@ -109,7 +108,7 @@ def render_ontology_html(graph: rdflib.Graph, lang: str, version: str = "") -> s
         """(text, href) for a linked term: its label in the page's language when known."""
         iri = str(node)
         labels = _text(graph, node, RDFS.label) or _text(graph, node, SKOS.prefLabel)
-        text = labels.get(lang) or labels.get("en") or qname(node).strip("<>")
+        text = labels.get(lang) or labels.get("en") or curie(iri) or iri
         href = "#" + _anchor(iri) if (node, RDF.type, None) in graph else iri
         return text, href
 
