@@ -11,10 +11,7 @@ sources are byte-identical.
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
-import subprocess
-import sys
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
@@ -27,8 +24,9 @@ from ..errors import CouldNotRun
 from ..project import BASE_IRI, Project
 from ..store.embedded import EmbeddedStore
 from ..store.terms import NativeTriple
-from ..validate import Report, validate_files
+from ..validate import Finding, Report, validate_files
 from ..validate.report import bind_prefixes
+from ..workers import Worker, WorkerStopped
 from .dumps import write_dumps
 from .jsonld import write_jsonld
 from .ontology import write_ontology
@@ -216,39 +214,24 @@ def build(
 
 
 class ParallelValidation:
-    """`validate_files` in a second Python process, started now, its report collected later.
+    """`validate_files` in a worker process (workers.py), started now, its report collected later.
 
-    A plain subprocess of this interpreter, given its arguments and returning the report's parts
-    pickled over its standard input and output: forking a process that holds an Oxigraph store
-    is not safe, and multiprocessing's spawn would re-run the caller's main module.
+    The worker loads the dataset itself and sends back the report's parts: the findings (plain
+    data), the report graph as N-Triples and the engine.
     """
 
     def __init__(self, files: list[Path], shapes: Path, checks: list[Path], root: Path) -> None:
         self._args = (list(files), shapes, list(checks), root)
-        code = "from krakow_clusters.release.build import _validation_worker; _validation_worker()"
-        # The package's own folder first on the path: the child imports this very package
-        # however this process found it (installed, or a checkout on sys.path).
-        package_root = str(Path(__file__).resolve().parents[2])
-        path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", code],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
-        )
-        self._process.stdin.write(pickle.dumps(self._args))
-        self._process.stdin.close()
+        self._worker = Worker("validation worker")
+        self._worker.submit(f"{__name__}:validation_parts", *self._args)
         self._report: Report | None = None
 
     def report(self) -> Report:
         if self._report is None:
-            output = self._process.stdout.read()
-            if self._process.wait() != 0 or not output:
-                raise CouldNotRun(f"validation stopped (exit code {self._process.returncode})")
-            outcome = pickle.loads(output)
-            if isinstance(outcome, str):
-                raise CouldNotRun(outcome)
-            findings, results, engine = outcome
+            try:
+                findings, results, engine = self._worker.result()
+            except WorkerStopped as exc:
+                raise CouldNotRun(f"validation stopped (exit code {exc.returncode})") from None
             graph = rdflib.Graph()
             graph.parse(data=results, format="nt")
             bind_prefixes(graph)
@@ -257,29 +240,16 @@ class ParallelValidation:
         return self._report
 
     def close(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._process.stdout.close()
+        self._worker.kill()
 
 
-def _validation_worker() -> None:
-    """ParallelValidation's process: arguments on stdin; on stdout the findings (plain data), the
-    report graph as N-Triples and the engine, or the message of the error that stopped it."""
-    results = sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing else may write to the results
-    files, shapes, checks, root = pickle.loads(sys.stdin.buffer.read())
-    try:
-        report = validate_files(files, shapes, checks, root=root)
-        outcome: tuple | str = (
-            report.findings,
-            report.graph.serialize(format="nt"),
-            report.engine,
-        )
-    except CouldNotRun as exc:
-        outcome = str(exc)
-    results.write(pickle.dumps(outcome))
-    results.flush()
+def validation_parts(
+    files: list[Path], shapes: Path, checks: list[Path], root: Path
+) -> tuple[list[Finding], str, str]:
+    """In ParallelValidation's worker: `validate_files`, and the report's parts (findings, the
+    report graph as N-Triples, the engine)."""
+    report = validate_files(files, shapes, checks, root=root)
+    return report.findings, report.graph.serialize(format="nt"), report.engine
 
 
 def _check_target(out: Path, project: Project) -> None:
