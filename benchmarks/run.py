@@ -144,23 +144,25 @@ def child(spec: dict) -> None:
             started = clock()
             triples = store.native_triples()
             return _finish(clock() - started, {"triples": len(triples)})
-        from krakow_clusters import build as kb
         from krakow_clusters.formats import rdf as kg
+        from krakow_clusters.project import BASE_IRI, DUMP_NAMESPACES
+        from krakow_clusters.release.jsonld import CONTEXT_FILE, clusters_frame, make_context
+        from krakow_clusters.release.void import void_statistics
 
         # As build does it: each writer reads the store's triples (as Oxigraph terms) itself.
         triples = store.iter_native_triples
         started = clock()
         if step == "dump-turtle":
-            size = len(kg.serialize_turtle(triples(), kb.PREFIXES, "header"))
+            size = len(kg.serialize_turtle(triples(), DUMP_NAMESPACES, "header"))
         elif step == "dump-ntriples":
             size = len(store.sorted_ntriples())
         elif step in ("dump-jsonld", "dump-framed"):
-            context = kb.make_context(triples())
-            url = kb.BASE_IRI + kb.CONTEXT_FILE
-            frame = kb.clusters_frame(url) if step == "dump-framed" else None
+            context = make_context(triples())
+            url = BASE_IRI + CONTEXT_FILE
+            frame = clusters_frame(url) if step == "dump-framed" else None
             size = len(kg.serialize_jsonld(triples(), context, url, frame))
         else:
-            size = kb.void_statistics(triples())["triples"]
+            size = void_statistics(triples())["triples"]
         return _finish(clock() - started, {"output": size})
     if step == "site":
         from krakow_clusters.release.site import write_site
@@ -257,7 +259,7 @@ def child(spec: dict) -> None:
         elif step == "b-dump-ntriples":
             size = len(graph.serialize(format="nt"))
         elif step == "b-dump-jsonld":
-            from krakow_clusters.build import make_context
+            from krakow_clusters.release.jsonld import make_context
 
             context = make_context(graph)
             size = len(graph.serialize(format="json-ld", context=context["@context"]))

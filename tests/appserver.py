@@ -62,7 +62,7 @@ class AppServer:
         return False
 
     def children(self) -> set[int]:
-        """Process ids of this server's query workers (multiprocessing spawn children)."""
+        """Process ids of this server's query workers (worker processes of workers.py)."""
         found = set()
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -74,7 +74,7 @@ class AppServer:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             state = stat.rsplit(")", 1)[1].split()[0]
-            if ppid == self.process.pid and "spawn_main" in cmdline and state != "Z":
+            if ppid == self.process.pid and "krakow_clusters.workers" in cmdline and state != "Z":
                 found.add(int(entry.name))
         return found
 

@@ -19,8 +19,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
-from krakow_clusters.build import build
 from krakow_clusters.project import BASE_IRI, Project
+from krakow_clusters.release.build import build
 
 from .conftest import FIXTURES
 

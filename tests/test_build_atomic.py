@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from krakow_clusters import build as build_module
-from krakow_clusters.build import build
 from krakow_clusters.cli import cli
 from krakow_clusters.errors import CouldNotRun
 from krakow_clusters.project import Project
+from krakow_clusters.release import dumps, ontology
+from krakow_clusters.release.build import build
 
 from .conftest import ROOT
 
@@ -94,7 +94,7 @@ def test_a_build_that_fails_midway_leaves_the_previous_release(
         raise RuntimeError("disk full (simulated)")
 
     # The RDF/XML writer runs after the dumps are written and before void.ttl.
-    monkeypatch.setattr(build_module, "serialize_rdfxml", broken)
+    monkeypatch.setattr(ontology, "serialize_rdfxml", broken)
     with pytest.raises(RuntimeError, match="simulated"):
         build(project, out)
     assert snapshot(out) == before
@@ -198,7 +198,7 @@ def test_rejects_a_base_iri_that_is_not_http(checkout: Project, tmp_path: Path):
     assert not (tmp_path / "dist").exists()
 
 
-# --- validation in a second process (large graphs: build.PARALLEL_FROM) -------------------------
+# --- validation in a second process (large graphs: release.build.PARALLEL_FROM) -----------------
 
 NAMELESS = (
     "<https://w3id.org/krakow-clusters/id/cluster/nameless>"
@@ -223,6 +223,7 @@ def test_a_second_process_reports_what_one_process_does(checkout: Project, tmp_p
     assert not two.built and not two.report.conforms
     assert two.report.findings == one.report.findings
     assert len(two.report.graph) == len(one.report.graph)
+    assert dict(two.report.graph.namespaces()) == dict(one.report.graph.namespaces())
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == sorted(["dist", os.readlink(out)])
 
@@ -235,7 +236,7 @@ def test_non_conforming_data_that_breaks_a_writer_gets_its_report(
     def broken(*args, **kwargs):
         raise ValueError("a writer meets data it cannot write")
 
-    monkeypatch.setattr(build_module, "serialize_turtle", broken)
+    monkeypatch.setattr(dumps, "serialize_turtle", broken)
     result = build(checkout, tmp_path / "dist", parallel=True)
     assert not result.built and not result.report.conforms
     assert not (tmp_path / "dist").exists()

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from benchmarks.generate import write
 
-from krakow_clusters.build import BASE_IRI, CONTEXT_FILE, clusters_frame, make_context
 from krakow_clusters.formats import jsonld_writer
 from krakow_clusters.formats.rdf import serialize_jsonld
+from krakow_clusters.project import BASE_IRI
+from krakow_clusters.release.jsonld import CONTEXT_FILE, clusters_frame, make_context
 from krakow_clusters.store.embedded import EmbeddedStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "jsonld" / "corners.ttl"

@@ -16,9 +16,9 @@ import rdflib
 from click.testing import CliRunner
 from rdflib import RDF, RDFS
 
-from krakow_clusters.build import build
 from krakow_clusters.cli import cli
 from krakow_clusters.project import BASE_IRI, ONTOLOGY_NS, Project
+from krakow_clusters.release.build import build
 
 ID = BASE_IRI + "id/"
 KC = rdflib.Namespace(ONTOLOGY_NS)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from krakow_clusters.build import build
 from krakow_clusters.project import Project
+from krakow_clusters.release.build import build
 
 from .browser import needs_browser
 

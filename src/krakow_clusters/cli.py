@@ -113,7 +113,7 @@ def build(out: Path, base_iri: str | None, site: bool) -> None:
 
     Example: krakow-clusters build --out dist
     """
-    from .build import build as build_release
+    from .release.build import build as build_release
     from .release.site import SITE_DIR
     from .validate import render_text, summary_line
 

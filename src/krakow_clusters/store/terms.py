@@ -16,6 +16,21 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 Triple = tuple[Node, Node, Node]
 
+# Terms and triples as the store holds them (Oxigraph's), for code outside store/ and formats/
+# that reads them without importing pyoxigraph (release's context and VoID statistics).
+NativeTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+NativeTriple = ox.Triple
+
+
+def is_iri(term: NativeTerm) -> bool:
+    """Whether a term of the store is an IRI (not a blank node, not a literal)."""
+    return isinstance(term, ox.NamedNode)
+
+
+def is_literal(term: NativeTerm) -> bool:
+    """Whether a term of the store is a literal."""
+    return isinstance(term, ox.Literal)
+
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
     """Convert an Oxigraph term to the rdflib term with the same lexical form."""

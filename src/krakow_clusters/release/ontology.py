@@ -1,21 +1,50 @@
-"""HTML documentation of the ontology and its SKOS schemes, in English or Polish.
+"""The ontology release: the ontology with its SKOS schemes as Turtle, JSON-LD and RDF/XML, and its
+HTML documentation in English and Polish.
 
-Rendered with the package's own Jinja2 template (templates/ontology.html): one self-contained page
-per language, with every class, property and scheme, their labels and definitions in both
-languages. No script, font or style sheet is fetched from elsewhere.
+The documentation is rendered with the package's own Jinja2 template (release/templates/
+ontology.html): one self-contained page per language, with every class, property and scheme, their
+labels and definitions in both languages. No script, font or style sheet is fetched from elsewhere.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from .project import ONTOLOGY_IRI
-from .validate import qname
+from ..formats.rdf import serialize_jsonld, serialize_rdfxml, serialize_turtle
+from ..project import DUMP_NAMESPACES, ONTOLOGY_IRI, curie
+from .dumps import DUMP
+from .jsonld import make_context
+
+if TYPE_CHECKING:
+    from .build import BuildContext
+
+ONTOLOGY_DIR = "ontology"
+
+
+def write_ontology(ctx: BuildContext) -> None:
+    """The ontology with its SKOS schemes as Turtle, JSON-LD and RDF/XML, and its documentation
+    as HTML in English and Polish (self-contained: no script, font or style from elsewhere)."""
+    triples = ctx.ontology_triples
+    context = make_context(triples)
+    context_url = ctx.base + f"{ONTOLOGY_DIR}/context.jsonld"
+    folder = ONTOLOGY_DIR
+    ctx.write(f"{folder}/context.jsonld", json.dumps(context, indent=2, ensure_ascii=False) + "\n")
+    ctx.write(f"{folder}/{DUMP}.ttl", serialize_turtle(triples, DUMP_NAMESPACES, ctx.header))
+    ctx.write(f"{folder}/{DUMP}.jsonld", serialize_jsonld(triples, context, context_url))
+    ctx.write(f"{folder}/{DUMP}.rdf", serialize_rdfxml(triples, DUMP_NAMESPACES))
+    for lang in ("en", "pl"):
+        page = render_ontology_html(ctx.ontology.to_rdflib(), lang, ctx.release.version)
+        ctx.write(f"{folder}/index.{lang}.html", page)
+
+
+# --- the documentation -------------------------------------------------------------------------
 
 UI = {
     "en": {
@@ -109,7 +138,7 @@ def render_ontology_html(graph: rdflib.Graph, lang: str, version: str = "") -> s
         """(text, href) for a linked term: its label in the page's language when known."""
         iri = str(node)
         labels = _text(graph, node, RDFS.label) or _text(graph, node, SKOS.prefLabel)
-        text = labels.get(lang) or labels.get("en") or qname(node).strip("<>")
+        text = labels.get(lang) or labels.get("en") or curie(iri) or iri
         href = "#" + _anchor(iri) if (node, RDF.type, None) in graph else iri
         return text, href
 
@@ -168,7 +197,7 @@ def render_ontology_html(graph: rdflib.Graph, lang: str, version: str = "") -> s
         ),
     }
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("krakow_clusters", "templates"),
+        loader=jinja2.PackageLoader("krakow_clusters.release", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -1,0 +1,324 @@
+"""Build a release: validate, stage, swap.
+
+`build()` validates first and writes nothing when the data does not conform. It runs the writers
+of the artefacts (WRITERS, one module each: dumps, jsonld, overview, ontology, w3id, void, the
+static site) into a temporary folder next to the target and swaps that folder into place only
+when all of them succeeded, so a failed build leaves the previous release untouched. Nothing
+reads the clock: dates come from the sources and from release.toml, so two builds of the same
+sources are byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+
+from ..errors import CouldNotRun
+from ..project import BASE_IRI, Project
+from ..store.embedded import EmbeddedStore
+from ..store.terms import NativeTriple
+from ..validate import Finding, Report, validate_files
+from ..validate.report import bind_prefixes
+from ..workers import Worker, WorkerStopped
+from .dumps import write_dumps
+from .jsonld import write_jsonld
+from .ontology import write_ontology
+from .overview import write_overview
+from .void import VOID_FILE, write_void
+from .w3id import write_htaccess
+
+HEADER = (
+    "The Kraków innovation clusters knowledge graph, release {version} ({date}).\n"
+    "Built by `krakow-clusters build` from the project's sources; do not edit."
+)
+
+
+# --- the declared release ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Release:
+    """What release.toml declares: version, date, licence, host, publisher, dataset texts."""
+
+    version: str
+    date: str
+    licence: str
+    host: str
+    publisher_name: str
+    publisher_url: str
+    dataset: dict
+
+    @classmethod
+    def load(cls, path: Path) -> Release:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CouldNotRun(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise CouldNotRun(f"{path}: not valid TOML: {exc}") from None
+        try:
+            release, publisher = data["release"], data["publisher"]
+            return cls(
+                version=str(release["version"]),
+                date=str(release["date"]),
+                licence=release["licence"],
+                host=release["host"],
+                publisher_name=publisher["name"],
+                publisher_url=publisher["url"],
+                dataset=data["dataset"],
+            )
+        except KeyError as exc:
+            raise CouldNotRun(f"{path}: missing key {exc.args[0]!r}") from None
+
+
+def release_file(project: Project) -> Path:
+    return project.root / "release.toml"
+
+
+# --- the build -----------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildContext:
+    """What the writers share: the project, the loaded dataset, the release, the target folder."""
+
+    project: Project
+    store: EmbeddedStore
+    release: Release
+    base: str
+    folder: Path
+    ontology: EmbeddedStore | None = None
+    ontology_triples: list[NativeTriple] = field(default_factory=list)
+
+    def triples(self) -> Iterator[NativeTriple]:
+        """The dataset's triples as Oxigraph terms, read from the store each time: a writer that
+        needs them in a list makes its own, and lets it go (a million triples as Python objects
+        take 0.4 GB; as rdflib terms, seconds more and twice that)."""
+        return self.store.iter_native_triples()
+
+    @property
+    def header(self) -> str:
+        return HEADER.format(version=self.release.version, date=self.release.date)
+
+    def write(self, name: str, content: str | bytes) -> Path:
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path.write_bytes(content)
+        return path
+
+
+@dataclass
+class BuildResult:
+    """The outcome: the validation report, and the files written (empty when not built)."""
+
+    report: Report
+    out: Path
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def built(self) -> bool:
+        return bool(self.files)
+
+
+# Validation and the writers read the same data and do not depend on each other: from this many
+# triples on, build validates in a second process while this one writes, so that on two cores
+# the two take the time of the longer (BENCHMARKS.md); below it, starting a process costs more.
+PARALLEL_FROM = 100_000
+
+
+def build(
+    project: Project,
+    out: Path,
+    base_iri: str | None = None,
+    site: bool = True,
+    parallel: bool | None = None,
+) -> BuildResult:
+    """Validate the project, then write a complete release into `out`, atomically.
+
+    A non-conforming dataset is not built (the result carries the report, nothing is written).
+    Any error while writing leaves the previous `out` exactly as it was. `site=False` leaves out
+    the static HTML site (dist/site/), the one output whose size grows with every resource.
+    `parallel`: validate in a second process while writing (default: from PARALLEL_FROM triples
+    on).
+    """
+    base = base_iri or BASE_IRI
+    if not base.startswith(("http://", "https://")) or any(c in base for c in ' <>"{}|\\^`#?'):
+        raise CouldNotRun(f"--base-iri {base!r}: not an http(s) IRI such as {BASE_IRI}")
+    if not base.endswith("/"):
+        base += "/"
+    release = Release.load(release_file(project))
+    requested = Path(out)
+    _check_target(requested.resolve(), project)
+    files = project.dataset_files()
+    store = EmbeddedStore.from_files(files)
+    checks = project.check_queries()
+    if parallel is None:
+        parallel = len(store) >= PARALLEL_FROM
+    if parallel:
+        validation = ParallelValidation(files, project.shapes_file, checks, project.root)
+    else:
+        report = validate_files(files, project.shapes_file, checks, root=project.root, store=store)
+        if not report.conforms:
+            return BuildResult(report, requested)
+    ontology = EmbeddedStore.from_files(project.ontology_files())
+    # Not resolve(): `out` is normally a link to the current release, and it is the link that
+    # is replaced.
+    out = Path(out).parent.resolve() / Path(out).name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_releases(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        ctx = BuildContext(
+            project,
+            store,
+            release,
+            base,
+            staging,
+            ontology=ontology,
+            ontology_triples=ontology.native_triples(),
+        )
+        try:
+            for writer in WRITERS:
+                if site or writer is not write_site:
+                    writer(ctx)
+        except Exception:
+            # Data that does not conform may break a writer: the report is the better answer.
+            if parallel and not (report := validation.report()).conforms:
+                shutil.rmtree(staging, ignore_errors=True)
+                return BuildResult(report, requested)
+            raise
+        if parallel:
+            report = validation.report()
+            if not report.conforms:
+                shutil.rmtree(staging, ignore_errors=True)
+                return BuildResult(report, requested)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if parallel:
+            validation.close()
+    result = BuildResult(report, requested)
+    result.files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    return result
+
+
+class ParallelValidation:
+    """`validate_files` in a worker process (workers.py), started now, its report collected later.
+
+    The worker loads the dataset itself and sends back the report's parts: the findings (plain
+    data), the report graph as N-Triples and the engine.
+    """
+
+    def __init__(self, files: list[Path], shapes: Path, checks: list[Path], root: Path) -> None:
+        self._args = (list(files), shapes, list(checks), root)
+        self._worker = Worker("validation worker")
+        self._worker.submit(f"{__name__}:validation_parts", *self._args)
+        self._report: Report | None = None
+
+    def report(self) -> Report:
+        if self._report is None:
+            try:
+                findings, results, engine = self._worker.result()
+            except WorkerStopped as exc:
+                raise CouldNotRun(f"validation stopped (exit code {exc.returncode})") from None
+            graph = rdflib.Graph()
+            graph.parse(data=results, format="nt")
+            bind_prefixes(graph)
+            files, shapes, checks, root = self._args
+            self._report = Report(findings, graph, files, checks, root, shapes, engine)
+        return self._report
+
+    def close(self) -> None:
+        self._worker.kill()
+
+
+def validation_parts(
+    files: list[Path], shapes: Path, checks: list[Path], root: Path
+) -> tuple[list[Finding], str, str]:
+    """In ParallelValidation's worker: `validate_files`, and the report's parts (findings, the
+    report graph as N-Triples, the engine)."""
+    report = validate_files(files, shapes, checks, root=root)
+    return report.findings, report.graph.serialize(format="nt"), report.engine
+
+
+def _check_target(out: Path, project: Project) -> None:
+    """The whole of `out` is replaced: refuse a folder that is not an earlier release."""
+    root = project.root.resolve()
+    # Folders inside the project (data/, ontology/ …) are caught below: they hold no void.ttl.
+    if out == root or out in root.parents:
+        raise CouldNotRun(f"--out {out}: refusing to replace a folder of the project itself")
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / VOID_FILE).is_file())
+    ):
+        raise CouldNotRun(
+            f"--out {out}: exists and is not an earlier release (no {VOID_FILE}); "
+            "choose another folder or remove it"
+        )
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Make `out` the staged release in one atomic step.
+
+    `out` is a symbolic link to the release folder beside it (`.dist-XXXX`), replaced by a rename
+    of a new link (atomic on POSIX): a reader, such as a running `serve`, sees the old release or
+    the new one, never none, and a build killed at any moment leaves a complete release at `out`.
+    An `out` that is still a real folder (from an older build) is moved aside once, first.
+    """
+    os.chmod(staging, 0o755)
+    link = out.parent / f".{out.name}-link-{staging.name}"
+    os.symlink(staging.name, link)
+    try:
+        if out.exists() and not out.is_symlink():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+            old.rmdir()
+            os.replace(out, old)
+        os.replace(link, out)
+    except BaseException:
+        link.unlink(missing_ok=True)
+        raise
+    _remove_stale_releases(out)
+
+
+def _remove_stale_releases(out: Path) -> None:
+    """Remove release folders beside `out` that it no longer points to (old releases, and what
+    a build that was killed left behind)."""
+    current = out.resolve() if out.is_symlink() else None
+    for path in out.parent.glob(f".{out.name}-*"):
+        if path.is_symlink():
+            path.unlink(missing_ok=True)
+        elif path.is_dir() and path != current:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+# --- the static HTML site ---------------------------------------------------------------------
+
+
+def write_site(ctx: BuildContext) -> None:
+    """dist/site/: serve's pages as static files with relative links (the site module). Written
+    after void.ttl, which its dataset page shows; the site is not a distribution of void.ttl."""
+    from .site import SITE_DIR
+    from .site import write_site as write_pages
+
+    write_pages(ctx.store, ctx.folder / SITE_DIR, release=ctx.folder)
+
+
+WRITERS: list[Callable[[BuildContext], None]] = [
+    write_dumps,
+    write_jsonld,
+    write_overview,
+    write_ontology,
+    write_htaccess,
+    write_void,
+    write_site,
+]

@@ -1,0 +1,331 @@
+"""void.ttl: the DCAT-AP 3.0.1 description of the dataset and of every file of the release
+(title, media type, size, SHA-256), and the VoID statistics and Wikidata linksets computed from
+the data. Written after every file it describes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, SDO, VOID
+from rdflib.term import Node
+
+from ..errors import CouldNotRun
+from ..formats.rdf import RDF_TYPE, native_triples, serialize_turtle
+from ..project import (
+    BASE_IRI,
+    DUMP_NAMESPACES,
+    NAMESPACES,
+    ONTOLOGY_IRI,
+    SOURCE_ARTICLE,
+    split_iri,
+)
+from ..store.embedded import EmbeddedStore
+from ..store.terms import Triple, is_iri, is_literal, to_rdflib
+from .dumps import DUMP
+from .jsonld import CONTEXT_FILE, FRAMED_FILE
+from .ontology import ONTOLOGY_DIR
+from .overview import OVERVIEW_FILE
+
+if TYPE_CHECKING:
+    from .build import BuildContext
+
+VOID_FILE = "void.ttl"
+
+# From the one table: rdflib's DCAT is DCAT 2, without DCAT 3's dcat:version.
+DCAT = Namespace(NAMESPACES["dcat"])
+SPDX = Namespace(NAMESPACES["spdx"])
+VCARD = Namespace(NAMESPACES["vcard"])
+WD = NAMESPACES["wd"]
+IANA = "http://www.iana.org/assignments/media-types/"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".csv": "text/csv",
+    ".html": "text/html",
+}
+
+DISTRIBUTION_TITLES = {
+    f"{DUMP}.ttl": ("The whole dataset as Turtle", "Cały zbiór danych w formacie Turtle"),
+    f"{DUMP}.nt": ("The whole dataset as N-Triples", "Cały zbiór danych w formacie N-Triples"),
+    f"{DUMP}.jsonld": ("The whole dataset as JSON-LD", "Cały zbiór danych w formacie JSON-LD"),
+    CONTEXT_FILE: ("The JSON-LD context of the dataset", "Kontekst JSON-LD zbioru danych"),
+    FRAMED_FILE: (
+        "The clusters as a JSON array (framed JSON-LD)",
+        "Klastry jako tablica JSON (JSON-LD w ramce)",
+    ),
+    OVERVIEW_FILE: (
+        "Overview of the clusters as CSV",
+        "Przegląd klastrów w formacie CSV",
+    ),
+    f"{ONTOLOGY_DIR}/{DUMP}.ttl": ("The ontology as Turtle", "Ontologia w formacie Turtle"),
+    f"{ONTOLOGY_DIR}/{DUMP}.jsonld": ("The ontology as JSON-LD", "Ontologia w formacie JSON-LD"),
+    f"{ONTOLOGY_DIR}/context.jsonld": (
+        "The JSON-LD context of the ontology",
+        "Kontekst JSON-LD ontologii",
+    ),
+    f"{ONTOLOGY_DIR}/{DUMP}.rdf": ("The ontology as RDF/XML", "Ontologia w formacie RDF/XML"),
+    f"{ONTOLOGY_DIR}/index.en.html": (
+        "Documentation of the ontology in English",
+        "Dokumentacja ontologii po angielsku",
+    ),
+    f"{ONTOLOGY_DIR}/index.pl.html": (
+        "Documentation of the ontology in Polish",
+        "Dokumentacja ontologii po polsku",
+    ),
+}
+
+DUMP_FILES = (f"{DUMP}.ttl", f"{DUMP}.nt", f"{DUMP}.jsonld")
+LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
+
+
+def write_void(ctx: BuildContext) -> None:
+    """dist/void.ttl: the DCAT-AP 3.0.1 description of the dataset and of every file of the
+    release, and the VoID statistics and linksets computed from the data."""
+    triples = void_triples(ctx)
+    header = ctx.header + "\nDCAT-AP 3.0.1 and VoID description of the dataset and its files."
+    ctx.write(VOID_FILE, serialize_turtle(triples, DUMP_NAMESPACES, header))
+
+
+def void_triples(ctx: BuildContext) -> list[Triple]:
+    base, release = ctx.base, ctx.release
+    doc = base + "void"
+    catalog, dataset = URIRef(doc + "#catalog"), URIRef(doc + "#dataset")
+    publisher, contact = URIRef(doc + "#publisher"), URIRef(doc + "#contact-point")
+    wikidata, period = URIRef(doc + "#wikidata"), URIRef(doc + "#temporal-coverage")
+    licence = URIRef(release.licence)
+    date = Literal(release.date, datatype=XSD.date)
+    meta = release.dataset
+    g: list[Triple] = []
+
+    def add(s: Node, p: Node, o: Node) -> None:
+        g.append((s, p, o))
+
+    def texts(node: Node, prop: URIRef, key: str) -> None:
+        for lang in ("en", "pl"):
+            add(node, prop, Literal(meta[f"{key}_{lang}"], lang=lang))
+
+    # The catalogue and the dataset.
+    add(catalog, RDF.type, DCAT.Catalog)
+    texts(catalog, DCTERMS.title, "title")
+    texts(catalog, DCTERMS.description, "description")
+    add(catalog, DCTERMS.publisher, publisher)
+    add(catalog, DCTERMS.license, licence)
+    add(catalog, DCAT.dataset, dataset)
+    add(catalog, FOAF.homepage, URIRef(base))
+    add(catalog, DCTERMS.issued, date)
+    add(catalog, DCTERMS.modified, date)
+
+    for t in (DCAT.Dataset, VOID.Dataset):
+        add(dataset, RDF.type, t)
+    texts(dataset, DCTERMS.title, "title")
+    texts(dataset, DCTERMS.description, "description")
+    for lang in ("en", "pl"):
+        for keyword in meta[f"keywords_{lang}"]:
+            add(dataset, DCAT.keyword, Literal(keyword, lang=lang))
+    add(dataset, DCTERMS.publisher, publisher)
+    add(dataset, DCAT.contactPoint, contact)
+    add(dataset, DCTERMS.issued, date)
+    add(dataset, DCTERMS.modified, date)
+    add(dataset, DCAT.version, Literal(release.version))
+    add(dataset, DCAT.landingPage, URIRef(base))
+    add(URIRef(base), RDF.type, FOAF.Document)
+    add(dataset, PROV.wasDerivedFrom, URIRef(SOURCE_ARTICLE))
+    add(dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI))
+    add(URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard)
+    for code in ("ENG", "POL"):
+        add(dataset, DCTERMS.language, URIRef(EU_LANGUAGE + code))
+        add(URIRef(EU_LANGUAGE + code), RDF.type, DCTERMS.LinguisticSystem)
+    theme = URIRef(EU_THEME + "ECON")
+    add(dataset, DCAT.theme, theme)
+    add(theme, RDF.type, SKOS.Concept)
+    add(theme, SKOS.prefLabel, Literal("Economy and finance", lang="en"))
+    add(theme, SKOS.prefLabel, Literal("Gospodarka i finanse", lang="pl"))
+
+    for place in meta["spatial"]:
+        node = URIRef(place)
+        add(dataset, DCTERMS.spatial, node)
+        add(node, RDF.type, DCTERMS.Location)
+        for label in _labels(ctx.store, node):
+            add(node, RDFS.label, label)
+
+    start = _earliest_date(ctx.triples())
+    add(dataset, DCTERMS.temporal, period)
+    add(period, RDF.type, DCTERMS.PeriodOfTime)
+    if start is not None:
+        add(period, DCAT.startDate, start)
+    add(period, DCAT.endDate, date)
+
+    add(publisher, RDF.type, FOAF.Agent)
+    add(publisher, RDF.type, FOAF.Organization)
+    add(publisher, FOAF.name, Literal(release.publisher_name))
+    add(publisher, FOAF.homepage, URIRef(release.publisher_url))
+    add(contact, RDF.type, VCARD.Kind)
+    add(contact, RDF.type, VCARD.Organization)
+    add(contact, VCARD.fn, Literal(release.publisher_name))
+    add(contact, VCARD.hasURL, URIRef(release.publisher_url))
+    add(licence, RDF.type, DCTERMS.LicenseDocument)
+
+    # One distribution per file of the release (void.ttl cannot carry its own checksum).
+    sha256 = SPDX.checksumAlgorithm_sha256
+    add(sha256, RDF.type, SPDX.ChecksumAlgorithm)
+    for name, (title_en, title_pl) in DISTRIBUTION_TITLES.items():
+        path = ctx.folder / name
+        if not path.is_file():
+            raise CouldNotRun(f"build: {name} was not written before void.ttl")
+        content = path.read_bytes()
+        slug = name.replace("/", "-").replace(".", "-")
+        dist = URIRef(f"{doc}#distribution-{slug}")
+        checksum = URIRef(f"{doc}#checksum-{slug}")
+        url = URIRef(base + name)
+        media = URIRef(IANA + MEDIA_TYPES[Path(name).suffix])
+        add(dataset, DCAT.distribution, dist)
+        add(dist, RDF.type, DCAT.Distribution)
+        add(dist, DCTERMS.title, Literal(title_en, lang="en"))
+        add(dist, DCTERMS.title, Literal(title_pl, lang="pl"))
+        add(dist, DCAT.accessURL, url)
+        add(dist, DCAT.downloadURL, url)
+        add(dist, DCAT.mediaType, media)
+        add(media, RDF.type, DCTERMS.MediaType)
+        add(dist, DCAT.byteSize, Literal(str(len(content)), datatype=XSD.nonNegativeInteger))
+        add(dist, SPDX.checksum, checksum)
+        add(checksum, RDF.type, SPDX.Checksum)
+        add(checksum, SPDX.algorithm, sha256)
+        add(
+            checksum,
+            SPDX.checksumValue,
+            Literal(hashlib.sha256(content).hexdigest(), datatype=XSD.hexBinary),
+        )
+        add(dist, DCTERMS.license, licence)
+        add(dist, DCTERMS.issued, date)
+        if name in DUMP_FILES:
+            add(dataset, VOID.dataDump, url)
+
+    # VoID: statistics computed from the data.
+    add(dataset, VOID.sparqlEndpoint, URIRef(base + "sparql"))
+    add(dataset, VOID.uriSpace, Literal(BASE_IRI + "id/"))
+    stats = void_statistics(ctx.triples())
+    for figure, value in stats.items():
+        if not figure.endswith("_partition"):
+            add(dataset, VOID[figure], Literal(value))
+    for cls, entities in stats["classes_partition"].items():
+        node = URIRef(f"{doc}#class-{_slug(cls)}")
+        add(dataset, VOID.classPartition, node)
+        add(node, VOID["class"], URIRef(cls))
+        add(node, VOID.entities, Literal(entities))
+    for prop, count in stats["properties_partition"].items():
+        node = URIRef(f"{doc}#property-{_slug(prop)}")
+        add(dataset, VOID.propertyPartition, node)
+        add(node, VOID.property, URIRef(prop))
+        add(node, VOID.triples, Literal(count))
+    for vocabulary in sorted(_vocabularies(ctx.triples())):
+        add(dataset, VOID.vocabulary, URIRef(vocabulary))
+
+    # Linksets: the reviewed links to Wikidata, one per link predicate.
+    add(wikidata, RDF.type, VOID.Dataset)
+    add(wikidata, DCTERMS.title, Literal("Wikidata", lang="en"))
+    add(wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/"))
+    add(wikidata, VOID.uriSpace, Literal(WD))
+    add(wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql"))
+    for predicate, count in wikidata_links(ctx.triples()).items():
+        node = URIRef(f"{doc}#links-wikidata-{_slug(predicate)}")
+        add(node, RDF.type, VOID.Linkset)
+        add(node, VOID.subjectsTarget, dataset)
+        add(node, VOID.objectsTarget, wikidata)
+        add(node, VOID.linkPredicate, URIRef(predicate))
+        add(node, VOID.triples, Literal(count))
+        add(dataset, VOID.subset, node)
+    return g
+
+
+def void_statistics(triples: Iterable) -> dict:
+    """VoID figures of the dataset: triples, entities, classes, properties, distinct subjects and
+    objects, and the class and property partitions."""
+    triples = list(native_triples(triples))
+    subjects = {t.subject for t in triples}
+    objects = {t.object for t in triples}
+    typed: dict[str, set] = {}
+    properties: Counter[str] = Counter()
+    for s, p, o in triples:
+        properties[p.value] += 1
+        if p.value == RDF_TYPE:
+            typed.setdefault(o.value, set()).add(s)
+    return {
+        "triples": len(triples),
+        "entities": sum(1 for s in subjects if is_iri(s)),
+        "classes": len(typed),
+        "properties": len(properties),
+        "distinctSubjects": len(subjects),
+        "distinctObjects": len(objects),
+        "classes_partition": {c: len(typed[c]) for c in sorted(typed)},
+        "properties_partition": dict(sorted(properties.items())),
+    }
+
+
+def wikidata_links(triples: Iterable) -> dict[str, int]:
+    """How many links to Wikidata the data holds, by link predicate."""
+    predicates = {str(p) for p in LINK_PREDICATES}
+    counts: Counter[str] = Counter()
+    for _, p, o in native_triples(triples):
+        if p.value in predicates and o.value.startswith(WD):
+            counts[p.value] += 1
+    return dict(sorted(counts.items()))
+
+
+def _vocabularies(triples: Iterable) -> set[str]:
+    used: set[str] = set()
+    for _, p, o in native_triples(triples):
+        used.add(p.value)
+        if p.value == RDF_TYPE:
+            used.add(o.value)
+    known = {ns for prefix, ns in DUMP_NAMESPACES.items() if not ns.startswith(BASE_IRI + "id/")}
+    known -= {DUMP_NAMESPACES["src"], DUMP_NAMESPACES["wd"]}
+    return {ns for ns in known if any(term.startswith(ns) for term in used)}
+
+
+def _slug(iri: str) -> str:
+    """The fragment that names a class, property or linkset in void.ttl: `kc-ClusterInitiative`."""
+    parts = split_iri(iri, DUMP_NAMESPACES)
+    if parts is not None:
+        return "-".join(parts)
+    return hashlib.sha1(iri.encode()).hexdigest()[:12]
+
+
+def _labels(store: EmbeddedStore, node: URIRef) -> list[Literal]:
+    """rdfs:label of a place, or of the project's place that is owl:sameAs the given IRI."""
+
+    def labels_of(subject: Node) -> list[Literal]:
+        # Oxigraph binds only variables that are projected.
+        query = f"SELECT ?node ?label WHERE {{ ?node <{RDFS.label}> ?label }}"
+        return sorted((label for _, label in store.query(query, {"node": subject}).rows), key=str)
+
+    labels = labels_of(node)
+    if not labels:
+        query = f"SELECT ?node ?same WHERE {{ ?same <{OWL.sameAs}> ?node }}"
+        for _, same in sorted(store.query(query, {"node": node}).rows, key=lambda row: str(row[1])):
+            labels = labels_of(same)
+            if labels:
+                break
+    return labels
+
+
+def _earliest_date(triples: Iterable) -> Literal | None:
+    """The earliest date the data states (founding years, status start dates)."""
+    predicates = {str(SDO.foundingDate), str(SDO.startDate)}
+    datatypes = {str(XSD.date), str(XSD.gYear)}
+    dated = [
+        o
+        for _, p, o in native_triples(triples)
+        if p.value in predicates and is_literal(o) and o.datatype.value in datatypes
+    ]
+    return to_rdflib(min(dated, key=lambda lit: lit.value)) if dated else None

@@ -1,0 +1,179 @@
+"""Worker processes: run a named function in another Python process, and kill that process when
+it overruns. The one mechanism behind serve's query workers (store/pool.py) and build's
+validation beside the writers (release/build.py).
+
+Oxigraph answers a query, and the SHACL engines validate, in native code that Python cannot
+interrupt; so work that must be stoppable, or that should run beside this process, runs in a
+worker. A worker that overruns is killed by its process id (`Worker.kill`, also what `call` does
+on a timeout) and whoever needs another starts a fresh one; a worker never outlives its caller.
+
+How a worker starts: a fresh interpreter (`python -c`, through subprocess) that imports this
+package, its folder first on PYTHONPATH so that the worker runs this very code however the
+caller found it (installed, or a checkout on sys.path). It talks to the caller over a socket
+pair with multiprocessing's `Connection` (pickled messages, a poll with a timeout, end of file
+when the other side goes). Not fork: the caller holds an Oxigraph store and threads (uvicorn's,
+Oxigraph's), and the forked copy of such a process is not safe. Not multiprocessing's spawn nor
+its forkserver: they import the caller's `__main__` module again in every worker, so a script
+that calls `build()` or starts the server without an `if __name__ == "__main__":` guard would run
+again; the package is a library and asks no such thing of its callers.
+
+A call names a module-level function as "package.module:function" and gives it picklable
+arguments; it runs in the worker, whose module globals are kept from call to call (a query
+worker loads its dataset once, then answers queries). A CouldNotRun raised by the function
+comes back to the caller (as the nearest class of its type that can be rebuilt from its message:
+a SparqlSyntaxError comes back as a QuerySyntaxError); any other exception stops the worker, its
+traceback on standard error, and the caller gets WorkerStopped.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import os
+import pickle
+import signal
+import subprocess
+import sys
+from multiprocessing import Pipe
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .errors import CouldNotRun
+
+# The package's folder: first on the worker's PYTHONPATH.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+_LIVE: set[Worker] = set()
+
+
+class WorkerStopped(CouldNotRun):
+    """The worker process ended before it answered (it crashed, or was killed)."""
+
+    def __init__(self, message: str, returncode: int | None = None) -> None:
+        super().__init__(message)
+        self.returncode = returncode
+
+
+class WorkerTimeout(CouldNotRun):
+    """The worker did not answer in time; it has been killed."""
+
+
+class Worker:
+    """One worker process, started at once; `call` runs a named function in it.
+
+    `submit` and `result` split a call in two, so that the caller goes on while the worker works
+    (a query worker loading its dataset). One call at a time: the answers come in order.
+    """
+
+    def __init__(self, name: str = "worker") -> None:
+        self.name = name
+        parent, child = Pipe()
+        path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(child.fileno()), name],
+            pass_fds=[child.fileno()],
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+        child.close()
+        self._conn: Connection = parent
+        _LIVE.add(self)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def call(self, function: str, *args: object, timeout: float | None = None) -> object:
+        """`function(*args)` in the worker: its value, or the CouldNotRun it raised.
+
+        WorkerTimeout (the worker killed) after `timeout` seconds; WorkerStopped when the worker
+        ended without an answer.
+        """
+        self.submit(function, *args)
+        return self.result(timeout)
+
+    def submit(self, function: str, *args: object) -> None:
+        """Start `function(*args)` in the worker and return at once; `result` waits for it."""
+        try:
+            self._conn.send((function, args))
+        except (OSError, ValueError):  # it ended, or was closed
+            raise self._stopped() from None
+
+    def result(self, timeout: float | None = None) -> object:
+        """The answer to the call submitted last (see `call`)."""
+        try:
+            if not self._conn.poll(timeout):
+                self.kill()
+                raise WorkerTimeout(f"the {self.name} did not answer within {timeout:g} s")
+            status, value = self._conn.recv()
+        except (EOFError, OSError):
+            raise self._stopped() from None
+        if status == "error":
+            raise value
+        return value
+
+    def kill(self) -> None:
+        """Stop the worker now, whatever it is doing."""
+        _LIVE.discard(self)
+        if self._process.poll() is None:
+            self._process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=5)
+        self._conn.close()
+
+    def _stopped(self) -> WorkerStopped:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=5)
+        code = self._process.returncode
+        self.kill()
+        return WorkerStopped(f"the {self.name} stopped (exit code {code})", code)
+
+
+@atexit.register
+def _kill_live_workers() -> None:
+    # A worker waiting for its next call ends by itself when the caller goes (its connection
+    # closes); one in the middle of a call would go on: stop it with its caller.
+    for worker in list(_LIVE):
+        worker.kill()
+
+
+_CHILD = "import sys; from krakow_clusters.workers import serve; serve(int(sys.argv[1]))"
+
+
+def serve(fd: int) -> None:
+    """The worker's side: answer the calls that arrive on the connection `fd` until it closes."""
+    # Only the caller stops a worker (Ctrl-C reaches the whole process group; the caller
+    # decides), and nothing may write to the caller's standard output.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    conn = Connection(fd)
+    while True:
+        try:
+            function, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        module, _, name = function.partition(":")
+        try:
+            answer: tuple = ("ok", getattr(importlib.import_module(module), name)(*args))
+        except CouldNotRun as exc:
+            answer = ("error", portable(exc))
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
+
+
+def portable(exc: CouldNotRun) -> CouldNotRun:
+    """The error itself when it pickles and unpickles; else the nearest class of its type that
+    can be rebuilt from its message alone."""
+    for cls in type(exc).__mro__:
+        if not issubclass(cls, CouldNotRun):
+            continue
+        try:
+            candidate = exc if cls is type(exc) else cls(str(exc))
+            pickle.loads(pickle.dumps(candidate))
+        except Exception:
+            continue
+        return candidate
+    return CouldNotRun(str(exc))
