@@ -99,6 +99,7 @@ def test_other_kinds_refuse_an_attack_clearly(kind, attack):
         ("iri", "https://w3id.org/krakow-clusters/id/cluster/a b"),
         ("iri", "not an iri"),
         ("iri", "<https://example.org/>"),
+        ("iri", "https://w3id.org/krakow-clusters/id/cluster/bim\n"),
         ("integer", "1.5"),
         ("integer", "1; DROP ALL"),
         ("date", "2016-13-01"),
@@ -147,6 +148,15 @@ def test_an_iri_that_could_break_out_is_refused_by_the_remote_binding_too():
     # Even if a caller skipped the parameter check, the VALUES block refuses it.
     with pytest.raises(CouldNotRun, match="not an absolute IRI"):
         inject_values("SELECT ?a WHERE { }", {"a": URIRef("https://x/> } DROP ALL {")})
+
+
+@pytest.mark.parametrize("name", ["a\n", "a b", "1a"])
+def test_a_trailing_newline_or_a_bad_name_is_refused_by_the_values_block(name):
+    # `$` would accept a trailing newline: the patterns are matched whole.
+    with pytest.raises(CouldNotRun):
+        inject_values("SELECT ?a WHERE { }", {"a": URIRef("https://example.org/x\n")})
+    with pytest.raises(CouldNotRun, match="bad parameter name"):
+        inject_values("SELECT ?a WHERE { }", {name: URIRef("https://example.org/x")})
 
 
 def test_the_values_block_goes_into_the_where_clause_of_a_construct():

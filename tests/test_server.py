@@ -138,6 +138,21 @@ def test_unknown_iri_is_404_in_the_asked_format(app, media):
     assert len(parse(body, media)) == 0
 
 
+@pytest.mark.parametrize(
+    "path", ["/id/cluster/bim%0A", "/id/cluster%0A/bim", "/id/cluster/bim%0D%0A"]
+)
+def test_a_slug_with_a_line_break_is_not_found_not_an_error(app, path):
+    status, _headers, _body = get(app.base + path, "text/turtle")
+    assert status == 404
+
+
+def test_an_ask_answer_is_shown_as_html(app):
+    status, headers, body = get(app.base + "/sparql?query=ASK%7B%7D", "text/html")
+    assert status == 200
+    assert media_of(headers) == "text/html"
+    assert "True" in body.decode()
+
+
 def test_unknown_iri_html_404(app):
     status, headers, body = get(app.base + "/id/cluster/no-such-cluster", "text/html")
     assert status == 404

@@ -54,7 +54,7 @@ def page_of(iri: str) -> str | None:
     if not iri.startswith(ID_BASE):
         return None
     kind, sep, slug = iri[len(ID_BASE) :].split("#", 1)[0].partition("/")
-    if not sep or not SLUG.match(kind) or not SLUG.match(slug):
+    if not sep or not SLUG.fullmatch(kind) or not SLUG.fullmatch(slug):
         return None
     return f"id/{kind}/{slug}.html"
 

@@ -33,7 +33,7 @@ from ..errors import CouldNotRun
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 # An absolute IRI: a scheme, then no spaces or characters that IRIs forbid.
-_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|\\^`]+$')
+_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|\\^`]+')
 PARAM_TYPES = ("iri", "string", "integer", "date")
 
 
@@ -51,7 +51,7 @@ class Param:
     def term(self, value: str) -> Node:
         """The RDF term for a value given as text; CouldNotRun when it does not fit the type."""
         if self.type == "iri":
-            if not _IRI.match(value):
+            if not _IRI.fullmatch(value):
                 raise CouldNotRun(
                     f"parameter {self.name}: {value!r} is not an absolute IRI "
                     "(one that starts with its scheme, such as https://…)"

@@ -135,15 +135,15 @@ def inject_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     return sparql[:at] + block + sparql[at:]
 
 
-_SAFE_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$')
-_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SAFE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*')
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _term_text(name: str, term: Node) -> str:
-    if not _VARIABLE_NAME.match(name):
+    if not _VARIABLE_NAME.fullmatch(name):
         raise CouldNotRun(f"bad parameter name {name!r}")
     if isinstance(term, URIRef):
-        if not _SAFE_IRI.match(str(term)):
+        if not _SAFE_IRI.fullmatch(str(term)):
             raise CouldNotRun(f"parameter {name}: {str(term)!r} is not an absolute IRI")
         return f"<{term}>"
     if isinstance(term, Literal):

@@ -45,7 +45,7 @@ class RemoteStore:
         user: str | None = None,
         password: str | None = None,
     ) -> None:
-        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", endpoint):
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", endpoint):
             raise CouldNotRun(f"endpoint {endpoint!r} is not an http(s) URL")
         parts = urlsplit(endpoint)
         self.endpoint = urlunsplit(parts._replace(query="", fragment=""))

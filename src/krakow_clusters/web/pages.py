@@ -31,7 +31,7 @@ LABEL_PROPERTIES = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))
 
 # One segment of a resource's path, /id/{kind}/{slug}: the server answers for these paths only, and
 # the static site writes a page for these only. A checked segment is safe inside an IRI term.
-SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_~\-]*(?:\.[A-Za-z0-9_~\-]+)*$")
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_~\-]*(?:\.[A-Za-z0-9_~\-]+)*")  # use with fullmatch
 
 
 # --- describing resources ------------------------------------------------------------------------
@@ -425,7 +425,10 @@ def table_view(result: QueryResult) -> dict:
     """The answer of a SELECT or ASK query as a table: its columns and rows of cells (an empty
     cell, a link with the IRI's prefixed name, or a literal with its language)."""
     if result.kind == "ask":
-        return {"columns": ["answer"], "rows": [[{"kind": "literal", "text": str(result.boolean)}]]}
+        return {
+            "columns": ["answer"],
+            "rows": [[{"kind": "literal", "text": str(result.boolean), "lang": None}]],
+        }
     rows = []
     for row in result.rows:
         cells = []

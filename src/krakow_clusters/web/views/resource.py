@@ -17,7 +17,7 @@ async def resource(request: Request) -> Response:
     """/id/{kind}/{slug}[.ext]: the resource https://w3id.org/krakow-clusters/id/{kind}/{slug}."""
     kind = request.path_params["kind"]
     slug, extension = split_extension(request.path_params["slug"])
-    if not (SLUG.match(kind) and SLUG.match(slug)):
+    if not (SLUG.fullmatch(kind) and SLUG.fullmatch(slug)):
         return await not_found(request, f"{ID_BASE}{kind}/{slug}", extension)
     iri = f"{ID_BASE}{kind}/{slug}"
     media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
