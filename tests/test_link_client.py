@@ -13,15 +13,15 @@ from rdflib import Literal, URIRef
 
 from krakow_clusters import __version__
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.wikidata import (
+from krakow_clusters.wikidata.client import (
     ClientSettings,
     WikidataClient,
     cache_key,
     check_body,
     retry_after,
-    sparql_string,
     user_agent,
 )
+from krakow_clusters.wikidata.queries import sparql_string
 
 from .httpservers import EMPTY_RESULT, answer, scripted_server, silent, slow_answer, trickle
 

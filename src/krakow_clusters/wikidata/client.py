@@ -1,4 +1,4 @@
-"""A polite client for Wikidata's SPARQL endpoint (or any SPARQL 1.1 endpoint shaped like it).
+"""The polite client of Wikidata's SPARQL endpoint (or any SPARQL 1.1 endpoint shaped like it).
 
 Politeness, as the Wikidata Query Service asks of its users:
 
@@ -25,7 +25,8 @@ re-raising others; the retry, Retry-After and error-in-200 handling above need t
 headers and body. The protocol part is small (a GET, or a form POST for long queries, with an
 Accept header), so it is done here directly.
 
-Results come back as `graph.QueryResult` with rdflib terms, the same shape the embedded store gives.
+Results come back as `store.results.QueryResult` with rdflib terms, the same shape the embedded
+store gives.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ import hashlib
 import http.client
 import json
 import os
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -47,9 +47,10 @@ from pathlib import Path
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from . import __version__
-from .errors import CouldNotRun
-from .store.results import QueryResult
+from .. import __version__
+from ..errors import CouldNotRun
+from ..files import write_atomic
+from ..store.results import QueryResult
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 DEFAULT_CONTACT = "https://w3id.org/krakow-clusters/"
@@ -72,6 +73,7 @@ def user_agent(contact: str | None = None) -> str:
 
 
 def is_public_wikidata(endpoint: str) -> bool:
+    """Whether the endpoint is the Wikidata Query Service itself (query.wikidata.org)."""
     return urllib.parse.urlsplit(endpoint).hostname == "query.wikidata.org"
 
 
@@ -283,21 +285,8 @@ class WikidataClient:
 
 
 def cache_key(endpoint: str, sparql: str) -> str:
+    """The cache file's name for one query of one endpoint: a SHA-256 of both."""
     return hashlib.sha256(f"{endpoint}\n{sparql}".encode()).hexdigest()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a text file through a temporary file in the same folder and os.replace."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def retry_after(value: str | None, default: float) -> float:
@@ -395,15 +384,3 @@ def _term(value: dict | None) -> Node | None:
             return Literal(value["value"], datatype=URIRef(value["datatype"]))
         return Literal(value["value"])
     raise CouldNotRun(f"unexpected term in SPARQL results: {value!r}")
-
-
-def sparql_string(text: str, lang: str | None = None) -> str:
-    """A SPARQL string literal with every special character escaped."""
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-    return f'"{escaped}"' + (f"@{lang}" if lang else "")
