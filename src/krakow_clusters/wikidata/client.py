@@ -44,12 +44,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
-
 from .. import __version__
-from ..errors import CouldNotRun
+from ..errors import CouldNotRun, one_line
 from ..files import write_atomic
+from ..formats.media import SPARQL_JSON
+from ..formats.results import parse_results
 from ..store.results import QueryResult
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
@@ -130,9 +129,16 @@ class WikidataClient:
 
     def query(self, sparql: str) -> QueryResult:
         """A SELECT or ASK query's answer, from the cache when fresh, else from the endpoint."""
-        return parse_results(self.query_json(sparql))
+        payload = self.query_json(sparql)
+        try:
+            return parse_results(json.dumps(payload).encode("utf-8"), SPARQL_JSON)
+        except ValueError as exc:
+            raise CouldNotRun(
+                f"{self.endpoint} did not answer with SPARQL JSON results: {one_line(exc)}"
+            ) from None
 
     def query_json(self, sparql: str) -> dict:
+        """The answer as the parsed SPARQL JSON document, as it is cached."""
         cached = self._cache_read(sparql)
         if cached is not None:
             self.cache_hits += 1
@@ -354,33 +360,3 @@ def _short(body: bytes) -> str:
 
 def _join_query(existing: str, added: str) -> str:
     return f"{existing}&{added}" if existing else added
-
-
-# --- SPARQL JSON results to rdflib terms ---------------------------------------------------------
-
-
-def parse_results(payload: dict) -> QueryResult:
-    if "boolean" in payload:
-        return QueryResult("ask", boolean=bool(payload["boolean"]))
-    variables = list(payload.get("head", {}).get("vars", []))
-    rows = []
-    for binding in payload.get("results", {}).get("bindings", []):
-        rows.append(tuple(_term(binding.get(v)) for v in variables))
-    return QueryResult("select", variables=variables, rows=rows)
-
-
-def _term(value: dict | None) -> Node | None:
-    if value is None:
-        return None
-    kind = value.get("type")
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        if value.get("xml:lang"):
-            return Literal(value["value"], lang=value["xml:lang"])
-        if value.get("datatype"):
-            return Literal(value["value"], datatype=URIRef(value["datatype"]))
-        return Literal(value["value"])
-    raise CouldNotRun(f"unexpected term in SPARQL results: {value!r}")
