@@ -13,13 +13,13 @@ from rdflib import BNode, Literal, URIRef
 
 from krakow_clusters import __version__
 from krakow_clusters.errors import CouldNotRun
+from krakow_clusters.httpclient import user_agent
 from krakow_clusters.wikidata.client import (
     ClientSettings,
     WikidataClient,
     cache_key,
     check_body,
     retry_after,
-    user_agent,
 )
 from krakow_clusters.wikidata.queries import sparql_string
 

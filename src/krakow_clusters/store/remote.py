@@ -1,4 +1,5 @@
-"""A remote SPARQL 1.1 endpoint as a store, reached through SPARQLWrapper."""
+"""A remote SPARQL 1.1 endpoint as a store, reached through SPARQLWrapper with the project's
+User-Agent (`httpclient.user_agent`)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,9 @@ from rdflib.term import Node
 from ..errors import CouldNotRun, one_line
 from ..formats.media import SPARQL_JSON
 from ..formats.results import parse_results
+from ..httpclient import user_agent
 from ..sparql.text import inject_values, query_form, strip_comments
 from .results import QueryResult, QuerySyntaxError, QueryTimeout, limited
-
-USER_AGENT = "krakow-clusters/0.1 (https://w3id.org/krakow-clusters/; linked-data publisher)"
-
 
 _WRAPPER_STATUS = {
     "QueryBadFormed": "HTTP 400 (the query was refused)",
@@ -67,7 +66,7 @@ class RemoteStore:
         # Without comments: SPARQLWrapper guesses the query form from the text, and a word in a
         # comment ("add", "load") would make it send the query as an update.
         text = strip_comments(inject_values(sparql, bindings or {}))
-        wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        wrapper = SPARQLWrapper(self.endpoint, agent=user_agent())
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
         # SPARQLWrapper takes whole seconds; the socket timeout restarts with each packet.

@@ -2,12 +2,13 @@
 
 Politeness, as the Wikidata Query Service asks of its users:
 
-- a descriptive User-Agent, `krakow-clusters/<version> (<contact>)`; the contact comes from
-  $KRAKOW_CLUSTERS_CONTACT (an e-mail or a web address) and the whole header may be replaced with
-  $KRAKOW_CLUSTERS_USER_AGENT;
+- a descriptive User-Agent, `krakow-clusters/<version> (<contact>)` (`httpclient.user_agent`);
+  the contact comes from the settings or $KRAKOW_CLUSTERS_CONTACT (an e-mail or a web address)
+  and the whole header may be replaced with $KRAKOW_CLUSTERS_USER_AGENT;
 - one request at a time (a process-wide lock) with a pause between requests;
 - separate connect and read timeouts, and a deadline for the whole answer, so a server that never
-  answers, or trickles bytes, cannot hold the command;
+  answers, or trickles bytes, cannot hold the command (no read waits longer than the deadline,
+  and the deadline is checked after each part of the body);
 - retries with exponential backoff on 429, 500, 502, 503, 504 and on network errors, honouring
   `Retry-After` (seconds or an HTTP date) and giving up when it asks for longer than `max_wait`;
 - a 200 answer is only accepted when its body is a SPARQL JSON result: Blazegraph (Wikidata) and
@@ -18,12 +19,12 @@ Politeness, as the Wikidata Query Service asks of its users:
   written atomically, with an expiry; `offline=True` answers from the cache only (of any age) and
   says which query is missing.
 
-Why plain `http.client` rather than SPARQLWrapper: SPARQLWrapper 2.0 casts its one timeout to an
-int (`setTimeout(0.5)` means *no* timeout), uses the same value for connecting and reading, reads
-the body with no overall deadline, and turns some HTTP errors into its own exceptions while
-re-raising others; the retry, Retry-After and error-in-200 handling above need the raw status,
-headers and body. The protocol part is small (a GET, or a form POST for long queries, with an
-Accept header), so it is done here directly.
+Why the project's HTTP client (httpx, `httpclient.client`) rather than SPARQLWrapper: SPARQLWrapper
+2.0 casts its one timeout to an int (`setTimeout(0.5)` means *no* timeout), uses the same value for
+connecting and reading, reads the body with no overall deadline, and turns some HTTP errors into
+its own exceptions while re-raising others; the retry, Retry-After and error-in-200 handling above
+need the raw status, headers and body, as they stream in. The protocol part is small (a GET, or a
+form POST for long queries, with an Accept header), so it is done here directly.
 
 Results come back as `store.results.QueryResult` with rdflib terms, the same shape the embedded
 store gives.
@@ -33,9 +34,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import http.client
 import json
-import os
 import threading
 import time
 import urllib.parse
@@ -44,7 +43,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import __version__
+import httpx
+
+from .. import httpclient
 from ..errors import CouldNotRun, one_line
 from ..files import write_atomic
 from ..formats.media import SPARQL_JSON
@@ -52,7 +53,6 @@ from ..formats.results import parse_results
 from ..store.results import QueryResult
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
-DEFAULT_CONTACT = "https://w3id.org/krakow-clusters/"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 # Longer queries go as a form POST: some servers and proxies refuse URLs over a few kB.
 MAX_GET_QUERY = 1800
@@ -60,15 +60,6 @@ MAX_GET_QUERY = 1800
 # One request at a time from this process, whatever the number of clients.
 _REQUEST_LOCK = threading.Lock()
 _last_request_end = [0.0]
-
-
-def user_agent(contact: str | None = None) -> str:
-    """`krakow-clusters/<version> (<contact>)`, or $KRAKOW_CLUSTERS_USER_AGENT when set."""
-    override = os.environ.get("KRAKOW_CLUSTERS_USER_AGENT")
-    if override and not contact:
-        return override
-    contact = contact or os.environ.get("KRAKOW_CLUSTERS_CONTACT") or DEFAULT_CONTACT
-    return f"krakow-clusters/{__version__} ({contact})"
 
 
 def is_public_wikidata(endpoint: str) -> bool:
@@ -205,54 +196,41 @@ class WikidataClient:
         parts = urllib.parse.urlsplit(s.endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise CouldNotRun(f"not an http(s) endpoint: {s.endpoint}")
-        connection_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        path = parts.path or "/"
-        headers = {
-            "User-Agent": user_agent(s.contact),
-            "Accept": "application/sparql-results+json",
-        }
+        # Without user:password (never sent, never shown) and without a fragment.
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2], fragment="")
+        headers = {"Accept": "application/sparql-results+json"}
         encoded = urllib.parse.urlencode({"query": sparql})
         if len(encoded) <= MAX_GET_QUERY:
-            method, target, data = "GET", f"{path}?{_join_query(parts.query, encoded)}", None
+            query = _join_query(parts.query, encoded)
+            method, url, data = "GET", urllib.parse.urlunsplit(parts._replace(query=query)), None
         else:
-            method, target, data = (
-                "POST",
-                path + (f"?{parts.query}" if parts.query else ""),
-                encoded,
-            )
+            method, url, data = "POST", urllib.parse.urlunsplit(parts), encoded.encode("ascii")
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        too_late = (None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b"")
         started = time.monotonic()
         self.requests_sent += 1
-        connection = connection_class(parts.hostname, parts.port, timeout=s.connect_timeout)
         try:
-            connection.connect()
-            # Kept apart: the connection forgets its socket once a closing response arrives.
-            sock = connection.sock
-            sock.settimeout(s.read_timeout)
-            connection.request(method, target, body=data, headers=headers)
-            response = connection.getresponse()
-            chunks = []
-            while True:
-                remaining = s.deadline - (time.monotonic() - started)
-                if remaining <= 0:
-                    return None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b""
-                sock.settimeout(min(s.read_timeout, remaining))
-                chunk = response.read1(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            answer = {k.lower(): v for k, v in response.getheaders()}
-            return response.status, answer, b"".join(chunks)
-        except TimeoutError:
+            with (
+                httpclient.client(
+                    connect=s.connect_timeout,
+                    read=min(s.read_timeout, s.deadline),
+                    contact=s.contact,
+                ) as http,
+                http.stream(method, url, headers=headers, content=data) as response,
+            ):
+                chunks = []
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    if time.monotonic() - started >= s.deadline:
+                        return too_late
+                answer = {k.lower(): v for k, v in response.headers.items()}
+                return response.status_code, answer, b"".join(chunks)
+        except httpx.TimeoutException:
             if time.monotonic() - started >= s.deadline:
-                return None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b""
+                return too_late
             return None, {"x-problem": "timed out"}, b""
-        except (ConnectionError, OSError, http.client.HTTPException) as exc:
-            return None, {"x-problem": f"network error: {exc}"}, b""
-        finally:
-            connection.close()
+        except (httpx.RequestError, httpx.InvalidURL) as exc:
+            return None, {"x-problem": f"network error: {one_line(exc)}"}, b""
 
     # --- cache ----------------------------------------------------------------------------------
 
