@@ -196,7 +196,7 @@ class WikidataClient:
         parts = urllib.parse.urlsplit(s.endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise CouldNotRun(f"not an http(s) endpoint: {s.endpoint}")
-        # Without user:password (never sent, never shown) and without a fragment.
+        # A user:password in the URL is not sent (the client takes no credentials), nor a fragment.
         parts = parts._replace(netloc=parts.netloc.rpartition("@")[2], fragment="")
         headers = {"Accept": "application/sparql-results+json"}
         encoded = urllib.parse.urlencode({"query": sparql})
