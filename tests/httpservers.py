@@ -107,6 +107,7 @@ def scripted_server(*steps) -> Iterator[tuple[str, Script]]:
 
         do_GET = _play
         do_POST = _play
+        do_PUT = _play
 
         def log_message(self, *args) -> None:  # keep the test output clean
             pass

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from krakow_clusters.project import Project
-from krakow_clusters.wikidata import ClientSettings, WikidataClient
+from krakow_clusters.wikidata.client import ClientSettings, WikidataClient
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WIKIDATA_FIXTURE = FIXTURES / "wikidata" / "wikidata-fixture.ttl"

@@ -7,8 +7,10 @@ from click.testing import CliRunner
 from rdflib import OWL, SKOS, URIRef
 
 from krakow_clusters.cli import cli
-from krakow_clusters.link import EXPECTED_CLASSES, Entity, check_links, class_verdict, normalize
 from krakow_clusters.project import Project
+from krakow_clusters.wikidata.check import check_links
+from krakow_clusters.wikidata.entities import Entity
+from krakow_clusters.wikidata.matching import EXPECTED_CLASSES, class_verdict, normalize
 
 from .linking import ID, WD, WIKIDATA_FIXTURE, client, copy_project
 
@@ -163,7 +165,7 @@ def test_normalize_folds_case_accents_and_polish_l():
 
 
 def test_link_predicates_in_data_are_known(project):
-    from krakow_clusters.link import load_resources
+    from krakow_clusters.wikidata.resources import load_resources
 
     _graph, resources = load_resources(project)
     predicates = {p for r in resources.values() for p, _ in r.links}
@@ -225,7 +227,11 @@ def test_queries_sent_to_wikidata_are_standard_sparql():
     from rdflib import Literal
     from rdflib.plugins.sparql import prepareQuery
 
-    from krakow_clusters.link import contains_search_query, exact_label_query, facts_query
+    from krakow_clusters.wikidata.queries import (
+        contains_search_query,
+        exact_label_query,
+        facts_query,
+    )
 
     prepareQuery(facts_query([URIRef(WD + "Q31487"), URIRef(WD + "Q36")]))
     prepareQuery(exact_label_query([Literal("Kraków", lang="pl"), Literal('a "b"', lang="en")]))

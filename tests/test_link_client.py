@@ -9,19 +9,19 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
 from krakow_clusters import __version__
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.wikidata import (
+from krakow_clusters.httpclient import user_agent
+from krakow_clusters.wikidata.client import (
     ClientSettings,
     WikidataClient,
     cache_key,
     check_body,
     retry_after,
-    sparql_string,
-    user_agent,
 )
+from krakow_clusters.wikidata.queries import sparql_string
 
 from .httpservers import EMPTY_RESULT, answer, scripted_server, silent, slow_answer, trickle
 
@@ -36,6 +36,7 @@ ONE_ROW = {
         ]
     },
 }
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 QUERY = "SELECT ?item ?label WHERE { ?item ?p ?label } LIMIT 1"
 
 
@@ -69,6 +70,33 @@ def test_answer_is_parsed_into_rdflib_terms_and_user_agent_is_descriptive():
     assert seen.headers["user-agent"] == f"krakow-clusters/{__version__} (tests@example.org)"
     assert seen.headers["accept"] == "application/sparql-results+json"
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(seen.path).query)["query"] == [QUERY]
+
+
+def test_answer_terms_are_read_as_the_embedded_store_reads_them():
+    typed = {
+        "head": {"vars": ["n", "x"]},
+        "results": {
+            "bindings": [
+                {
+                    "n": {"type": "typed-literal", "value": "007", "datatype": XSD_INTEGER},
+                    "x": {"type": "bnode", "value": "b1"},
+                }
+            ]
+        },
+    }
+    with scripted_server(answer(200, typed)) as (url, _script):
+        client, _ = client_for(url)
+        ((number, node),) = client.query(QUERY).rows
+    assert str(number) == "007" and number.datatype == URIRef(XSD_INTEGER)
+    assert node == BNode("b1")
+
+
+def test_a_result_with_an_unknown_term_is_reported():
+    odd = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "odd", "value": "?"}}]}}
+    with scripted_server(answer(200, odd)) as (url, _script):
+        client, _ = client_for(url)
+        with pytest.raises(CouldNotRun, match=r"did not answer with SPARQL JSON results: .*odd"):
+            client.query(QUERY)
 
 
 def test_user_agent_contact_from_environment(monkeypatch):

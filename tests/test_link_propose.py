@@ -14,16 +14,16 @@ from rdflib.plugins.sparql import prepareQuery
 
 from krakow_clusters.cli import cli
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.link import (
-    KC,
+from krakow_clusters.validate import validate_project
+from krakow_clusters.wikidata.propose import (
     accept_proposals,
-    mwapi_search_query,
     propose_links,
     read_review,
     review_file,
     write_review,
 )
-from krakow_clusters.validate import validate_project
+from krakow_clusters.wikidata.queries import mwapi_search_query
+from krakow_clusters.wikidata.resources import KC
 
 from .linking import ID, WD, WIKIDATA_FIXTURE, client, copy_project
 

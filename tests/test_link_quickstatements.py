@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from krakow_clusters.cli import cli
-from krakow_clusters.link import QS_LINE, load_resources, quickstatements
+from krakow_clusters.wikidata.quickstatements import QS_LINE, quickstatements
+from krakow_clusters.wikidata.resources import load_resources
 
 from .linking import copy_project
 

@@ -114,6 +114,14 @@ def test_refusals_are_one_line_exit_2_without_credentials(refusing_store, status
     assert SECRET not in result.output
 
 
+def test_a_graph_that_is_not_an_absolute_iri_is_refused_before_any_request():
+    result = run("--endpoint", "http://127.0.0.1:9/store", "--graph", "graphs/a b")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == ["error: parameter graph: 'graphs/a b' is not an absolute IRI (one that starts "
+                     "with its scheme, such as https://…)"]  # fmt: skip
+
+
 def test_query_endpoint_is_derived_for_oxigraph_only():
     assert derive_query_endpoint("http://h:7878/store") == "http://h:7878/query"
     result = run("--endpoint", "http://127.0.0.1:9/graphs")

@@ -13,7 +13,7 @@ from rdflib import Literal, URIRef
 from krakow_clusters.errors import CouldNotRun
 from krakow_clusters.sparql.library import find_query
 from krakow_clusters.sparql.run import run
-from krakow_clusters.sparql.text import inject_values
+from krakow_clusters.sparql.text import inject_values, is_absolute_iri
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.store.remote import RemoteStore
 
@@ -190,3 +190,33 @@ def test_unknown_and_missing_parameters_are_named():
 def test_a_date_must_be_written_yyyy_mm_dd(value):
     with pytest.raises(CouldNotRun, match="is not a date"):
         find_query(QUERIES, "status-on-date").bindings({"on": value})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://w3id.org/krakow-clusters/id/cluster/bim", True),
+        ("urn:x", True),
+        ("http://example.org/Kraków", True),
+        ("urn:", False),
+        ("cluster/bim", False),
+        ("1a:b", False),
+        ("https://example.org/x\n", False),
+        ("https://example.org/a b", False),
+        ("https://example.org/a\u00a0b", False),
+        ("https://example.org/a\x01", False),
+        ("https://x/> } DROP ALL {", False),
+    ],
+)
+def test_one_iri_check_for_parameters_values_blocks_and_publish(text, expected):
+    assert is_absolute_iri(text) is expected
+    param = find_query(QUERIES, "wikidata-places").params[0]
+    assert param.type == "iri"
+    if expected:
+        assert str(param.term(text)) == text
+        assert f"<{text}>" in inject_values("SELECT * WHERE { }", {"a": URIRef(text)})
+    else:
+        with pytest.raises(CouldNotRun, match="not an absolute IRI"):
+            param.term(text)
+        with pytest.raises(CouldNotRun, match="not an absolute IRI"):
+            inject_values("SELECT * WHERE { }", {"a": URIRef(text)})

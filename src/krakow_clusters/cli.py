@@ -185,7 +185,7 @@ def _client(project, endpoint, offline, contact, connect_timeout, read_timeout, 
             cache_days, pause):  # fmt: skip
     import os
 
-    from .wikidata import ClientSettings, WikidataClient
+    from .wikidata.client import ClientSettings, WikidataClient
 
     cache = os.environ.get("KRAKOW_CLUSTERS_CACHE") or project.root / ".cache" / "wikidata"
     settings = ClientSettings(
@@ -244,8 +244,8 @@ def link_check(record_verified, on, **options) -> None:
 
     Example: krakow-clusters link check --endpoint https://query.wikidata.org/sparql
     """
-    from .link import check_links, render_check
-    from .link import record_verified as record_verified_links
+    from .wikidata.check import check_links, render_check
+    from .wikidata.check import record_verified as record_verified_links
 
     project = find_project()
     if record_verified and options["offline"]:
@@ -291,7 +291,7 @@ def link_propose(search, accepted, accept_marked, on, **options) -> None:
 
     Example: krakow-clusters link propose && krakow-clusters link propose --accept Q123
     """
-    from .link import accept_proposals, propose_links, write_review
+    from .wikidata.propose import accept_proposals, propose_links, write_review
 
     project = find_project()
     if accepted or accept_marked:
@@ -331,7 +331,7 @@ def link_quickstatements(retrieved) -> None:
 
     Example: krakow-clusters link quickstatements --retrieved 2026-11-24 > clusters.qs
     """
-    from .link import quickstatements
+    from .wikidata.quickstatements import quickstatements
 
     result = quickstatements(find_project(), _date(retrieved) or date.today())
     click.echo(result.text(), nl=False)

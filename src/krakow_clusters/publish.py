@@ -14,7 +14,7 @@ from rdflib import URIRef
 
 from .errors import CouldNotRun
 from .project import BASE_IRI, Project
-from .sparql.library import Param
+from .sparql.text import is_absolute_iri
 from .store.embedded import EmbeddedStore
 from .store.gsp import display_url, put_graph
 from .store.remote import RemoteStore
@@ -47,7 +47,11 @@ def publish_dataset(
 ) -> str:
     """PUT the dataset into `graph_iri` at `endpoint`, check the count; return a one-line report."""
     graph_iri = graph_iri or DEFAULT_GRAPH
-    Param("graph", "iri").term(graph_iri)  # CouldNotRun unless an absolute IRI
+    if not is_absolute_iri(graph_iri):
+        raise CouldNotRun(
+            f"parameter graph: {graph_iri!r} is not an absolute IRI "
+            "(one that starts with its scheme, such as https://…)"
+        )
     if urlsplit(endpoint).scheme not in ("http", "https"):
         raise CouldNotRun(f"{endpoint!r} is not an http(s) URL")
     query_url = query_endpoint or derive_query_endpoint(endpoint)

@@ -1,6 +1,8 @@
-"""SPARQL results writers: JSON, XML, CSV and TSV following the W3C result formats.
+"""SPARQL results: one reader (Oxigraph's parser) and the writers (JSON, XML, CSV and TSV
+following the W3C result formats).
 
-Everything works on `store.QueryResult`, so the embedded and the remote store give the same bytes.
+Everything works on `store.QueryResult`, so the embedded and the remote store give the same bytes,
+and an answer read from another endpoint has the same terms as one from the embedded store.
 """
 
 from __future__ import annotations
@@ -10,12 +12,41 @@ import io
 import json
 from xml.sax.saxutils import escape, quoteattr
 
+import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from ..store.results import QueryResult
-from ..store.terms import XSD_STRING
+from ..errors import one_line
+from ..store.results import QueryResult, limited
+from ..store.terms import XSD_STRING, term_converter
 from .media import CSV, JSON, SPARQL_JSON, SPARQL_XML, TSV
 from .rdf import term_n3
+
+
+def parse_results(
+    body: bytes, media_type: str = SPARQL_JSON, max_results: int | None = None
+) -> QueryResult:
+    """A SELECT or ASK answer read from SPARQL results in JSON, XML or TSV, with Oxigraph's parser.
+
+    Terms become rdflib terms as the embedded store's answers do (`store.terms.term_converter`):
+    a typed literal keeps its lexical form ("007"^^xsd:integer stays "007"), xsd:string becomes a
+    plain literal, a blank node keeps its label, a language tag is lower-cased. The old JSON
+    term type "typed-literal" is read too. ValueError, with the parser's reason, when the body is
+    not such a document; ResultLimitExceeded on reaching row `max_results + 1`.
+    """
+    results_format = ox.QueryResultsFormat.from_media_type(media_type)
+    if results_format is None:
+        raise ValueError(f"not a SPARQL results media type: {media_type}")
+    try:
+        answer = ox.parse_query_results(body, results_format)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        variables = [variable.value for variable in answer.variables]
+        convert = term_converter()
+        # The solutions are parsed as they are read: a syntax error may come at any row.
+        rows = [tuple(map(convert, solution)) for solution in limited(answer, max_results, "rows")]
+    except (SyntaxError, TypeError) as exc:  # TypeError: an RDF-star triple, which rdflib lacks
+        raise ValueError(one_line(exc)) from None
+    return QueryResult("select", variables=variables, rows=rows)
 
 
 def serialize_results(result: QueryResult, media_type: str) -> bytes:

@@ -30,10 +30,9 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import CouldNotRun
+from .text import is_absolute_iri
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
-# An absolute IRI: a scheme, then no spaces or characters that IRIs forbid.
-_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|\\^`]+')
 PARAM_TYPES = ("iri", "string", "integer", "date")
 
 
@@ -51,7 +50,7 @@ class Param:
     def term(self, value: str) -> Node:
         """The RDF term for a value given as text; CouldNotRun when it does not fit the type."""
         if self.type == "iri":
-            if not _IRI.fullmatch(value):
+            if not is_absolute_iri(value):
                 raise CouldNotRun(
                     f"parameter {self.name}: {value!r} is not an absolute IRI "
                     "(one that starts with its scheme, such as https://…)"

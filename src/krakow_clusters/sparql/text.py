@@ -1,5 +1,6 @@
 """SPARQL as text: tokens outside strings, IRIs and comments; the query form; whether a request is
-an update; parameters bound by a VALUES block of serialized RDF terms."""
+an update; parameters bound by a VALUES block of serialized RDF terms; the check that an IRI can be
+written in a query."""
 
 from __future__ import annotations
 
@@ -135,15 +136,25 @@ def inject_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     return sparql[:at] + block + sparql[at:]
 
 
-_SAFE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*')
+# A scheme, a colon, then characters that may stand between SPARQL's angle brackets (IRIREF forbids
+# controls, the space and <>"{}|^`\), nor any other whitespace.
+_ABSOLUTE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20\s<>"{}|^`\\]+')
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def is_absolute_iri(text: str) -> bool:
+    """Whether `text` is an absolute IRI that SPARQL (and Turtle) can write as `<text>`: a scheme,
+    a colon, and at least one more character, none of them whitespace, a control character or one
+    of <>"{}|^`\\. The one IRI check of the package: query parameters, the VALUES block,
+    `publish --graph`."""
+    return _ABSOLUTE_IRI.fullmatch(text) is not None
 
 
 def _term_text(name: str, term: Node) -> str:
     if not _VARIABLE_NAME.fullmatch(name):
         raise CouldNotRun(f"bad parameter name {name!r}")
     if isinstance(term, URIRef):
-        if not _SAFE_IRI.fullmatch(str(term)):
+        if not is_absolute_iri(str(term)):
             raise CouldNotRun(f"parameter {name}: {str(term)!r} is not an absolute IRI")
         return f"<{term}>"
     if isinstance(term, Literal):

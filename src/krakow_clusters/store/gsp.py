@@ -1,10 +1,14 @@
-"""A client of the SPARQL 1.1 Graph Store HTTP Protocol: replace a named graph of a remote store."""
+"""A client of the SPARQL 1.1 Graph Store HTTP Protocol: replace a named graph of a remote store,
+through the project's one HTTP client (`httpclient`)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from ..errors import CouldNotRun
+import httpx
+
+from .. import httpclient
+from ..errors import CouldNotRun, one_line
 
 
 def display_url(url: str) -> str:
@@ -28,50 +32,33 @@ def put_graph(
     """Replace the named graph `graph_iri` of a Graph Store Protocol endpoint with `data`.
 
     Returns the HTTP status. Unreachable store, refused credentials and server errors each raise
-    CouldNotRun with one line that never contains the credentials.
+    CouldNotRun with one line that never contains the credentials. `timeout` bounds connecting
+    and each read or write.
     """
-    import base64
-    import urllib.error
-    import urllib.request
-    from urllib.parse import quote
-
     shown = display_url(store_url)
     parts = urlsplit(store_url)
     separator = "&" if parts.query else "?"
-    url = display_url(store_url) + separator + "graph=" + quote(graph_iri, safe="")
-    headers = {"Content-Type": content_type, "User-Agent": "krakow-clusters publish"}
-    if user:
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
-        headers["Authorization"] = f"Basic {token}"
-    request = urllib.request.Request(url, data=data, method="PUT", headers=headers)
+    # The credentials go in a header, never in the URL (which messages show).
+    url = shown + separator + "graph=" + quote(graph_iri, safe="")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        if exc.code in (401, 403):
-            hint = (
-                "check KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
-                if user
-                else "set KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
-            )
-            raise CouldNotRun(
-                f"the store at {shown} refused access (HTTP {exc.code}): {hint}"
-            ) from None
-        lines = exc.read().decode("utf-8", "replace").strip().splitlines()
-        first = f": {lines[0][:200]}" if lines else ""
-        if exc.code >= 500:
-            raise CouldNotRun(f"the store at {shown} failed (HTTP {exc.code}){first}") from None
-        raise CouldNotRun(
-            f"the store at {shown} rejected the data (HTTP {exc.code}){first}"
-        ) from None
-    except TimeoutError:
+        with httpclient.client(connect=timeout, read=timeout, user=user, password=password) as http:
+            response = http.put(url, content=data, headers={"Content-Type": content_type})
+    except httpx.TimeoutException:
         raise CouldNotRun(f"the store at {shown} did not answer within {timeout:g} s") from None
-    except (urllib.error.URLError, ConnectionError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise CouldNotRun(f"cannot reach the store at {shown}: {reason}") from None
-
-
-# --- deterministic serialization -----------------------------------------------------------------
-#
-# Every writer takes triples in any order and gives the same bytes for the same graph: triples are
-# sorted by their N-Triples form, subjects are grouped, and blank nodes (none in the curated data,
+    except (httpx.RequestError, httpx.InvalidURL) as exc:
+        raise CouldNotRun(f"cannot reach the store at {shown}: {one_line(exc)}") from None
+    status = response.status_code
+    if 200 <= status < 300:
+        return status
+    if status in (401, 403):
+        hint = (
+            "check KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
+            if user
+            else "set KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
+        )
+        raise CouldNotRun(f"the store at {shown} refused access (HTTP {status}): {hint}")
+    lines = response.content.decode("utf-8", "replace").strip().splitlines()
+    first = f": {lines[0][:200]}" if lines else ""
+    if status >= 500:
+        raise CouldNotRun(f"the store at {shown} failed (HTTP {status}){first}")
+    raise CouldNotRun(f"the store at {shown} rejected the data (HTTP {status}){first}")

@@ -1,22 +1,21 @@
-"""A remote SPARQL 1.1 endpoint as a store, reached through SPARQLWrapper."""
+"""A remote SPARQL 1.1 endpoint as a store, reached through SPARQLWrapper with the project's
+User-Agent (`httpclient.user_agent`)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import rdflib
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import Node
 
 from ..errors import CouldNotRun, one_line
+from ..formats.media import SPARQL_JSON
+from ..formats.results import parse_results
+from ..httpclient import user_agent
 from ..sparql.text import inject_values, query_form, strip_comments
 from .results import QueryResult, QuerySyntaxError, QueryTimeout, limited
-from .terms import XSD_STRING
-
-USER_AGENT = "krakow-clusters/0.1 (https://w3id.org/krakow-clusters/; linked-data publisher)"
-
 
 _WRAPPER_STATUS = {
     "QueryBadFormed": "HTTP 400 (the query was refused)",
@@ -67,7 +66,7 @@ class RemoteStore:
         # Without comments: SPARQLWrapper guesses the query form from the text, and a word in a
         # comment ("add", "load") would make it send the query as an update.
         text = strip_comments(inject_values(sparql, bindings or {}))
-        wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        wrapper = SPARQLWrapper(self.endpoint, agent=user_agent())
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
         # SPARQLWrapper takes whole seconds; the socket timeout restarts with each packet.
@@ -119,45 +118,8 @@ class RemoteStore:
                 raise CouldNotRun(f"{where} did not answer with Turtle: {one_line(exc)}") from None
             return QueryResult("graph", triples=sorted(limited(graph, max_results, "triples")))
         try:
-            payload = json.loads(body)
-        except ValueError:
-            raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None
-        return _from_json_results(payload, where, max_results)
-
-
-def _from_json_results(payload: dict, where: str, max_results: int | None = None) -> QueryResult:
-    if not isinstance(payload, dict):
-        raise CouldNotRun(f"{where} did not answer with SPARQL JSON results")
-    if "boolean" in payload:
-        return QueryResult("ask", boolean=bool(payload["boolean"]))
-    try:
-        variables = list(payload["head"]["vars"])
-        rows = [
-            tuple(_json_term(binding.get(v)) for v in variables)
-            for binding in limited(payload["results"]["bindings"], max_results, "rows")
-        ]
-    except (KeyError, TypeError, ValueError):
-        raise CouldNotRun(f"{where} did not answer with SPARQL JSON results") from None
-    return QueryResult("select", variables=variables, rows=rows)
-
-
-def _json_term(value: dict | None) -> Node | None:
-    if value is None:
-        return None
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        lang = value.get("xml:lang")
-        if lang:
-            return Literal(value["value"], lang=lang)
-        datatype = value.get("datatype")
-        if datatype and datatype != XSD_STRING:
-            return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
-        return Literal(value["value"])
-    raise ValueError(f"unknown term type {kind!r}")
-
-
-# --- serialization -------------------------------------------------------------------------------
+            return parse_results(body, SPARQL_JSON, max_results)
+        except ValueError as exc:
+            raise CouldNotRun(
+                f"{where} did not answer with SPARQL JSON results: {one_line(exc)}"
+            ) from None

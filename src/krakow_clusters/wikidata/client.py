@@ -1,13 +1,14 @@
-"""A polite client for Wikidata's SPARQL endpoint (or any SPARQL 1.1 endpoint shaped like it).
+"""The polite client of Wikidata's SPARQL endpoint (or any SPARQL 1.1 endpoint shaped like it).
 
 Politeness, as the Wikidata Query Service asks of its users:
 
-- a descriptive User-Agent, `krakow-clusters/<version> (<contact>)`; the contact comes from
-  $KRAKOW_CLUSTERS_CONTACT (an e-mail or a web address) and the whole header may be replaced with
-  $KRAKOW_CLUSTERS_USER_AGENT;
+- a descriptive User-Agent, `krakow-clusters/<version> (<contact>)` (`httpclient.user_agent`);
+  the contact comes from the settings or $KRAKOW_CLUSTERS_CONTACT (an e-mail or a web address)
+  and the whole header may be replaced with $KRAKOW_CLUSTERS_USER_AGENT;
 - one request at a time (a process-wide lock) with a pause between requests;
 - separate connect and read timeouts, and a deadline for the whole answer, so a server that never
-  answers, or trickles bytes, cannot hold the command;
+  answers, or trickles bytes, cannot hold the command (no read waits longer than the deadline,
+  and the deadline is checked after each part of the body);
 - retries with exponential backoff on 429, 500, 502, 503, 504 and on network errors, honouring
   `Retry-After` (seconds or an HTTP date) and giving up when it asks for longer than `max_wait`;
 - a 200 answer is only accepted when its body is a SPARQL JSON result: Blazegraph (Wikidata) and
@@ -18,24 +19,22 @@ Politeness, as the Wikidata Query Service asks of its users:
   written atomically, with an expiry; `offline=True` answers from the cache only (of any age) and
   says which query is missing.
 
-Why plain `http.client` rather than SPARQLWrapper: SPARQLWrapper 2.0 casts its one timeout to an
-int (`setTimeout(0.5)` means *no* timeout), uses the same value for connecting and reading, reads
-the body with no overall deadline, and turns some HTTP errors into its own exceptions while
-re-raising others; the retry, Retry-After and error-in-200 handling above need the raw status,
-headers and body. The protocol part is small (a GET, or a form POST for long queries, with an
-Accept header), so it is done here directly.
+Why the project's HTTP client (httpx, `httpclient.client`) rather than SPARQLWrapper: SPARQLWrapper
+2.0 casts its one timeout to an int (`setTimeout(0.5)` means *no* timeout), uses the same value for
+connecting and reading, reads the body with no overall deadline, and turns some HTTP errors into
+its own exceptions while re-raising others; the retry, Retry-After and error-in-200 handling above
+need the raw status, headers and body, as they stream in. The protocol part is small (a GET, or a
+form POST for long queries, with an Accept header), so it is done here directly.
 
-Results come back as `graph.QueryResult` with rdflib terms, the same shape the embedded store gives.
+Results come back as `store.results.QueryResult` with rdflib terms, the same shape the embedded
+store gives.
 """
 
 from __future__ import annotations
 
 import email.utils
 import hashlib
-import http.client
 import json
-import os
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -44,15 +43,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+import httpx
 
-from . import __version__
-from .errors import CouldNotRun
-from .store.results import QueryResult
+from .. import httpclient
+from ..errors import CouldNotRun, one_line
+from ..files import write_atomic
+from ..formats.media import SPARQL_JSON
+from ..formats.results import parse_results
+from ..store.results import QueryResult
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
-DEFAULT_CONTACT = "https://w3id.org/krakow-clusters/"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 # Longer queries go as a form POST: some servers and proxies refuse URLs over a few kB.
 MAX_GET_QUERY = 1800
@@ -62,16 +62,8 @@ _REQUEST_LOCK = threading.Lock()
 _last_request_end = [0.0]
 
 
-def user_agent(contact: str | None = None) -> str:
-    """`krakow-clusters/<version> (<contact>)`, or $KRAKOW_CLUSTERS_USER_AGENT when set."""
-    override = os.environ.get("KRAKOW_CLUSTERS_USER_AGENT")
-    if override and not contact:
-        return override
-    contact = contact or os.environ.get("KRAKOW_CLUSTERS_CONTACT") or DEFAULT_CONTACT
-    return f"krakow-clusters/{__version__} ({contact})"
-
-
 def is_public_wikidata(endpoint: str) -> bool:
+    """Whether the endpoint is the Wikidata Query Service itself (query.wikidata.org)."""
     return urllib.parse.urlsplit(endpoint).hostname == "query.wikidata.org"
 
 
@@ -128,9 +120,16 @@ class WikidataClient:
 
     def query(self, sparql: str) -> QueryResult:
         """A SELECT or ASK query's answer, from the cache when fresh, else from the endpoint."""
-        return parse_results(self.query_json(sparql))
+        payload = self.query_json(sparql)
+        try:
+            return parse_results(json.dumps(payload).encode("utf-8"), SPARQL_JSON)
+        except ValueError as exc:
+            raise CouldNotRun(
+                f"{self.endpoint} did not answer with SPARQL JSON results: {one_line(exc)}"
+            ) from None
 
     def query_json(self, sparql: str) -> dict:
+        """The answer as the parsed SPARQL JSON document, as it is cached."""
         cached = self._cache_read(sparql)
         if cached is not None:
             self.cache_hits += 1
@@ -197,54 +196,41 @@ class WikidataClient:
         parts = urllib.parse.urlsplit(s.endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise CouldNotRun(f"not an http(s) endpoint: {s.endpoint}")
-        connection_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        path = parts.path or "/"
-        headers = {
-            "User-Agent": user_agent(s.contact),
-            "Accept": "application/sparql-results+json",
-        }
+        # A user:password in the URL is not sent (the client takes no credentials), nor a fragment.
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2], fragment="")
+        headers = {"Accept": "application/sparql-results+json"}
         encoded = urllib.parse.urlencode({"query": sparql})
         if len(encoded) <= MAX_GET_QUERY:
-            method, target, data = "GET", f"{path}?{_join_query(parts.query, encoded)}", None
+            query = _join_query(parts.query, encoded)
+            method, url, data = "GET", urllib.parse.urlunsplit(parts._replace(query=query)), None
         else:
-            method, target, data = (
-                "POST",
-                path + (f"?{parts.query}" if parts.query else ""),
-                encoded,
-            )
+            method, url, data = "POST", urllib.parse.urlunsplit(parts), encoded.encode("ascii")
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        too_late = (None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b"")
         started = time.monotonic()
         self.requests_sent += 1
-        connection = connection_class(parts.hostname, parts.port, timeout=s.connect_timeout)
         try:
-            connection.connect()
-            # Kept apart: the connection forgets its socket once a closing response arrives.
-            sock = connection.sock
-            sock.settimeout(s.read_timeout)
-            connection.request(method, target, body=data, headers=headers)
-            response = connection.getresponse()
-            chunks = []
-            while True:
-                remaining = s.deadline - (time.monotonic() - started)
-                if remaining <= 0:
-                    return None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b""
-                sock.settimeout(min(s.read_timeout, remaining))
-                chunk = response.read1(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            answer = {k.lower(): v for k, v in response.getheaders()}
-            return response.status, answer, b"".join(chunks)
-        except TimeoutError:
+            with (
+                httpclient.client(
+                    connect=s.connect_timeout,
+                    read=min(s.read_timeout, s.deadline),
+                    contact=s.contact,
+                ) as http,
+                http.stream(method, url, headers=headers, content=data) as response,
+            ):
+                chunks = []
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    if time.monotonic() - started >= s.deadline:
+                        return too_late
+                answer = {k.lower(): v for k, v in response.headers.items()}
+                return response.status_code, answer, b"".join(chunks)
+        except httpx.TimeoutException:
             if time.monotonic() - started >= s.deadline:
-                return None, {"x-problem": f"no complete answer within {s.deadline:g} s"}, b""
+                return too_late
             return None, {"x-problem": "timed out"}, b""
-        except (ConnectionError, OSError, http.client.HTTPException) as exc:
-            return None, {"x-problem": f"network error: {exc}"}, b""
-        finally:
-            connection.close()
+        except (httpx.RequestError, httpx.InvalidURL) as exc:
+            return None, {"x-problem": f"network error: {one_line(exc)}"}, b""
 
     # --- cache ----------------------------------------------------------------------------------
 
@@ -283,21 +269,8 @@ class WikidataClient:
 
 
 def cache_key(endpoint: str, sparql: str) -> str:
+    """The cache file's name for one query of one endpoint: a SHA-256 of both."""
     return hashlib.sha256(f"{endpoint}\n{sparql}".encode()).hexdigest()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a text file through a temporary file in the same folder and os.replace."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def retry_after(value: str | None, default: float) -> float:
@@ -365,45 +338,3 @@ def _short(body: bytes) -> str:
 
 def _join_query(existing: str, added: str) -> str:
     return f"{existing}&{added}" if existing else added
-
-
-# --- SPARQL JSON results to rdflib terms ---------------------------------------------------------
-
-
-def parse_results(payload: dict) -> QueryResult:
-    if "boolean" in payload:
-        return QueryResult("ask", boolean=bool(payload["boolean"]))
-    variables = list(payload.get("head", {}).get("vars", []))
-    rows = []
-    for binding in payload.get("results", {}).get("bindings", []):
-        rows.append(tuple(_term(binding.get(v)) for v in variables))
-    return QueryResult("select", variables=variables, rows=rows)
-
-
-def _term(value: dict | None) -> Node | None:
-    if value is None:
-        return None
-    kind = value.get("type")
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        if value.get("xml:lang"):
-            return Literal(value["value"], lang=value["xml:lang"])
-        if value.get("datatype"):
-            return Literal(value["value"], datatype=URIRef(value["datatype"]))
-        return Literal(value["value"])
-    raise CouldNotRun(f"unexpected term in SPARQL results: {value!r}")
-
-
-def sparql_string(text: str, lang: str | None = None) -> str:
-    """A SPARQL string literal with every special character escaped."""
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-    return f'"{escaped}"' + (f"@{lang}" if lang else "")

@@ -1,0 +1,96 @@
+"""The HTTP the package speaks besides SPARQL queries (Graph Store Protocol, the Wikidata client),
+through one client, and one User-Agent for every request, SPARQLWrapper's included."""
+
+from __future__ import annotations
+
+import base64
+import urllib.parse
+
+import pytest
+
+from krakow_clusters import __version__
+from krakow_clusters.errors import CouldNotRun
+from krakow_clusters.store.gsp import put_graph
+from krakow_clusters.store.remote import RemoteStore
+from krakow_clusters.wikidata.client import ClientSettings, WikidataClient
+
+from .httpservers import EMPTY_RESULT, answer, scripted_server, silent
+
+QUERY = "SELECT ?x WHERE { ?x ?p ?o }"
+GRAPH = "https://example.org/graphs/a b"
+SECRET = "pa55-do-not-print"
+
+
+def ask_all_three(url: str) -> None:
+    RemoteStore(url, timeout=5).query(QUERY)
+    put_graph(url, GRAPH, b"", timeout=5)
+    WikidataClient(ClientSettings(endpoint=url, pause=0, retries=0)).query(QUERY)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, f"krakow-clusters/{__version__} (https://w3id.org/krakow-clusters/)"),
+        (
+            {"KRAKOW_CLUSTERS_CONTACT": "curator@example.org"},
+            f"krakow-clusters/{__version__} (curator@example.org)",
+        ),
+        (
+            {"KRAKOW_CLUSTERS_USER_AGENT": "my-bot/1.0 (me@example.org)"},
+            "my-bot/1.0 (me@example.org)",
+        ),
+    ],
+)
+def test_one_user_agent_for_sparqlwrapper_the_store_protocol_and_wikidata(
+    monkeypatch, environment, expected
+):
+    for name in ("KRAKOW_CLUSTERS_CONTACT", "KRAKOW_CLUSTERS_USER_AGENT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with scripted_server(answer(200, EMPTY_RESULT)) as (url, script):
+        ask_all_three(url)
+    assert len(script.seen) == 3
+    assert [seen.headers["user-agent"] for seen in script.seen] == [expected] * 3
+
+
+def test_put_graph_sends_the_graph_the_type_and_basic_auth_never_in_the_url():
+    with scripted_server(answer(204, "")) as (url, script):
+        with_credentials = url.replace("http://", "http://someone:else@")
+        status = put_graph(with_credentials, GRAPH, b"<a:b> <a:c> <a:d> .\n", user="publisher",
+                           password=SECRET)  # fmt: skip
+    assert status == 204
+    (seen,) = script.seen
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(seen.path).query) == {"graph": [GRAPH]}
+    assert seen.headers["content-type"] == "application/n-triples"
+    token = base64.b64encode(f"publisher:{SECRET}".encode()).decode()
+    assert seen.headers["authorization"] == f"Basic {token}"
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (307, "rejected the data (HTTP 307)"),
+        (400, "rejected the data (HTTP 400): no such graph"),
+        (401, "refused access (HTTP 401): set KRAKOW_CLUSTERS_USER"),
+        (502, "failed (HTTP 502): no such graph"),
+    ],
+)
+def test_put_graph_takes_only_a_2xx_answer(status, expected):
+    with (
+        scripted_server(answer(status, "no such graph\nsecond line")) as (url, _script),
+        pytest.raises(CouldNotRun) as caught,
+    ):
+        put_graph(url.replace("http://", f"http://u:{SECRET}@"), GRAPH, b"")
+    message = str(caught.value)
+    assert expected in message
+    assert "\n" not in message and SECRET not in message
+
+
+@pytest.mark.timeout(20)
+def test_put_graph_gives_up_after_its_timeout():
+    with (
+        scripted_server(silent) as (url, _script),
+        pytest.raises(CouldNotRun, match=r"did not answer within 0\.5 s"),
+    ):
+        put_graph(url, GRAPH, b"", timeout=0.5)
