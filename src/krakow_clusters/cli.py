@@ -15,6 +15,8 @@ import click
 from . import __version__
 from .errors import CouldNotRun
 from .project import find_project
+from .store import SHACL_ENGINES
+from .wikidata import WIKIDATA_ENDPOINT
 
 
 class Group(click.Group):
@@ -58,7 +60,7 @@ def cli() -> None:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "pyshacl", "turbo"]),
+    type=click.Choice(SHACL_ENGINES),
     default="auto",
     show_default=True,
     help="SHACL engine: pyshacl (the reference), turbo (pyshacl-turbo, same results, faster); "
@@ -114,7 +116,7 @@ def build(out: Path, base_iri: str | None, site: bool) -> None:
     Example: krakow-clusters build --out dist
     """
     from .release.build import build as build_release
-    from .release.site import SITE_DIR
+    from .release.build import render_listing
     from .validate import render_text, summary_line
 
     result = build_release(find_project(), out, base_iri, site=site)
@@ -123,22 +125,7 @@ def build(out: Path, base_iri: str | None, site: bool) -> None:
         click.echo(f"Not built: {out} is unchanged.", err=True)
         sys.exit(1)
     click.echo(summary_line(result.report))
-    lines: list[tuple[int, str]] = []
-    total = pages = site_bytes = 0
-    for name in result.files:
-        size = (result.out / name).stat().st_size
-        total += size
-        if name.parts[0] == SITE_DIR:  # one line for the site's pages, not one per page
-            pages += 1
-            site_bytes += size
-        else:
-            lines.append((size, str(name)))
-    if pages:
-        lines.append((site_bytes, f"{SITE_DIR}/ ({pages:,} pages)"))
-    width = max([9, *(len(f"{size:,}") for size, _ in lines)])
-    for size, label in lines:
-        click.echo(f"  {size:>{width},}  {label}")
-    click.echo(f"Built {len(result.files):,} files ({total:,} bytes) in {out}.")
+    click.echo(render_listing(result, out), nl=False)
 
 
 def _client_options(command):
@@ -146,7 +133,7 @@ def _client_options(command):
     options = [
         click.option(
             "--endpoint",
-            default="https://query.wikidata.org/sparql",
+            default=WIKIDATA_ENDPOINT,
             show_default=True,
             envvar="KRAKOW_CLUSTERS_ENDPOINT",
             help="SPARQL endpoint shaped like Wikidata's (wd:, wdt:, rdfs:label, owl:sameAs).",
@@ -181,26 +168,10 @@ def _client_options(command):
     return command
 
 
-def _client(project, endpoint, offline, contact, connect_timeout, read_timeout, retries,
-            cache_days, pause):  # fmt: skip
-    import os
+def _client(project, **options):
+    from .wikidata.client import client_for
 
-    from .wikidata.client import ClientSettings, WikidataClient
-
-    cache = os.environ.get("KRAKOW_CLUSTERS_CACHE") or project.root / ".cache" / "wikidata"
-    settings = ClientSettings(
-        endpoint=endpoint,
-        contact=contact,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        deadline=max(read_timeout * 1.5, read_timeout + connect_timeout),
-        retries=retries,
-        cache_dir=Path(cache),
-        cache_days=cache_days,
-        offline=offline,
-        pause=pause,
-    )
-    return WikidataClient(settings)
+    return client_for(project, **options)
 
 
 def _date(value: str | None) -> date | None:

@@ -322,3 +322,25 @@ WRITERS: list[Callable[[BuildContext], None]] = [
     write_void,
     write_site,
 ]
+
+
+def render_listing(result: BuildResult, shown_as: Path | str) -> str:
+    """What a build wrote, for people: each file with its size, the static site's pages as one
+    line, and the total."""
+    from .site import SITE_DIR
+
+    lines: list[tuple[int, str]] = []
+    total = pages = site_bytes = 0
+    for name in result.files:
+        size = (result.out / name).stat().st_size
+        total += size
+        if name.parts[0] == SITE_DIR:  # one line for the site's pages, not one per page
+            pages += 1
+            site_bytes += size
+        else:
+            lines.append((size, str(name)))
+    if pages:
+        lines.append((site_bytes, f"{SITE_DIR}/ ({pages:,} pages)"))
+    width = max([9, *(len(f"{size:,}") for size, _ in lines)])
+    text = "".join(f"  {size:>{width},}  {label}\n" for size, label in lines)
+    return text + f"Built {len(result.files):,} files ({total:,} bytes) in {shown_as}.\n"

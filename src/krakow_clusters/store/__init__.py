@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from ..project import Project
     from .results import GraphStore
 
+# The SHACL engines the embedded store can run (EmbeddedStore.validate_shacl): `auto` takes turbo
+# when pyshacl-turbo is installed. Here, with no engine imported, so that the CLI can offer them.
+SHACL_ENGINES = ("auto", "pyshacl", "turbo")
+
 
 def open_store(project: Project, endpoint: str | None = None, timeout: float = 30.0) -> GraphStore:
     """The embedded store holding the project's dataset, or a remote endpoint.

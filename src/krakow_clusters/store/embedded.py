@@ -20,6 +20,7 @@ from rdflib.term import Node
 from ..errors import CouldNotRun, RdfSyntaxError, one_line
 from ..formats.rdf import serialize_ntriples
 from ..sparql.text import query_form, tokens
+from . import SHACL_ENGINES
 from .results import QueryResult, SparqlSyntaxError, limited
 from .terms import Triple, term_converter, to_oxigraph, to_rdflib
 
@@ -215,9 +216,6 @@ def with_time_limit(work: Callable[[], QueryResult], seconds: float, message: st
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
     return outcome[0]
-
-
-SHACL_ENGINES = ("auto", "pyshacl", "turbo")
 
 
 def resolve_shacl_engine(engine: str) -> str:

@@ -13,3 +13,6 @@ record; `quickstatements` writes QuickStatements v1 for the clusters Wikidata la
 - `matching`: comparing the two (names, plausible classes);
 - `check`, `propose`, `quickstatements`: one module per command.
 """
+
+# Here, where importing it costs nothing, so that the command line can offer it as a default.
+WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"

@@ -35,6 +35,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+import os
 import threading
 import time
 import urllib.parse
@@ -50,9 +51,10 @@ from ..errors import CouldNotRun, one_line
 from ..files import write_atomic
 from ..formats.media import SPARQL_JSON
 from ..formats.results import parse_results
+from ..project import Project
 from ..store.results import QueryResult
+from . import WIKIDATA_ENDPOINT
 
-WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 # Longer queries go as a form POST: some servers and proxies refuse URLs over a few kB.
 MAX_GET_QUERY = 1800
@@ -338,3 +340,32 @@ def _short(body: bytes) -> str:
 
 def _join_query(existing: str, added: str) -> str:
     return f"{existing}&{added}" if existing else added
+
+
+def client_for(
+    project: Project,
+    endpoint: str = WIKIDATA_ENDPOINT,
+    offline: bool = False,
+    contact: str | None = None,
+    connect_timeout: float = 10.0,
+    read_timeout: float = 60.0,
+    retries: int = 4,
+    cache_days: float = 7.0,
+    pause: float | None = None,
+) -> WikidataClient:
+    """The client the `link` commands use, with its cache in the checkout (.cache/wikidata/, or
+    $KRAKOW_CLUSTERS_CACHE) and an overall deadline per request derived from the timeouts."""
+    cache = os.environ.get("KRAKOW_CLUSTERS_CACHE") or project.root / ".cache" / "wikidata"
+    settings = ClientSettings(
+        endpoint=endpoint,
+        contact=contact,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        deadline=max(read_timeout * 1.5, read_timeout + connect_timeout),
+        retries=retries,
+        cache_dir=Path(cache),
+        cache_days=cache_days,
+        offline=offline,
+        pause=pause,
+    )
+    return WikidataClient(settings)
