@@ -121,4 +121,3 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"unsupported term {term!r}")
 
 
-# --- results -------------------------------------------------------------------------------------
