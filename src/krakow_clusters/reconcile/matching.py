@@ -27,18 +27,27 @@ from .index import Entity
 # Letters that Unicode does not decompose into a base letter and a mark.
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})
 _WORD = re.compile(r"[0-9a-z]+")
+# The same word in Polish and English: one word, so that it weighs as the common word it is.
+_SAME_WORD = {"klaster": "cluster", "klastra": "cluster", "klastry": "cluster"}
 
 EXACT, TYPO, PREFIX = 1.0, 0.8, 0.6  # the credit of a word matched exactly, with a typo, by prefix
 MIN_SCORE = 40.0  # below this a candidate is noise: an unrelated name gets no candidate
 MAX_POSTINGS = 5000  # words in more names than this only score candidates, never find them
 NAME_SHARE = 0.8  # with property constraints: the share of the score that the name decides
+# A word in more than this share of the resources ("cluster") cannot make a candidate alone.
+COMMON_SHARE = 0.2
 
 
 def fold(text: str) -> str:
-    """`text` lower-cased, without diacritics, its words separated by single spaces."""
+    """`text` lower-cased, without diacritics, its words separated by single spaces ("klaster"
+    read as "cluster").
+
+    >>> fold("Małopolsko-Podkarpacki Klaster Czystej Energii")
+    'malopolsko podkarpacki cluster czystej energii'
+    """
     text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(_WORD.findall(text))
+    return " ".join(_SAME_WORD.get(word, word) for word in _WORD.findall(text))
 
 
 def _deletions(word: str) -> set[str]:
@@ -76,6 +85,7 @@ class Matcher:
     postings: dict[str, list[int]] = field(default_factory=dict)
     variants: dict[str, set[str]] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
+    common: set[str] = field(default_factory=set)
     unknown_weight: float = 1.0
 
     @classmethod
@@ -101,6 +111,7 @@ class Matcher:
         total = max(len(matcher.entities), 1)
         matcher.weights = {w: math.log(1 + total / n) for w, n in frequency.items()}
         matcher.unknown_weight = math.log(1 + total / 0.5)
+        matcher.common = {w for w, n in frequency.items() if n > COMMON_SHARE * total}
         matcher.postings = dict(postings)
         variants: dict[str, set[str]] = defaultdict(set)
         for word in frequency:
@@ -142,11 +153,13 @@ class Matcher:
 
     def _similarity(
         self, words: Sequence[str], related: Mapping[str, Mapping[str, float]], name: _Name
-    ) -> tuple[float, int]:
-        """(weighted Dice similarity of the query words to the name's, words matched inexactly)."""
+    ) -> tuple[float, int, bool]:
+        """(weighted Dice similarity of the query words to the name's, words matched inexactly,
+        whether a matched word is not a common one)."""
         available = list(name.words)
         common = 0.0
         inexact = 0
+        distinctive = False
         for word in words:
             best, best_credit = None, 0.0
             for candidate in available:
@@ -157,8 +170,9 @@ class Matcher:
                 available.remove(best)
                 common += self.weight(word) * best_credit
                 inexact += best_credit < EXACT
+                distinctive = distinctive or best not in self.common
         total = sum(self.weight(w) for w in words) + sum(self.weight(w) for w in name.words)
-        return (2 * common / total if total else 0.0), inexact
+        return (2 * common / total if total else 0.0), inexact, distinctive
 
     def candidates(
         self,
@@ -196,8 +210,12 @@ class Matcher:
             entity = self.entities[name.entity]
             if types and entity.type not in types:
                 continue
-            similarity, inexact = max(self._similarity(r, related, name) for r in readings)
+            similarity, inexact, distinctive = max(
+                self._similarity(r, related, name) for r in readings
+            )
             exact = name.folded == folded
+            if not (exact or distinctive):
+                continue
             kept = best.get(name.entity)
             key = (exact, similarity, not name.alternative)
             if kept is None or key > (kept[2].folded == folded, kept[0], not kept[2].alternative):

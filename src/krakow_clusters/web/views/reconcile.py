@@ -110,7 +110,7 @@ async def preview(request: Request) -> Response:
     try:
         body = service.preview(ident, _base(request))
     except KeyError:
-        return plain(404, f"404 Not Found: no entity {ident[:200]!r}")
+        return plain(404, "404 Not Found: no entity with this id (ids look like cluster/bim)")
     return Response(body, media_type="text/html; charset=utf-8")
 
 
