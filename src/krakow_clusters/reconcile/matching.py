@@ -32,7 +32,8 @@ _SAME_WORD = {"klaster": "cluster", "klastra": "cluster", "klastry": "cluster"}
 
 EXACT, TYPO, PREFIX = 1.0, 0.8, 0.6  # the credit of a word matched exactly, with a typo, by prefix
 MIN_SCORE = 40.0  # below this a candidate is noise: an unrelated name gets no candidate
-MAX_POSTINGS = 5000  # words in more names than this only score candidates, never find them
+RARE = 300  # a word in at most this many names finds candidates by itself
+MAX_CANDIDATES = 5000  # names scored at most for one query (only very common words reach it)
 NAME_SHARE = 0.8  # with property constraints: the share of the score that the name decides
 # A word in more than this share of the resources ("cluster") cannot make a candidate alone.
 COMMON_SHARE = 0.2
@@ -73,6 +74,7 @@ class _Name:
     folded: str
     words: tuple[str, ...]
     alternative: bool
+    weight: float = 0.0  # the sum of its words' weights
 
 
 @dataclass
@@ -112,6 +114,8 @@ class Matcher:
         matcher.weights = {w: math.log(1 + total / n) for w, n in frequency.items()}
         matcher.unknown_weight = math.log(1 + total / 0.5)
         matcher.common = {w for w, n in frequency.items() if n > COMMON_SHARE * total}
+        for name in matcher.names:
+            name.weight = sum(matcher.weight(w) for w in name.words)
         matcher.postings = dict(postings)
         variants: dict[str, set[str]] = defaultdict(set)
         for word in frequency:
@@ -142,6 +146,31 @@ class Matcher:
                 related.setdefault(other, PREFIX)
         return related
 
+    def _found(self, related: Mapping[str, Mapping[str, float]]) -> set[int]:
+        """The names worth scoring: those holding a rare query word (or a word it may stand
+        for); when every query word is common, those holding all of the rarest ones."""
+        postings = {
+            word: [self.postings[o] for o in others if o in self.postings]
+            for word, others in related.items()
+        }
+        sizes = {word: sum(len(p) for p in lists) for word, lists in postings.items()}
+        found: set[int] = set()
+        for word in sorted(postings):
+            if sizes[word] <= RARE:
+                for posting in postings[word]:
+                    found.update(posting)
+        if found:
+            return found
+        ordered = sorted((w for w in postings if sizes[w]), key=lambda w: (sizes[w], w))
+        for word in ordered:
+            names = {name for posting in postings[word] for name in posting}
+            narrowed = found & names if found else names
+            if narrowed:
+                found = narrowed
+            if len(found) <= RARE:
+                break
+        return set(sorted(found)[:MAX_CANDIDATES])
+
     def _joined(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
         """Other readings of the query where two neighbouring words written apart form one word
         of the vocabulary ("life science" for "lifescience")."""
@@ -152,10 +181,18 @@ class Matcher:
         ]
 
     def _similarity(
-        self, words: Sequence[str], related: Mapping[str, Mapping[str, float]], name: _Name
+        self,
+        words: Sequence[str],
+        weight: float,
+        related: Mapping[str, Mapping[str, float]],
+        name: _Name,
     ) -> tuple[float, int, bool]:
-        """(weighted Dice similarity of the query words to the name's, words matched inexactly,
-        whether a matched word is not a common one)."""
+        """(weighted Dice similarity of the query words (of total `weight`) to the name's, words
+        matched inexactly, whether a matched word is not a common one)."""
+        total = weight + name.weight
+        # The words in common weigh at most the lighter side: skip what cannot reach MIN_SCORE.
+        if not total or 200.0 * min(weight, name.weight) / total < MIN_SCORE:
+            return 0.0, 0, False
         available = list(name.words)
         common = 0.0
         inexact = 0
@@ -171,8 +208,7 @@ class Matcher:
                 common += self.weight(word) * best_credit
                 inexact += best_credit < EXACT
                 distinctive = distinctive or best not in self.common
-        total = sum(self.weight(w) for w in words) + sum(self.weight(w) for w in name.words)
-        return (2 * common / total if total else 0.0), inexact, distinctive
+        return 2 * common / total, inexact, distinctive
 
     def candidates(
         self,
@@ -189,21 +225,9 @@ class Matcher:
         words = tuple(folded.split())
         if not words or limit <= 0:
             return []
-        readings = [words, *self._joined(words)]
-        related = {word: self._related(word) for reading in readings for word in set(reading)}
-        found: set[int] = set()
-        frequent: list[str] = []
-        for word in sorted(related):
-            for other in related[word]:
-                posting = self.postings.get(other, [])
-                if len(posting) <= MAX_POSTINGS:
-                    found.update(posting)
-                else:
-                    frequent.append(other)
-        if not found:
-            # Only very common words: look among the names of the rarest of them.
-            for other in sorted(frequent, key=lambda w: len(self.postings[w]))[:1]:
-                found.update(self.postings[other][:MAX_POSTINGS])
+        readings = [(r, sum(self.weight(w) for w in r)) for r in (words, *self._joined(words))]
+        related = {word: self._related(word) for reading, _w in readings for word in set(reading)}
+        found = self._found(related)
         best: dict[int, tuple[float, int, _Name]] = {}
         for name_id in found:
             name = self.names[name_id]
@@ -211,7 +235,7 @@ class Matcher:
             if types and entity.type not in types:
                 continue
             similarity, inexact, distinctive = max(
-                self._similarity(r, related, name) for r in readings
+                self._similarity(r, weight, related, name) for r, weight in readings
             )
             exact = name.folded == folded
             if not (exact or distinctive):
