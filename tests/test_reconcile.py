@@ -393,3 +393,17 @@ def test_not_utf8_and_a_missing_file_get_one_line_and_exit_2(tmp_path, monkeypat
     for path in (latin, tmp_path / "missing.csv"):
         result = CliRunner().invoke(cli, ["reconcile", str(path), "--column", "name"])
         assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+
+
+def test_a_remote_store_gives_the_same_candidates(oxigraph, project, reconciler):
+    from krakow_clusters.store.remote import RemoteStore
+
+    server = oxigraph(project.dataset_files(), read_only=True)
+    remote = Reconciler.from_store(RemoteStore(server.query_url, timeout=20))
+    assert remote.entities.keys() == reconciler.entities.keys()
+    for row in MESSY:
+        ours = reconciler.matcher.candidates(row["name"], (), None, 3)
+        theirs = remote.matcher.candidates(row["name"], (), None, 3)
+        assert [(c.entity.id, c.score, c.match) for c in theirs] == [
+            (c.entity.id, c.score, c.match) for c in ours
+        ]

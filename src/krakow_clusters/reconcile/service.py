@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -125,7 +125,7 @@ class Reconciler:
             types.append(type_id)
         return tuple(types)
 
-    def resolve(self, value: Any, pid: str) -> str:
+    def resolve(self, value: Any) -> str:
         """The IRI a property value stands for: an id, an IRI, a reconciled cell ({"id": ...}) or
         a name of a resource (folded)."""
         if isinstance(value, dict):
@@ -157,7 +157,7 @@ class Reconciler:
                     f"properties: {', '.join(CONSTRAINT_PROPERTIES)}"
                 )
             values = item["v"] if isinstance(item["v"], list) else [item["v"]]
-            constraints.setdefault(pid, []).extend(self.resolve(v, pid) for v in values)
+            constraints.setdefault(pid, []).extend(self.resolve(v) for v in values)
         return constraints
 
     def _result(self, candidate: Candidate) -> dict[str, Any]:
@@ -246,7 +246,7 @@ class Reconciler:
     # -- preview
 
     def entity(self, ident: str) -> Entity:
-        """The entity of an id (or of a full IRI), or BadRequest."""
+        """The entity of an id (or of a full IRI); KeyError for an unknown one."""
         found = self.entities.get(entity_id(ident) or ident)
         if found is None:
             raise KeyError(ident)
@@ -338,11 +338,3 @@ class Reconciler:
 
 
 _VALUE_TYPES = {"sector": "sector", "coordinator": "organization", "place": "place"}
-
-
-def types_of(values: Sequence[str]) -> tuple[str, ...]:
-    """Type ids checked (for the command line): BadRequest for an unknown one."""
-    for value in values:
-        if value not in TYPES:
-            raise BadRequest(f"unknown type {value!r}; types: {', '.join(TYPES)}")
-    return tuple(values)
