@@ -54,15 +54,14 @@ class OpenRefine:
         data.mkdir(parents=True, exist_ok=True)
         home.mkdir(exist_ok=True)
         # -i/-H: listen on loopback only; -d: the workspace; -m: heap; -w: the package's webapp.
-        # refine.headless keeps it from opening a browser; the notice of new versions would be
-        # fetched by a browser's page only, and no browser loads one here.
+        # The notice of new versions would be fetched by a browser's page only, and no browser
+        # loads one here.
         command = [str(LAUNCHER), "-i", "127.0.0.1", "-H", "127.0.0.1", "-p", str(self.port)]
         command += ["-d", str(data), "-m", "512M", "-w", "webapp"]
-        env = {
-            **os.environ,
-            "HOME": str(home),
-            "JAVA_OPTIONS": "-Drefine.headless=true -Djava.awt.headless=true",
-        }
+        # JDK_JAVA_OPTIONS is read by the java launcher itself (the script's JAVA_OPTIONS would
+        # reach java as one argument): headless, so that no browser is opened.
+        java = ["-Drefine.headless=true", "-Djava.awt.headless=true"]
+        env = {**os.environ, "HOME": str(home), "JDK_JAVA_OPTIONS": " ".join(java)}
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 command,
