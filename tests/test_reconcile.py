@@ -407,3 +407,19 @@ def test_a_remote_store_gives_the_same_candidates(oxigraph, project, reconciler)
         assert [(c.entity.id, c.score, c.match) for c in theirs] == [
             (c.entity.id, c.score, c.match) for c in ours
         ]
+
+
+def test_a_malformed_form_and_bad_parameters_get_4xx_in_one_line(app):
+    status, _headers, body = post(
+        app.base + "/reconcile", b"garbage", "multipart/form-data; boundary=x"
+    )
+    assert status == 400 and body.strip().count(b"\n") == 0
+    for path in (
+        "/reconcile?queries=",
+        "/reconcile?extend=%7B%7D",
+        "/reconcile/suggest/entity?prefix=kra&type=person",
+        "/reconcile/propose_properties?limit=abc",
+    ):
+        status, _headers, body = get(app.base + path)
+        assert status == 400, path
+        assert body.decode().count("\n") == 1 and body.startswith(b"400 Bad Request: "), path
