@@ -76,6 +76,11 @@ STEPS: dict[str, tuple[str, str, str | None]] = {
     ),
     "dump-framed": ("framed JSON-LD of the clusters (clusters.jsonld)", "ours", None),
     "void": ("VoID statistics (void_statistics)", "ours", "b-void"),
+    "reconcile": (
+        "reconcile: a batch of 100 messy names (/reconcile's answer; index built before)",
+        "ours",
+        None,
+    ),
     "site": ("static HTML site (site.write_site: a page per resource)", "ours", None),
     "build": ("`krakow-clusters build --out tmp` (whole process)", "ours", "b-pipeline"),
     "b-parse": ("rdflib Graph().parse", "baseline", None),
@@ -269,6 +274,21 @@ def child(spec: dict) -> None:
             void, _ = generateVoID(graph)
             size = len(void)
         return _finish(clock() - started, {"output": size})
+    if step == "reconcile":
+        from krakow_clusters.reconcile.service import Reconciler
+        from krakow_clusters.store.embedded import EmbeddedStore
+
+        store = EmbeddedStore.from_files(files)
+        started = clock()
+        reconciler = Reconciler.from_store(store)
+        indexed = clock() - started
+        queries = _messy_queries(reconciler, 100)
+        started = clock()
+        answer = reconciler.batch(queries)
+        work = clock() - started
+        found = sum(1 for a in answer.values() if a["result"])
+        extras = {"index": indexed, "entities": len(reconciler.entities), "found": found}
+        return _finish(work, extras)
     if step == "cli":
         # A CLI command in this process (the harness reads its rusage with wait4).
         from krakow_clusters.cli import cli as cli_main
@@ -277,6 +297,31 @@ def child(spec: dict) -> None:
         cli_main()
         return None
     raise SystemExit(f"unknown step {step!r}")
+
+
+def _messy_queries(reconciler, n: int) -> dict:
+    """`n` reconciliation queries as people type them, made from names of the index (lower case,
+    words swapped, a letter dropped), one in ten a name that is in no graph; deterministic."""
+    import random
+
+    rng = random.Random(SEED)
+    names = [name for entity in reconciler.entities.values() for name, _alt in entity.names]
+    queries = {}
+    for i in range(n):
+        if i % 10 == 9:
+            text = f"Unrelated Company {rng.randint(1, 10**6)} Sp. z o.o."
+        else:
+            words = rng.choice(names).split()
+            if len(words) > 1 and rng.random() < 0.5:
+                words.reverse()
+            text = " ".join(words)
+            if rng.random() < 0.5:
+                text = text.lower()
+            if len(text) > 6 and rng.random() < 0.3:
+                cut = rng.randrange(len(text))
+                text = text[:cut] + text[cut + 1 :]
+        queries[f"q{i}"] = {"query": text, "limit": 3}
+    return queries
 
 
 def _library_queries(queries: list) -> list:
@@ -546,7 +591,7 @@ def bench_size(size: str, args: argparse.Namespace) -> None:
     # short still has the figures that matter most.
     ours = ("load", "triples", "validate-turbo", "dump-turtle", "dump-ntriples", "dump-jsonld")
     plan = [
-        *((s, lambda s=s: timed(s)) for s in (*ours, "dump-framed", "void", "build")),
+        *((s, lambda s=s: timed(s)) for s in (*ours, "dump-framed", "void", "reconcile", "build")),
         ("site", site),
         ("queries", lambda: queries("queries", repeats)),
         ("broken-turbo", lambda: broken("turbo")),

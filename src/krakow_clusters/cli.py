@@ -449,6 +449,53 @@ def serve(
 
 
 @cli.command()
+@click.argument("csv_file", metavar="FILE", type=click.Path(path_type=Path))
+@click.option("--column", required=True, help="The column holding the names to match.")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(["cluster", "organization", "sector", "place"]),
+    help="Match only resources of this type (repeatable) [default: any].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv: the file with five columns added; json: every row with its candidates.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write here (atomically) instead of to standard output.",
+)
+def reconcile(csv_file: Path, column: str, types: tuple[str, ...], fmt: str, out: Path | None):
+    """Match a column of names in a CSV file against the clusters, organisations and places.
+
+    Writes the file back with the best candidate of each row: reconciled_iri, reconciled_label,
+    reconciled_score (0-100), reconciled_match (true only for an unambiguous exact name) and qid
+    (its Wikidata item, when linked). Names are compared with case, diacritics and word order
+    folded, in English and Polish. The same matching answers serve's /reconcile (OpenRefine).
+
+    Example: krakow-clusters reconcile names.csv --column name --type cluster
+    """
+    from .files import write_atomic
+    from .reconcile.csv import reconcile_table
+    from .reconcile.service import Reconciler
+    from .store import open_store
+
+    reconciler = Reconciler.from_store(open_store(find_project()))
+    text = reconcile_table(reconciler, csv_file, column, types, fmt)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+
+
+@cli.command()
 @click.option(
     "--endpoint",
     required=True,

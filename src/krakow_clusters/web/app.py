@@ -32,6 +32,7 @@ from .views.dataset import dataset
 from .views.downloads import context, downloads, ontology_file
 from .views.home import home, index
 from .views.queries import queries, saved_query
+from .views.reconcile import preview, propose_properties, reconcile, suggest
 from .views.resource import ontology, resource
 from .views.sparql import sparql
 
@@ -70,6 +71,10 @@ ROUTES = [
     Route("/void", dataset),
     Route("/dist", lambda r: RedirectResponse("/dist/", 301)),
     Route("/dist/{path:path}", downloads),
+    Route("/reconcile", reconcile, methods=["GET", "POST"]),
+    Route("/reconcile/suggest/{kind}", suggest),
+    Route("/reconcile/preview", preview),
+    Route("/reconcile/propose_properties", propose_properties),
 ]
 
 MIDDLEWARE = [
