@@ -1,0 +1,192 @@
+"""The HTTP API of `serve` described in OpenAPI 3.1, served at /openapi.json: for client authors,
+and for the suite, which runs schemathesis against the running server with it (every answer must
+be one this description allows)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..formats import media as F
+
+TEXT = "text/plain"
+RDF = (F.TURTLE, F.JSONLD, F.NTRIPLES, F.RDFXML)
+RESULTS = (F.SPARQL_JSON, F.SPARQL_XML, F.CSV, F.TSV)
+ANY_TEXT = {"schema": {"type": "string"}}
+
+
+def _content(*types: str) -> dict[str, Any]:
+    return {t: ({"schema": {"type": "object"}} if t.endswith("json") else ANY_TEXT) for t in types}
+
+
+def _answer(description: str, *types: str) -> dict[str, Any]:
+    return {"description": description, "content": _content(*types)}
+
+
+# What any route may answer besides its own: the guard's refusals (guard.py) and the router's.
+_COMMON = {
+    "400": _answer("A malformed request: one line says what is wrong.", TEXT),
+    "405": _answer("The method is not allowed on this path.", TEXT),
+    "413": _answer("The request body is over the limit.", TEXT),
+    "414": _answer("The path or the query string is over the limit.", TEXT),
+}
+
+
+def _operation(summary: str, responses: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"summary": summary, "responses": {**_COMMON, **responses}, **more}
+
+
+def _query(name: str, description: str, required: bool = False) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+def _path(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+_FORMAT = _query("format", "A media type or an alias (ttl, jsonld, nt, rdf, html); else Accept.")
+_NOT_ACCEPTABLE = {"406": _answer("None of the offered media types is acceptable.", TEXT)}
+_PAGE = {"200": _answer("The page.", F.HTML)}
+_REDIRECT = {
+    "description": "Moved: see Location.",
+    "headers": {"Location": {"schema": {"type": "string"}}},
+}
+_BUSY = _answer(
+    "The query ran out of time, or every query worker stayed busy (then with Retry-After).", TEXT
+)
+
+
+def _resource(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "get": _operation(
+            summary,
+            {
+                "200": _answer("The description.", F.HTML, *RDF),
+                "303": _REDIRECT,
+                "404": _answer("Nothing is known about it.", F.HTML, *RDF, TEXT),
+                **_NOT_ACCEPTABLE,
+            },
+            parameters=[*(params or []), _FORMAT],
+        )
+    }
+
+
+def _sparql_answers() -> dict[str, Any]:
+    return {
+        "200": _answer("The answer, in the format asked for.", *RESULTS, *RDF, F.HTML),
+        "403": _answer("An update: the endpoint is read-only.", TEXT),
+        **_NOT_ACCEPTABLE,
+        "502": _answer("The remote store failed (serve --sparql-endpoint).", TEXT),
+        "503": _BUSY,
+    }
+
+
+def _file(summary: str) -> dict[str, Any]:
+    return {
+        "get": _operation(
+            summary,
+            {
+                "200": {"description": "The file.", "content": {"*/*": ANY_TEXT}},
+                "301": _REDIRECT,
+                "404": _answer("No such file, or nothing built yet.", TEXT),
+            },
+        )
+    }
+
+
+def describe_api() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the server's HTTP API."""
+    query_text = _query("query", "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
+    result_format = _query("format", "A media type or an alias (json, xml, csv, tsv, ttl, …).")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kraków innovation clusters: linked data",
+            "version": "1",
+            "description": (
+                "Dereferenceable IRIs (content negotiation), a read-only SPARQL 1.1 endpoint, "
+                "saved queries and the built files. A malformed request gets a 4xx with one "
+                "line of text."
+            ),
+        },
+        "paths": {
+            "/": {"get": _operation("The clusters.", _PAGE)},
+            "/id/": {"get": _operation("Every resource, by kind.", _PAGE)},
+            "/id/{kind}/{slug}": _resource(
+                "A resource: https://w3id.org/krakow-clusters/id/{kind}/{slug}.",
+                [_path("kind", "cluster, organization, sector, …"), _path("slug", "Its slug.")],
+            ),
+            "/ontology": _resource("The ontology."),
+            "/dataset": _resource("The dataset's description (DCAT and VoID)."),
+            "/void": _resource("The dataset's description (DCAT and VoID)."),
+            "/sparql": {
+                "get": _operation(
+                    "The SPARQL 1.1 Protocol endpoint (without a query: its page).",
+                    _sparql_answers(),
+                    parameters=[query_text, result_format],
+                ),
+                "post": _operation(
+                    "The SPARQL 1.1 Protocol endpoint, the query in the body.",
+                    {**_sparql_answers(), "415": _answer("Not a query body.", TEXT)},
+                    requestBody={
+                        "required": True,
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"query": {"type": "string"}},
+                                    "required": ["query"],
+                                }
+                            },
+                            "application/sparql-query": {"schema": {"type": "string"}},
+                        },
+                    },
+                ),
+            },
+            "/queries/": {
+                "get": _operation(
+                    "The saved queries.", {"200": _answer("The list.", F.HTML, F.JSON)}
+                )
+            },
+            "/queries.json": {
+                "get": _operation("The saved queries.", {"200": _answer("The list.", F.JSON)})
+            },
+            "/queries/{name}": {
+                "get": _operation(
+                    "A saved query's answer; its parameters in the query string.",
+                    {
+                        "200": _answer("The answer.", F.HTML, F.SPARQL_JSON, F.CSV),
+                        "404": _answer("No saved query of that name.", TEXT),
+                        **_NOT_ACCEPTABLE,
+                        "502": _answer("The remote store failed.", TEXT),
+                        "503": _BUSY,
+                    },
+                    parameters=[_path("name", "The query's name, with .json, .csv or .html.")],
+                )
+            },
+            "/dist/{path}": _file("A file of the built release (dist/), or a folder's listing."),
+            "/context.jsonld": _file("The JSON-LD context of the dumps."),
+            "/openapi.json": {
+                "get": _operation("This description.", {"200": _answer("OpenAPI 3.1.", F.JSON)})
+            },
+        },
+    }
+
+
+async def openapi(_request: Request) -> Response:
+    """/openapi.json."""
+    return JSONResponse(describe_api())
