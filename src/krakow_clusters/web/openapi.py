@@ -14,11 +14,13 @@ from ..formats import media as F
 TEXT = "text/plain"
 RDF = (F.TURTLE, F.JSONLD, F.NTRIPLES, F.RDFXML)
 RESULTS = (F.SPARQL_JSON, F.SPARQL_XML, F.CSV, F.TSV)
-ANY_TEXT = {"schema": {"type": "string"}}
 
 
 def _content(*types: str) -> dict[str, Any]:
-    return {t: ({"schema": {"type": "object"}} if t.endswith("json") else ANY_TEXT) for t in types}
+    # JSON answers are objects (SPARQL results, the query list, this description); JSON-LD may be
+    # an object or an array; the others are text.
+    objects = (F.JSON, F.SPARQL_JSON)
+    return {t: {"schema": {"type": "object"} if t in objects else {}} for t in types}
 
 
 def _answer(description: str, *types: str) -> dict[str, Any]:
@@ -48,14 +50,20 @@ def _query(name: str, description: str, required: bool = False) -> dict[str, Any
     }
 
 
-def _path(name: str, description: str) -> dict[str, Any]:
+def _path(name: str, description: str, pattern: str) -> dict[str, Any]:
     return {
         "name": name,
         "in": "path",
         "required": True,
         "description": description,
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": pattern, "maxLength": 255},
     }
+
+
+# What a path segment may hold (anything else is a 400 or a 404): the slugs of the dataset's IRIs,
+# a saved query's name with its format's extension.
+SEGMENT = r"^[A-Za-z0-9][A-Za-z0-9_~\-]*(\.[A-Za-z0-9_~\-]+)*$"
+QUERY_NAME = r"^[A-Za-z0-9_\-]+(\.(json|csv|html))?$"
 
 
 _FORMAT = _query("format", "A media type or an alias (ttl, jsonld, nt, rdf, html); else Accept.")
@@ -95,15 +103,17 @@ def _sparql_answers() -> dict[str, Any]:
     }
 
 
-def _file(summary: str) -> dict[str, Any]:
+def _file(summary: str, path: bool = False) -> dict[str, Any]:
+    params = [_path("path", "A path under dist/.", r"^[^\x00-\x1f\x7f]*$")] if path else []
     return {
         "get": _operation(
             summary,
             {
-                "200": {"description": "The file.", "content": {"*/*": ANY_TEXT}},
+                "200": {"description": "The file.", "content": {"*/*": {"schema": {}}}},
                 "301": _REDIRECT,
                 "404": _answer("No such file, or nothing built yet.", TEXT),
             },
+            parameters=params,
         )
     }
 
@@ -128,7 +138,10 @@ def describe_api() -> dict[str, Any]:
             "/id/": {"get": _operation("Every resource, by kind.", _PAGE)},
             "/id/{kind}/{slug}": _resource(
                 "A resource: https://w3id.org/krakow-clusters/id/{kind}/{slug}.",
-                [_path("kind", "cluster, organization, sector, …"), _path("slug", "Its slug.")],
+                [
+                    _path("kind", "cluster, organization, sector, …", SEGMENT),
+                    _path("slug", "Its slug, with an extension (.ttl, …) or not.", SEGMENT),
+                ],
             ),
             "/ontology": _resource("The ontology."),
             "/dataset": _resource("The dataset's description (DCAT and VoID)."),
@@ -175,10 +188,14 @@ def describe_api() -> dict[str, Any]:
                         "502": _answer("The remote store failed.", TEXT),
                         "503": _BUSY,
                     },
-                    parameters=[_path("name", "The query's name, with .json, .csv or .html.")],
+                    parameters=[
+                        _path("name", "The query's name, with .json, .csv or .html.", QUERY_NAME)
+                    ],
                 )
             },
-            "/dist/{path}": _file("A file of the built release (dist/), or a folder's listing."),
+            "/dist/{path}": _file(
+                "A file of the built release (dist/), or a folder's listing.", path=True
+            ),
             "/context.jsonld": _file("The JSON-LD context of the dumps."),
             "/openapi.json": {
                 "get": _operation("This description.", {"200": _answer("OpenAPI 3.1.", F.JSON)})
