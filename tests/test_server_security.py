@@ -348,3 +348,23 @@ def test_pages_answer_and_queries_get_503_while_every_worker_is_busy(busy_app):
     finally:
         thread.join(timeout=60)
     assert slow and slow[0][0] == 503 and "query timeout" in slow[0][2].decode()
+
+
+ODD_VALUES = ["", "(((", "9" * 1999, "-1", "+0", "2020-13-45", "http://x/ y", "x:y", "\\", '"',
+              "ż\u202e😀", "' } DROP ALL #", "%", "*" * 2001]  # fmt: skip
+
+
+def test_every_saved_query_parameter_takes_odd_values_without_failing(app):
+    import json
+
+    listed = json.loads(get(app.base + "/queries.json")[2])["queries"]
+    params = [(q["name"], p["name"]) for q in listed for p in q["params"]]
+    assert len(params) >= 5, "the library has parameters to try"
+    for name, param in params:
+        for value in ODD_VALUES:
+            target = f"/queries/{name}.json?" + urllib.parse.urlencode({param: value})
+            status, headers, body = get(app.base + target)
+            assert status < 500, (target, body[:200])
+            if status >= 400:
+                assert headers["Content-Type"].startswith("text/plain"), target
+                one_line(body)
