@@ -368,3 +368,24 @@ def test_every_saved_query_parameter_takes_odd_values_without_failing(app):
             if status >= 400:
                 assert headers["Content-Type"].startswith("text/plain"), target
                 one_line(body)
+
+
+def test_the_policy_allows_the_stylesheet_of_the_built_ontology_documentation(app, project):
+    # dist/ontology/index.*.html (written by build) is served under the same policy: its one
+    # stylesheet must be among the hashes, or the documentation would lose its layout.
+    import rdflib
+
+    from krakow_clusters.release.ontology import render_ontology_html
+
+    graph = rdflib.Graph()
+    for path in project.ontology_files():
+        graph.parse(path)
+    policy = get(app.base + "/")[1]["Content-Security-Policy"]
+    for lang in ("en", "pl"):
+        page = render_ontology_html(graph, lang)
+        styles = re.findall(r"<style>(.*?)</style>", page, re.S)
+        assert styles, "the documentation has its stylesheet"
+        for css in styles:
+            digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in policy
+        assert "<script" not in page.lower()
