@@ -47,6 +47,9 @@ def test_the_stylesheet_applies_under_the_content_security_policy(app, browser):
     assert header.value_of_css_property("border-bottom-style") == "solid"
     # The forms still send their query (form-action 'self').
     browser.get(app.base + "/sparql")
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # The click returns before the next page has loaded: wait for its answer.
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, "table.results"))
     assert "/sparql?query=" in browser.current_url
-    assert browser.find_elements(By.CSS_SELECTOR, "table.results")
