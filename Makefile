@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_PATHS := $(wildcard src tests scripts benchmarks)
 
-.PHONY: install test lint format validate serve bench clean
+.PHONY: install test lint format validate serve bench soak clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ serve: $(STAMP)
 SIZE ?=
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(if $(SIZE),--size $(SIZE))
+
+# The soak benchmark (benchmarks/soak.py): its own server on loopback under a mixed load of pages,
+# saved queries and slow SPARQL for a few minutes (bounded in time and requests); its figures go
+# into BENCHMARKS.md's "Soak" section.
+soak: $(STAMP)
+	$(BIN)/python benchmarks/soak.py
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache

@@ -41,6 +41,7 @@ DATA = ROOT / "benchmarks" / "data"
 REPORT = ROOT / "BENCHMARKS.md"
 SERVE_REAL = ROOT / "benchmarks" / "serve-real-data.md"
 FINDINGS = ROOT / "benchmarks" / "findings.md"  # hand-written reading of the figures
+SOAK = ROOT / "benchmarks" / "soak.md"  # written by benchmarks/soak.py (`make soak`)
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 # Runs per size: (ours, baseline). The 1M baseline takes minutes per step: one run.
 RUNS = {"10k": (5, 3), "100k": (3, 2), "1M": (3, 1)}
@@ -966,6 +967,8 @@ def write_report(data: Path, report: Path, command: str) -> None:
     if FINDINGS.is_file():
         lines += [FINDINGS.read_text(encoding="utf-8").rstrip(), ""]
     lines += serve_real_section(results.get("serve-real"))
+    if SOAK.is_file():
+        lines += [SOAK.read_text(encoding="utf-8").rstrip(), ""]
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

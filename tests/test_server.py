@@ -141,9 +141,12 @@ def test_unknown_iri_is_404_in_the_asked_format(app, media):
 @pytest.mark.parametrize(
     "path", ["/id/cluster/bim%0A", "/id/cluster%0A/bim", "/id/cluster/bim%0D%0A"]
 )
-def test_a_slug_with_a_line_break_is_not_found_not_an_error(app, path):
-    status, _headers, _body = get(app.base + path, "text/turtle")
-    assert status == 404
+def test_a_slug_with_a_line_break_is_refused_in_one_line_not_an_error(app, path):
+    # Issue 12: a control character in a path is a malformed request (400, one line), not a
+    # resource that could exist (it was 404 before the guard).
+    status, _headers, body = get(app.base + path, "text/turtle")
+    assert status == 400
+    assert body.decode().count("\n") == 1 and "control character" in body.decode()
 
 
 def test_an_ask_answer_is_shown_as_html(app):

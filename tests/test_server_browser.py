@@ -33,3 +33,23 @@ def test_a_link_leads_to_the_coordinator_page(app, browser):
         By.CSS_SELECTOR, 'a[href="/id/cluster/lifescience-krakow#coordinator"]'
     )
     assert back.text == "LifeScience Kraków Cluster › coordinator"
+
+
+def test_the_stylesheet_applies_under_the_content_security_policy(app, browser):
+    # The policy allows no inline style but the pages' own stylesheet, by its hash: a browser that
+    # enforces it still applies that stylesheet (a wrong hash would leave the page unstyled).
+    from selenium.webdriver.common.by import By
+
+    browser.get(app.base + "/id/cluster/bim")
+    body = browser.find_element(By.TAG_NAME, "body")
+    assert body.value_of_css_property("max-width") == "960px"  # 60rem
+    header = browser.find_element(By.TAG_NAME, "header")
+    assert header.value_of_css_property("border-bottom-style") == "solid"
+    # The forms still send their query (form-action 'self').
+    browser.get(app.base + "/sparql")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # The click returns before the next page has loaded: wait for its answer.
+    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, "table.results"))
+    assert "/sparql?query=" in browser.current_url

@@ -120,3 +120,28 @@ def test_unreachable_endpoint_fails_at_start(tmp_path):
     log = (tmp_path / "serve.log").read_text()
     assert "error: endpoint http://127.0.0.1:" in log and "is unreachable" in log
     assert "Traceback" not in log
+
+
+def test_no_service_request_through_the_remote_store(remote_app):
+    # The Oxigraph server behind it federates (asked directly, it calls the listener): serve
+    # refuses the clause before the store sees it, so the listener hears nothing through serve.
+    from .httpservers import EMPTY_RESULT, answer, scripted_server
+
+    with scripted_server(answer(200, EMPTY_RESULT)) as (url, script):
+        query = f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+        status, _headers, body = get(
+            remote_app.base + "/sparql?" + urllib.parse.urlencode({"query": query}),
+            "application/sparql-results+json",
+        )
+        assert status == 400 and "federation is off" in body.decode()
+        status, _headers, body = get(
+            remote_app.base + f"/queries/wikidata-places.json?endpoint={url}"
+        )
+        assert status == 400 and "federation is off" in body.decode()
+        assert script.seen == []
+        store = remote_app.args[remote_app.args.index("--sparql-endpoint") + 1]
+        status, _headers, _body = get(
+            store + "&" + urllib.parse.urlencode({"query": query}),
+            "application/sparql-results+json",
+        )
+        assert len(script.seen) >= 1, "the store itself does federate: the refusal is serve's"

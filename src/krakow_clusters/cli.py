@@ -414,7 +414,22 @@ def query(
     default=2,
     show_default=True,
     type=click.IntRange(1),
-    help="Processes that run /sparql queries on the embedded store.",
+    help="Processes that run /sparql queries on the embedded store (threads on a remote one).",
+)
+@click.option(
+    "--queue-wait",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds a /sparql query waits for a free worker before it gets 503 with Retry-After.",
+)
+@click.option(
+    "--allow-service",
+    "allow_service",
+    multiple=True,
+    metavar="URL",
+    help="A SPARQL endpoint that visitors' queries may ask with SERVICE (repeatable); without "
+    "it, federation is refused (400).",
 )
 def serve(
     host: str,
@@ -424,6 +439,8 @@ def serve(
     query_timeout: float,
     result_limit: int,
     query_workers: int,
+    queue_wait: float,
+    allow_service: tuple[str, ...],
 ) -> None:
     """Serve the linked data over HTTP: IRIs, SPARQL, saved queries and downloads.
 
@@ -445,6 +462,8 @@ def serve(
         query_timeout=query_timeout,
         result_limit=result_limit,
         query_workers=query_workers,
+        queue_wait=queue_wait,
+        allowed_services=allow_service,
     )
 
 

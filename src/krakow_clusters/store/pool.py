@@ -16,8 +16,8 @@ import asyncio
 import contextlib
 import functools
 import os
-import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,15 +34,17 @@ _LOADED: dict[str, EmbeddedStore] = {}
 
 def load_dataset(files: Sequence[str]) -> None:
     """In a query worker: load the dataset, at a low priority (the server answers pages
-    meanwhile, and they come first). The priority goes back up once loaded where the system
-    allows it (raising it needs privileges)."""
+    meanwhile, and they come first). Once loaded, the worker stays a little below the server
+    (a niceness of 5 more): while every worker is busy with slow queries, the pages that the
+    server answers in its own process still get the CPU first. Going back up needs privileges,
+    where there are none the worker stays at the loading priority."""
     from .embedded import EmbeddedStore
 
     priority = os.getpriority(os.PRIO_PROCESS, 0)
     os.setpriority(os.PRIO_PROCESS, 0, min(priority + 10, 19))
     _LOADED["store"] = EmbeddedStore.from_files(Path(f) for f in files)
     with contextlib.suppress(PermissionError):
-        os.setpriority(os.PRIO_PROCESS, 0, priority)
+        os.setpriority(os.PRIO_PROCESS, 0, min(priority + 5, 19))
 
 
 def answer(sparql: str, max_results: int | None) -> QueryResult:
@@ -52,6 +54,11 @@ def answer(sparql: str, max_results: int | None) -> QueryResult:
 
 LOAD = f"{__name__}:load_dataset"
 ANSWER = f"{__name__}:answer"
+
+
+class AllWorkersBusy(QueryTimeout):
+    """No query worker became free within the wait allowed: the server is busy, not broken
+    (a 503 with Retry-After)."""
 
 
 class QueryPool:
@@ -68,6 +75,9 @@ class QueryPool:
         self._starting: list[Worker] = []
         self._start_tasks: list[asyncio.Future] = []
         self._failure: str | None = None
+        # Threads of its own that wait on the workers (a call, a start, a replacement), so that
+        # the pool never queues behind, nor holds up, the threads other work runs on.
+        self._threads = ThreadPoolExecutor(2 * self.size + 2, thread_name_prefix="query-pool")
 
     def _start_and_wait(self) -> Worker:
         return self._await_ready(self._launch())
@@ -106,7 +116,7 @@ class QueryPool:
 
         async def ready(worker: Worker) -> None:
             try:
-                await loop.run_in_executor(None, self._await_ready, worker)
+                await loop.run_in_executor(self._threads, self._await_ready, worker)
                 self._idle.put_nowait(worker)
             except CouldNotRun as exc:
                 self._failure = str(exc)
@@ -132,27 +142,30 @@ class QueryPool:
     async def _replace(self, worker: Worker) -> None:
         loop = asyncio.get_running_loop()
         self._all.discard(worker)
-        await loop.run_in_executor(None, worker.kill)
-        replacement = await loop.run_in_executor(None, self._start_and_wait)
+        await loop.run_in_executor(self._threads, worker.kill)
+        replacement = await loop.run_in_executor(self._threads, self._start_and_wait)
         self._idle.put_nowait(replacement)
         self._replacing = {f for f in self._replacing if not f.done()}
 
-    async def run(self, sparql: str, max_results: int | None) -> QueryResult:
-        """The answer, or QueryTimeout after `timeout` seconds (waiting for a worker included)."""
+    async def run(
+        self, sparql: str, max_results: int | None, wait: float | None = None
+    ) -> QueryResult:
+        """The answer, or QueryTimeout after `timeout` seconds of running; AllWorkersBusy when
+        no worker frees within `wait` seconds (default: the timeout)."""
         assert self._idle is not None, "QueryPool.start() was not awaited"
         await self.wait_ready()
         loop = asyncio.get_running_loop()
-        deadline = time.monotonic() + self.timeout
+        wait = self.timeout if wait is None else wait
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            worker = await asyncio.wait_for(self._idle.get(), wait)
         except TimeoutError:
-            raise QueryTimeout(
-                f"every query worker stayed busy for {self.timeout:g} s; try again later"
+            raise AllWorkersBusy(
+                f"every query worker stayed busy for {wait:g} s; try again later"
             ) from None
-        remaining = max(0.0, deadline - time.monotonic())
+        remaining = self.timeout
         call = functools.partial(worker.call, ANSWER, sparql, max_results, timeout=remaining)
         try:
-            result = await loop.run_in_executor(None, call)
+            result = await loop.run_in_executor(self._threads, call)
         except WorkerTimeout:
             # The worker was stuck in native code and has been killed: another starts in the
             # background.
@@ -162,7 +175,7 @@ class QueryPool:
             ) from None
         except WorkerStopped:
             self._replacing.add(asyncio.ensure_future(self._replace(worker)))
-            raise CouldNotRun("the query worker stopped unexpectedly") from None
+            raise WorkerStopped("the query worker stopped unexpectedly on this query") from None
         except CouldNotRun:
             self._idle.put_nowait(worker)
             raise
@@ -173,3 +186,4 @@ class QueryPool:
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)

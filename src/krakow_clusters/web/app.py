@@ -27,6 +27,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from .guard import Guard
+from .openapi import openapi
 from .state import AppState, Settings
 from .views.dataset import dataset
 from .views.downloads import context, downloads, ontology_file
@@ -75,9 +77,13 @@ ROUTES = [
     Route("/reconcile/suggest/{kind}", suggest),
     Route("/reconcile/preview", preview),
     Route("/reconcile/propose_properties", propose_properties),
+    Route("/openapi.json", openapi),
 ]
 
+# Guard first: its limits, HEAD handling and security headers cover every route and every answer,
+# CORS's included.
 MIDDLEWARE = [
+    Middleware(Guard),
     Middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -85,7 +91,7 @@ MIDDLEWARE = [
         allow_headers=["Accept", "Content-Type"],
         expose_headers=["Content-Type", "Vary"],
         max_age=86400,
-    )
+    ),
 ]
 
 

@@ -117,6 +117,29 @@ def local_href(iri: str) -> str:
     return iri
 
 
+# The schemes a page links to. Any other IRI (javascript:, data:, file:, …), whether it comes from
+# the data or from a query's answer, is shown as text: a link must never run script or leave the
+# web. Browsers drop tabs and line breaks inside a URL, so an IRI holding any whitespace or control
+# character is never a link either.
+_LINKABLE = re.compile(r"(?:[Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):[^\x00-\x20\x7f]+")
+_LOCAL = re.compile(r"(?:/(?!/)|#)[^\x00-\x20\x7f]*")
+
+
+def linkable(href: str) -> bool:
+    """Whether a page may link to `href`: an http, https or mailto IRI, or a path or fragment of
+    this server (what `local_href` gives for the dataset's own IRIs)."""
+    return bool(_LINKABLE.fullmatch(href) or _LOCAL.fullmatch(href))
+
+
+def iri_view(iri: str, label: str, local: bool = True) -> dict:
+    """A cell or value for an IRI: a link where `linkable` (to this server's page of it when
+    `local`), else the IRI as text."""
+    href = local_href(iri) if local else iri
+    if linkable(href):
+        return {"kind": "link", "href": href, "label": label, "iri": iri}
+    return {"kind": "literal", "text": iri, "lang": None, "datatype": None}
+
+
 def pick_label(labels: list[Literal] | None, lang: str = "en") -> str | None:
     if not labels:
         return None
@@ -212,8 +235,7 @@ def _value_view(term: Node, desc: Description, nodes: dict[str, dict]) -> dict:
             document, fragment = iri.split("#", 1)
             document_label = pick_label(desc.labels.get(document)) or curie(document) or document
             label = f"{document_label} › {fragment}"
-        label = label or curie(iri) or iri
-        return {"kind": "link", "href": local_href(iri), "label": label, "iri": iri}
+        return iri_view(iri, label or curie(iri) or iri)
     if isinstance(term, Literal):
         datatype = None
         if term.datatype is not None:
@@ -241,7 +263,7 @@ def _properties(subject: str, desc: Description, nodes: dict[str, dict]) -> list
             {
                 "label": _predicate_label(p, desc),
                 "curie": curie(p) or p,
-                "href": local_href(p),
+                "href": local_href(p) if linkable(local_href(p)) else None,
                 "values": [_value_view(v, desc, nodes) for v in values],
             }
         )
@@ -355,7 +377,7 @@ def resource_view(desc: Description) -> dict:
         "properties": _properties(iri, desc, nodes),
         "nodes": [nodes[n] for n in hash_nodes],
         "incoming": incoming,
-        "sources": [{"href": s, "label": pick_label(desc.labels.get(s)) or s} for s in sources],
+        "sources": [iri_view(s, pick_label(desc.labels.get(s)) or s, local=False) for s in sources],
     }
 
 
@@ -437,7 +459,7 @@ def table_view(result: QueryResult) -> dict:
                 cells.append({"kind": "empty"})
             elif isinstance(term, URIRef):
                 iri = str(term)
-                cells.append({"kind": "link", "href": local_href(iri), "label": curie(iri) or iri})
+                cells.append(iri_view(iri, curie(iri) or iri))
             else:
                 lang = getattr(term, "language", None)
                 cells.append({"kind": "literal", "text": str(term), "lang": lang})
@@ -459,6 +481,9 @@ _LINK: ContextVar[Callable[[str], str] | None] = ContextVar("link", default=None
 
 @jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
 def _url(_context: Any, href: str) -> str:
+    # The views give only linkable hrefs; this is the last guard, for a template that forgets.
+    if not linkable(href):
+        return "#"
     link = _LINK.get()
     return href if link is None else link(href)
 
@@ -479,6 +504,8 @@ class Pages:
         goes through `link`, and what only a server can answer (SPARQL, saved queries) is left
         out."""
         context.setdefault("license", None)
+        if context["license"] is not None and not linkable(context["license"]):
+            context["license"] = None  # shown only as a link, so only when it can be one
         context.setdefault("source", SOURCE_ARTICLE)
         context.setdefault("alternates", [])
         context.setdefault("remote", None)

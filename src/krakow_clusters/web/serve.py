@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import CouldNotRun
 from ..project import Project
+from ..sparql.text import is_absolute_iri
 from ..store.results import GraphStore
 from .app import create_app
 from .state import Settings
@@ -24,14 +26,20 @@ def serve(
     result_limit: int = 10000,
     query_workers: int = 2,
     log_level: str = "info",
+    queue_wait: float = 2.0,
+    allowed_services: Sequence[str] = (),
 ) -> None:
-    """Load the dataset (or connect to `sparql_endpoint`) and serve until interrupted."""
+    """Load the dataset (or connect to `sparql_endpoint`) and serve until interrupted; visitors'
+    queries may ask (SERVICE) only the endpoints of `allowed_services`."""
     import uvicorn
 
     from ..store.embedded import EmbeddedStore
     from ..store.remote import RemoteStore
 
     dist = Path(dist) if dist is not None else project.root / "dist"
+    for url in allowed_services:
+        if not is_absolute_iri(url) or not url.lower().startswith(("http://", "https://")):
+            raise CouldNotRun(f"--allow-service {url!r}: not an http(s) URL")
     if sparql_endpoint:
         store: GraphStore = RemoteStore(
             sparql_endpoint,
@@ -54,6 +62,8 @@ def serve(
         result_limit=result_limit,
         query_workers=query_workers,
         endpoint=sparql_endpoint,
+        allowed_services=tuple(allowed_services),
+        queue_wait=queue_wait,
     )
     app = create_app(settings)
     # uvicorn reports a port in use by logging and exiting with code 3: bind the socket here, so

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio
 from rdflib.term import Node
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..errors import CouldNotRun
 from ..project import Project
+from ..sparql.text import inject_values
+from ..store.pool import AllWorkersBusy
 from ..store.results import GraphStore, QueryResult
 from .pages import Description, Pages, describe, license_of
 
@@ -31,6 +34,11 @@ class Settings:
     result_limit: int = 10000
     query_workers: int = 2
     endpoint: str | None = None
+    # Remote endpoints a visitor's query may name in SERVICE (serve --allow-service); none: no
+    # request leaves the server on a visitor's behalf.
+    allowed_services: tuple[str, ...] = ()
+    # Seconds a /sparql query waits for a free worker before it gets 503 with Retry-After.
+    queue_wait: float = 2.0
 
 
 class AppState:
@@ -44,6 +52,11 @@ class AppState:
         self.pool = None
         self.pages = Pages()
         self.license: str | None = None
+        # Visitors' queries on a remote store run in threads of their own, as many as there
+        # would be query workers: a slow store ties up these, never the threads of the pages.
+        # (Made in startup(): a limiter belongs to the running event loop.)
+        self.query_slots: anyio.CapacityLimiter | None = None
+        self.query_threads: anyio.CapacityLimiter | None = None
 
     # -- store access
 
@@ -51,8 +64,43 @@ class AppState:
         """The answer of the store to one of the project's own queries (in a thread)."""
         return await run_in_threadpool(self.store.query, sparql, bindings)
 
+    async def run_query(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> QueryResult:
+        """The answer to a visitor's query (/sparql, or a saved query that asks another
+        endpoint), under the query timeout and the result limit: in a query worker on the
+        embedded store, else in one of the query threads. AllWorkersBusy when no worker or
+        thread frees within the queue wait."""
+        settings = self.settings
+        limit = settings.result_limit
+        if self.pool is not None:
+            text = inject_values(sparql, bindings) if bindings else sparql
+            return await self.pool.run(text, limit, wait=settings.queue_wait)
+        assert self.query_slots is not None, "AppState.startup() was not awaited"
+        try:
+            with anyio.fail_after(settings.queue_wait):
+                await self.query_slots.acquire()
+        except TimeoutError:
+            raise AllWorkersBusy(
+                f"every query thread stayed busy for {settings.queue_wait:g} s; try again later"
+            ) from None
+        try:
+            return await anyio.to_thread.run_sync(
+                self.store.query, sparql, bindings, limit, limiter=self.query_threads
+            )
+        finally:
+            self.query_slots.release()
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds after which a refused query may find a worker: at most one query timeout."""
+        return max(1, int(self.settings.query_timeout + 0.999))
+
     async def startup(self) -> None:
         """Start the query workers (embedded store) and read the licence the pages show."""
+        slots = max(1, self.settings.query_workers)
+        self.query_slots = anyio.CapacityLimiter(slots)
+        self.query_threads = anyio.CapacityLimiter(slots)
         if self.settings.embedded and self.settings.dataset_files:
             from ..store.pool import QueryPool
 

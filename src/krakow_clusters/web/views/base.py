@@ -3,10 +3,17 @@ and the glue of content negotiation (a file extension first, then ?format=, then
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...errors import CouldNotRun
 from ...formats import media as F
+from ...store.pool import AllWorkersBusy
+from ...store.results import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
+from ...workers import WorkerStopped
 from ..state import AppState
 
 
@@ -54,3 +61,30 @@ def rdf_response(body: bytes, media: str, status: int = 200, vary: bool = True) 
 def plain(status: int, message: str) -> Response:
     """A one-line text answer (errors and refusals), ending with one newline."""
     return Response(message.rstrip("\n") + "\n", status, media_type="text/plain; charset=utf-8")
+
+
+async def answer_or_error(
+    state: AppState, query: str, bindings: Mapping[str, Node] | None = None
+) -> QueryResult | Response:
+    """The answer to a visitor's query (see AppState.run_query), or the one-line error response:
+    400 for a query that cannot be answered as sent, 503 (with Retry-After when every worker is
+    busy) for one that ran out of time or found no free worker."""
+    settings = state.settings
+    try:
+        return await state.run_query(query, bindings)
+    except QuerySyntaxError as exc:
+        return plain(400, str(exc))
+    except ResultLimitExceeded as exc:
+        return plain(400, f"result limit exceeded: {exc}")
+    except AllWorkersBusy as exc:
+        response = plain(503, f"server busy: {exc}")
+        response.headers["Retry-After"] = str(state.retry_after)
+        return response
+    except QueryTimeout as exc:
+        return plain(503, f"query timeout: {exc}")
+    except WorkerStopped:
+        # The engine died on this query (pyoxigraph can abort on some queries): what the client
+        # sent cannot be answered; the worker has been replaced.
+        return plain(400, "the query engine stopped on this query; it cannot be answered here")
+    except CouldNotRun as exc:
+        return plain(502 if settings.endpoint else 500, str(exc))

@@ -16,8 +16,9 @@ from ...formats import media as F
 from ...formats.results import serialize_results
 from ...project import Project
 from ...sparql.library import QueryFile, find_query, library
+from ..federation import FederationRefused, check_federation, federates
 from ..pages import table_view
-from .base import app_state, not_acceptable, plain
+from .base import answer_or_error, app_state, not_acceptable, plain
 
 
 def query_library(project: Project) -> list[QueryFile]:
@@ -78,17 +79,33 @@ async def saved_query(request: Request) -> Response:
     except CouldNotRun as exc:
         return plain(404, str(exc))
     values = dict(request.query_params)
+    for key_, value in values.items():
+        problem = _bad_value(key_, value)
+        if problem:
+            return plain(400, problem)
     key = ("query", name, tuple(sorted(values.items())), media)
 
     async def make() -> Response:
         try:
             bindings = query_file.bindings(values)
-        except CouldNotRun as exc:
-            return plain(400, str(exc))
-        try:
-            result = await state.query(query_file.text, bindings)
-        except CouldNotRun as exc:
-            return plain(502 if settings.endpoint else 500, str(exc))
+        except (CouldNotRun, ValueError, OverflowError) as exc:
+            return plain(400, str(exc).splitlines()[0] if str(exc) else "bad parameter value")
+        if federates(query_file.text):
+            # It asks another endpoint: only one the operator allows, and like a visitor's
+            # query (in a worker, under the timeout), so that a slow endpoint holds up no page.
+            try:
+                check_federation(query_file.text, settings.allowed_services, bindings)
+            except FederationRefused as exc:
+                return plain(400, str(exc))
+            answer = await answer_or_error(state, query_file.text, bindings)
+            if isinstance(answer, Response):
+                return answer
+            result = answer
+        else:
+            try:
+                result = await state.query(query_file.text, bindings)
+            except CouldNotRun as exc:
+                return plain(502 if settings.endpoint else 500, str(exc))
         if media == F.HTML:
             return state.render(
                 "query.html",
@@ -105,6 +122,20 @@ async def saved_query(request: Request) -> Response:
         return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
     return await state.cached(key, make)
+
+
+# A parameter value longer than this is not a value any saved query needs (an IRI, a date, a
+# number, a word to search for).
+MAX_VALUE = 2000
+
+
+def _bad_value(name: str, value: str) -> str | None:
+    """Why a parameter value from the URL is refused before it is bound, or None."""
+    if len(value) > MAX_VALUE:
+        return f"parameter {name}: the value is longer than {MAX_VALUE} characters"
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        return f"parameter {name}: the value holds a control character"
+    return None
 
 
 def _with_query(path: str, values: Mapping[str, str]) -> str:

@@ -119,6 +119,8 @@ async def propose_properties(request: Request) -> Response:
         limit_text = params.get("limit", "")
         if limit_text and not (limit_text.isascii() and limit_text.isdigit()):
             raise BadRequest("limit must be a whole number")
+        if len(limit_text) > 6:
+            raise BadRequest("limit must be at most 999999")
         service = await _reconciler(app_state(request))
         answer = service.propose_properties(params.get("type", ""), int(limit_text or 0) or None)
     except BadRequest as exc:

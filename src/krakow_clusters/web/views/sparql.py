@@ -4,7 +4,6 @@ store/pool.py, so that a query over its time limit is stopped."""
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,9 +14,10 @@ from ...formats.rdf import serialize_graph
 from ...formats.results import serialize_results
 from ...sparql.library import QueryFile
 from ...sparql.text import inject_values, is_update
-from ...store.results import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
+from ...store.results import QueryResult
+from ..federation import FederationRefused, check_federation
 from ..pages import table_view
-from .base import app_state, not_acceptable, plain, rdf_response
+from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response
 from .queries import query_library
 
 
@@ -58,20 +58,13 @@ async def sparql(request: Request) -> Response:
         if any(v.strip() for v in params.getlist(name)):
             return plain(400, f"{name} is not supported: the dataset is one default graph")
     state = app_state(request)
-    settings = state.settings
     try:
-        if state.pool is not None:
-            result = await state.pool.run(query, settings.result_limit)
-        else:
-            result = await run_in_threadpool(state.store.query, query, None, settings.result_limit)
-    except QuerySyntaxError as exc:
+        check_federation(query, state.settings.allowed_services)
+    except FederationRefused as exc:
         return plain(400, str(exc))
-    except ResultLimitExceeded as exc:
-        return plain(400, f"result limit exceeded: {exc}")
-    except QueryTimeout as exc:
-        return plain(503, f"query timeout: {exc}")
-    except CouldNotRun as exc:
-        return plain(502 if settings.endpoint else 500, str(exc))
+    result = await answer_or_error(state, query)
+    if isinstance(result, Response):
+        return result
     return results_response(request, params, query, result)
 
 

@@ -1,0 +1,281 @@
+"""The HTTP API of `serve` described in OpenAPI 3.1, served at /openapi.json: for client authors,
+and for the suite, which runs schemathesis against the running server with it (every answer must
+be one this description allows)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..formats import media as F
+
+TEXT = "text/plain"
+RDF = (F.TURTLE, F.JSONLD, F.NTRIPLES, F.RDFXML)
+RESULTS = (F.SPARQL_JSON, F.SPARQL_XML, F.CSV, F.TSV)
+
+
+def _content(*types: str) -> dict[str, Any]:
+    # JSON answers are objects (SPARQL results, the query list, this description); JSON-LD may be
+    # an object or an array; the others are text.
+    objects = (F.JSON, F.SPARQL_JSON)
+    return {t: {"schema": {"type": "object"} if t in objects else {}} for t in types}
+
+
+def _answer(description: str, *types: str) -> dict[str, Any]:
+    return {"description": description, "content": _content(*types)}
+
+
+# What any route may answer besides its own: the guard's refusals (guard.py) and the router's.
+_COMMON = {
+    "400": _answer("A malformed request: one line says what is wrong.", TEXT),
+    "405": _answer("The method is not allowed on this path.", TEXT),
+    "413": _answer("The request body is over the limit.", TEXT),
+    "414": _answer("The path or the query string is over the limit.", TEXT),
+}
+
+
+def _operation(summary: str, responses: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"summary": summary, "responses": {**_COMMON, **responses}, **more}
+
+
+def _query(name: str, description: str, required: bool = False) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+def _path(name: str, description: str, pattern: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "pattern": pattern, "maxLength": 255},
+    }
+
+
+# What a path segment may hold (anything else is a 400 or a 404): the slugs of the dataset's IRIs,
+# a saved query's name with its format's extension.
+SEGMENT = r"^[A-Za-z0-9][A-Za-z0-9_~\-]*(\.[A-Za-z0-9_~\-]+)*$"
+QUERY_NAME = r"^[A-Za-z0-9_\-]+(\.(json|csv|html))?$"
+
+
+_FORMAT = _query("format", "A media type or an alias (ttl, jsonld, nt, rdf, html); else Accept.")
+_NOT_ACCEPTABLE = {"406": _answer("None of the offered media types is acceptable.", TEXT)}
+_PAGE = {"200": _answer("The page.", F.HTML)}
+_REDIRECT = {
+    "description": "Moved: see Location.",
+    "headers": {"Location": {"schema": {"type": "string"}}},
+}
+_BUSY = _answer(
+    "The query ran out of time, or every query worker stayed busy (then with Retry-After).", TEXT
+)
+
+
+def _resource(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "get": _operation(
+            summary,
+            {
+                "200": _answer("The description.", F.HTML, *RDF),
+                "303": _REDIRECT,
+                "404": _answer("Nothing is known about it.", F.HTML, *RDF, TEXT),
+                **_NOT_ACCEPTABLE,
+            },
+            parameters=[*(params or []), _FORMAT],
+        )
+    }
+
+
+def _sparql_answers() -> dict[str, Any]:
+    return {
+        "200": _answer("The answer, in the format asked for.", *RESULTS, *RDF, F.HTML),
+        "403": _answer("An update: the endpoint is read-only.", TEXT),
+        **_NOT_ACCEPTABLE,
+        "502": _answer("The remote store failed (serve --sparql-endpoint).", TEXT),
+        "503": _BUSY,
+    }
+
+
+def _file(summary: str, path: bool = False) -> dict[str, Any]:
+    params = [_path("path", "A path under dist/.", r"^[^\x00-\x1f\x7f]*$")] if path else []
+    return {
+        "get": _operation(
+            summary,
+            {
+                "200": {"description": "The file.", "content": {"*/*": {"schema": {}}}},
+                "301": _REDIRECT,
+                "404": _answer("No such file, or nothing built yet.", TEXT),
+            },
+            parameters=params,
+        )
+    }
+
+
+JAVASCRIPT = "application/javascript"
+_CALLBACK = _query("callback", "JSONP: the answer wrapped in a call of this function.")
+
+
+def _reconciliation_answer(summary: str) -> dict[str, Any]:
+    return {
+        "200": _answer(summary, F.JSON, JAVASCRIPT),
+        "400": _answer("A malformed parameter: one line says what is wrong.", TEXT),
+    }
+
+
+def _reconciliation_paths() -> dict[str, Any]:
+    """The W3C Reconciliation Service API 0.2 (web/views/reconcile.py)."""
+    batch = [
+        _query("queries", "A batch of reconciliation queries as JSON."),
+        _query("extend", "A data extension query as JSON."),
+        _CALLBACK,
+    ]
+    form = {
+        "type": "object",
+        "properties": {name: {"type": "string"} for name in ("queries", "extend", "callback")},
+    }
+    answers = _reconciliation_answer("The manifest, the batch's candidates or the extension.")
+    return {
+        "/reconcile": {
+            "get": _operation("The reconciliation service.", answers, parameters=batch),
+            "post": _operation(
+                "The reconciliation service, the parameters form-encoded.",
+                answers,
+                requestBody={"content": {"application/x-www-form-urlencoded": {"schema": form}}},
+            ),
+        },
+        "/reconcile/suggest/{kind}": {
+            "get": _operation(
+                "Suggestions of entities, types or properties that start like the prefix.",
+                {
+                    **_reconciliation_answer("The suggestions."),
+                    "404": _answer("No such suggest service.", TEXT),
+                },
+                parameters=[
+                    _path("kind", "entity, type or property.", r"^(entity|type|property)$"),
+                    _query("prefix", "What the user has typed."),
+                    _query("type", "Entities of this type only."),
+                    _CALLBACK,
+                ],
+            )
+        },
+        "/reconcile/preview": {
+            "get": _operation(
+                "A small HTML card of an entity.",
+                {
+                    "200": _answer("The card.", F.HTML),
+                    "404": _answer("No entity with this id.", TEXT),
+                },
+                parameters=[_query("id", "The entity's id, such as cluster/bim.", required=True)],
+            )
+        },
+        "/reconcile/propose_properties": {
+            "get": _operation(
+                "The properties data extension offers for a type.",
+                _reconciliation_answer("The properties."),
+                parameters=[
+                    _query("type", "The type (cluster, organization, sector, place)."),
+                    _query("limit", "At most this many properties."),
+                    _CALLBACK,
+                ],
+            )
+        },
+    }
+
+
+def describe_api() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the server's HTTP API."""
+    query_text = _query("query", "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
+    result_format = _query("format", "A media type or an alias (json, xml, csv, tsv, ttl, …).")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kraków innovation clusters: linked data",
+            "version": "1",
+            "description": (
+                "Dereferenceable IRIs (content negotiation), a read-only SPARQL 1.1 endpoint, "
+                "saved queries and the built files. A malformed request gets a 4xx with one "
+                "line of text."
+            ),
+        },
+        "paths": {
+            "/": {"get": _operation("The clusters.", _PAGE)},
+            "/id/": {"get": _operation("Every resource, by kind.", _PAGE)},
+            "/id/{kind}/{slug}": _resource(
+                "A resource: https://w3id.org/krakow-clusters/id/{kind}/{slug}.",
+                [
+                    _path("kind", "cluster, organization, sector, …", SEGMENT),
+                    _path("slug", "Its slug, with an extension (.ttl, …) or not.", SEGMENT),
+                ],
+            ),
+            "/ontology": _resource("The ontology."),
+            "/dataset": _resource("The dataset's description (DCAT and VoID)."),
+            "/void": _resource("The dataset's description (DCAT and VoID)."),
+            "/sparql": {
+                "get": _operation(
+                    "The SPARQL 1.1 Protocol endpoint (without a query: its page).",
+                    _sparql_answers(),
+                    parameters=[query_text, result_format],
+                ),
+                "post": _operation(
+                    "The SPARQL 1.1 Protocol endpoint, the query in the body.",
+                    {**_sparql_answers(), "415": _answer("Not a query body.", TEXT)},
+                    requestBody={
+                        "required": True,
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"query": {"type": "string"}},
+                                    "required": ["query"],
+                                }
+                            },
+                            "application/sparql-query": {"schema": {"type": "string"}},
+                        },
+                    },
+                ),
+            },
+            "/queries/": {
+                "get": _operation(
+                    "The saved queries.", {"200": _answer("The list.", F.HTML, F.JSON)}
+                )
+            },
+            "/queries.json": {
+                "get": _operation("The saved queries.", {"200": _answer("The list.", F.JSON)})
+            },
+            "/queries/{name}": {
+                "get": _operation(
+                    "A saved query's answer; its parameters in the query string.",
+                    {
+                        "200": _answer("The answer.", F.HTML, F.SPARQL_JSON, F.CSV),
+                        "404": _answer("No saved query of that name.", TEXT),
+                        **_NOT_ACCEPTABLE,
+                        "502": _answer("The remote store failed.", TEXT),
+                        "503": _BUSY,
+                    },
+                    parameters=[
+                        _path("name", "The query's name, with .json, .csv or .html.", QUERY_NAME)
+                    ],
+                )
+            },
+            "/dist/{path}": _file(
+                "A file of the built release (dist/), or a folder's listing.", path=True
+            ),
+            "/context.jsonld": _file("The JSON-LD context of the dumps."),
+            "/openapi.json": {
+                "get": _operation("This description.", {"200": _answer("OpenAPI 3.1.", F.JSON)})
+            },
+            **_reconciliation_paths(),
+        },
+    }
+
+
+async def openapi(_request: Request) -> Response:
+    """/openapi.json."""
+    return JSONResponse(describe_api())
