@@ -38,6 +38,7 @@ import sys
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import IO
 
 from .errors import CouldNotRun
 
@@ -65,7 +66,9 @@ class Worker:
     (a query worker loading its dataset). One call at a time: the answers come in order.
     """
 
-    def __init__(self, name: str = "worker") -> None:
+    def __init__(self, name: str = "worker", stderr: IO[bytes] | None = None) -> None:
+        """`stderr`: a file for the worker's standard error (a native crash writes its report
+        there), instead of the caller's."""
         self.name = name
         parent, child = Pipe()
         path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
@@ -73,6 +76,7 @@ class Worker:
             [sys.executable, "-c", _CHILD, str(child.fileno()), name],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
+            stderr=stderr,
             env={**os.environ, "PYTHONPATH": path},
         )
         child.close()

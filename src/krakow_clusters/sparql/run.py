@@ -53,8 +53,52 @@ def run_named(
     """Find a query by name (or .rq path), check its parameters, and run it."""
     query = find_query(project.queries_dir, name_or_path)
     query.bindings(params)  # refuse bad parameters before loading or contacting anything
-    store = open_store(project, endpoint, timeout)
-    return Answer(query, run(store, query, params))
+    if endpoint:
+        return Answer(query, run(open_store(project, endpoint, timeout), query, params))
+    return Answer(query, run_contained(project, query, params, timeout))
+
+
+def run_contained(
+    project: Project, query: QueryFile, params: Mapping[str, str] | None, timeout: float
+) -> QueryResult:
+    """`run` on the embedded store, in a worker process: the engine's native code can abort
+    the whole process on some queries (pyoxigraph 0.5 on an ORDER BY over date-times with and
+    without a time zone), and a user's query must end in one line and exit code 2, not in a
+    core dump. The worker's standard error is kept aside and its last line reported."""
+    import tempfile
+
+    from ..workers import Worker, WorkerStopped
+
+    with tempfile.TemporaryFile() as errors:
+        worker = Worker("query engine", stderr=errors)
+        try:
+            files = [str(p) for p in project.dataset_files()]
+            return worker.call(f"{__name__}:run_in_worker", files, query, params, timeout)
+        except WorkerStopped as exc:
+            errors.seek(0)
+            said = [line.strip() for line in errors.read().decode("utf-8", "replace").splitlines()]
+            # A Rust panic says what went wrong on the line after "thread … panicked at …".
+            reason = next(
+                (said[i + 1] for i, line in enumerate(said[:-1]) if " panicked at " in line),
+                "",
+            )
+            raise CouldNotRun(
+                f"the query engine crashed on {query.path.name} (exit code {exc.returncode})"
+                + (f": {reason[:200]}" if reason else "")
+            ) from None
+        finally:
+            worker.kill()
+
+
+def run_in_worker(
+    files: list[str], query: QueryFile, params: Mapping[str, str] | None, timeout: float
+) -> QueryResult:
+    """The worker's side of `run_contained`."""
+    from ..store.embedded import EmbeddedStore
+
+    store = EmbeddedStore.from_files(files)
+    store.service_timeout = timeout
+    return run(store, query, params)
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, str]:
