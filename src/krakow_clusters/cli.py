@@ -221,6 +221,9 @@ def link_check(record_verified, on, **options) -> None:
     project = find_project()
     if record_verified and options["offline"]:
         raise CouldNotRun("--record-verified needs the endpoint itself, not --offline")
+    if record_verified:
+        # Verified means this endpoint answered now: no answer from the cache counts.
+        options["cache_days"] = 0.0
     report = check_links(project, _client(project, **options))
     click.echo(render_check(report), nl=False)
     if record_verified:
