@@ -20,8 +20,9 @@ from .wikidata import WIKIDATA_ENDPOINT
 
 
 class Group(click.Group):
-    """Turns CouldNotRun, and an operating-system error (a folder that cannot be written, a full
-    disk), into one line on stderr and exit code 2, never a traceback."""
+    """Turns CouldNotRun, an operating-system error (a folder that cannot be written, a full
+    disk) and running out of memory into one line on stderr and exit code 2, never a
+    traceback."""
 
     def invoke(self, ctx: click.Context):
         # rdflib logs a traceback when a typed literal is malformed ("many"^^xsd:integer); the
@@ -35,6 +36,10 @@ class Group(click.Group):
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
+        except MemoryError:
+            # The size limits (KRAKOW_CLUSTERS_MAX_FILE_SIZE, …) stop most of these earlier.
+            click.echo("error: out of memory: the input is too large for this machine", err=True)
             sys.exit(2)
 
 
