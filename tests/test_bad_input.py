@@ -119,3 +119,31 @@ def test_bad_input_is_one_line_and_its_exit_code(case: Case, project, tmp_path):
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("error: ")
     assert case.message in lines[0]
+
+
+RDFXML = (
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+    'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">'
+    '<rdf:Description rdf:about="https://example.org/a"><rdfs:label>&lt;!DOCTYPE in text'
+    "</rdfs:label></rdf:Description></rdf:RDF>\n"
+)
+
+
+def test_rdfxml_without_a_document_type_still_loads(tmp_path):
+    from krakow_clusters.store.embedded import EmbeddedStore
+
+    path = tmp_path / "fine.rdf"
+    path.write_text('<?xml version="1.0"?>\n<!-- a comment -->\n<?pi x?>\n' + RDFXML)
+    assert EmbeddedStore().load_file(path) == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_document_type_is_found_behind_a_byte_order_mark(tmp_path, encoding):
+    from krakow_clusters.errors import CouldNotRun
+    from krakow_clusters.store.embedded import EmbeddedStore
+
+    path = tmp_path / "hostile.rdf"
+    text = '<?xml version="1.0"?>\n<!-- x -->\n<!DOCTYPE rdf:RDF [<!ENTITY a "b">]>\n' + RDFXML
+    path.write_bytes(text.encode(encoding))
+    with pytest.raises(CouldNotRun, match="document type declaration"):
+        EmbeddedStore().load_file(path)

@@ -24,6 +24,7 @@ PAGES = [
     "/id/organization/municipality-of-krakow",
     "/ontology",
 ]
+URL_SECRET = "url-secret-never-shown"
 CLUSTERS = """
 PREFIX kc: <https://w3id.org/krakow-clusters/ontology#>
 SELECT ?cluster ?label WHERE { ?cluster a kc:ClusterInitiative ; rdfs:label ?label }
@@ -36,8 +37,11 @@ def remote_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     try:
         published = CliRunner().invoke(cli, ["publish", "--endpoint", store.store_url])
         assert published.exit_code == 0, published.output
+        # Credentials written in the URL (Oxigraph ignores them) must be shown on no page.
         endpoint = (
-            store.query_url + "?" + urllib.parse.urlencode({"default-graph-uri": DEFAULT_GRAPH})
+            store.query_url.replace("http://", f"http://reader:{URL_SECRET}@")
+            + "?"
+            + urllib.parse.urlencode({"default-graph-uri": DEFAULT_GRAPH})
         )
         yield from start_server(
             tmp_path_factory.mktemp("serve-remote"), "--sparql-endpoint", endpoint
@@ -50,6 +54,15 @@ def turtle(server: AppServer, path: str) -> rdflib.Graph:
     status, _headers, body = get(server.base + path, "text/turtle")
     assert status == 200, (path, body[:300])
     return rdflib.Graph().parse(data=body, format="turtle")
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql", *PAGES])
+def test_no_page_shows_the_credentials_of_the_endpoint_url(remote_app, path):
+    status, _headers, data = get(remote_app.base + path, "text/html")
+    body = data.decode("utf-8")
+    assert status == 200
+    assert URL_SECRET not in body and "reader:" not in body
+    assert "127.0.0.1" in body, "the page names the endpoint, without its credentials"
 
 
 @pytest.mark.parametrize("path", PAGES)

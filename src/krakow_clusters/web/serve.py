@@ -28,6 +28,7 @@ def serve(
     """Load the dataset (or connect to `sparql_endpoint`) and serve until interrupted."""
     import uvicorn
 
+    from ..httpclient import redact_url
     from ..store.embedded import EmbeddedStore
     from ..store.remote import RemoteStore
 
@@ -53,7 +54,8 @@ def serve(
         query_timeout=query_timeout,
         result_limit=result_limit,
         query_workers=query_workers,
-        endpoint=sparql_endpoint,
+        # Shown on every page: never with the credentials that may be written in it.
+        endpoint=redact_url(sparql_endpoint) if sparql_endpoint else None,
     )
     app = create_app(settings)
     # uvicorn reports a port in use by logging and exiting with code 3: bind the socket here, so
