@@ -482,8 +482,9 @@ def publish(endpoint: str, graph_iri: str | None, query_endpoint: str | None) ->
 
     Sends the whole dataset with an HTTP PUT (SPARQL 1.1 Graph Store Protocol), so publishing
     twice replaces rather than duplicates, then counts the triples of the graph with SPARQL and
-    fails if the count differs. Credentials, if the store needs them, come from the environment
-    variables KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD and are never printed.
+    fails if the count differs. Credentials, if the store needs them, are written in the URL
+    (http://user:pass@host/store) or come from the environment variables KRAKOW_CLUSTERS_USER
+    and KRAKOW_CLUSTERS_PASSWORD; they are never printed.
 
     Example: krakow-clusters publish --endpoint http://127.0.0.1:7878/store
     """
