@@ -8,6 +8,7 @@ its parameters), a remote endpoint as a VALUES block of serialized terms
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -107,7 +108,12 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise CouldNotRun(f"--param {pair!r}: expected key=value")
+            raise CouldNotRun(f"--param {pair[:80]!r}: expected key=value")
+        # A name is shown back in messages: only what a parameter's name can be.
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", key.strip()):
+            raise CouldNotRun(
+                f"--param {key[:80]!r}: a parameter name is letters, digits and _ (see --list)"
+            )
         params[key.strip()] = value
     return params
 
