@@ -99,8 +99,9 @@ def test_bad_input_is_one_line_and_its_exit_code(case: Case, project, tmp_path):
             shutil.copy(BAD / case.file, copy.data_dir / case.file)
     elif case.made:
         file = make(case.file, tmp_path)
-    command = unescape(case.command).replace("{tmp}", str(tmp_path))
-    args = [a.replace("{file}", str(file)) for a in shlex.split(command)]
+    command = case.command.replace("{tmp}", str(tmp_path))
+    # escapes after splitting: a line break stays inside its argument
+    args = [unescape(a).replace("{file}", str(file)) for a in shlex.split(command)]
     env = {**os.environ, "KRAKOW_CLUSTERS_HOME": str(home), **case.env}
     done = subprocess.run(
         [sys.executable, "-m", "krakow_clusters.cli", *args],
