@@ -72,7 +72,7 @@ def test_put_graph_sends_the_graph_the_type_and_basic_auth_never_in_the_url():
     [
         (307, "rejected the data (HTTP 307)"),
         (400, "rejected the data (HTTP 400): no such graph"),
-        (401, "refused access (HTTP 401): set KRAKOW_CLUSTERS_USER"),
+        (401, "refused access (HTTP 401): check the user and password written in the URL"),
         (502, "failed (HTTP 502): no such graph"),
     ],
 )

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 from krakow_clusters.cli import cli
+from krakow_clusters.httpclient import redact_url
 from krakow_clusters.publish import DEFAULT_GRAPH
 
 from .appserver import AppServer, get, start_server
@@ -24,6 +25,7 @@ PAGES = [
     "/id/organization/municipality-of-krakow",
     "/ontology",
 ]
+URL_SECRET = "url-secret-never-shown"
 CLUSTERS = """
 PREFIX kc: <https://w3id.org/krakow-clusters/ontology#>
 SELECT ?cluster ?label WHERE { ?cluster a kc:ClusterInitiative ; rdfs:label ?label }
@@ -36,8 +38,11 @@ def remote_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     try:
         published = CliRunner().invoke(cli, ["publish", "--endpoint", store.store_url])
         assert published.exit_code == 0, published.output
+        # Credentials written in the URL (Oxigraph ignores them) must be shown on no page.
         endpoint = (
-            store.query_url + "?" + urllib.parse.urlencode({"default-graph-uri": DEFAULT_GRAPH})
+            store.query_url.replace("http://", f"http://reader:{URL_SECRET}@")
+            + "?"
+            + urllib.parse.urlencode({"default-graph-uri": DEFAULT_GRAPH})
         )
         yield from start_server(
             tmp_path_factory.mktemp("serve-remote"), "--sparql-endpoint", endpoint
@@ -50,6 +55,15 @@ def turtle(server: AppServer, path: str) -> rdflib.Graph:
     status, _headers, body = get(server.base + path, "text/turtle")
     assert status == 200, (path, body[:300])
     return rdflib.Graph().parse(data=body, format="turtle")
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql", *PAGES])
+def test_no_page_shows_the_credentials_of_the_endpoint_url(remote_app, path):
+    status, _headers, data = get(remote_app.base + path, "text/html")
+    body = data.decode("utf-8")
+    assert status == 200
+    assert URL_SECRET not in body and "reader:" not in body
+    assert "127.0.0.1" in body, "the page names the endpoint, without its credentials"
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -139,7 +153,8 @@ def test_no_service_request_through_the_remote_store(remote_app):
         )
         assert status == 400 and "federation is off" in body.decode()
         assert script.seen == []
-        store = remote_app.args[remote_app.args.index("--sparql-endpoint") + 1]
+        # The store's own URL, without the credentials the fixture writes in it for serve.
+        store = redact_url(remote_app.args[remote_app.args.index("--sparql-endpoint") + 1])
         status, _headers, _body = get(
             store + "&" + urllib.parse.urlencode({"query": query}),
             "application/sparql-results+json",

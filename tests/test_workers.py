@@ -90,3 +90,39 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "ran 3\n"
+
+
+# --- one call in a child that ends with it (workers.call_once) -----------------------------------
+
+CALL_ONCE = """
+import os, sys, threading, time
+from krakow_clusters.errors import CouldNotRun
+from krakow_clusters.workers import WorkerStopped, call_once
+
+if sys.argv[1] == "threads":  # a process with another thread: the call goes to a Worker
+    threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+print(threading.active_count())
+print(call_once("os:getpid") != os.getpid())
+try:
+    call_once("krakow_clusters.sparql.run:parse_params", ["no-equals-sign"])
+except CouldNotRun as exc:
+    print("refused:", exc)
+try:
+    call_once("os:abort", name="test worker")
+except WorkerStopped as exc:
+    print("stopped:", exc, exc.returncode)
+"""
+
+
+@pytest.mark.parametrize("mode", ["single", "threads"])
+def test_call_once_answers_refuses_and_survives_an_abort(mode):
+    # In its own process: whether the child is a fork depends on the caller's threads.
+    done = subprocess.run(
+        [sys.executable, "-c", CALL_ONCE, mode], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == ("1" if mode == "single" else "2")
+    assert lines[1] == "True"  # another process answered
+    assert lines[2] == "refused: --param 'no-equals-sign': expected key=value"
+    assert lines[3] == "stopped: the test worker stopped (exit code -6) -6"

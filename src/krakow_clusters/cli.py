@@ -20,8 +20,9 @@ from .wikidata import WIKIDATA_ENDPOINT
 
 
 class Group(click.Group):
-    """Turns CouldNotRun, and an operating-system error (a folder that cannot be written, a full
-    disk), into one line on stderr and exit code 2, never a traceback."""
+    """Turns CouldNotRun, an operating-system error (a folder that cannot be written, a full
+    disk) and running out of memory into one line on stderr and exit code 2, never a
+    traceback."""
 
     def invoke(self, ctx: click.Context):
         # rdflib logs a traceback when a typed literal is malformed ("many"^^xsd:integer); the
@@ -35,6 +36,10 @@ class Group(click.Group):
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
+        except MemoryError:
+            # The size limits (KRAKOW_CLUSTERS_MAX_FILE_SIZE, …) stop most of these earlier.
+            click.echo("error: out of memory: the input is too large for this machine", err=True)
             sys.exit(2)
 
 
@@ -221,6 +226,9 @@ def link_check(record_verified, on, **options) -> None:
     project = find_project()
     if record_verified and options["offline"]:
         raise CouldNotRun("--record-verified needs the endpoint itself, not --offline")
+    if record_verified:
+        # Verified means this endpoint answered now: no answer from the cache counts.
+        options["cache_days"] = 0.0
     report = check_links(project, _client(project, **options))
     click.echo(render_check(report), nl=False)
     if record_verified:
@@ -540,8 +548,9 @@ def publish(endpoint: str, graph_iri: str | None, query_endpoint: str | None) ->
 
     Sends the whole dataset with an HTTP PUT (SPARQL 1.1 Graph Store Protocol), so publishing
     twice replaces rather than duplicates, then counts the triples of the graph with SPARQL and
-    fails if the count differs. Credentials, if the store needs them, come from the environment
-    variables KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD and are never printed.
+    fails if the count differs. Credentials, if the store needs them, are written in the URL
+    (http://user:pass@host/store) or come from the environment variables KRAKOW_CLUSTERS_USER
+    and KRAKOW_CLUSTERS_PASSWORD; they are never printed.
 
     Example: krakow-clusters publish --endpoint http://127.0.0.1:7878/store
     """

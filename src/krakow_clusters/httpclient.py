@@ -14,7 +14,9 @@ httpx is imported when a client is made, not with this module: the commands that
 from __future__ import annotations
 
 import os
+import socket
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from . import __version__
 from .project import BASE_IRI
@@ -23,6 +25,40 @@ if TYPE_CHECKING:
     import httpx
 
 DEFAULT_CONTACT = BASE_IRI
+
+
+def redact_url(url: str) -> str:
+    """The URL without its user:password part: the only form of a URL that a message, a log or
+    a file may show."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """(the URL without credentials, user, password) for a URL that may carry them
+    (http://user:pass@host/…, percent-encoded as URLs have them); user and password are None
+    when it carries none."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None, None
+    userinfo = parts.netloc.rpartition("@")[0]
+    user, _, password = userinfo.partition(":")
+    return redact_url(url), unquote(user) or None, unquote(password) if password else None
+
+
+def unresolvable_host(exc: BaseException) -> bool:
+    """Whether a connection failed because the host name does not resolve (no address in DNS):
+    asking again at once will not change that, so callers give up instead of retrying."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, socket.gaierror):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def user_agent(contact: str | None = None) -> str:

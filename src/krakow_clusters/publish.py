@@ -8,15 +8,17 @@ through the store's SPARQL query endpoint and must equal the number sent.
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from rdflib import URIRef
 
 from .errors import CouldNotRun
+from .httpclient import redact_url, split_credentials
 from .project import BASE_IRI, Project
 from .sparql.text import is_absolute_iri
 from .store.embedded import EmbeddedStore
-from .store.gsp import display_url, put_graph
+from .store.gsp import put_graph
 from .store.remote import RemoteStore
 
 DEFAULT_GRAPH = BASE_IRI + "dataset"
@@ -31,11 +33,22 @@ def derive_query_endpoint(store_url: str) -> str:
     parts = urlsplit(store_url)
     if not parts.path.rstrip("/").endswith("/store"):
         raise CouldNotRun(
-            f"cannot guess the SPARQL query endpoint of {display_url(store_url)}: "
+            f"cannot guess the SPARQL query endpoint of {redact_url(store_url)}: "
             "give it with --query-endpoint"
         )
     path = parts.path.rstrip("/")[: -len("/store")] + "/query"
     return urlunsplit(parts._replace(path=path, query="", fragment=""))
+
+
+def read_count(rows: list[tuple], where: str) -> int:
+    """The number in a COUNT query's answer: one row, one non-negative whole number; CouldNotRun
+    saying what came instead (the answer was already refused if it was cut off or not JSON)."""
+    value = rows[0][0] if len(rows) == 1 and rows[0] else None
+    text = str(value) if value is not None else ""
+    if value is None or not re.fullmatch(r"[0-9]{1,18}", text):
+        shown = "no row" if not rows else ("no value" if value is None else repr(text[:40]))
+        raise CouldNotRun(f"the query endpoint {where} did not answer a count: {shown}")
+    return int(text)
 
 
 def publish_dataset(
@@ -52,11 +65,20 @@ def publish_dataset(
             f"parameter graph: {graph_iri!r} is not an absolute IRI "
             "(one that starts with its scheme, such as https://…)"
         )
+    # Credentials written in a URL are used for that URL (and the query endpoint derived from
+    # it) and shown nowhere; without them, the environment's.
+    endpoint, url_user, url_password = split_credentials(endpoint)
     if urlsplit(endpoint).scheme not in ("http", "https"):
         raise CouldNotRun(f"{endpoint!r} is not an http(s) URL")
-    query_url = query_endpoint or derive_query_endpoint(endpoint)
-    user = os.environ.get(USER_VARIABLE) or None
-    password = os.environ.get(PASSWORD_VARIABLE)
+    env_user = os.environ.get(USER_VARIABLE) or None
+    env_password = os.environ.get(PASSWORD_VARIABLE)
+    user, password = (url_user, url_password) if url_user else (env_user, env_password)
+    if query_endpoint:
+        query_url, query_user, query_password = split_credentials(query_endpoint)
+        if not query_user:
+            query_user, query_password = user, password
+    else:
+        query_url, query_user, query_password = derive_query_endpoint(endpoint), user, password
 
     store = EmbeddedStore.from_files(project.dataset_files())
     expected = len(store)
@@ -64,11 +86,11 @@ def publish_dataset(
         endpoint, graph_iri, store.dump("nt"), "application/n-triples", user, password, timeout
     )
 
-    remote = RemoteStore(query_url, timeout=timeout, user=user, password=password)
+    remote = RemoteStore(query_url, timeout=timeout, user=query_user, password=query_password)
     answer = remote.query(COUNT, {"graph": URIRef(graph_iri)})
-    found = int(answer.rows[0][0]) if answer.rows and answer.rows[0][0] is not None else 0
+    found = read_count(answer.rows, redact_url(query_url))
     if found != expected:
         raise CouldNotRun(
             f"published {expected} triples to <{graph_iri}> but the store counts {found}"
         )
-    return f"published {expected} triples to <{graph_iri}> at {display_url(endpoint)}"
+    return f"published {expected} triples to <{graph_iri}> at {redact_url(endpoint)}"

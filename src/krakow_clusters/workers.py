@@ -35,9 +35,11 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import IO
 
 from .errors import CouldNotRun
 
@@ -65,7 +67,9 @@ class Worker:
     (a query worker loading its dataset). One call at a time: the answers come in order.
     """
 
-    def __init__(self, name: str = "worker") -> None:
+    def __init__(self, name: str = "worker", stderr: IO[bytes] | None = None) -> None:
+        """`stderr`: a file for the worker's standard error (a native crash writes its report
+        there), instead of the caller's."""
         self.name = name
         parent, child = Pipe()
         path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
@@ -73,6 +77,7 @@ class Worker:
             [sys.executable, "-c", _CHILD, str(child.fileno()), name],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
+            stderr=stderr,
             env={**os.environ, "PYTHONPATH": path},
         )
         child.close()
@@ -162,6 +167,67 @@ def serve(fd: int) -> None:
             conn.send(answer)
         except (OSError, ValueError):
             return
+
+
+def call_once(
+    function: str, *args: object, name: str = "worker", stderr: IO[bytes] | None = None
+) -> object:
+    """`function(*args)` once, in a child process that ends with the call: its value, the
+    CouldNotRun it raised, or WorkerStopped when the child died without answering (a native
+    abort; its report is in `stderr`, when given, else on the caller's standard error).
+
+    In a process with one thread (a command-line run), the child is a fork of this one: it has
+    every module already imported and starts in a millisecond, where a fresh interpreter takes a
+    third of a second, most of the time of a short command. Forking is safe there (it is not in a
+    process with other threads: a server, a test session with servers), so elsewhere the call
+    runs in a `Worker`.
+    """
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        return _forked(function, args, name, stderr)
+    worker = Worker(name, stderr=stderr)
+    try:
+        return worker.call(function, *args)
+    finally:
+        worker.kill()
+
+
+def _forked(function: str, args: tuple, name: str, stderr: IO[bytes] | None) -> object:
+    reader, writer = Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the child: answer, then end without running the parent's exit handlers
+        code = 0
+        try:
+            reader.close()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it quietly
+            if stderr is not None:
+                os.dup2(stderr.fileno(), 2)
+            os.dup2(2, 1)  # nothing may write to the caller's standard output
+            module, _, attribute = function.partition(":")
+            try:
+                answer: tuple = ("ok", getattr(importlib.import_module(module), attribute)(*args))
+            except CouldNotRun as exc:
+                answer = ("error", portable(exc))
+            writer.send(answer)
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        finally:
+            os._exit(code)
+    writer.close()
+    try:
+        status, value = reader.recv()
+    except (EOFError, OSError):
+        _, wait_status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(wait_status)
+        raise WorkerStopped(f"the {name} stopped (exit code {code})", code) from None
+    finally:
+        reader.close()
+    os.waitpid(pid, 0)
+    if status == "error":
+        raise value
+    return value
 
 
 def portable(exc: CouldNotRun) -> CouldNotRun:

@@ -66,7 +66,11 @@ def serialize_ntriples(triples: Iterable) -> str:
     """N-Triples, one line per triple, lines sorted (written by Oxigraph)."""
     # Sorting the lines is cheaper than sorting the triples first (one string per triple).
     text = ox.serialize(_sorted_oxigraph(triples, None), format=ox.RdfFormat.N_TRIPLES).decode()
-    lines = text.splitlines()
+    # Split at "\n" only: str.splitlines also splits at U+0085, U+2028 and other characters
+    # that Oxigraph leaves unescaped inside literals.
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
     lines.sort()
     return "".join(line + "\n" for line in lines)
 
@@ -80,7 +84,9 @@ def serialize_turtle(triples: Iterable, prefixes: Mapping[str, str], header: str
     first as `a`, then predicates and objects sorted."""
     ordered = _sorted_oxigraph(triples, type_first=True)
     text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)).decode()
-    lines = text.splitlines()
+    lines = text.split("\n")  # not splitlines: see serialize_ntriples
+    if lines and not lines[-1]:
+        lines.pop()
     body_start = next((i for i, line in enumerate(lines) if not line.startswith("@prefix")), 0)
     body_lines: list[str] = []
     for line in lines[body_start:]:

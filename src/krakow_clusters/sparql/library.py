@@ -34,6 +34,13 @@ from .text import is_absolute_iri
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 PARAM_TYPES = ("iri", "string", "integer", "date")
+MAX_QUERY_BYTES = 1 << 20
+# A parameter value is a term a person types: bounded, and with no control character (a line
+# break or tab is allowed in a string only). Integers are those every SPARQL store holds.
+MAX_PARAM_LENGTH = 4096
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_STRING_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+INTEGER_RANGE = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,17 @@ class Param:
 
     def term(self, value: str) -> Node:
         """The RDF term for a value given as text; CouldNotRun when it does not fit the type."""
+        if len(value) > MAX_PARAM_LENGTH:
+            raise CouldNotRun(
+                f"parameter {self.name}: {len(value)} characters, more than {MAX_PARAM_LENGTH}"
+            )
+        control = (_STRING_CONTROL if self.type == "string" else _CONTROL).search(value)
+        # (a value that is no IRI at all is better told so, below)
+        if control and not (self.type == "iri" and not is_absolute_iri(value)):
+            raise CouldNotRun(
+                f"parameter {self.name}: {_clip(value)} is not allowed: a control character "
+                f"(U+{ord(control.group()):04X}) at position {control.start() + 1}"
+            )
         if self.type == "iri":
             if not is_absolute_iri(value):
                 raise CouldNotRun(
@@ -59,6 +77,13 @@ class Param:
         if self.type == "integer":
             if not re.fullmatch(r"[+-]?[0-9]+", value.strip()):
                 raise CouldNotRun(f"parameter {self.name}: {value!r} is not a whole number")
+            digits = value.strip().lstrip("+-").lstrip("0")
+            # compared as text first: int() refuses over 4300 digits with a ValueError
+            if len(digits) > 19 or not INTEGER_RANGE[0] <= int(value) <= INTEGER_RANGE[1]:
+                raise CouldNotRun(
+                    f"parameter {self.name}: {_clip(value)} is out of range "
+                    f"({INTEGER_RANGE[0]} to {INTEGER_RANGE[1]})"
+                )
             return Literal(int(value), datatype=XSD.integer)
         if self.type == "date":
             try:
@@ -103,6 +128,10 @@ class QueryFile:
         return bound
 
 
+def _clip(value: str, limit: int = 40) -> str:
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"… ({len(value)} chars)"
+
+
 def _parse_param(text: str, path: Path) -> Param:
     spec, _, description = text.partition("|")
     parts = spec.split()
@@ -118,10 +147,20 @@ def _parse_param(text: str, path: Path) -> Param:
 def read_query(path: Path) -> QueryFile:
     """Read a .rq file and its header lines (the comment block at the top)."""
     path = Path(path)
+    if not path.is_file():  # a FIFO would block the reader, a device never ends
+        raise CouldNotRun(f"{path}: not a regular file")
+    if path.stat().st_size > MAX_QUERY_BYTES:
+        raise CouldNotRun(f"{path}: over {MAX_QUERY_BYTES} bytes, too large for a query")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise CouldNotRun(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise CouldNotRun(
+            f"{path}:{line}: not UTF-8 (byte 0x{exc.object[exc.start]:02x}); "
+            "save the query as UTF-8"
+        ) from None
     headers: dict[str, list[str]] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -149,7 +188,7 @@ def library(queries_dir: Path) -> list[QueryFile]:
 def find_query(queries_dir: Path, name_or_path: str) -> QueryFile:
     """A library query by name, or any .rq file by path; unknown names list the close matches."""
     candidate = Path(name_or_path)
-    if candidate.suffix == ".rq" and candidate.is_file():
+    if candidate.suffix == ".rq" and (candidate.exists() or candidate.is_symlink()):
         return read_query(candidate)
     path = Path(queries_dir) / f"{name_or_path}.rq"
     if path.is_file():

@@ -8,6 +8,7 @@ its parameters), a remote endpoint as a VALUES block of serialized terms
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -53,8 +54,58 @@ def run_named(
     """Find a query by name (or .rq path), check its parameters, and run it."""
     query = find_query(project.queries_dir, name_or_path)
     query.bindings(params)  # refuse bad parameters before loading or contacting anything
-    store = open_store(project, endpoint, timeout)
-    return Answer(query, run(store, query, params))
+    if endpoint:
+        return Answer(query, run(open_store(project, endpoint, timeout), query, params))
+    return Answer(query, run_contained(project, query, params, timeout))
+
+
+def run_contained(
+    project: Project, query: QueryFile, params: Mapping[str, str] | None, timeout: float
+) -> QueryResult:
+    """`run` on the embedded store, in a child process (workers.call_once): the engine's native
+    code can abort the whole process on some queries (pyoxigraph 0.5 on an ORDER BY over
+    date-times with and without a time zone), and a user's query must end in one line and exit
+    code 2, not in a core dump. The child's standard error is kept aside and the reason of a
+    crash reported."""
+    import tempfile
+
+    from ..workers import WorkerStopped, call_once
+
+    with tempfile.TemporaryFile() as errors:
+        try:
+            files = [str(p) for p in project.dataset_files()]
+            return call_once(
+                f"{__name__}:run_in_worker",
+                files,
+                query,
+                params,
+                timeout,
+                name="query engine",
+                stderr=errors,
+            )
+        except WorkerStopped as exc:
+            errors.seek(0)
+            said = [line.strip() for line in errors.read().decode("utf-8", "replace").splitlines()]
+            # A Rust panic says what went wrong on the line after "thread … panicked at …".
+            reason = next(
+                (said[i + 1] for i, line in enumerate(said[:-1]) if " panicked at " in line),
+                "",
+            )
+            raise CouldNotRun(
+                f"the query engine crashed on {query.path.name} (exit code {exc.returncode})"
+                + (f": {reason[:200]}" if reason else "")
+            ) from None
+
+
+def run_in_worker(
+    files: list[str], query: QueryFile, params: Mapping[str, str] | None, timeout: float
+) -> QueryResult:
+    """The worker's side of `run_contained`."""
+    from ..store.embedded import EmbeddedStore
+
+    store = EmbeddedStore.from_files(files)
+    store.service_timeout = timeout
+    return run(store, query, params)
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, str]:
@@ -63,7 +114,12 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise CouldNotRun(f"--param {pair!r}: expected key=value")
+            raise CouldNotRun(f"--param {pair[:80]!r}: expected key=value")
+        # A name is shown back in messages: only what a parameter's name can be.
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", key.strip()):
+            raise CouldNotRun(
+                f"--param {key[:80]!r}: a parameter name is letters, digits and _ (see --list)"
+            )
         params[key.strip()] = value
     return params
 

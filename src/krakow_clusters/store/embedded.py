@@ -7,8 +7,12 @@ graphs it parses and answers path queries orders of magnitude faster than rdflib
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import errno
+import os
 import re
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -37,6 +41,83 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
+# Limits on what a file may hold, so a huge or hostile file gets one clear line, not a
+# MemoryError: sizes in bytes, with an optional K, M or G suffix.
+MAX_FILE_VARIABLE = "KRAKOW_CLUSTERS_MAX_FILE_SIZE"
+MAX_LITERAL_VARIABLE = "KRAKOW_CLUSTERS_MAX_LITERAL_SIZE"
+DEFAULT_MAX_FILE = 1 << 30
+DEFAULT_MAX_LITERAL = 1 << 20
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def size_limit(variable: str, default: int) -> int:
+    """A size limit from the environment variable `variable` (bytes, or with a K, M or G
+    suffix), else `default`; CouldNotRun when the value is not such a size."""
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    match = re.fullmatch(r"([0-9]{1,15})([KMG]?)", value, re.I)
+    if match is None:
+        raise CouldNotRun(f"{variable}={value!r} is not a size (bytes, or e.g. 200M)")
+    return int(match.group(1)) * _UNITS[match.group(2).upper()]
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def check_input_file(path: Path, fmt: ox.RdfFormat) -> int:
+    """Refuse, before anything opens it, a file that could block or exhaust the loader: no
+    regular file (a FIFO would block the reader for ever, a device never ends), a symbolic link
+    loop, a file over the size limit, RDF/XML with a document type declaration (entity
+    expansion, external entities). Returns the file's size."""
+    try:
+        info = os.stat(path)  # follows links: a loop or a dangling link fails here
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise CouldNotRun(f"{path}: a loop of symbolic links") from None
+        if exc.errno == errno.ENOENT:
+            raise CouldNotRun(f"{path}: no such file (or a link to nothing)") from None
+        raise CouldNotRun(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "no file")
+        raise CouldNotRun(f"{path}: not a regular file but {kind}; nothing was read from it")
+    limit = size_limit(MAX_FILE_VARIABLE, DEFAULT_MAX_FILE)
+    if info.st_size > limit:
+        raise CouldNotRun(
+            f"{path}: {info.st_size} bytes, over the limit of {limit} bytes "
+            f"({MAX_FILE_VARIABLE} changes it)"
+        )
+    if fmt == ox.RdfFormat.RDF_XML and has_document_type(path.read_bytes()):
+        raise CouldNotRun(
+            f"{path}: RDF/XML with a document type declaration (<!DOCTYPE or <!ENTITY) is "
+            "refused: its entities could expand without bound or read other files"
+        )
+    return info.st_size
+
+
+_XML_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+
+
+def has_document_type(data: bytes) -> bool:
+    """Whether an XML document declares a document type (where entities are declared): looked
+    for in the prolog, before the root element, the only place one may stand."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        data = data.decode("utf-16", "replace").encode("utf-8")
+    elif data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    position = 0
+    while (item := _XML_PROLOG_ITEM.match(data, position)) and item.end() > position:
+        position = item.end()
+    rest = data[position : position + 64].lstrip()
+    return rest.startswith((b"<!DOCTYPE", b"<!ENTITY")) or b"<!ENTITY" in data
+
+
 class EmbeddedStore:
     """An in-process Oxigraph store holding the whole dataset in its default graph."""
 
@@ -61,6 +142,7 @@ class EmbeddedStore:
         """
         path = Path(path)
         fmt = rdf_format(path)
+        size = check_input_file(path, fmt)
         before = len(self._store)
         try:
             if fmt.supports_datasets:
@@ -76,8 +158,30 @@ class EmbeddedStore:
             raise RdfSyntaxError(path, line, column, _detail(exc)) from None
         except OSError as exc:
             raise CouldNotRun(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except MemoryError:
+            raise CouldNotRun(
+                f"{path}: not enough memory to load it ({size} bytes); "
+                f"lower the limit with {MAX_FILE_VARIABLE}"
+            ) from None
+        self._check_literals(path, size)
         self._rdflib = None
         return len(self._store) - before
+
+    def _check_literals(self, path: Path, size: int) -> None:
+        """CouldNotRun when the store holds a literal over the configured size. Only a file
+        larger than the limit can hold such a literal, so other files cost nothing."""
+        limit = size_limit(MAX_LITERAL_VARIABLE, DEFAULT_MAX_LITERAL)
+        if size <= limit:
+            return
+        found = self._store.query(
+            "SELECT ?s ?p WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } "
+            f"FILTER(isLiteral(?o) && STRLEN(STR(?o)) > {limit}) }} LIMIT 1"
+        )
+        for subject, predicate in found:
+            raise CouldNotRun(
+                f"{path}: a literal of {subject} {predicate} is longer than {limit} characters "
+                f"(the limit; {MAX_LITERAL_VARIABLE} changes it)"
+            )
 
     def __len__(self) -> int:
         return len(self._store)

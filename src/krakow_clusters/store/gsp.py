@@ -3,21 +3,13 @@ through the project's one HTTP client (`httpclient`)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from .. import httpclient
 from ..errors import CouldNotRun, one_line
-
-
-def display_url(url: str) -> str:
-    """The URL without any user:password part, for messages."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=host))
+from ..httpclient import split_credentials
 
 
 def put_graph(
@@ -31,11 +23,14 @@ def put_graph(
 ) -> int:
     """Replace the named graph `graph_iri` of a Graph Store Protocol endpoint with `data`.
 
-    Returns the HTTP status. Unreachable store, refused credentials and server errors each raise
+    Returns the HTTP status. Credentials written in the URL (http://user:pass@host/…) are used
+    when `user` is not given. Unreachable store, refused credentials and server errors each raise
     CouldNotRun with one line that never contains the credentials. `timeout` bounds connecting
     and each read or write.
     """
-    shown = display_url(store_url)
+    shown, url_user, url_password = split_credentials(store_url)
+    if user is None and url_user is not None:
+        user, password = url_user, url_password
     parts = urlsplit(store_url)
     separator = "&" if parts.query else "?"
     # The credentials go in a header, never in the URL (which messages show).
@@ -51,11 +46,12 @@ def put_graph(
     if 200 <= status < 300:
         return status
     if status in (401, 403):
-        hint = (
-            "check KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
-            if user
-            else "set KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
-        )
+        if url_user is not None and user == url_user:
+            hint = "check the user and password written in the URL"
+        elif user:
+            hint = "check KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
+        else:
+            hint = "set KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
         raise CouldNotRun(f"the store at {shown} refused access (HTTP {status}): {hint}")
     lines = response.content.decode("utf-8", "replace").strip().splitlines()
     first = f": {lines[0][:200]}" if lines else ""

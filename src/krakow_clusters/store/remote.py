@@ -13,7 +13,7 @@ from rdflib.term import Node
 from ..errors import CouldNotRun, one_line
 from ..formats.media import SPARQL_JSON
 from ..formats.results import parse_results
-from ..httpclient import user_agent
+from ..httpclient import split_credentials, user_agent
 from ..sparql.text import inject_values, query_form, strip_comments
 from .results import QueryResult, QuerySyntaxError, QueryTimeout, limited
 
@@ -32,7 +32,8 @@ class RemoteStore:
 
     Parameters travel as a VALUES block of serialized RDF terms (`inject_values`), never as raw
     text. Query parameters in the endpoint URL (such as `?default-graph-uri=…`) are sent with
-    every query; credentials, when given, with HTTP basic auth. Errors of the network or the
+    every query; credentials, when given (or written in the URL, which is then shown without
+    them), with HTTP basic auth. Errors of the network or the
     server become one-line CouldNotRun (QuerySyntaxError for a refused query, QueryTimeout for
     no answer in time).
     """
@@ -44,6 +45,9 @@ class RemoteStore:
         user: str | None = None,
         password: str | None = None,
     ) -> None:
+        endpoint, url_user, url_password = split_credentials(endpoint)
+        if user is None and url_user is not None:
+            user, password = url_user, url_password
         if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", endpoint):
             raise CouldNotRun(f"endpoint {endpoint!r} is not an http(s) URL")
         parts = urlsplit(endpoint)

@@ -33,6 +33,7 @@ def serve(
     queries may ask (SERVICE) only the endpoints of `allowed_services`."""
     import uvicorn
 
+    from ..httpclient import redact_url
     from ..store.embedded import EmbeddedStore
     from ..store.remote import RemoteStore
 
@@ -61,7 +62,8 @@ def serve(
         query_timeout=query_timeout,
         result_limit=result_limit,
         query_workers=query_workers,
-        endpoint=sparql_endpoint,
+        # Shown on every page: never with the credentials that may be written in it.
+        endpoint=redact_url(sparql_endpoint) if sparql_endpoint else None,
         allowed_services=tuple(allowed_services),
         queue_wait=queue_wait,
     )

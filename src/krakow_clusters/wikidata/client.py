@@ -11,6 +11,9 @@ Politeness, as the Wikidata Query Service asks of its users:
   and the deadline is checked after each part of the body);
 - retries with exponential backoff on 429, 500, 502, 503, 504 and on network errors, honouring
   `Retry-After` (seconds or an HTTP date) and giving up when it asks for longer than `max_wait`;
+  a host name that does not resolve ends the query at once, with no retry;
+- credentials written in the endpoint URL are sent as HTTP basic auth and shown nowhere: the
+  client's `endpoint`, which messages, the cache and link records use, is the URL without them;
 - a 200 answer is only accepted when its body is a SPARQL JSON result: Blazegraph (Wikidata) and
   Oxigraph both report errors that occur while results stream *inside* a 200 body, after the
   first bytes (a Java exception such as `java.util.concurrent.TimeoutException`, or a plain
@@ -116,7 +119,8 @@ class WikidataClient:
 
     @property
     def endpoint(self) -> str:
-        return self.settings.endpoint
+        """The endpoint as messages, the cache and link records name it: without credentials."""
+        return httpclient.redact_url(self.settings.endpoint)
 
     # --- public API ---------------------------------------------------------------------------
 
@@ -195,11 +199,12 @@ class WikidataClient:
     def _exchange(self, sparql: str) -> tuple[int | None, dict[str, str], bytes]:
         """One request; (None, {x-problem}, b"") when the server cannot be reached in time."""
         s = self.settings
-        parts = urllib.parse.urlsplit(s.endpoint)
+        # A user:password in the URL is sent as HTTP basic auth, never in the URL; no fragment.
+        bare, user, password = httpclient.split_credentials(s.endpoint)
+        parts = urllib.parse.urlsplit(bare)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise CouldNotRun(f"not an http(s) endpoint: {s.endpoint}")
-        # A user:password in the URL is not sent (the client takes no credentials), nor a fragment.
-        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2], fragment="")
+            raise CouldNotRun(f"not an http(s) endpoint: {bare}")
+        parts = parts._replace(fragment="")
         headers = {"Accept": "application/sparql-results+json"}
         encoded = urllib.parse.urlencode({"query": sparql})
         if len(encoded) <= MAX_GET_QUERY:
@@ -217,6 +222,8 @@ class WikidataClient:
                     connect=s.connect_timeout,
                     read=min(s.read_timeout, s.deadline),
                     contact=s.contact,
+                    user=user,
+                    password=password,
                 ) as http,
                 http.stream(method, url, headers=headers, content=data) as response,
             ):
@@ -232,6 +239,12 @@ class WikidataClient:
                 return too_late
             return None, {"x-problem": "timed out"}, b""
         except (httpx.RequestError, httpx.InvalidURL) as exc:
+            if httpclient.unresolvable_host(exc):
+                # No address for the name: a retry in a few seconds gets the same answer.
+                raise CouldNotRun(
+                    f"{self.endpoint}: the host name {parts.hostname} does not resolve "
+                    f"({one_line(exc)}); check the address and the network"
+                ) from None
             return None, {"x-problem": f"network error: {one_line(exc)}"}, b""
 
     # --- cache ----------------------------------------------------------------------------------
