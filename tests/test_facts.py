@@ -49,7 +49,7 @@ def count(cluster: str, value: int, qualifier: str, wording: str) -> str:
 
 def breakdown(value: int, wording: str) -> str:
     return f"""{{ cluster:intelligent-lighting kc:memberTypeCount ?c . ?c schema:value {value} ;
-        kc:qualifier cq:exactly ; kc:statedAs "{wording}"@en ; dcterms:source <{ARTICLE}> . }}"""
+        kc:qualifier cq:stated ; kc:statedAs "{wording}"@en ; dcterms:source <{ARTICLE}> . }}"""
 
 
 def counted_type(node: str, member_type: str) -> str:
@@ -63,8 +63,8 @@ def name(cluster: str, text: str, lang: str = "en") -> str:
 
 
 def role(cluster: str, organisation: str, role_name: str) -> str:
-    return f"""{{ ?m a org:Membership ; org:organization {cluster} ; org:member {organisation} ;
-        org:role role:{role_name} ; dcterms:source <{ARTICLE}> . }}"""
+    return f"""{{ ?m a kc:ClusterRole ; kc:roleIn {cluster} ; kc:heldBy {organisation} ;
+        kc:roleType role:{role_name} ; dcterms:source <{ARTICLE}> . }}"""
 
 
 def has(cluster: str, prop: str, *values: str) -> str:
@@ -158,12 +158,34 @@ FACTS: list[tuple[str, str | None, str]] = [
     (
         "Cleantech: 80 companies and institutions",
         A,
-        count("cluster:south-poland-cleantech", 80, "exactly", "80 companies and institutions"),
+        count("cluster:south-poland-cleantech", 80, "stated", "80 companies and institutions"),
     ),
     (
         "Clean Energy: 42 institutions",
         A,
-        count("cluster:malopolsko-podkarpacki-clean-energy", 42, "exactly", "42 institutions"),
+        count("cluster:malopolsko-podkarpacki-clean-energy", 42, "stated", "42 institutions"),
+    ),
+    (
+        "LifeScience: more than 70 is at least 71 for a client reading schema.org only",
+        A,
+        "{ cluster:lifescience-krakow kc:memberCount ?c . ?c schema:minValue 71 "
+        "FILTER NOT EXISTS { ?c schema:maxValue ?m } }",
+    ),
+    (
+        "Sustainable Infrastructure: more than 130 is at least 131",
+        A,
+        "{ cluster:sustainable-infrastructure kc:memberCount ?c . ?c schema:minValue 131 }",
+    ),
+    (
+        "BIM: almost 50 is at most 49",
+        A,
+        "{ cluster:bim kc:memberCount ?c . ?c schema:maxValue 49 "
+        "FILTER NOT EXISTS { ?c schema:minValue ?m } }",
+    ),
+    (
+        "no count claims exactness the source does not state",
+        None,
+        "{ FILTER NOT EXISTS { ?c kc:qualifier cq:exactly } }",
     ),
     ("Lighting: 31 lighting companies", A, breakdown(31, "31 lighting companies")),
     (
@@ -267,8 +289,19 @@ FACTS: list[tuple[str, str | None, str]] = [
             "cluster:malopolsko-podkarpacki-clean-energy", "orgn:agh-university", "host-institution"
         ),
     ),
+    (
+        "no coordinator, partner or host institution is said to be a member",
+        None,
+        "{ FILTER NOT EXISTS { ?m a org:Membership } "
+        "FILTER NOT EXISTS { ?m org:member ?o } FILTER NOT EXISTS { ?m org:role ?r } }",
+    ),
     ("AGH is in Kraków", A, "{ orgn:agh-university schema:location place:krakow }"),
-    ("…and linked to its Wikidata item", LINKS, "{ orgn:agh-university owl:sameAs wd:Q1132271 }"),
+    (
+        "…and closely matched to its Wikidata item until the ROR ID confirms it",
+        LINKS,
+        "{ orgn:agh-university skos:closeMatch wd:Q1132271 "
+        "FILTER NOT EXISTS { orgn:agh-university owl:sameAs ?any } }",
+    ),
     # sectors: the article names them in words; the concepts are the curators' mapping
     (
         "LifeScience: biotechnology and life sciences",
@@ -422,7 +455,7 @@ FACTS: list[tuple[str, str | None, str]] = [
         "every cluster, count, status and role cites the article, in the article's graph",
         None,
         f"""{{ FILTER NOT EXISTS {{
-        {{ ?x a kc:ClusterInitiative }} UNION {{ ?x a kc:MemberCount }} UNION {{ ?x a kc:StatusAssignment }} UNION {{ ?x a org:Membership }}
+        {{ ?x a kc:ClusterInitiative }} UNION {{ ?x a kc:MemberCount }} UNION {{ ?x a kc:StatusAssignment }} UNION {{ ?x a kc:ClusterRole }}
         FILTER NOT EXISTS {{ GRAPH graph:article {{ ?x dcterms:source <{ARTICLE}> }} }} }} }}""",
     ),
     (
@@ -516,3 +549,26 @@ def test_generic_client_finds_exactly_the_eight_clusters(project):
     }
     assert clusters < schema_orgs, "every cluster is a schema:Organization, and so are the others"
     assert len(schema_orgs - clusters) == 4  # coordinators, partner, host institution
+
+
+def test_link_evidence_says_what_the_evidence_list_says(project, dataset):
+    """Each link taken from the evidence list quotes the list's evidence cell, no more."""
+    import re
+
+    table = (project.data_dir / "links" / "identifiers-evidence.md").read_text(encoding="utf-8")
+    cells = {
+        m[2]: m[3].strip()
+        for m in re.finditer(r"^\| ([^|]+) \| (Q\d+) \| ([^|]+) \|$", table, re.MULTILINE)
+    }
+    assert len(cells) >= 12
+    rows = dataset.query(
+        PREFIXES
+        + """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?object ?evidence WHERE { ?r a rdf:Statement ; rdf:object ?object ;
+        dcterms:type <https://w3id.org/krakow-clusters/id/link-method/evidence-list> ;
+        kc:evidence ?evidence }"""
+    ).rows
+    assert len(rows) == 12
+    for item, evidence in rows:
+        qid = str(item).rsplit("/", 1)[1]
+        assert str(evidence).split("; listed as: ")[0] == cells[qid], qid

@@ -176,8 +176,8 @@ def test_cluster_turtle_holds_its_facts_with_canonical_iris(app):
     ) in graph
     # A hash node that points at the cluster (its coordinator role) belongs to its document.
     role = URIRef(str(LIFESCIENCE) + "#coordinator")
-    assert (role, ORG.organization, LIFESCIENCE) in graph
-    assert (role, ORG.role, URIRef(ID + "role/coordinator")) in graph
+    assert (role, KC.roleIn, LIFESCIENCE) in graph
+    assert (role, KC.roleType, URIRef(ID + "role/coordinator")) in graph
     # Labels of what it points to.
     assert (
         URIRef(ID + "count-qualifier/more-than"),
