@@ -375,6 +375,33 @@ def query(
 
 
 @cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """Compare the facts of two releases (two built folders, such as dist/): added, removed and
+    changed facts by resource, each with its graph and source.
+
+    Exit 0 when both state the same facts, 1 when they differ, 2 when a release cannot be read,
+    like diff. Blank-node labels and the order of lines are no differences.
+
+    Example: krakow-clusters diff old-dist dist
+    """
+    from .release.diff import diff_releases, render_json, render_text
+
+    result = diff_releases(old, new)
+    click.echo((render_json if fmt == "json" else render_text)(result), nl=False)
+    sys.exit(result.exit_code)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
