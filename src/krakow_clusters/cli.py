@@ -496,7 +496,15 @@ def serve(
     help="SPARQL query endpoint used to count the loaded triples (default: the --endpoint "
     "URL with /store replaced by /query, as Oxigraph lays them out).",
 )
-def publish(endpoint: str, graph_iri: str | None, query_endpoint: str | None) -> None:
+@click.option(
+    "--by-origin",
+    is_flag=True,
+    help="PUT each named graph of the dataset (graph:article, graph:translations …) under its "
+    "own IRI instead of the union into one graph.",
+)
+def publish(
+    endpoint: str, graph_iri: str | None, query_endpoint: str | None, by_origin: bool
+) -> None:
     """Load the dataset into an external SPARQL store, replacing one named graph.
 
     Sends the whole dataset with an HTTP PUT (SPARQL 1.1 Graph Store Protocol), so publishing
@@ -508,7 +516,9 @@ def publish(endpoint: str, graph_iri: str | None, query_endpoint: str | None) ->
     """
     from .publish import publish_dataset
 
-    report = publish_dataset(find_project(), endpoint, graph_iri, query_endpoint)
+    report = publish_dataset(
+        find_project(), endpoint, graph_iri, query_endpoint, by_origin=by_origin
+    )
     click.echo(report)
 
 

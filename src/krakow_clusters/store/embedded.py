@@ -161,11 +161,11 @@ class EmbeddedStore:
             # while the solutions are read, as OSError or RuntimeError (ValueError: bad terms).
             raise CouldNotRun(f"SPARQL query failed: {one_line(exc)}") from None
 
-    def dump(self, fmt: str = "nt") -> bytes:
-        """The whole graph serialized by Oxigraph (`fmt` is a file extension: nt, ttl, …)."""
-        return self._store.dump(
-            format=ox.RdfFormat.from_extension(fmt), from_graph=ox.DefaultGraph()
-        )
+    def dump(self, fmt: str = "nt", graph: str | None = None) -> bytes:
+        """The union, or the named graph `graph`, serialized by Oxigraph (`fmt` is a file
+        extension: nt, ttl, …)."""
+        source = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        return self._store.dump(format=ox.RdfFormat.from_extension(fmt), from_graph=source)
 
     def validate_shacl(
         self, shapes: rdflib.Graph, engine: str = "auto"
