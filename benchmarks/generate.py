@@ -166,8 +166,13 @@ def generate(triples: int, seed: int = 7, broken: bool = False) -> Generated:
             value = '"many"'
             injected.add((iri + "#members", "schema:value", "sh:DatatypeConstraintComponent"))
             injected.add((iri + "#members", "schema:value", "sh:MinInclusiveConstraintComponent"))
+        # The bound a qualifier implies, as the shapes require (no random draw: same graph).
+        bound = {
+            "more-than": f" schema:minValue {count + 1} ;",
+            "almost": f" schema:maxValue {count - 1} ;",
+        }
         out.append(
-            f"<{iri}#members> a kc:MemberCount ; schema:value {value} ;"
+            f"<{iri}#members> a kc:MemberCount ; schema:value {value} ;{bound.get(qualifier, '')}"
             f" kc:qualifier cq:{qualifier} ;"
             f' kc:statedAs "{wording.format(n=count)}"@en ; dcterms:source {src} .\n'
         )

@@ -20,7 +20,7 @@ GOLDEN_DIR = HERE / "golden" / "queries"
 FIXTURE_FILES = [
     FIXTURE_DIR / name
     for name in (
-        "clusters.ttl",
+        "article.ttl",  # loaded, like data/article.ttl, into graph:article
         "links.ttl",
         "sectors.ttl",
         "member-types.ttl",

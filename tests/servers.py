@@ -17,6 +17,8 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
+from krakow_clusters.project import graph_for_file
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -78,8 +80,11 @@ class OxigraphServer:
         db = self.location / "db"
         db.mkdir(parents=True, exist_ok=True)
         for path in self.files:
+            # Like the embedded store: a file of triples goes into the graph of its name, and
+            # the default graph of queries is the union (`--union-default-graph` below).
+            graph = [] if path.suffix in (".nq", ".trig") else ["--graph", graph_for_file(path)]
             subprocess.run(
-                [binary, "load", "--location", str(db), "--file", str(path)],
+                [binary, "load", "--location", str(db), "--file", str(path), *graph],
                 check=True,
                 capture_output=True,
                 timeout=60,
@@ -89,7 +94,15 @@ class OxigraphServer:
             command = "serve-read-only" if self.read_only else "serve"
             with open(self.log, "ab") as log:
                 self.process = subprocess.Popen(
-                    [binary, command, "--location", str(db), "--bind", f"127.0.0.1:{self.port}"],
+                    [
+                        binary,
+                        command,
+                        "--location",
+                        str(db),
+                        "--bind",
+                        f"127.0.0.1:{self.port}",
+                        "--union-default-graph",
+                    ],
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )

@@ -17,7 +17,7 @@ import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, PROV
 
 from krakow_clusters.project import BASE_IRI, Project
 from krakow_clusters.release.build import build
@@ -39,6 +39,8 @@ EXPECTED_FILES = {
     "krakow-clusters.ttl",
     "overview.csv",
     "void.ttl",
+    "krakow-clusters.trig",
+    "krakow-clusters.nq",
     "ontology/context.jsonld",
     "ontology/index.en.html",
     "ontology/index.pl.html",
@@ -159,6 +161,80 @@ def test_pyoxigraph_reads_turtle_and_ntriples_as_rdflib_does(release: Path):
         assert isomorphic(by_oxigraph, by_rdflib), name
 
 
+def oxigraph_quads(path: Path, fmt: ox.RdfFormat) -> set[tuple[str, str, str, str]]:
+    """The quads of a file parsed by pyoxigraph, as N-Triples strings (no blank nodes here)."""
+    return {
+        (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+        for q in ox.parse(path=str(path), format=fmt)
+    }
+
+
+def rdflib_union(dataset: rdflib.Dataset) -> rdflib.Graph:
+    union = rdflib.Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def test_trig_and_nquads_give_the_union_of_the_turtle_dump(release: Path):
+    turtle = rdflib.Graph().parse(release / "krakow-clusters.ttl", format="turtle")
+    for name, fmt, rdflib_format in (
+        ("krakow-clusters.trig", ox.RdfFormat.TRIG, "trig"),
+        ("krakow-clusters.nq", ox.RdfFormat.N_QUADS, "nquads"),
+    ):
+        by_rdflib = rdflib.Dataset()
+        by_rdflib.parse(release / name, format=rdflib_format)
+        graphs = {str(g.identifier) for g in by_rdflib.graphs() if len(g)}
+        assert len(graphs) >= 10, name
+        assert all(g.startswith(BASE_IRI + "graph/") for g in graphs), name
+        assert isomorphic(rdflib_union(by_rdflib), turtle), name
+        by_oxigraph = oxigraph_graph(release / name, fmt)
+        assert isomorphic(by_oxigraph, turtle), name
+
+
+def test_trig_and_nquads_hold_the_same_quads(release: Path):
+    trig = oxigraph_quads(release / "krakow-clusters.trig", ox.RdfFormat.TRIG)
+    nquads = oxigraph_quads(release / "krakow-clusters.nq", ox.RdfFormat.N_QUADS)
+    assert trig == nquads
+    assert all(g.startswith(f"<{BASE_IRI}graph/") for *_, g in nquads), (
+        "no statement outside a graph"
+    )
+    article = f"<{BASE_IRI}graph/article>"
+    bim = f"<{BASE_IRI}id/cluster/bim>"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    assert (bim, label, '"Cluster of Information Technologies in Construction"@en', article) in trig
+
+
+def test_quad_dumps_are_deterministic(release: Path, project: Project, tmp_path: Path):
+    lines = (release / "krakow-clusters.nq").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines)
+    again = tmp_path / "dist"
+    assert build(project, again, site=False).built
+    for name in ("krakow-clusters.trig", "krakow-clusters.nq"):
+        assert (again / name).read_bytes() == (release / name).read_bytes(), name
+
+
+def test_void_describes_each_graph_with_its_triple_count(void: rdflib.Graph, release: Path):
+    dataset = dataset_node(void)
+    quads = oxigraph_quads(release / "krakow-clusters.nq", ox.RdfFormat.N_QUADS)
+    sizes: dict[str, int] = {}
+    for *_, g in quads:
+        sizes[g[1:-1]] = sizes.get(g[1:-1], 0) + 1
+    assert len(sizes) >= 10
+    for graph, size in sizes.items():
+        node = URIRef(graph)
+        assert (dataset, VOID.subset, node) in void, graph
+        assert void.value(node, VOID.triples).toPython() == size, graph
+        assert void.value(node, DCTERMS.title) is not None, graph
+    article = URIRef(BASE_IRI + "graph/article")
+    assert void.value(article, DCTERMS.source) == URIRef(
+        "https://kma4business.metropoliakrakowska.pl/aktualnosci/"
+        "innovative-clusters-in-the-krakow-metropolitan-area"
+    )
+    translations = URIRef(BASE_IRI + "graph/translations")
+    assert void.value(translations, PROV.wasAttributedTo) == URIRef(BASE_IRI + "id/agent/curators")
+
+
 def test_ntriples_lines_are_sorted(release: Path):
     lines = (release / "krakow-clusters.nt").read_text(encoding="utf-8").splitlines()
     assert len(lines) > 900
@@ -209,7 +285,9 @@ def test_framed_clusters_are_a_plain_array_of_true_statements(release: Path, sou
     assert lifescience["memberCount"]["value"] == 70
     assert lifescience["memberCount"]["qualifier"]["prefLabel"]["pl"] == "ponad"
     assert lifescience["status"]["startDate"] == "2016-10-21"
-    roles = {r["role"]["prefLabel"]["en"]: r["member"]["label"]["en"] for r in lifescience["roles"]}
+    roles = {
+        r["roleType"]["prefLabel"]["en"]: r["heldBy"]["label"]["en"] for r in lifescience["roles"]
+    }
     assert roles["coordinator"] == "LifeScience Kraków Cluster Foundation"
     # Everything the framed document says is in the dataset.
     framed = pyld_graph(release / "clusters.jsonld", release)
@@ -291,7 +369,9 @@ def test_linksets_count_the_wikidata_links(void: rdflib.Graph, sources: rdflib.G
 def test_void_names_dumps_endpoint_and_vocabularies(void: rdflib.Graph):
     dataset = dataset_node(void)
     dumps = {str(d) for d in void.objects(dataset, VOID.dataDump)}
-    assert dumps == {BASE_IRI + f"krakow-clusters.{ext}" for ext in ("ttl", "nt", "jsonld")}
+    assert dumps == {
+        BASE_IRI + f"krakow-clusters.{ext}" for ext in ("ttl", "nt", "jsonld", "trig", "nq")
+    }
     assert void.value(dataset, VOID.sparqlEndpoint) == URIRef(BASE_IRI + "sparql")
     vocabularies = {str(v) for v in void.objects(dataset, VOID.vocabulary)}
     assert {

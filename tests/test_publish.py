@@ -45,6 +45,22 @@ def test_publish_loads_and_a_second_publish_replaces(oxigraph, dataset):
     assert count_in(server, DEFAULT_GRAPH) == len(dataset), "PUT replaces, never duplicates"
 
 
+def test_publish_by_origin_puts_each_graph_under_its_own_iri(oxigraph, dataset):
+    server = oxigraph()
+    for _ in range(2):  # the second PUT of each graph replaces it
+        result = run("--endpoint", server.store_url, "--by-origin")
+        assert result.exit_code == 0, result.output
+    names = dataset.graph_names()
+    assert len(names) >= 10
+    assert f"in {len(names)} graphs by origin" in result.output
+    article = "https://w3id.org/krakow-clusters/graph/article"
+    in_article = dataset.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{article}> {{ ?s ?p ?o }} }}")
+    assert count_in(server, article) == int(in_article.rows[0][0]) > 100
+    assert count_in(server, DEFAULT_GRAPH) == 0
+    both = run("--endpoint", server.store_url, "--by-origin", "--graph", DEFAULT_GRAPH)
+    assert both.exit_code == 2 and both.output.startswith("error: ")
+
+
 def test_publish_to_a_chosen_graph_with_explicit_query_endpoint(oxigraph, dataset):
     server = oxigraph()
     graph = "https://example.org/graphs/clusters"

@@ -316,7 +316,11 @@ def test_data_extension_proposes_and_extends(app):
 
 
 def test_wikidata_qids_come_from_the_links(app):
-    request = {"ids": ["organization/agh-university"], "properties": [{"id": "wikidata"}]}
+    # Kraków's link is owl:sameAs; AGH's is a close match "to be confirmed": no identity, no QID.
+    request = {
+        "ids": ["place/krakow", "organization/agh-university"],
+        "properties": [{"id": "wikidata"}],
+    }
     encoded = urllib.parse.urlencode({"extend": json.dumps(request)}).encode()
     status, _headers, body = post(
         app.base + "/reconcile", encoded, "application/x-www-form-urlencoded"
@@ -324,9 +328,10 @@ def test_wikidata_qids_come_from_the_links(app):
     assert status == 200
     answer = json.loads(body)
     check("data-extension-response", answer)
-    qids = [cell["str"] for cell in answer["rows"]["organization/agh-university"]["wikidata"]]
+    qids = [cell["str"] for cell in answer["rows"]["place/krakow"]["wikidata"]]
     links = (Path(__file__).resolve().parents[1] / "data/links/wikidata.ttl").read_text()
-    assert qids and all(f"wd:{qid}" in links for qid in qids)
+    assert qids == ["Q31487"] and "place/krakow> owl:sameAs wd:Q31487" in links
+    assert answer["rows"]["organization/agh-university"]["wikidata"] == []
 
 
 # -- the command
@@ -360,9 +365,13 @@ def test_the_command_as_json_with_a_type(tmp_path, monkeypatch, project):
     assert result.exit_code == 0, result.output
     records = json.loads(result.output)
     assert records[0]["candidates"][0]["iri"] == ID + "organization/agh-university"
-    assert records[0]["candidates"][0]["qid"].startswith("Q")
+    assert records[0]["candidates"][0]["qid"] is None  # its link is only a close match
     result = CliRunner().invoke(cli, [*args, "--type", "place"])
     assert json.loads(result.output)[0]["candidates"] == []
+    names = _write(tmp_path / "places.csv", "name\nKrakow\n")
+    args = ["reconcile", str(names), "--column", "name", "--format", "json", "--type", "place"]
+    result = CliRunner().invoke(cli, args)
+    assert json.loads(result.output)[0]["candidates"][0]["qid"] == "Q31487"
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,22 @@ def test_html_is_negotiated_for_browsers(app):
     assert 'href="/id/cluster/bim.ttl"' in page, "links to the data formats"
 
 
+def test_a_page_shows_where_each_statement_comes_from(app):
+    status, _headers, body = get(app.base + "/id/cluster/bim", "text/html")
+    assert status == 200
+    page = body.decode()
+    origin = '<span class="origin" title="where this statement comes from">({})</span>'
+    stated = 'almost 50 members in total <span class="lang">@en</span> '
+    assert stated + origin.format("What the article states") in page
+    polish = next(line for line in page.splitlines() if "Sieć współpracy" in line)
+    assert origin.format("Translations by the curators") in polish
+    sector = next(line for line in page.splitlines() if "construction industry</a>" in line)
+    assert origin.format("Classifications by the curators") in sector
+    # The RDF answer is the data only: the origins are the graphs', not extra triples.
+    _status, _headers, turtle = get(app.base + "/id/cluster/bim", "text/turtle")
+    assert b"What the article states" not in turtle
+
+
 def test_polish_label_shown_where_present(app):
     status, _headers, body = get(app.base + "/id/cluster/lifescience-krakow", "text/html")
     assert status == 200
@@ -179,8 +195,8 @@ def test_cluster_turtle_holds_its_facts_with_canonical_iris(app):
     ) in graph
     # A hash node that points at the cluster (its coordinator role) belongs to its document.
     role = URIRef(str(LIFESCIENCE) + "#coordinator")
-    assert (role, ORG.organization, LIFESCIENCE) in graph
-    assert (role, ORG.role, URIRef(ID + "role/coordinator")) in graph
+    assert (role, KC.roleIn, LIFESCIENCE) in graph
+    assert (role, KC.roleType, URIRef(ID + "role/coordinator")) in graph
     # Labels of what it points to.
     assert (
         URIRef(ID + "count-qualifier/more-than"),

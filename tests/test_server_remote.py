@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Iterator
 
@@ -51,6 +52,23 @@ def remote_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         store.stop()
 
 
+@pytest.fixture(scope="module")
+def remote_by_origin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """A store loaded with `publish --by-origin`, whose default graph is the union of the graphs
+    (as the embedded store's is), so that pages can say where each statement comes from."""
+    store = OxigraphServer(tmp_path_factory.mktemp("oxigraph")).start()
+    try:
+        published = CliRunner().invoke(
+            cli, ["publish", "--endpoint", store.store_url, "--by-origin"]
+        )
+        assert published.exit_code == 0, published.output
+        yield from start_server(
+            tmp_path_factory.mktemp("serve-remote"), "--sparql-endpoint", store.query_url
+        )
+    finally:
+        store.stop()
+
+
 def turtle(server: AppServer, path: str) -> rdflib.Graph:
     status, _headers, body = get(server.base + path, "text/turtle")
     assert status == 200, (path, body[:300])
@@ -74,12 +92,23 @@ def test_same_description_as_the_embedded_store(app, remote_app, path):
     assert isomorphic(embedded, remote)
 
 
-def test_same_html_page(app, remote_app):
+def test_same_html_page(app, remote_by_origin_app):
+    _status, _headers, local = get(app.base + "/id/cluster/bim", "text/html")
+    status, _headers, remote = get(remote_by_origin_app.base + "/id/cluster/bim", "text/html")
+    assert status == 200
+    assert '<span class="origin"' in local.decode()
+    # Identical apart from the footer line that names the remote store.
+    assert local.decode().split("<footer>")[0] == remote.decode().split("<footer>")[0]
+
+
+def test_same_html_page_without_origins_from_one_published_graph(app, remote_app):
+    """A store holding the union in one graph has no origins to show; the rest is the same."""
     _status, _headers, local = get(app.base + "/id/cluster/bim", "text/html")
     status, _headers, remote = get(remote_app.base + "/id/cluster/bim", "text/html")
     assert status == 200
-    # Identical apart from the footer line that names the remote store.
-    assert local.decode().split("<footer>")[0] == remote.decode().split("<footer>")[0]
+    assert '<span class="origin"' not in remote.decode()
+    without = re.sub(r' <span class="origin"[^>]*>[^<]*</span>', "", local.decode())
+    assert without.split("<footer>")[0] == remote.decode().split("<footer>")[0]
 
 
 def test_same_saved_query_answer(app, remote_app):

@@ -78,6 +78,22 @@ def test_select_in_every_results_format(app, fmt, method, request_method):
     assert all(i.startswith("https://w3id.org/krakow-clusters/id/cluster/") for i in iris)
 
 
+def test_graph_names_where_a_statement_comes_from(app):
+    """The named graphs are there for GRAPH, and the default graph is still their union."""
+    sparql = client(app)
+    sparql.setQuery(
+        """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?g WHERE { GRAPH ?g {
+          <https://w3id.org/krakow-clusters/id/cluster/bim> rdfs:label ?label } }"""
+    )
+    sparql.setReturnFormat(JSON)
+    rows = sparql.query().convert()["results"]["bindings"]
+    assert [r["g"]["value"] for r in rows] == ["https://w3id.org/krakow-clusters/graph/article"]
+    sparql.setQuery("""SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }""")
+    graphs = sparql.query().convert()["results"]["bindings"][0]["graphs"]["value"]
+    assert int(graphs) >= 10
+
+
 @pytest.mark.parametrize("fmt", [JSON, XML])
 def test_ask(app, fmt):
     sparql = client(app)

@@ -383,6 +383,33 @@ def query(
 
 
 @cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """Compare the facts of two releases (two built folders, such as dist/): added, removed and
+    changed facts by resource, each with its graph and source.
+
+    Exit 0 when both state the same facts, 1 when they differ, 2 when a release cannot be read,
+    like diff. Blank-node labels and the order of lines are no differences.
+
+    Example: krakow-clusters diff old-dist dist
+    """
+    from .release.diff import diff_releases, render_json, render_text
+
+    result = diff_releases(old, new)
+    click.echo((render_json if fmt == "json" else render_text)(result), nl=False)
+    sys.exit(result.exit_code)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -543,7 +570,15 @@ def reconcile(csv_file: Path, column: str, types: tuple[str, ...], fmt: str, out
     help="SPARQL query endpoint used to count the loaded triples (default: the --endpoint "
     "URL with /store replaced by /query, as Oxigraph lays them out).",
 )
-def publish(endpoint: str, graph_iri: str | None, query_endpoint: str | None) -> None:
+@click.option(
+    "--by-origin",
+    is_flag=True,
+    help="PUT each named graph of the dataset (graph:article, graph:translations …) under its "
+    "own IRI instead of the union into one graph.",
+)
+def publish(
+    endpoint: str, graph_iri: str | None, query_endpoint: str | None, by_origin: bool
+) -> None:
     """Load the dataset into an external SPARQL store, replacing one named graph.
 
     Sends the whole dataset with an HTTP PUT (SPARQL 1.1 Graph Store Protocol), so publishing
@@ -556,7 +591,9 @@ def publish(endpoint: str, graph_iri: str | None, query_endpoint: str | None) ->
     """
     from .publish import publish_dataset
 
-    report = publish_dataset(find_project(), endpoint, graph_iri, query_endpoint)
+    report = publish_dataset(
+        find_project(), endpoint, graph_iri, query_endpoint, by_origin=by_origin
+    )
     click.echo(report)
 
 

@@ -19,6 +19,9 @@ BASE_IRI = "https://w3id.org/krakow-clusters/"
 ONTOLOGY_IRI = BASE_IRI + "ontology"
 ONTOLOGY_NS = ONTOLOGY_IRI + "#"
 ID_BASE = BASE_IRI + "id/"
+# Every statement lives in a named graph by origin (data/README.md): a Turtle file is the graph
+# GRAPH_BASE + its file name without extension (data/article.ttl is <…/graph/article>).
+GRAPH_BASE = BASE_IRI + "graph/"
 SOURCE_ARTICLE = (
     "https://kma4business.metropoliakrakowska.pl/aktualnosci/"
     "innovative-clusters-in-the-krakow-metropolitan-area"
@@ -42,6 +45,9 @@ NAMESPACES: dict[str, str] = {
     "lm": ID_BASE + "link-method/",
     "link": ID_BASE + "link/",
     "scheme": ID_BASE + "scheme/",
+    "graph": GRAPH_BASE,
+    "work": ID_BASE + "editorial-work/",
+    "agent": ID_BASE + "agent/",
     "src": "https://kma4business.metropoliakrakowska.pl/aktualnosci/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -105,6 +111,15 @@ def curie(iri: str) -> str | None:
     if all(c.isalnum() or c in "-_.#" for c in local) and not local.endswith("."):
         return f"{prefix}:{local}"
     return None
+
+
+def graph_for_file(path: Path) -> str:
+    """The named graph a file of triples is loaded into: GRAPH_BASE + its name, no extension.
+
+    >>> graph_for_file(Path("data/article.ttl"))
+    'https://w3id.org/krakow-clusters/graph/article'
+    """
+    return GRAPH_BASE + Path(path).stem
 
 
 _MARKER = Path("ontology") / "krakow-clusters.ttl"

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
+from ..errors import CouldNotRun, one_line
 from ..project import NAMESPACES
-from ..store.terms import XSD_STRING, Triple, to_oxigraph
+from ..store.terms import XSD_STRING, Triple, term_converter, to_oxigraph
 from . import jsonld_writer
 from .jsonld_writer import dump_json, json_order
 from .media import JSONLD, NTRIPLES, RDFXML, TURTLE
@@ -121,6 +123,98 @@ def serialize_turtle(triples: Iterable, prefixes: Mapping[str, str], header: str
     head = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
     head += "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in used)
     return head + "\n" + body
+
+
+def _canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads without duplicates, blank nodes relabelled by RDFC-1.0 across the whole
+    dataset (a label names one node in every graph of a TriG or N-Quads document)."""
+    items = list(dict.fromkeys(quads))
+    if any(type(q.subject) is ox.BlankNode or type(q.object) is ox.BlankNode for q in items):
+        dataset = ox.Dataset(items)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        items = list(dataset)
+    return items
+
+
+def read_canonical_quads(path: Path, quads: bool) -> list[tuple[Node, Node, Node, Node | None]]:
+    """The statements of an N-Quads (`quads`) or N-Triples file as rdflib terms with their graph
+    (None for the default graph), blank nodes relabelled by RDFC-1.0 so that two files that
+    differ only in blank-node labels give the same terms. A syntax error raises CouldNotRun."""
+    fmt = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+    try:
+        dataset = ox.Dataset(ox.parse(path=str(path), format=fmt))
+    except SyntaxError as exc:
+        raise CouldNotRun(f"{path}: {one_line(exc)}") from None
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    convert = term_converter()
+    return [
+        (
+            convert(q.subject),
+            convert(q.predicate),
+            convert(q.object),
+            None if isinstance(q.graph_name, ox.DefaultGraph) else convert(q.graph_name),
+        )
+        for q in dataset
+    ]
+
+
+def serialize_nquads(quads: Iterable[ox.Quad]) -> str:
+    """N-Quads, one line per quad, lines sorted (written by Oxigraph)."""
+    text = ox.serialize(_canonical_quads(quads), format=ox.RdfFormat.N_QUADS).decode()
+    lines = text.splitlines()
+    lines.sort()
+    return "".join(line + "\n" for line in lines)
+
+
+def _graph_name(name: str, prefixes: Mapping[str, str], used: dict[str, str]) -> str:
+    """A graph's name as a prefixed name when a prefix fits (recorded in `used`), else `<iri>`."""
+    iri = name[1:-1]
+    best = max(
+        (p for p, ns in prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
+        key=lambda p: len(prefixes[p]),
+        default=None,
+    )
+    local = iri[len(prefixes[best]) :] if best else ""
+    if best and all(c.isalnum() or c in "-_" for c in local):
+        used[best] = f"<{prefixes[best]}> ."
+        return f"{best}:{local}"
+    return name
+
+
+def serialize_trig(quads: Iterable[ox.Quad], prefixes: Mapping[str, str], header: str = "") -> str:
+    """Readable, deterministic TriG: the header as comments, the prefixes used, then one block per
+    named graph (sorted by name), each laid out as `serialize_turtle` lays out a graph. With blank
+    nodes, whose labels span graphs, Oxigraph's own layout of the sorted quads instead."""
+    items = _canonical_quads(quads)
+    head = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    if any(type(q.subject) is ox.BlankNode or type(q.object) is ox.BlankNode for q in items):
+        items.sort(
+            key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+        )
+        return (
+            head + ox.serialize(items, format=ox.RdfFormat.TRIG, prefixes=dict(prefixes)).decode()
+        )
+    graphs: dict[str, list[ox.Triple]] = {}
+    for q in items:
+        graphs.setdefault(str(q.graph_name), []).append(q.triple)
+    used: dict[str, str] = {}
+    blocks = []
+    for name in sorted(graphs):
+        text = serialize_turtle(graphs[name], prefixes)
+        lines = text.splitlines()
+        for line in lines:
+            if line.startswith("@prefix "):
+                prefix, _, namespace = line[len("@prefix ") :].partition(": ")
+                used[prefix] = namespace
+        body = [line for line in lines if not line.startswith("@prefix ")]
+        while body and not body[0]:
+            body.pop(0)
+        graph = "" if name == "DEFAULT" else _graph_name(name, prefixes, used) + " "
+        blocks.append(
+            graph + "{\n" + "".join(f"    {line}\n" if line else "\n" for line in body) + "}\n"
+        )
+    head += "".join(f"@prefix {p}: {ns}\n" for p, ns in sorted(used.items()))
+    return head + "\n" + "\n".join(blocks)
 
 
 def serialize_rdfxml(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> bytes:

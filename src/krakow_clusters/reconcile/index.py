@@ -66,7 +66,8 @@ WHERE {
   } UNION {
     ?resource schema:location|kc:memberRegion ?value . BIND ("place" AS ?key)
   } UNION {
-    ?resource owl:sameAs ?value . BIND ("wikidata" AS ?key)
+    # Identity links only: a close match ("to be confirmed") names another, similar item.
+    ?resource owl:sameAs|skos:exactMatch ?value . BIND ("wikidata" AS ?key)
     FILTER (STRSTARTS(STR(?value), "http://www.wikidata.org/entity/"))
   } UNION {
     ?resource dcterms:description ?value . BIND ("description" AS ?key)
@@ -81,8 +82,9 @@ WHERE {
     FILTER (LANG(?value) = "en")
     BIND ("member_count_qualifier" AS ?key)
   } UNION {
-    ?role org:organization ?resource ; org:member ?value ;
-          org:role <https://w3id.org/krakow-clusters/id/role/coordinator> .
+    # A role (kc:ClusterRole), or a membership where a source speaks of members.
+    ?role kc:roleIn|org:organization ?resource ; kc:heldBy|org:member ?value ;
+          kc:roleType|org:role <https://w3id.org/krakow-clusters/id/role/coordinator> .
     BIND ("coordinator" AS ?key)
   } UNION {
     ?resource kc:status/kc:statusType ?status . ?status skos:prefLabel ?value .

@@ -2,14 +2,15 @@
 
 - `build`: `build()` validates, runs the writers into a staging folder and swaps it into place;
   release.toml (`Release`), what the writers share (`BuildContext`), the outcome (`BuildResult`);
-- `dumps`: the dataset as Turtle and N-Triples;
+- `dumps`: the named graphs as TriG and N-Quads, their union as Turtle and N-Triples;
 - `jsonld`: the JSON-LD context, the dataset as JSON-LD and the clusters as framed JSON-LD;
 - `overview`: overview.csv, the overview query's results;
 - `ontology`: the ontology as Turtle, JSON-LD and RDF/XML, and its HTML documentation
   (templates/ontology.html);
 - `w3id`: the w3id.org redirect rules (.htaccess);
 - `void`: void.ttl, DCAT-AP and VoID, written last of the files it describes;
-- `site`: the static HTML site (dist/site/).
+- `site`: the static HTML site (dist/site/);
+- `diff`: not an artefact: the facts two built releases state differently (`krakow-clusters diff`).
 
 A new artefact is a module with a `write_…(ctx)` function, added to `build.WRITERS` (and, when it
 is a distribution, to `void.DISTRIBUTION_TITLES`).

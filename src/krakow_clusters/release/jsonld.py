@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rdflib import RDFS, SKOS, XSD, Namespace
-from rdflib.namespace import ORG, SDO
+from rdflib.namespace import SDO
 
 from ..formats.rdf import RDF_TYPE, jsonld_expanded, native_triples, serialize_jsonld
 from ..project import DUMP_NAMESPACES, NAMESPACES, ONTOLOGY_NS
@@ -111,8 +111,8 @@ EMBEDDED = {
     "countedMemberType": KC.countedMemberType,
     "status": KC.status,
     "statusType": KC.statusType,
-    "member": ORG.member,
-    "role": ORG.role,
+    "heldBy": KC.heldBy,
+    "roleType": KC.roleType,
 }
 
 
@@ -125,7 +125,7 @@ def clusters_frame(context_url: str) -> dict:
     # Nested frames inherit @embed: sources stay references.
     source = {"@embed": "@never"}
     count = {"@embed": "@always", "qualifier": named, "countedMemberType": named, "source": source}
-    local: dict[str, object] = {"clusters": "@graph", "roles": {"@reverse": str(ORG.organization)}}
+    local: dict[str, object] = {"clusters": "@graph", "roles": {"@reverse": str(KC.roleIn)}}
     # Embedded objects need terms without `"@type": "@id"`, which only matches plain references.
     local |= {name: {"@id": str(iri)} for name, iri in EMBEDDED.items()}
     return {
@@ -139,5 +139,5 @@ def clusters_frame(context_url: str) -> dict:
         "memberCount": count,
         "memberTypeCount": count,
         "status": {"@embed": "@always", "statusType": named, "source": source},
-        "roles": {"@embed": "@always", "member": named, "role": named, "source": source},
+        "roles": {"@embed": "@always", "heldBy": named, "roleType": named, "source": source},
     }

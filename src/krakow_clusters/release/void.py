@@ -20,6 +20,7 @@ from ..formats.rdf import RDF_TYPE, native_triples, serialize_turtle
 from ..project import (
     BASE_IRI,
     DUMP_NAMESPACES,
+    ID_BASE,
     NAMESPACES,
     ONTOLOGY_IRI,
     SOURCE_ARTICLE,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .build import BuildContext
 
 VOID_FILE = "void.ttl"
+EVIDENCE_LIST = ID_BASE + "source/identifier-evidence-list"
 
 # From the one table: rdflib's DCAT is DCAT 2, without DCAT 3's dcat:version.
 DCAT = Namespace(NAMESPACES["dcat"])
@@ -49,6 +51,8 @@ EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 MEDIA_TYPES = {
     ".ttl": "text/turtle",
     ".nt": "application/n-triples",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
     ".jsonld": "application/ld+json",
     ".rdf": "application/rdf+xml",
     ".csv": "text/csv",
@@ -59,6 +63,14 @@ DISTRIBUTION_TITLES = {
     f"{DUMP}.ttl": ("The whole dataset as Turtle", "Cały zbiór danych w formacie Turtle"),
     f"{DUMP}.nt": ("The whole dataset as N-Triples", "Cały zbiór danych w formacie N-Triples"),
     f"{DUMP}.jsonld": ("The whole dataset as JSON-LD", "Cały zbiór danych w formacie JSON-LD"),
+    f"{DUMP}.trig": (
+        "The dataset as TriG: every statement in the named graph of its origin",
+        "Zbiór danych w formacie TriG: każde stwierdzenie w nazwanym grafie swojego pochodzenia",
+    ),
+    f"{DUMP}.nq": (
+        "The dataset as N-Quads: every statement in the named graph of its origin",
+        "Zbiór danych w formacie N-Quads: każde stwierdzenie w nazwanym grafie swojego pochodzenia",
+    ),
     CONTEXT_FILE: ("The JSON-LD context of the dataset", "Kontekst JSON-LD zbioru danych"),
     FRAMED_FILE: (
         "The clusters as a JSON array (framed JSON-LD)",
@@ -85,7 +97,7 @@ DISTRIBUTION_TITLES = {
     ),
 }
 
-DUMP_FILES = (f"{DUMP}.ttl", f"{DUMP}.nt", f"{DUMP}.jsonld")
+DUMP_FILES = (f"{DUMP}.ttl", f"{DUMP}.nt", f"{DUMP}.jsonld", f"{DUMP}.trig", f"{DUMP}.nq")
 LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
 
 
@@ -141,6 +153,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     add(dataset, DCAT.landingPage, URIRef(base))
     add(URIRef(base), RDF.type, FOAF.Document)
     add(dataset, PROV.wasDerivedFrom, URIRef(SOURCE_ARTICLE))
+    add(dataset, PROV.wasDerivedFrom, URIRef(EVIDENCE_LIST))
     add(dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI))
     add(URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard)
     for code in ("ENG", "POL"):
@@ -231,6 +244,15 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     for vocabulary in sorted(_vocabularies(ctx.triples())):
         add(dataset, VOID.vocabulary, URIRef(vocabulary))
 
+    # One subset per named graph: its size, its name and where it comes from, as the data says.
+    for name, count in graph_sizes(ctx.store).items():
+        node = URIRef(name)
+        add(dataset, VOID.subset, node)
+        add(node, RDF.type, VOID.Dataset)
+        add(node, VOID.triples, Literal(count))
+        for s_, p_, o_ in ctx.store.query(GRAPH_DESCRIPTION, {"graph": node}).triples:
+            add(s_, p_, o_)
+
     # Linksets: the reviewed links to Wikidata, one per link predicate.
     add(wikidata, RDF.type, VOID.Dataset)
     add(wikidata, DCTERMS.title, Literal("Wikidata", lang="en"))
@@ -246,6 +268,30 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
         add(node, VOID.triples, Literal(count))
         add(dataset, VOID.subset, node)
     return g
+
+
+# What void.ttl repeats of a graph's own description in the data: names, source, attribution.
+GRAPH_DESCRIPTION = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+CONSTRUCT { ?graph dcterms:title ?label ; ?p ?o } WHERE {
+  { ?graph rdfs:label ?label }
+  UNION
+  { ?graph ?p ?o
+    VALUES ?p {
+      dcterms:source prov:wasDerivedFrom prov:wasAttributedTo dcterms:type dcterms:created
+    } }
+}
+"""
+
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def graph_sizes(store: EmbeddedStore) -> dict[str, int]:
+    """The number of triples of each named graph, by graph IRI, sorted."""
+    rows = store.query(GRAPH_SIZES).rows
+    return {str(g): int(n) for g, n in sorted(rows, key=lambda r: str(r[0]))}
 
 
 def void_statistics(triples: Iterable) -> dict:

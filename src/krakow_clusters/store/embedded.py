@@ -1,4 +1,11 @@
-"""The embedded store: Oxigraph in process, holding the whole dataset in its default graph.
+"""The embedded store: Oxigraph in process, holding the dataset's named graphs and, as its
+default graph, their union.
+
+Each file of triples goes into its own named graph (`project.graph_for_file`: the graph of its
+origin); a TriG or N-Quads file keeps the graphs it names. The default graph is the union of
+them all, kept in the store itself (each triple is also added there), so that SPARQL without
+`GRAPH`, SHACL, the dumps and every reader of the default graph see the whole dataset as before,
+while `GRAPH ?g { … }` says where a statement comes from.
 
 Oxigraph parses with exact terms and reports syntax errors with line and column, and on large
 graphs it parses and answers path queries orders of magnitude faster than rdflib's in-memory store
@@ -23,6 +30,7 @@ from rdflib.term import Node
 
 from ..errors import CouldNotRun, RdfSyntaxError, one_line
 from ..formats.rdf import serialize_ntriples
+from ..project import graph_for_file
 from ..sparql.text import query_form, tokens
 from . import SHACL_ENGINES
 from .results import QueryResult, SparqlSyntaxError, limited
@@ -119,7 +127,7 @@ def has_document_type(data: bytes) -> bool:
 
 
 class EmbeddedStore:
-    """An in-process Oxigraph store holding the whole dataset in its default graph."""
+    """An in-process Oxigraph store: the dataset's named graphs, their union as default graph."""
 
     def __init__(self, service_timeout: float = 60.0) -> None:
         self._store = ox.Store()
@@ -135,23 +143,33 @@ class EmbeddedStore:
             store.load_file(path)
         return store
 
-    def load_file(self, path: Path) -> int:
-        """Parse one RDF file into the store; return the number of triples it added.
+    def load_file(self, path: Path, graph: str | None = None) -> int:
+        """Parse one RDF file into the store; return the number of triples it added to the
+        union (the default graph).
 
-        A syntax error raises RdfSyntaxError naming the file, line and column, and adds nothing.
+        A file of triples goes into the named graph `graph`, by default the one of its file
+        name (`graph_for_file`); a TriG or N-Quads file into the graphs it names. A syntax
+        error raises RdfSyntaxError naming the file, line and column, and adds nothing.
         """
         path = Path(path)
         fmt = rdf_format(path)
         size = check_input_file(path, fmt)
-        before = len(self._store)
+        before = len(self)
         try:
             if fmt.supports_datasets:
-                # Named graphs are merged into the default graph, where the dataset lives.
                 quads = list(ox.parse(path=str(path), format=fmt))
-                self._store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+                self._store.extend(quads)
+                self._store.extend(
+                    ox.Quad(q.subject, q.predicate, q.object)
+                    for q in quads
+                    if not isinstance(q.graph_name, ox.DefaultGraph)
+                )
             else:
                 # Oxigraph's own loader: transactional (all or nothing), twice as fast as
-                # parsing in Python and adding the triples one by one.
+                # parsing in Python and adding the triples one by one; parsing twice (the
+                # named graph, then the union) is still faster than copying in Python.
+                name = ox.NamedNode(graph or graph_for_file(path))
+                self._store.load(path=str(path), format=fmt, to_graph=name)
                 self._store.load(path=str(path), format=fmt)
         except SyntaxError as exc:
             line, column = _position(exc)
@@ -165,7 +183,7 @@ class EmbeddedStore:
             ) from None
         self._check_literals(path, size)
         self._rdflib = None
-        return len(self._store) - before
+        return len(self) - before
 
     def _check_literals(self, path: Path, size: int) -> None:
         """CouldNotRun when the store holds a literal over the configured size. Only a file
@@ -184,7 +202,21 @@ class EmbeddedStore:
             )
 
     def __len__(self) -> int:
-        return len(self._store)
+        """The number of triples of the union (the default graph)."""
+        # Counted by the engine: a Python loop over a million quads takes a second.
+        answer = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(answer))[0].value)
+
+    def _union(self) -> Iterator[ox.Quad]:
+        return self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def iter_native_quads(self) -> Iterator[ox.Quad]:
+        """The quads of the named graphs (not the union), as Oxigraph terms."""
+        return (q for q in self._store if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def query(
         self,
@@ -233,11 +265,11 @@ class EmbeddedStore:
             # while the solutions are read, as OSError or RuntimeError (ValueError: bad terms).
             raise CouldNotRun(f"SPARQL query failed: {one_line(exc)}") from None
 
-    def dump(self, fmt: str = "nt") -> bytes:
-        """The whole graph serialized by Oxigraph (`fmt` is a file extension: nt, ttl, …)."""
-        return self._store.dump(
-            format=ox.RdfFormat.from_extension(fmt), from_graph=ox.DefaultGraph()
-        )
+    def dump(self, fmt: str = "nt", graph: str | None = None) -> bytes:
+        """The union, or the named graph `graph`, serialized by Oxigraph (`fmt` is a file
+        extension: nt, ttl, …)."""
+        source = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        return self._store.dump(format=ox.RdfFormat.from_extension(fmt), from_graph=source)
 
     def validate_shacl(
         self, shapes: rdflib.Graph, engine: str = "auto"
@@ -267,7 +299,8 @@ class EmbeddedStore:
         return list(self.iter_native_triples())
 
     def iter_native_triples(self) -> Iterator[ox.Triple]:
-        return (quad.triple for quad in self._store)
+        """The triples of the union."""
+        return (quad.triple for quad in self._union())
 
     def has_blank_nodes(self) -> bool:
         query = "ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
@@ -285,7 +318,7 @@ class EmbeddedStore:
         return b"".join(lines)
 
     def triples(self) -> Iterator[Triple]:
-        for quad in self._store:
+        for quad in self._union():
             yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
 
     def to_rdflib(self) -> rdflib.Graph:

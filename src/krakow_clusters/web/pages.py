@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -108,6 +108,9 @@ class Description:
     iri: str
     triples: list[Triple]
     labels: dict[str, list[Literal]]  # labels of everything mentioned, predicates included
+    # Where each statement about the resource comes from: the names of the graphs it sits in
+    # (none from a store without named graphs). Shown on pages, not part of the RDF answer.
+    origins: dict[Triple, list[str]] = field(default_factory=dict)
 
 
 def local_href(iri: str) -> str:
@@ -193,6 +196,24 @@ class LabelIndex:
         return [t for i in sorted(iris) for t in self.by_iri.get(i, ())]
 
 
+# The graphs the resource's own statements (and its hash nodes') sit in, with their names.
+ORIGINS = """
+SELECT ?s ?p ?o ?g ?name WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER (?s = $R || (isIRI(?s) && STRSTARTS(STR(?s), $HASH)))
+  OPTIONAL { ?g <http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER (LANG(?name) = "en") }
+}
+"""
+
+
+def origins_of(store: GraphStore, iri: str) -> dict[Triple, list[str]]:
+    """For each statement about `iri` and its hash IRIs, the names of the graphs it sits in."""
+    found: dict[Triple, list[str]] = defaultdict(list)
+    for s, p, o, g, name in store.query(_with_resource(ORIGINS, iri)).rows:
+        found[(s, p, o)].append(str(name) if name is not None else curie(str(g)) or str(g))
+    return {t: sorted(names) for t, names in found.items()}
+
+
 def describe(
     store: GraphStore, iri: str, ontology: bool = False, labels: LabelSource | None = None
 ) -> Description:
@@ -213,7 +234,8 @@ def describe(
     # those of its predicates; the HTML page uses both.
     pointed = mentioned - subjects
     triples |= {t for t in found if str(t[0]) in pointed}
-    return Description(iri, sorted(triples), _label_index(found))
+    origins = {} if ontology else origins_of(store, iri)
+    return Description(iri, sorted(triples), _label_index(found), origins)
 
 
 def describes_something(desc: Description) -> bool:
@@ -249,9 +271,11 @@ _FIRST = [str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(DCTERMS.descri
 
 def _properties(subject: str, desc: Description, nodes: dict[str, dict]) -> list[dict]:
     grouped: dict[str, list[Node]] = defaultdict(list)
+    subject_term = None
     for s, p, o in desc.triples:
         if str(s) == subject:
             grouped[str(p)].append(o)
+            subject_term = s
 
     def order(p: str) -> tuple:
         return (_FIRST.index(p) if p in _FIRST else len(_FIRST), _predicate_label(p, desc))
@@ -264,7 +288,11 @@ def _properties(subject: str, desc: Description, nodes: dict[str, dict]) -> list
                 "label": _predicate_label(p, desc),
                 "curie": curie(p) or p,
                 "href": local_href(p) if linkable(local_href(p)) else None,
-                "values": [_value_view(v, desc, nodes) for v in values],
+                "values": [
+                    _value_view(v, desc, nodes)
+                    | {"origin": ", ".join(desc.origins.get((subject_term, URIRef(p), v), []))}
+                    for v in values
+                ],
             }
         )
     return rows

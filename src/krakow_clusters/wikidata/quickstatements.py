@@ -103,7 +103,9 @@ def quickstatements(project: Project, retrieved: date) -> QuickStatements:
         for count in sorted(graph.objects(resource.iri, KC.memberCount)):
             qualifier = graph.value(count, KC.qualifier)
             value = graph.value(count, SDO.value)
-            if qualifier == URIRef(ID_BASE + "count-qualifier/exactly") and value is not None:
+            # A bare number (as stated) or an exact one: never "more than" or "almost".
+            exact = (ID_BASE + "count-qualifier/exactly", ID_BASE + "count-qualifier/stated")
+            if str(qualifier) in exact and value is not None:
                 lines.append(f"LAST\tP2124\t{int(value)}\t{ref}")
         for founded in sorted(graph.objects(resource.iri, SDO.foundingDate)):
             if isinstance(founded, Literal) and founded.datatype == XSD.gYear:

@@ -1,0 +1,238 @@
+"""`krakow-clusters diff OLD NEW`: the facts two releases state differently, by resource.
+
+A release is a built folder (`dist/`). Its facts are read from the N-Quads dump (each statement
+with the graph of its origin), or from the N-Triples dump of an older release without one. Two
+releases state the same facts when the unions of their graphs are the same graph: the order of
+lines and the labels of blank nodes make no difference (blank nodes are relabelled by RDF
+canonicalization, RDFC-1.0, before comparing). A statement that only moved to another graph is
+not a change of fact.
+
+Changes are grouped by resource (a hash IRI such as `…/cluster/bim#members` under its document,
+`…/cluster/bim`) and, within a resource, by node and property: a property that lost some values
+and gained others is "changed" (`#members schema:value: 80 → 85`); the rest is "added" or
+"removed". Each change names the graph the statement sits in and that graph's source (or who
+made it), as the release itself describes them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from ..errors import CouldNotRun
+from ..formats.rdf import read_canonical_quads
+from ..project import curie
+from .dumps import DUMP
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+ATTRIBUTED_TO = "http://www.w3.org/ns/prov#wasAttributedTo"
+
+Fact = tuple[Node, Node, Node]
+
+
+@dataclass
+class Release:
+    """The facts of one release: the union, the graphs each fact sits in, labels, origins."""
+
+    folder: Path
+    facts: set[Fact]
+    graphs: dict[Fact, set[str]]
+
+    def label(self, iri: str) -> str | None:
+        """The English (else any) rdfs:label of a resource."""
+        labels = [
+            o
+            for s, p, o in self.facts
+            if s == URIRef(iri) and str(p) == RDFS_LABEL and isinstance(o, Literal)
+        ]
+        english = [str(o) for o in labels if o.language == "en"]
+        return min(english or [str(o) for o in labels], default=None)
+
+    def origin(self, graph: str) -> str | None:
+        """What a graph's description names as its source, else who it is attributed to."""
+        for prop in (DCTERMS_SOURCE, ATTRIBUTED_TO):
+            found = sorted(
+                str(o) for s, p, o in self.facts if s == URIRef(graph) and str(p) == prop
+            )
+            if found:
+                return found[0]
+        return None
+
+
+@dataclass
+class Change:
+    kind: str  # added, removed, changed
+    node: str  # the subject, as shown
+    predicate: str
+    old: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    graphs: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Diff:
+    old: Path
+    new: Path
+    resources: dict[str, tuple[str | None, list[Change]]]
+    added: int
+    removed: int
+
+    @property
+    def same(self) -> bool:
+        return not self.resources
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.same else 1
+
+
+def read_release(folder: Path) -> Release:
+    """The facts of the release in `folder`; CouldNotRun when there is none to read."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CouldNotRun(f"{folder}: no such folder (give two built releases, such as dist/)")
+    nquads, ntriples = folder / f"{DUMP}.nq", folder / f"{DUMP}.nt"
+    path = nquads if nquads.is_file() else ntriples
+    if not path.is_file():
+        raise CouldNotRun(f"{folder}: not a release (no {nquads.name} or {ntriples.name})")
+    facts: set[Fact] = set()
+    graphs: dict[Fact, set[str]] = defaultdict(set)
+    # Blank nodes come with labels from their place in the graph, not from the file.
+    for s, p, o, g in read_canonical_quads(path, quads=path == nquads):
+        fact = (s, p, o)
+        facts.add(fact)
+        if isinstance(g, URIRef):
+            graphs[fact].add(str(g))
+    return Release(folder, facts, dict(graphs))
+
+
+def compare(old: Release, new: Release) -> Diff:
+    """The facts `new` states and `old` does not, and the reverse, grouped by resource."""
+    gone, came = old.facts - new.facts, new.facts - old.facts
+    by_key: dict[tuple[str, str], dict[str, list[Fact]]] = defaultdict(
+        lambda: {"old": [], "new": []}
+    )
+    for side, facts in (("old", gone), ("new", came)):
+        for fact in facts:
+            by_key[(_term(fact[0]), str(fact[1]))][side].append(fact)
+    resources: dict[str, tuple[str | None, list[Change]]] = {}
+    for (node, predicate), sides in sorted(by_key.items()):
+        olds = sorted(sides["old"], key=lambda f: _term(f[2]))
+        news = sorted(sides["new"], key=lambda f: _term(f[2]))
+        kind = "changed" if olds and news else ("added" if news else "removed")
+        graphs = sorted(
+            {g for f in news for g in new.graphs.get(f, ())}
+            | {g for f in olds for g in old.graphs.get(f, ())}
+        )
+        origins = sorted(
+            {o for g in graphs for o in (new.origin(g), old.origin(g)) if o is not None}
+        )
+        change = Change(
+            kind,
+            node,
+            predicate,
+            [_term(f[2]) for f in olds],
+            [_term(f[2]) for f in news],
+            graphs,
+            origins,
+        )
+        iri = node[1:-1] if node.startswith("<") else node
+        document = iri.split("#", 1)[0]
+        label = new.label(document) or old.label(document)
+        resources.setdefault(document, (label, []))[1].append(change)
+    return Diff(old.folder, new.folder, resources, len(came), len(gone))
+
+
+def diff_releases(old: Path, new: Path) -> Diff:
+    """Read two releases and compare their facts."""
+    return compare(read_release(old), read_release(new))
+
+
+def _term(term: Node) -> str:
+    """A term in N-Triples form (a blank node by its canonical label)."""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return term.n3()
+
+
+def _short(term: str) -> str:
+    """A term for people: a prefixed name, a number or a quoted text."""
+    if term.startswith("<") and term.endswith(">"):
+        return curie(term[1:-1]) or term
+    if term.startswith('"'):
+        text, _, rest = term[1:].rpartition('"')
+        if rest.startswith("^^<http://www.w3.org/2001/XMLSchema#"):
+            return text if rest.endswith(("integer>", "decimal>")) else f'"{text}"'
+        return f'"{text}"{rest}'
+    return term
+
+
+def render_text(diff: Diff) -> str:
+    """The changelog for people: one block per resource, one line per changed property."""
+    if diff.same:
+        return f"{diff.old} and {diff.new} state the same facts.\n"
+    lines: list[str] = []
+    for document, (label, changes) in sorted(diff.resources.items(), key=lambda i: i[0]):
+        shown = _short(f"<{document}>") if not document.startswith("_:") else document
+        lines.append(f"{label} ({shown})" if label else shown)
+        for c in changes:
+            node = c.node[1:-1] if c.node.startswith("<") else c.node
+            if node.startswith(document + "#"):
+                where = "#" + node.split("#", 1)[1] + " "  # a node of the resource's document
+            else:
+                where = "" if node == document else _short(c.node) + " "
+            if c.kind == "changed":
+                values = ", ".join(map(_short, c.old)) + " → " + ", ".join(map(_short, c.new))
+            else:
+                values = ", ".join(map(_short, c.new if c.kind == "added" else c.old))
+            origin = ""
+            if c.graphs:
+                origin = "  [" + ", ".join(_short(f"<{g}>") for g in c.graphs)
+                origin += "; source " + ", ".join(c.origins) if c.origins else ""
+                origin += "]"
+            lines.append(f"  {c.kind:<8} {where}{_short(f'<{c.predicate}>')}: {values}{origin}")
+        lines.append("")
+    count = sum(len(changes) for _, changes in diff.resources.values())
+    lines.append(
+        f"{count} change(s) in {len(diff.resources)} resource(s): "
+        f"{diff.added} fact(s) added, {diff.removed} removed."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_json(diff: Diff) -> str:
+    """The changes for programs: terms in N-Triples form, graphs and origins as IRIs."""
+    payload = {
+        "old": str(diff.old),
+        "new": str(diff.new),
+        "same": diff.same,
+        "added": diff.added,
+        "removed": diff.removed,
+        "resources": [
+            {
+                "resource": document,
+                "label": label,
+                "changes": [
+                    {
+                        "kind": c.kind,
+                        "subject": c.node[1:-1] if c.node.startswith("<") else c.node,
+                        "predicate": c.predicate,
+                        "old": c.old,
+                        "new": c.new,
+                        "graphs": c.graphs,
+                        "origins": c.origins,
+                    }
+                    for c in changes
+                ],
+            }
+            for document, (label, changes) in sorted(diff.resources.items())
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
