@@ -207,6 +207,9 @@ ServerPort = 127.0.0.1:{self.port}
 ServerRoot = {db}
 EnabledDavVSP = 0
 Charset = UTF-8
+ServerThreads = 10
+MaxClientConnections = 10
+MaxKeepAlives = 10
 
 [SPARQL]
 ResultSetMaxRows = 1000000
