@@ -57,6 +57,17 @@ SLOW = 120.0  # a step slower than this (whole process) is not repeated
 COLD_RUNS = 5
 SERVE_REQUESTS = 4000
 SERVE_CLIENTS = 8
+# The external stores compared with the embedded one (`engines` step), at these sizes by default.
+ENGINE_SERVERS = ("oxigraph", "virtuoso")
+ENGINE_LABELS = {
+    "embedded": "embedded store",
+    "oxigraph": "Oxigraph server",
+    "virtuoso": "Virtuoso 7.2",
+}
+ENGINE_SIZES = ("100k", "1M")
+# serve --sparql-endpoint caches nothing: every request queries the store, at tens of requests/s
+# on a shared 2-core machine; fewer requests per run than the embedded serve's.
+ENGINE_SERVE_REQUESTS = 1000
 
 # step id -> (label, side, baseline step id it is compared with)
 STEPS: dict[str, tuple[str, str, str | None]] = {
@@ -526,6 +537,7 @@ def bench_size(size: str, args: argparse.Namespace) -> None:
         "b-queries": {},
         "broken": {},
         "serve": None,
+        "engines": None,
         "finished": False,
     }
 
@@ -582,6 +594,11 @@ def bench_size(size: str, args: argparse.Namespace) -> None:
         if size_triples(size) <= SITE_MAX_TRIPLES:
             timed("site")
 
+    def engines() -> None:
+        if (args.engines and size in ENGINE_SIZES) or args.engines_all:
+            results["engines"] = bench_engines(files, size, args, repeats)
+            save()
+
     def serve() -> None:
         if (args.serve and size in SERVE_SIZES) or args.serve_all:
             log(f"{size}: serve under load")
@@ -597,6 +614,7 @@ def bench_size(size: str, args: argparse.Namespace) -> None:
         ("queries", lambda: queries("queries", repeats)),
         ("broken-turbo", lambda: broken("turbo")),
         ("serve", serve),
+        ("engines", engines),
         *((s, lambda s=s: timed(s)) for s in BASE_STEPS),
         ("validate-pyshacl", lambda: timed("validate-pyshacl")),
         ("broken-pyshacl", lambda: broken("pyshacl")),
@@ -630,8 +648,16 @@ def cluster_paths(size: str) -> list[str]:
 # --- serve ----------------------------------------------------------------------------------------
 
 
-def bench_serve(home: Path, timeout: float, paths: list[str], runs: int = 3) -> dict:
-    """Start `krakow-clusters serve` on the project, load it on loopback, stop it."""
+def bench_serve(
+    home: Path,
+    timeout: float,
+    paths: list[str],
+    runs: int = 3,
+    extra: tuple[str, ...] = (),
+    requests: int = SERVE_REQUESTS,
+) -> dict:
+    """Start `krakow-clusters serve` on the project (with `extra` options, such as
+    --sparql-endpoint), load it on loopback, stop it."""
     import asyncio
     import urllib.request
 
@@ -641,14 +667,14 @@ def bench_serve(home: Path, timeout: float, paths: list[str], runs: int = 3) -> 
 
     port = free_port()
     env = os.environ | {"KRAKOW_CLUSTERS_HOME": str(home)}
-    argv = [sys.executable, "-m", "krakow_clusters.cli", "serve", "--port", str(port)]
+    argv = [sys.executable, "-m", "krakow_clusters.cli", "serve", "--port", str(port), *extra]
     started = time.perf_counter()
     process = subprocess.Popen(
         argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    result: dict = {"scenarios": {}}
+    result: dict = {"scenarios": {}, "requests": requests}
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -676,7 +702,7 @@ def bench_serve(home: Path, timeout: float, paths: list[str], runs: int = 3) -> 
             figures["warm_errors"] = warm.errors
             for _ in range(runs):
                 outcome = asyncio.run(
-                    run_scenario(url, urls, accept, expected, SERVE_REQUESTS, SERVE_CLIENTS)
+                    run_scenario(url, urls, accept, expected, requests, SERVE_CLIENTS)
                 )
                 figures["runs"].append(
                     {
@@ -696,6 +722,101 @@ def bench_serve(home: Path, timeout: float, paths: list[str], runs: int = 3) -> 
         except ChildProcessError:
             pass
     return result
+
+
+# --- engines: the same data in the embedded store, an Oxigraph server and Virtuoso -------------
+
+
+def _virtuoso_buffers(triples: int) -> int:
+    """Virtuoso's page cache (NumberOfBuffers, 8 KiB pages) sized to the data: one page per ten
+    triples, at least the default 10,000, at most 170,000 (what Debian's virtuoso.ini suggests
+    for 2 GB of free memory)."""
+    return min(170_000, max(10_000, triples // 10))
+
+
+def _peak_rss_kb(pid: int) -> int | None:
+    """A running process's peak RSS (VmHWM), read before it is stopped."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def bench_engines(files: dict, size: str, args: argparse.Namespace, repeats: int) -> dict:
+    """The external stores side by side with the embedded one, on the same files: for each, the
+    load (a Graph Store Protocol PUT of each named graph as N-Triples, as `publish --by-origin`
+    does), every library query through the remote store (RemoteStore, the graphs given as the
+    dataset with default-graph-uri and named-graph-uri, so GRAPH answers as on the embedded
+    store; median of the repeats), and `serve --sparql-endpoint` under load. The embedded
+    store's figures are the size's own load, queries and serve steps."""
+    from urllib.parse import urlencode
+
+    from tests.servers import OxigraphServer, VirtuosoServer
+
+    from krakow_clusters.sparql.library import library
+    from krakow_clusters.store.embedded import EmbeddedStore
+    from krakow_clusters.store.gsp import put_graph
+    from krakow_clusters.store.remote import RemoteStore
+
+    loaded_files = EmbeddedStore.from_files([Path(f) for f in files["valid"]])
+    graphs = {name: loaded_files.dump("nt", name) for name in loaded_files.graph_names()}
+    triples = len(loaded_files)
+    del loaded_files
+    dataset = [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+    queries = _library_queries(library(Path(files["queries"])))
+    out: dict = {}
+    for engine in ENGINE_SERVERS:
+        log(f"{size}: engines: {engine}")
+        folder = Path(tempfile.mkdtemp(prefix=f"bench-{engine}-"))
+        if engine == "virtuoso":
+            server = VirtuosoServer(folder, buffers=_virtuoso_buffers(triples))
+        else:
+            server = OxigraphServer(folder)
+        record: dict = {"triples": triples, "queries": []}
+        try:
+            server.start()
+            user = getattr(server, "USER", None)
+            password = getattr(server, "password", None)
+            started = time.perf_counter()
+            for graph, ntriples in graphs.items():
+                put_graph(server.store_url, graph, ntriples, user=user, password=password,
+                          timeout=args.timeout)  # fmt: skip
+            record["load_s"] = time.perf_counter() - started
+            endpoint = server.query_url + "?" + urlencode(dataset)
+            store = RemoteStore(endpoint, timeout=args.timeout)
+            count = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+            record["loaded"] = int(count)
+            log(f"{size}: engines: {engine}: loaded {count} triples in {record['load_s']:.1f} s")
+            for q in queries:
+                entry: dict = {"query": q.name, "times": []}
+                try:
+                    for _ in range(repeats):
+                        started = time.perf_counter()
+                        answer = store.query(q.text, _bindings(q, files))
+                        entry["times"].append(time.perf_counter() - started)
+                        graph = answer.kind == "graph"
+                        entry["rows"] = len(answer.triples) if graph else len(answer.rows)
+                except Exception as exc:  # a query an engine fails: say so, go on
+                    entry["error"] = f"{type(exc).__name__}: {exc}"[:160]
+                record["queries"].append(entry)
+            if args.serve:
+                log(f"{size}: engines: {engine}: serve --sparql-endpoint under load")
+                record["serve"] = bench_serve(
+                    files["project"], args.timeout, cluster_paths(size),
+                    extra=("--sparql-endpoint", endpoint), requests=ENGINE_SERVE_REQUESTS,
+                )  # fmt: skip
+            record["rss_kb"] = _peak_rss_kb(server.process.pid)
+        except Exception as exc:
+            record["error"] = f"{type(exc).__name__}: {exc}"[:300]
+            log(f"{size}: engines: {engine}: failed: {record['error']}")
+        finally:
+            server.stop()
+            shutil.rmtree(folder, ignore_errors=True)
+        out[engine] = record
+    return out
 
 
 # --- cold start on the real data ------------------------------------------------------------------
@@ -963,6 +1084,7 @@ def write_report(data: Path, report: Path, command: str) -> None:
     for size in sizes:
         lines += size_section(size, results[size], sums[size])
     lines += scaling_section(sizes, results, sums)
+    lines += engines_section(sizes, results, sums)
     lines += targets_section(sizes, results, sums)
     if FINDINGS.is_file():
         lines += [FINDINGS.read_text(encoding="utf-8").rstrip(), ""]
@@ -1119,6 +1241,121 @@ def serve_lines(serve: dict | None, heading: str = "`serve` under load") -> list
             f"{median([x['p50_ms'] for x in r]):.2f} | {median([x['p99_ms'] for x in r]):.2f} | "
             f"{sum(x['errors'] for x in r) + f['warm_errors']} | {f['first_pass_s']:.2f} |"
         )
+    return lines + [""]
+
+
+def engines_section(sizes: list[str], results: dict, sums: dict) -> list[str]:
+    lines = [
+        "## Which engine for which size",
+        "",
+        "The same generated graph (with the ontology and schemes) in the embedded store, an",
+        "Oxigraph server and Virtuoso (Debian's 7.2.5, its page cache sized to the data), each",
+        "started on loopback by the harness (`engines` step). **load**: embedded, parsing the",
+        "Turtle files into the store (the `load` step); the servers, one Graph Store Protocol",
+        "`PUT` of each named graph as N-Triples, as `publish --by-origin` does (for",
+        "Virtuoso as a user with only SPARQL_UPDATE, Digest auth: the body travels three times,",
+        "basic refused, challenge, then accepted), until the store answers. **Queries**: every",
+        "library query (the same bindings as above), embedded in process, the servers through the",
+        "remote store of `query --endpoint` and `serve --sparql-endpoint` (SPARQLWrapper over",
+        "HTTP, the graphs given as `default-graph-uri` and `named-graph-uri`), median of the",
+        "repeats, seconds; rows that",
+        "differ from the embedded store's are marked. **serve**: `krakow-clusters serve`,",
+        "embedded (its cached pages) or `--sparql-endpoint` on the server (no cache: every",
+        "request queries the store), the load described above but with",
+        f"{ENGINE_SERVE_REQUESTS} requests per run through `--sparql-endpoint`; p50 / p99 ms and",
+        "requests/s, medians of the runs. **peak RSS**: the store process (for the embedded store,",
+        "the `load` step's process).",
+        "",
+    ]
+    measured = [size for size in sizes if results[size].get("engines")]
+    for size in measured:
+        lines += _engines_table(size, results[size], sums[size])
+    missing = [size for size in ENGINE_SIZES if size not in measured]
+    if missing:
+        lines += [
+            f"Not measured at {', '.join(missing)} in these results: "
+            f"`.venv/bin/python benchmarks/run.py --size SIZE --only engines` runs the step "
+            "(with `--only load --only queries --only serve` for the embedded column).",
+            "",
+        ]
+    return lines
+
+
+def _engines_table(size: str, res: dict, s: dict) -> list[str]:
+    engines = res["engines"]
+    names = ["embedded", *ENGINE_SERVERS]
+    n = triples_of(res) or next(iter(engines.values())).get("triples")
+    lines = [
+        f"### {size}" + (f": {n:,} triples" if n else ""),
+        "",
+        f"Measured {res['date']} with `{res['command']}`."
+        + (f" Note: {res['note']}" if res.get("note") else ""),
+        "",
+        "| | " + " | ".join(ENGINE_LABELS[e] for e in names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+    load = s.get("load")
+    cells = [_secs(load["work"]) if load and "work" in load else "not run"]
+    rss = [f"{load['rss_mb']:,.0f}" if load and "rss_mb" in load else ""]
+    for e in ENGINE_SERVERS:
+        r = engines.get(e) or {}
+        if "load_s" in r:
+            cells.append(f"{_secs(r['load_s'])} ({r['loaded']:,} triples)")
+        else:
+            cells.append("failed: " + r.get("error", "not run").replace("|", "/"))
+        rss.append(f"{r['rss_kb'] / 1024:,.0f}" if r.get("rss_kb") else "")
+    lines.append("| load s | " + " | ".join(cells) + " |")
+    lines.append("| peak RSS MB of the store | " + " | ".join(rss) + " |")
+    ours = {q["query"]: q for q in (res.get("queries") or {}).get("queries", [])}
+    by_engine = {
+        e: {q["query"]: q for q in (engines.get(e) or {}).get("queries", [])}
+        for e in ENGINE_SERVERS
+    }
+    slowest = {e: 0.0 for e in names}
+    order = [*ours, *(q for e in ENGINE_SERVERS for q in by_engine[e] if q not in ours)]
+    for name in dict.fromkeys(order):
+        q = ours.get(name)
+        row = [_secs(median(q["times"])) if q else "not run"]
+        if q:
+            slowest["embedded"] = max(slowest["embedded"], median(q["times"]))
+        for e in ENGINE_SERVERS:
+            r = by_engine[e].get(name)
+            if r is None:
+                row.append("not run")
+            elif "error" in r:
+                row.append("failed: " + r["error"].replace("|", "/"))
+            else:
+                t = median(r["times"])
+                slowest[e] = max(slowest[e], t)
+                differs = q is not None and r.get("rows") != q["rows"]
+                mark = f" (**{r.get('rows')} rows, not {q['rows']}**)" if differs else ""
+                row.append(_secs(t) + mark)
+        lines.append(f"| query `{name}` | " + " | ".join(row) + " |")
+    if order:
+        cells = [_secs(slowest[e]) if slowest[e] else "—" for e in names]
+        lines.append("| slowest query s | " + " | ".join(cells) + " |")
+    serves = {
+        "embedded": res.get("serve"),
+        **{e: (engines.get(e) or {}).get("serve") for e in ENGINE_SERVERS},
+    }
+    scenarios = [
+        name for v in serves.values() if v and v.get("scenarios") for name in v["scenarios"]
+    ]
+    for scenario in dict.fromkeys(scenarios):
+        row = []
+        for e in names:
+            f = ((serves.get(e) or {}).get("scenarios") or {}).get(scenario)
+            if not f:
+                row.append("not run")
+                continue
+            r = f["runs"]
+            errors = sum(x["errors"] for x in r) + f["warm_errors"]
+            p50, p99 = median([x["p50_ms"] for x in r]), median([x["p99_ms"] for x in r])
+            row.append(
+                f"{p50:.1f} / {p99:.1f} ms, {median([x['rps'] for x in r]):,.0f}/s"
+                + (f", **{errors} errors**" if errors else "")
+            )
+        lines.append(f"| serve: {scenario} | " + " | ".join(row) + " |")
     return lines + [""]
 
 
@@ -1354,6 +1591,13 @@ def main() -> None:
     parser.add_argument("--note", default="", help="a remark shown under the size's heading")
     parser.add_argument("--no-serve", dest="serve", action="store_false", help="skip serve")
     parser.add_argument("--serve-all", action="store_true", help="serve at every size")
+    parser.add_argument(
+        "--no-engines",
+        dest="engines",
+        action="store_false",
+        help=f"skip the external stores (run at {', '.join(ENGINE_SIZES)})",
+    )
+    parser.add_argument("--engines-all", action="store_true", help="engines at every size")
     parser.add_argument("--no-cold", dest="cold", action="store_false", help="skip cold start")
     parser.add_argument("--data", type=Path, default=DATA, help="cache of graphs and results")
     parser.add_argument("--report", type=Path, default=REPORT, help="the report to write")
@@ -1363,10 +1607,10 @@ def main() -> None:
         action="append",
         metavar="STEP",
         help="run only this step (repeatable: a step of the tables, queries, b-queries, "
-        "broken-turbo, broken-pyshacl, serve); the other figures of the size are kept",
+        "broken-turbo, broken-pyshacl, serve, engines); the other figures of the size are kept",
     )
     args = parser.parse_args()
-    known = {*STEPS, "queries", "b-queries", "broken-turbo", "broken-pyshacl", "serve"}
+    known = {*STEPS, "queries", "b-queries", "broken-turbo", "broken-pyshacl", "serve", "engines"}
     if args.only:
         if set(args.only) - known:
             parser.error(f"--only: unknown step(s) {sorted(set(args.only) - known)}")

@@ -10,7 +10,7 @@ import pytest
 from krakow_clusters.project import Project
 from krakow_clusters.store.embedded import EmbeddedStore
 
-from .servers import OxigraphServer
+from .servers import OxigraphServer, VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -45,6 +45,21 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...,
         server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"), files, read_only).start()
         started.append(server)
         return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], VirtuosoServer]]:
+    """Start real Virtuoso servers: `virtuoso()`; all are stopped by pid at teardown."""
+    started: list[VirtuosoServer] = []
+
+    def start() -> VirtuosoServer:
+        server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+        started.append(server)
+        return server.start()
 
     yield start
     for server in started:

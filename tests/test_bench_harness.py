@@ -58,3 +58,27 @@ def test_harness_runs_every_step_and_writes_the_report(tmp_path):
     assert "then" in again["command"] and "--only void" in again["command"]
     refused = subprocess.run([*argv, "--only", "nonsense"], capture_output=True, text=True)
     assert refused.returncode == 2 and "unknown step" in refused.stderr
+
+
+def test_engines_step_loads_and_queries_oxigraph_server_and_virtuoso(tmp_path):
+    # The external stores side by side (no serve load here: --no-serve): each loaded through the
+    # Graph Store Protocol, every library query answered with the same number of rows.
+    report, data = tmp_path / "BENCHMARKS.md", tmp_path / "data"
+    argv = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--size", "2k", "--runs", "1"]
+    argv += ["--no-serve", "--no-cold", "--timeout", "120", "--data", str(data)]
+    argv += ["--report", str(report), "--only", "engines", "--engines-all"]
+    subprocess.run(argv, check=True, capture_output=True, timeout=300)
+
+    engines = json.loads((data / "results-2k.json").read_text(encoding="utf-8"))["engines"]
+    assert set(engines) == {"oxigraph", "virtuoso"}
+    rows = {}
+    for name, record in engines.items():
+        assert "error" not in record, (name, record["error"])
+        assert record["loaded"] == record["triples"] > 2000 and record["load_s"] > 0
+        assert all("error" not in q and len(q["times"]) == 1 for q in record["queries"]), name
+        rows[name] = {q["query"]: q["rows"] for q in record["queries"]}
+    assert "overview" in rows["oxigraph"] and "wikidata-places" not in rows["oxigraph"]
+    assert rows["oxigraph"] == rows["virtuoso"]
+    text = report.read_text(encoding="utf-8")
+    assert "## Which engine for which size" in text and "### 2k: " in text
+    assert "| query `overview` | not run | " in text

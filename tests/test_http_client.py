@@ -67,6 +67,33 @@ def test_put_graph_sends_the_graph_the_type_and_basic_auth_never_in_the_url():
     assert seen.headers["authorization"] == f"Basic {token}"
 
 
+DIGEST = 'Digest realm="SPARQL", nonce="6718de25", opaque="5ebe2294", qop="auth", algorithm="MD5"'
+
+
+def test_put_graph_answers_a_digest_challenge_when_basic_is_refused():
+    # As Virtuoso's /sparql-graph-crud-auth does: 401 without a challenge to basic credentials,
+    # then a Digest challenge to a bare request.
+    with scripted_server(
+        answer(401, ""), answer(401, "", {"WWW-Authenticate": DIGEST}), answer(201, "")
+    ) as (url, script):
+        status = put_graph(url, GRAPH, b"<a:b> <a:c> <a:d> .\n", user="publisher", password=SECRET)
+    assert status == 201
+    basic, bare, digest = (seen.headers.get("authorization", "") for seen in script.seen)
+    assert basic.startswith("Basic ") and bare == ""
+    assert digest.startswith('Digest username="publisher", realm="SPARQL", nonce="6718de25"')
+    assert SECRET not in digest
+
+
+def test_put_graph_gives_up_after_a_refused_digest():
+    refused = answer(401, "", {"WWW-Authenticate": DIGEST})
+    with (
+        scripted_server(refused) as (url, script),
+        pytest.raises(CouldNotRun, match=r"refused access \(HTTP 401\)"),
+    ):
+        put_graph(url, GRAPH, b"", user="publisher", password=SECRET)
+    assert len(script.seen) == 2, "basic, then digest once; no loop"
+
+
 @pytest.mark.parametrize(
     ("status", "expected"),
     [

@@ -1,4 +1,5 @@
-"""`krakow-clusters publish` against a real Oxigraph server, and its failures as one line."""
+"""`krakow-clusters publish` against a real Oxigraph server and a real Virtuoso, and its failures
+as one line."""
 
 from __future__ import annotations
 
@@ -138,8 +139,10 @@ def test_a_graph_that_is_not_an_absolute_iri_is_refused_before_any_request():
                      "with its scheme, such as https://…)"]  # fmt: skip
 
 
-def test_query_endpoint_is_derived_for_oxigraph_only():
+def test_query_endpoint_is_derived_for_oxigraph_and_virtuoso_only():
     assert derive_query_endpoint("http://h:7878/store") == "http://h:7878/query"
+    assert derive_query_endpoint("http://h:8890/sparql-graph-crud-auth") == "http://h:8890/sparql"
+    assert derive_query_endpoint("http://h:8890/sparql-graph-crud/") == "http://h:8890/sparql"
     result = run("--endpoint", "http://127.0.0.1:9/graphs")
     assert result.exit_code == 2
     assert "--query-endpoint" in result.output
@@ -157,3 +160,49 @@ def test_bindings_become_a_values_block_in_the_where_group():
     )
     with pytest.raises(Exception, match="is not an absolute IRI"):
         inject_values("SELECT * WHERE { ?s ?p ?o }", {"s": URIRef("urn:a> } DROP ALL")})
+
+
+# --- Virtuoso -----------------------------------------------------------------------------------
+
+
+def virtuoso_env(server, password: str | None = None) -> dict[str, str]:
+    return {
+        "KRAKOW_CLUSTERS_USER": server.USER,
+        "KRAKOW_CLUSTERS_PASSWORD": password or server.password,
+    }
+
+
+def test_publish_to_virtuoso_with_only_the_sparql_update_role(virtuoso, dataset):
+    # The `publisher` user holds SPARQL_UPDATE and nothing else; Virtuoso asks for Digest auth.
+    server = virtuoso()
+    for _time in range(2):
+        result = run("--endpoint", server.store_url, env=virtuoso_env(server))
+        assert result.exit_code == 0, result.output
+        assert result.output.strip() == (
+            f"published {len(dataset)} triples to <{DEFAULT_GRAPH}> at {server.store_url}"
+        )
+        assert count_in(server, DEFAULT_GRAPH) == len(dataset), "PUT replaces, never duplicates"
+    assert server.password not in result.output
+
+
+def test_publish_to_virtuoso_refused_without_the_right_password(virtuoso):
+    server = virtuoso()
+    unset = {"KRAKOW_CLUSTERS_USER": None, "KRAKOW_CLUSTERS_PASSWORD": None}
+    for env in (virtuoso_env(server, "wrong-" + SECRET), unset):
+        result = run("--endpoint", server.store_url, env=env)
+        assert result.exit_code == 2
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, result.output
+        assert "refused access (HTTP 401)" in lines[0]
+        assert SECRET not in result.output
+    assert count_in(server, DEFAULT_GRAPH) == 0
+
+
+def test_virtuoso_anonymous_graph_store_endpoint_is_read_only(virtuoso):
+    # The endpoint without -auth writes as the anonymous SPARQL user, which may not: publishing
+    # needs the user with SPARQL_UPDATE (README, publish).
+    server = virtuoso()
+    result = run("--endpoint", server.base + "/sparql-graph-crud")
+    assert result.exit_code == 2
+    assert "(HTTP 403)" in result.output
+    assert count_in(server, DEFAULT_GRAPH) == 0

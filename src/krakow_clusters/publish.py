@@ -31,15 +31,25 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }"
 
 
 def derive_query_endpoint(store_url: str) -> str:
-    """Oxigraph serves the Graph Store Protocol at /store and SPARQL queries at /query."""
+    """The SPARQL query endpoint beside a known Graph Store Protocol endpoint: Oxigraph's /store
+    answers queries at /query, Virtuoso's /sparql-graph-crud(-auth) at /sparql."""
     parts = urlsplit(store_url)
-    if not parts.path.rstrip("/").endswith("/store"):
-        raise CouldNotRun(
-            f"cannot guess the SPARQL query endpoint of {redact_url(store_url)}: "
-            "give it with --query-endpoint"
-        )
-    path = parts.path.rstrip("/")[: -len("/store")] + "/query"
-    return urlunsplit(parts._replace(path=path, query="", fragment=""))
+    path = parts.path.rstrip("/")
+    for store, query in _QUERY_BESIDE_STORE:
+        if path.endswith(store):
+            path = path[: -len(store)] + query
+            return urlunsplit(parts._replace(path=path, query="", fragment=""))
+    raise CouldNotRun(
+        f"cannot guess the SPARQL query endpoint of {redact_url(store_url)}: "
+        "give it with --query-endpoint"
+    )
+
+
+_QUERY_BESIDE_STORE = (
+    ("/store", "/query"),
+    ("/sparql-graph-crud-auth", "/sparql"),
+    ("/sparql-graph-crud", "/sparql"),
+)
 
 
 def read_count(rows: list[tuple], where: str) -> int:

@@ -3,6 +3,7 @@ through the project's one HTTP client (`httpclient`)."""
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -10,6 +11,38 @@ import httpx
 from .. import httpclient
 from ..errors import CouldNotRun, one_line
 from ..httpclient import split_credentials
+
+
+class BasicOrDigest(httpx.Auth):
+    """HTTP basic credentials with the first request; when the store refuses them with 401 and
+    takes Digest instead, the same request once more with Digest credentials.
+
+    Virtuoso's /sparql-graph-crud-auth takes only Digest, and its 401 to basic credentials carries
+    no challenge: then one bare request fetches it. Any other answer is final.
+    """
+
+    def __init__(self, user: str, password: str) -> None:
+        self._basic = httpx.BasicAuth(user, password)
+        self._digest = httpx.DigestAuth(user, password)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        response = yield next(self._basic.auth_flow(request))
+        if response.status_code != 401:
+            return
+        if not response.headers.get("WWW-Authenticate"):
+            request.headers.pop("Authorization", None)
+            response = yield request
+        challenge = response.headers.get("WWW-Authenticate", "")
+        if response.status_code != 401 or not challenge.lower().startswith("digest "):
+            return
+        # Digest's own flow first sends the request bare for a challenge; it has one already.
+        digest = self._digest.auth_flow(request)
+        next(digest)
+        try:
+            retry = digest.send(response)
+        except StopIteration:
+            return
+        yield retry
 
 
 def put_graph(
@@ -26,7 +59,8 @@ def put_graph(
     Returns the HTTP status. Credentials written in the URL (http://user:pass@host/…) are used
     when `user` is not given. Unreachable store, refused credentials and server errors each raise
     CouldNotRun with one line that never contains the credentials. `timeout` bounds connecting
-    and each read or write.
+    and each read or write. Credentials go with HTTP basic auth, or with Digest when the store
+    asks for it.
     """
     shown, url_user, url_password = split_credentials(store_url)
     if user is None and url_user is not None:
@@ -36,8 +70,11 @@ def put_graph(
     # The credentials go in a header, never in the URL (which messages show).
     url = shown + separator + "graph=" + quote(graph_iri, safe="")
     try:
-        with httpclient.client(connect=timeout, read=timeout, user=user, password=password) as http:
-            response = http.put(url, content=data, headers={"Content-Type": content_type})
+        auth = BasicOrDigest(user, password or "") if user else None
+        with httpclient.client(connect=timeout, read=timeout) as http:
+            response = http.put(
+                url, content=data, headers={"Content-Type": content_type}, auth=auth
+            )
     except httpx.TimeoutException:
         raise CouldNotRun(f"the store at {shown} did not answer within {timeout:g} s") from None
     except (httpx.RequestError, httpx.InvalidURL) as exc:

@@ -122,8 +122,28 @@ class RemoteStore:
                 raise CouldNotRun(f"{where} did not answer with Turtle: {one_line(exc)}") from None
             return QueryResult("graph", triples=sorted(limited(graph, max_results, "triples")))
         try:
-            return parse_results(body, SPARQL_JSON, max_results)
+            result = parse_results(body, SPARQL_JSON, max_results)
         except ValueError as exc:
             raise CouldNotRun(
                 f"{where} did not answer with SPARQL JSON results: {one_line(exc)}"
             ) from None
+        if _BOOLEAN.encode() in body:
+            result.rows = [tuple(_canonical_boolean(term) for term in row) for row in result.rows]
+        return result
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN_FORMS = {"1": "true", "0": "false"}
+
+
+def _canonical_boolean(term: Node | None) -> Node | None:
+    """An xsd:boolean in its canonical form: "1" and "0" are the same values as "true" and
+    "false" (XML Schema), and Virtuoso writes every boolean so; rows then read the same from
+    every store."""
+    if (
+        isinstance(term, rdflib.Literal)
+        and str(term.datatype) == _BOOLEAN
+        and str(term) in _BOOLEAN_FORMS
+    ):
+        return rdflib.Literal(_BOOLEAN_FORMS[str(term)], datatype=term.datatype, normalize=False)
+    return term
