@@ -51,6 +51,25 @@ def oxigraph_binary() -> str:
     return found
 
 
+def answers_queries(
+    process: subprocess.Popen, query_url: str, timeout: float, pause: float
+) -> bool:
+    """Whether a SPARQL server answers `ASK {}` at `query_url` within `timeout` seconds (False
+    as soon as its process has ended)."""
+    deadline = time.monotonic() + timeout
+    probe = query_url + "?query=ASK%7B%7D"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(probe, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(pause)
+    return False
+
+
 class OxigraphServer:
     """An Oxigraph server process loaded with RDF files before it starts."""
 
@@ -115,18 +134,7 @@ class OxigraphServer:
         raise RuntimeError(f"oxigraph did not start; log:\n{self.log.read_text(errors='replace')}")
 
     def _wait_ready(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        probe = self.query_url + "?query=ASK%7B%7D"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return False
-            try:
-                with urllib.request.urlopen(probe, timeout=1) as response:
-                    if response.status == 200:
-                        return True
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.05)
-        return False
+        return answers_queries(self.process, self.query_url, timeout, pause=0.05)
 
     def stop(self) -> None:
         stop_process(self.process)
@@ -255,18 +263,7 @@ MaxQueryExecutionTime = 120
         raise RuntimeError(f"virtuoso did not start; log:\n{self.log.read_text(errors='replace')}")
 
     def _wait_ready(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        probe = self.query_url + "?query=ASK%7B%7D"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return False
-            try:
-                with urllib.request.urlopen(probe, timeout=2) as response:
-                    if response.status == 200:
-                        return True
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        return False
+        return answers_queries(self.process, self.query_url, timeout, pause=0.1)
 
     def sql(self, statements: str) -> str:
         """Run SQL as dba through `isql-vt`; fails on any SQL error."""
