@@ -152,9 +152,16 @@ def test_virtuoso_gives_the_same_answer_on_the_real_data(name, dataset, virtuoso
     embedded = run_comparable(dataset, query, "urn:test:unused")
     remote = run_comparable(virtuoso_stores["real"], query, "urn:test:unused")
     if isinstance(embedded, dict):
+        # An empty answer compares nothing: only the queries known to find nothing on the real
+        # data may give one (their rows are compared on the fixture, where they find some).
+        assert embedded["rows"] or name in EMPTY_ON_THE_REAL_DATA, f"{name}: no rows to compare"
         assert remote == embedded
     else:
         assert isomorphic(remote, embedded)
+
+
+# No organisation holds two roles in one cluster in the real data.
+EMPTY_ON_THE_REAL_DATA = {"multiple-roles"}
 
 
 def test_the_federated_query_fails_on_virtuoso_in_one_line(servers, virtuoso_stores):

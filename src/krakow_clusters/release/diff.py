@@ -16,6 +16,7 @@ made it), as the release itself describes them.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -44,22 +45,30 @@ class Release:
     facts: set[Fact]
     graphs: dict[Fact, set[str]]
 
+    @functools.cached_property
+    def by_subject(self) -> dict[Node, list[tuple[Node, Node]]]:
+        """The facts' (predicate, object) pairs by subject, made once: a change looks up its
+        label and origins here, not by a scan of every fact (quadratic on a large release)."""
+        index: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        for s, p, o in self.facts:
+            index[s].append((p, o))
+        return index
+
     def label(self, iri: str) -> str | None:
         """The English (else any) rdfs:label of a resource."""
         labels = [
             o
-            for s, p, o in self.facts
-            if s == URIRef(iri) and str(p) == RDFS_LABEL and isinstance(o, Literal)
+            for p, o in self.by_subject.get(URIRef(iri), ())
+            if str(p) == RDFS_LABEL and isinstance(o, Literal)
         ]
         english = [str(o) for o in labels if o.language == "en"]
         return min(english or [str(o) for o in labels], default=None)
 
     def origin(self, graph: str) -> str | None:
         """What a graph's description names as its source, else who it is attributed to."""
+        facts = self.by_subject.get(URIRef(graph), ())
         for prop in (DCTERMS_SOURCE, ATTRIBUTED_TO):
-            found = sorted(
-                str(o) for s, p, o in self.facts if s == URIRef(graph) and str(p) == prop
-            )
+            found = sorted(str(o) for p, o in facts if str(p) == prop)
             if found:
                 return found[0]
         return None
