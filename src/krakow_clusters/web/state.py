@@ -3,6 +3,7 @@ store, the cached responses, the query workers, the templates)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,10 +46,15 @@ class AppState:
     """The state behind the app (`app.state.web`, see `views.base.app_state`): the store, the
     cached responses, the query workers, the templates."""
 
+    # Responses kept at most: the keys hold the visitor's parameter values, so without a bound
+    # every distinct query string would stay in memory for the life of the server. The least
+    # recently used goes first.
+    max_cached = 512
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = settings.store
-        self.cache: dict[tuple, Response] = {}
+        self.cache: OrderedDict[tuple, Response] = OrderedDict()
         self.pool = None
         self.pages = Pages()
         self.license: str | None = None
@@ -136,11 +142,19 @@ class AppState:
     async def cached(self, key: tuple, make: Callable[[], Awaitable[Response]]) -> Response:
         """The response for `key`, made by `make`. On the embedded store, whose data cannot change
         while serving, a 200 or 303 response is kept and given again; a remote store may change
-        under us, so nothing is kept."""
+        under us, so nothing is kept. At most max_cached responses are kept (see keep)."""
         embedded = self.settings.embedded
         if embedded and key in self.cache:
+            self.cache.move_to_end(key)
             return self.cache[key]
         response = await make()
         if embedded and response.status_code in (200, 303):
-            self.cache[key] = response
+            self.keep(key, response)
         return response
+
+    def keep(self, key: tuple, response: Response) -> None:
+        """Cache `response` under `key`, dropping the least recently used beyond max_cached."""
+        self.cache[key] = response
+        self.cache.move_to_end(key)
+        while len(self.cache) > self.max_cached:
+            self.cache.popitem(last=False)
