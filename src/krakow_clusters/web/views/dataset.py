@@ -23,9 +23,9 @@ async def dataset(request: Request) -> Response:
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)
     if not void.is_file():
+        # No path in the answer: the server's folders are none of the visitor's business.
         message = (
-            f"404 Not Found: no dataset description yet ({void} is missing); "
-            "run `krakow-clusters build` first"
+            "404 Not Found: no dataset description: nothing is built yet (krakow-clusters build)"
         )
         if media == F.HTML:
             return state.render("error.html", 404, title="Not built", message=message, iri=None)
