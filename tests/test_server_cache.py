@@ -58,3 +58,24 @@ def test_a_response_given_again_is_the_last_to_go(tmp_path):
     anyio.run(run)
     assert made == [0, 1, 2, 3], "0 was given from the cache"
     assert set(state.cache) == {("page", 0), ("page", 2), ("page", 3)}
+
+
+def test_the_query_library_is_read_once(tmp_path, monkeypatch):
+    state = _state(tmp_path)
+    first = state.query_library()
+    assert first, "the project has saved queries"
+    reads = []
+    monkeypatch.setattr("krakow_clusters.web.state.library", lambda d: reads.append(d) or [])
+    assert state.query_library() is first
+    assert reads == []
+
+
+def test_void_is_parsed_once_and_again_when_it_changes(tmp_path):
+    state = _state(tmp_path)
+    void = tmp_path / "void.ttl"
+    void.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    graph = state.void_graph(void)
+    assert len(graph) == 1
+    assert state.void_graph(void) is graph
+    void.write_text("<urn:a> <urn:b> <urn:c> , <urn:d> .\n", encoding="utf-8")
+    assert len(state.void_graph(void)) == 2

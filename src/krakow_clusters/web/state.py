@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import rdflib
 from rdflib.term import Node
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..errors import CouldNotRun
 from ..project import Project
+from ..sparql.library import QueryFile, library
 from ..sparql.text import inject_values
 from ..store.pool import AllWorkersBusy
 from ..store.results import GraphStore, QueryResult
@@ -63,6 +65,8 @@ class AppState:
         # (Made in startup(): a limiter belongs to the running event loop.)
         self.query_slots: anyio.CapacityLimiter | None = None
         self.query_threads: anyio.CapacityLimiter | None = None
+        self._library: list[QueryFile] | None = None
+        self._void: tuple[tuple[int, int], rdflib.Graph] | None = None
 
     # -- store access
 
@@ -129,6 +133,30 @@ class AppState:
     async def describe(self, iri: str, ontology: bool = False) -> Description:
         """What the store says about `iri` (see `pages.describe`), in a thread."""
         return await run_in_threadpool(describe, self.store, iri, ontology)
+
+    # -- files read once
+
+    def query_library(self) -> list[QueryFile]:
+        """The project's saved queries (queries/*.rq), read and parsed once rather than on every
+        request of /queries/ and /sparql; none when its queries/ folder cannot be read (then
+        tried again on the next request)."""
+        if self._library is None:
+            try:
+                self._library = library(self.settings.project.queries_dir)
+            except CouldNotRun:
+                return []
+        return self._library
+
+    def void_graph(self, path: Path) -> rdflib.Graph:
+        """The graph of `path` (dist/void.ttl), parsed once; parsed again when the file changes
+        (a new `build` while serving), as /dataset's Turtle is read afresh each time."""
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+        if self._void is None or self._void[0] != version:
+            graph = rdflib.Graph()
+            graph.parse(path, format="turtle")
+            self._void = (version, graph)
+        return self._void[1]
 
     # -- responses
 

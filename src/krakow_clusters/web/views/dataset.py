@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import rdflib
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -32,8 +31,7 @@ async def dataset(request: Request) -> Response:
         return rdf_response(empty_graph_document(media, message), media, 404)
     if media == F.TURTLE:
         return rdf_response(void.read_bytes(), media)
-    graph = rdflib.Graph()
-    graph.parse(void, format="turtle")
+    graph = state.void_graph(void)
     if media != F.HTML:
         return rdf_response(serialize_graph(graph, media), media)
     sections = dataset_view(graph)
