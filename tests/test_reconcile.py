@@ -16,7 +16,13 @@ from referencing.jsonschema import DRAFT7
 
 from krakow_clusters.cli import cli
 from krakow_clusters.reconcile.matching import MIN_SCORE, fold
-from krakow_clusters.reconcile.service import BadRequest, Reconciler
+from krakow_clusters.reconcile.service import (
+    MAX_CONSTRAINTS,
+    MAX_QUERIES,
+    MAX_VALUES,
+    BadRequest,
+    Reconciler,
+)
 
 from .appserver import get, post
 from .conftest import FIXTURES
@@ -243,6 +249,69 @@ def test_a_malformed_batch_gets_400_and_one_line(app, queries):
     )
     assert status == 400
     assert body.decode().count("\n") == 1 and body.decode().startswith("400 Bad Request: ")
+
+
+def _constraints(count: int, values: int) -> list[dict]:
+    place = {"id": "place/krakow-metropolitan-area"}
+    return [{"pid": "place", "v": [place] * values} for _ in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("queries", "message"),
+    [
+        (
+            {f"q{i}": {"query": "cluster"} for i in range(MAX_QUERIES + 1)},
+            f"at most {MAX_QUERIES} queries in one batch",
+        ),
+        (
+            {"q": {"query": "cluster", "properties": _constraints(MAX_CONSTRAINTS + 1, 1)}},
+            f"at most {MAX_CONSTRAINTS} property constraints in one query",
+        ),
+        (
+            {"q": {"query": "cluster", "properties": _constraints(1, MAX_VALUES + 1)}},
+            f"at most {MAX_VALUES} values in one property constraint",
+        ),
+    ],
+    ids=["queries", "constraints", "values"],
+)
+def test_a_batch_over_a_cap_gets_400_naming_the_limit(app, queries, message):
+    status, body = _batch(app, queries)
+    assert status == 400
+    assert body == f"400 Bad Request: {message}\n"
+
+
+def test_a_batch_at_the_caps_answers(app):
+    queries = {f"q{i}": {"query": "cluster"} for i in range(MAX_QUERIES - 1)}
+    properties = _constraints(MAX_CONSTRAINTS, MAX_VALUES)
+    queries["full"] = {"query": "Clean Energy Cluster", "properties": properties}
+    status, answer = _batch(app, queries)
+    assert status == 200
+    assert set(answer) == set(queries)
+    assert answer["full"]["result"][0]["match"] is True
+
+
+def test_an_extension_over_the_property_cap_gets_400(app):
+    extend = {"ids": ["cluster/bim"], "properties": [{"id": "status"}] * (MAX_CONSTRAINTS + 1)}
+    encoded = urllib.parse.urlencode({"extend": json.dumps(extend)}).encode()
+    status, _headers, body = post(
+        app.base + "/reconcile", encoded, "application/x-www-form-urlencoded"
+    )
+    assert status == 400
+    message = f"at most {MAX_CONSTRAINTS} properties in one request"
+    assert body.decode() == f"400 Bad Request: {message}\n"
+
+
+def test_names_resolve_as_a_scan_of_the_entities_would(reconciler):
+    # The folded-name index gives the IRI the first entity with that name has.
+    for entity in reconciler.entities.values():
+        for name, _alt in entity.names:
+            first = next(
+                e.iri
+                for e in reconciler.entities.values()
+                if any(fold(n) == fold(name) for n, _a in e.names)
+            )
+            assert reconciler.resolve(name.upper()) == first
+    assert reconciler.resolve("no such name at all") == "no such name at all"
 
 
 @pytest.mark.parametrize(

@@ -277,12 +277,17 @@ def test_dumps_are_downloadable(app, dist_dir):
 
 
 def test_dataset_without_build_is_404_with_a_hint(strict_app):
+    hint = "nothing is built yet (krakow-clusters build)"
     status, _headers, body = get(strict_app.base + "/dataset", "text/turtle")
     assert status == 404
-    assert "krakow-clusters build" in body.decode()
+    assert hint in body.decode()
     assert len(parse(body, "text/turtle")) == 0
     status, _headers, body = get(strict_app.base + "/dist/anything.nt")
-    assert status == 404 and "krakow-clusters build" in body.decode()
+    assert status == 404 and body.decode() == hint + "\n"
+    # The server's own paths (its dist folder is .../no-dist) are shown to no visitor.
+    for path, accept in (("/dataset", "text/html"), ("/dataset", "text/turtle"), ("/dist/", None)):
+        status, _headers, body = get(strict_app.base + path, accept)
+        assert status == 404 and "no-dist" not in body.decode(), (path, body[:200])
 
 
 def test_home_lists_the_eight_clusters(app):

@@ -248,3 +248,33 @@ def test_every_saved_query_answers_as_on_the_embedded_store(app, remote_app, nam
         )
         assert len(local_graph) > 5
         assert isomorphic(local_graph, remote_graph)
+
+
+def test_a_stopped_store_gives_502_in_one_line_on_every_route(tmp_path):
+    """The store goes down while serve runs: every route that asks it answers 502 (the remote
+    store failed) with one line, not the guard's 500."""
+    files = project_files()
+    store = OxigraphServer(tmp_path / "oxigraph", files).start()
+    try:
+        servers = start_server(tmp_path, "--sparql-endpoint", store.query_url)
+        server = next(servers)
+        try:
+            status, _headers, _body = get(server.base + "/id/cluster/bim", "text/turtle")
+            assert status == 200, "the store answers while it runs"
+            store.stop()
+            queries = urllib.parse.quote(json.dumps({"q0": {"query": "BIM cluster"}}))
+            for path in (
+                f"/reconcile?queries={queries}",
+                "/reconcile/preview?id=cluster/bim",
+                "/id/cluster/bim",
+            ):
+                status, headers, body = get(server.base + path, "text/turtle")
+                text = body.decode("utf-8")
+                assert status == 502, (path, status, text)
+                assert headers["Content-Type"].startswith("text/plain")
+                assert text.count("\n") == 1 and text.endswith("\n"), (path, text)
+                assert "CouldNotRun" not in text, (path, text)
+        finally:
+            servers.close()
+    finally:
+        store.stop()

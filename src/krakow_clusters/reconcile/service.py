@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -27,6 +27,10 @@ from .matching import Candidate, Matcher, fold
 MAX_QUERIES = 1000  # queries in one batch (OpenRefine sends 10 at a time by default)
 MAX_LIMIT = 100  # candidates per query
 MAX_TEXT = 1000  # characters of a query
+# Property constraints in one query, and values in one constraint: each value is resolved and
+# matched, so an uncapped list lets one request hold a worker for seconds.
+MAX_CONSTRAINTS = 20
+MAX_VALUES = 100
 DEFAULT_LIMIT = 5
 _CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$.]{0,99}")
 _NUMBER = re.compile(r"[0-9]{1,4}")
@@ -75,6 +79,16 @@ class Reconciler:
 
     entities: dict[str, Entity]
     matcher: Matcher
+    # Folded name -> IRI, made once: `resolve` looks every constraint value up here instead of
+    # folding every name of every entity again. The first entity (and name) that has it wins, as
+    # a scan in this order would find.
+    by_name: dict[str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_name = {}
+        for entity in self.entities.values():
+            for name, _alt in entity.names:
+                self.by_name.setdefault(fold(name), entity.iri)
 
     @classmethod
     def from_store(cls, store: GraphStore) -> Reconciler:
@@ -135,17 +149,15 @@ class Reconciler:
             return text
         if text in self.entities:
             return ID_BASE + text
-        folded = fold(text)
-        for entity in self.entities.values():
-            if any(fold(name) == folded for name, _alt in entity.names):
-                return entity.iri
-        return text
+        return self.by_name.get(fold(text), text)
 
     def _properties(self, value: Any) -> dict[str, list[str]]:
         if value is None:
             return {}
         if not isinstance(value, list):
             raise BadRequest("properties must be a list of {pid, v}")
+        if len(value) > MAX_CONSTRAINTS:
+            raise BadRequest(f"at most {MAX_CONSTRAINTS} property constraints in one query")
         constraints: dict[str, list[str]] = {}
         for item in value:
             if not isinstance(item, dict) or "pid" not in item or "v" not in item:
@@ -157,6 +169,8 @@ class Reconciler:
                     f"properties: {', '.join(CONSTRAINT_PROPERTIES)}"
                 )
             values = item["v"] if isinstance(item["v"], list) else [item["v"]]
+            if len(values) > MAX_VALUES:
+                raise BadRequest(f"at most {MAX_VALUES} values in one property constraint")
             constraints.setdefault(pid, []).extend(self.resolve(v) for v in values)
         return constraints
 
@@ -303,6 +317,9 @@ class Reconciler:
             raise BadRequest("extend needs a list of ids and a list of properties")
         if len(ids) > MAX_QUERIES:
             raise BadRequest(f"at most {MAX_QUERIES} ids in one request")
+        if len(properties) > MAX_CONSTRAINTS:
+            # Every property is read for every id: the two lists together bound the work.
+            raise BadRequest(f"at most {MAX_CONSTRAINTS} properties in one request")
         pids = []
         for item in properties:
             pid = item.get("id") if isinstance(item, dict) else None

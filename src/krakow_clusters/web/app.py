@@ -24,12 +24,15 @@ from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import RedirectResponse
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ..errors import CouldNotRun
 from .guard import Guard
 from .openapi import openapi
 from .state import AppState, Settings
+from .views.base import store_failed
 from .views.dataset import dataset
 from .views.downloads import context, downloads, ontology_file
 from .views.home import home, index
@@ -105,6 +108,17 @@ def create_app(settings: Settings) -> Starlette:
         yield
         await state.shutdown()
 
-    app = Starlette(routes=ROUTES, middleware=MIDDLEWARE, lifespan=lifespan)
+    async def could_not_run(request: Request, exc: Exception) -> Response:
+        # A store that fails (a remote one stopped, say) under any route: one line and the status
+        # that views/base.py decides, instead of the guard's bare 500.
+        assert isinstance(exc, CouldNotRun)
+        return store_failed(state, exc)
+
+    app = Starlette(
+        routes=ROUTES,
+        middleware=MIDDLEWARE,
+        lifespan=lifespan,
+        exception_handlers={CouldNotRun: could_not_run},
+    )
     app.state.web = state
     return app

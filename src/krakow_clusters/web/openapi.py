@@ -73,12 +73,16 @@ _REDIRECT = {
     "description": "Moved: see Location.",
     "headers": {"Location": {"schema": {"type": "string"}}},
 }
+# Any route that asks the store, when a remote store fails (app.py's handler of CouldNotRun).
+_STORE_FAILED = {"502": _answer("The remote store failed (serve --sparql-endpoint).", TEXT)}
 _BUSY = _answer(
     "The query ran out of time, or every query worker stayed busy (then with Retry-After).", TEXT
 )
 
 
-def _resource(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def _resource(
+    summary: str, params: list[dict[str, Any]] | None = None, store: bool = True
+) -> dict[str, Any]:
     return {
         "get": _operation(
             summary,
@@ -87,6 +91,7 @@ def _resource(summary: str, params: list[dict[str, Any]] | None = None) -> dict[
                 "303": _REDIRECT,
                 "404": _answer("Nothing is known about it.", F.HTML, *RDF, TEXT),
                 **_NOT_ACCEPTABLE,
+                **(_STORE_FAILED if store else {}),
             },
             parameters=[*(params or []), _FORMAT],
         )
@@ -126,6 +131,7 @@ def _reconciliation_answer(summary: str) -> dict[str, Any]:
     return {
         "200": _answer(summary, F.JSON, JAVASCRIPT),
         "400": _answer("A malformed parameter: one line says what is wrong.", TEXT),
+        **_STORE_FAILED,
     }
 
 
@@ -171,6 +177,7 @@ def _reconciliation_paths() -> dict[str, Any]:
                 {
                     "200": _answer("The card.", F.HTML),
                     "404": _answer("No entity with this id.", TEXT),
+                    **_STORE_FAILED,
                 },
                 parameters=[_query("id", "The entity's id, such as cluster/bim.", required=True)],
             )
@@ -215,8 +222,8 @@ def describe_api() -> dict[str, Any]:
                 ],
             ),
             "/ontology": _resource("The ontology."),
-            "/dataset": _resource("The dataset's description (DCAT and VoID)."),
-            "/void": _resource("The dataset's description (DCAT and VoID)."),
+            "/dataset": _resource("The dataset's description (DCAT and VoID).", store=False),
+            "/void": _resource("The dataset's description (DCAT and VoID).", store=False),
             "/sparql": {
                 "get": _operation(
                     "The SPARQL 1.1 Protocol endpoint (without a query: its page).",

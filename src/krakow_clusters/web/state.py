@@ -3,18 +3,21 @@ store, the cached responses, the query workers, the templates)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anyio
+import rdflib
 from rdflib.term import Node
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..errors import CouldNotRun
 from ..project import Project
+from ..sparql.library import QueryFile, library
 from ..sparql.text import inject_values
 from ..store.pool import AllWorkersBusy
 from ..store.results import GraphStore, QueryResult
@@ -45,10 +48,15 @@ class AppState:
     """The state behind the app (`app.state.web`, see `views.base.app_state`): the store, the
     cached responses, the query workers, the templates."""
 
+    # Responses kept at most: the keys hold the visitor's parameter values, so without a bound
+    # every distinct query string would stay in memory for the life of the server. The least
+    # recently used goes first.
+    max_cached = 512
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = settings.store
-        self.cache: dict[tuple, Response] = {}
+        self.cache: OrderedDict[tuple, Response] = OrderedDict()
         self.pool = None
         self.pages = Pages()
         self.license: str | None = None
@@ -57,6 +65,8 @@ class AppState:
         # (Made in startup(): a limiter belongs to the running event loop.)
         self.query_slots: anyio.CapacityLimiter | None = None
         self.query_threads: anyio.CapacityLimiter | None = None
+        self._library: list[QueryFile] | None = None
+        self._void: tuple[tuple[int, int], rdflib.Graph] | None = None
 
     # -- store access
 
@@ -124,6 +134,30 @@ class AppState:
         """What the store says about `iri` (see `pages.describe`), in a thread."""
         return await run_in_threadpool(describe, self.store, iri, ontology)
 
+    # -- files read once
+
+    def query_library(self) -> list[QueryFile]:
+        """The project's saved queries (queries/*.rq), read and parsed once rather than on every
+        request of /queries/ and /sparql; none when its queries/ folder cannot be read (then
+        tried again on the next request)."""
+        if self._library is None:
+            try:
+                self._library = library(self.settings.project.queries_dir)
+            except CouldNotRun:
+                return []
+        return self._library
+
+    def void_graph(self, path: Path) -> rdflib.Graph:
+        """The graph of `path` (dist/void.ttl), parsed once; parsed again when the file changes
+        (a new `build` while serving), as /dataset's Turtle is read afresh each time."""
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+        if self._void is None or self._void[0] != version:
+            graph = rdflib.Graph()
+            graph.parse(path, format="turtle")
+            self._void = (version, graph)
+        return self._void[1]
+
     # -- responses
 
     def render(self, name: str, status: int = 200, **context: Any) -> Response:
@@ -136,11 +170,19 @@ class AppState:
     async def cached(self, key: tuple, make: Callable[[], Awaitable[Response]]) -> Response:
         """The response for `key`, made by `make`. On the embedded store, whose data cannot change
         while serving, a 200 or 303 response is kept and given again; a remote store may change
-        under us, so nothing is kept."""
+        under us, so nothing is kept. At most max_cached responses are kept (see keep)."""
         embedded = self.settings.embedded
         if embedded and key in self.cache:
+            self.cache.move_to_end(key)
             return self.cache[key]
         response = await make()
         if embedded and response.status_code in (200, 303):
-            self.cache[key] = response
+            self.keep(key, response)
         return response
+
+    def keep(self, key: tuple, response: Response) -> None:
+        """Cache `response` under `key`, dropping the least recently used beyond max_cached."""
+        self.cache[key] = response
+        self.cache.move_to_end(key)
+        while len(self.cache) > self.max_cached:
+            self.cache.popitem(last=False)

@@ -69,7 +69,6 @@ async def answer_or_error(
     """The answer to a visitor's query (see AppState.run_query), or the one-line error response:
     400 for a query that cannot be answered as sent, 503 (with Retry-After when every worker is
     busy) for one that ran out of time or found no free worker."""
-    settings = state.settings
     try:
         return await state.run_query(query, bindings)
     except QuerySyntaxError as exc:
@@ -87,4 +86,13 @@ async def answer_or_error(
         # sent cannot be answered; the worker has been replaced.
         return plain(400, "the query engine stopped on this query; it cannot be answered here")
     except CouldNotRun as exc:
-        return plain(502 if settings.endpoint else 500, str(exc))
+        return store_failed(state, exc)
+
+
+def store_failed(state: AppState, exc: CouldNotRun) -> Response:
+    """The one-line answer when the store could not answer (the one rule for every route; the
+    app's exception handler uses it too): 502 when the store is remote (serve
+    --sparql-endpoint: a gateway's failure, not ours), else 500 (the embedded store failed)."""
+    status = 502 if state.settings.endpoint else 500
+    # One line: a store's message may span several (an HTTP error body).
+    return plain(status, " ".join(str(exc).split()) or type(exc).__name__)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import rdflib
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -23,17 +22,16 @@ async def dataset(request: Request) -> Response:
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)
     if not void.is_file():
+        # No path in the answer: the server's folders are none of the visitor's business.
         message = (
-            f"404 Not Found: no dataset description yet ({void} is missing); "
-            "run `krakow-clusters build` first"
+            "404 Not Found: no dataset description: nothing is built yet (krakow-clusters build)"
         )
         if media == F.HTML:
             return state.render("error.html", 404, title="Not built", message=message, iri=None)
         return rdf_response(empty_graph_document(media, message), media, 404)
     if media == F.TURTLE:
         return rdf_response(void.read_bytes(), media)
-    graph = rdflib.Graph()
-    graph.parse(void, format="turtle")
+    graph = state.void_graph(void)
     if media != F.HTML:
         return rdf_response(serialize_graph(graph, media), media)
     sections = dataset_view(graph)

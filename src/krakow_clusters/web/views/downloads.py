@@ -32,7 +32,8 @@ async def dist_file(request: Request, relative: str) -> Response:
     state = app_state(request)
     dist = state.settings.dist
     if not dist.is_dir():
-        return plain(404, f"{dist} does not exist yet: run `krakow-clusters build` first")
+        # No path in the answer: the server's folders are none of the visitor's business.
+        return plain(404, "nothing is built yet (krakow-clusters build)")
     root = dist.resolve()
     target = (root / relative).resolve()
     if target != root and root not in target.parents:

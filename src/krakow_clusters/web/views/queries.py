@@ -14,19 +14,10 @@ from starlette.responses import Response
 from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.results import serialize_results
-from ...project import Project
-from ...sparql.library import QueryFile, find_query, library
+from ...sparql.library import find_query
 from ..federation import FederationRefused, check_federation, federates
 from ..pages import table_view
 from .base import answer_or_error, app_state, not_acceptable, plain
-
-
-def query_library(project: Project) -> list[QueryFile]:
-    """The project's saved queries; none when its queries/ folder cannot be read."""
-    try:
-        return library(project.queries_dir)
-    except CouldNotRun:
-        return []
 
 
 async def queries(request: Request) -> Response:
@@ -44,7 +35,7 @@ async def queries(request: Request) -> Response:
                 for p in q.params
             ],
         }
-        for q in query_library(state.settings.project)
+        for q in state.query_library()
     ]
     wants_json = request.url.path.endswith(".json") or (
         F.negotiate(request.headers.get("accept"), (F.HTML, F.JSON)) == F.JSON

@@ -68,10 +68,14 @@ async def reconcile(request: Request) -> Response:
         for field in ("queries", "extend"):
             if len(params.get(field, "")) > MAX_FORM_FIELD:
                 raise BadRequest(f"{field} is too long (at most {MAX_FORM_FIELD} characters)")
+        # In a thread: a large batch or extension takes a while, and the event loop must keep
+        # serving every other request meanwhile.
         if "queries" in params:
-            answer = service.batch(parse_json(params["queries"], "queries"))
+            answer = await run_in_threadpool(
+                service.batch, parse_json(params["queries"], "queries")
+            )
         elif "extend" in params:
-            answer = service.extend(parse_json(params["extend"], "extend"))
+            answer = await run_in_threadpool(service.extend, parse_json(params["extend"], "extend"))
         else:
             answer = service.manifest(_base(request))
     except BadRequest as exc:

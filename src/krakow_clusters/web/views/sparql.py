@@ -18,7 +18,6 @@ from ...store.results import QueryResult
 from ..federation import FederationRefused, check_federation
 from ..pages import table_view
 from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response
-from .queries import query_library
 
 
 async def sparql(request: Request) -> Response:
@@ -114,7 +113,7 @@ def sparql_page(
     settings = state.settings
     examples = [
         {"name": q.name, "summary": q.summary, "text": _example_text(q)}
-        for q in query_library(settings.project)
+        for q in state.query_library()
     ]
     table = None
     turtle = None
