@@ -10,6 +10,7 @@ import pytest
 
 from krakow_clusters import __version__
 from krakow_clusters.errors import CouldNotRun
+from krakow_clusters.httpclient import check_url
 from krakow_clusters.store.gsp import put_graph
 from krakow_clusters.store.remote import RemoteStore
 from krakow_clusters.wikidata.client import ClientSettings, WikidataClient
@@ -121,3 +122,35 @@ def test_put_graph_gives_up_after_its_timeout():
         pytest.raises(CouldNotRun, match=r"did not answer within 0\.5 s"),
     ):
         put_graph(url, GRAPH, b"", timeout=0.5)
+
+
+MALFORMED_URLS = [
+    "http://[::1/q",  # urlsplit: Invalid IPv6 URL
+    "http://h:notaport/q",  # .port: not a number (http.client.InvalidURL later)
+    "http://h:99999/q",  # .port: out of range
+    "ftp://h/q",
+    "http:///q",
+]
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS)
+def test_a_malformed_url_is_one_line_at_every_entry(url):
+    with pytest.raises(CouldNotRun, match="is not a"):
+        check_url(url, "--endpoint")
+    with pytest.raises(CouldNotRun, match="is not a"):
+        RemoteStore(url)
+    with pytest.raises(CouldNotRun, match="is not a"):
+        put_graph(url, "https://example.org/g", b"")
+    with pytest.raises(CouldNotRun, match="is not a"):
+        WikidataClient(ClientSettings(endpoint=url))
+
+
+def test_a_malformed_url_is_shown_without_its_password():
+    with pytest.raises(CouldNotRun) as caught:
+        check_url("http://user:secret@[::1/q", "--endpoint")
+    assert "secret" not in str(caught.value) and "'http://[::1/q'" in str(caught.value)
+
+
+def test_good_urls_pass():
+    for url in ("https://query.wikidata.org/sparql", "http://[::1]:7878/query", "http://u:p@h/q"):
+        check_url(url)

@@ -258,6 +258,9 @@ MALFORMED = {
     "/queries/clusters-at-least.json?min=1e3": 400,
     "/queries/clusters-in-sector.json?sector=not%20an%20iri": 400,
     "/queries/clusters-in-sector.json?sector=http://x/%0A": 400,
+    # code points the IRI pattern let through and the engine refused (a surrogate, U+FFFE): 500
+    "/queries/clusters-in-sector.json?sector=https://w3id.org/%ED%A0%80": 400,
+    "/queries/clusters-in-sector.json?sector=https://w3id.org/%EF%BF%BE": 400,
     "/queries/overview.json?x=1": 400,
 }
 

@@ -536,11 +536,13 @@ def reconcile(csv_file: Path, column: str, types: tuple[str, ...], fmt: str, out
 
     Example: krakow-clusters reconcile names.csv --column name --type cluster
     """
-    from .files import write_atomic
+    from .files import check_output_folder, write_atomic
     from .reconcile.csv import reconcile_table
     from .reconcile.service import Reconciler
     from .store import open_store
 
+    if out is not None:
+        check_output_folder(out)  # before the work, and write_atomic would make the folder
     reconciler = Reconciler.from_store(open_store(find_project()))
     text = reconcile_table(reconciler, csv_file, column, types, fmt)
     if out is None:

@@ -14,11 +14,13 @@ httpx is imported when a client is made, not with this module: the commands that
 from __future__ import annotations
 
 import os
+import re
 import socket
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from . import __version__
+from .errors import CouldNotRun
 from .project import BASE_IRI
 
 if TYPE_CHECKING:
@@ -36,10 +38,27 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
-def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+def check_url(url: str, what: str = "URL") -> None:
+    """CouldNotRun, in one line, unless `url` is an http(s) URL with a host (and a port, when it
+    has one, that is a number). urlsplit and .port raise ValueError on a malformed URL (an open
+    IPv6 bracket, a port that is no number), which would otherwise surface as a traceback, or
+    later, inside SPARQLWrapper or httpx, as http.client.InvalidURL."""
+    shown = re.sub(r"(?<=//)[^/?#]*@", "", url, count=1)  # redact_url needs a valid URL
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is no number or too large)
+    except ValueError as exc:
+        raise CouldNotRun(f"{what} {shown!r} is not a valid URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise CouldNotRun(f"{what} {shown!r} is not an http(s) URL with a host")
+
+
+def split_credentials(url: str, what: str = "URL") -> tuple[str, str | None, str | None]:
     """(the URL without credentials, user, password) for a URL that may carry them
     (http://user:pass@host/…, percent-encoded as URLs have them); user and password are None
-    when it carries none."""
+    when it carries none. Every URL the package sends a request to passes here, so it is
+    checked here (check_url): CouldNotRun for a malformed one."""
+    check_url(url, what)
     parts = urlsplit(url)
     if "@" not in parts.netloc:
         return url, None, None

@@ -83,14 +83,16 @@ def publish_dataset(
         )
     # Credentials written in a URL are used for that URL (and the query endpoint derived from
     # it) and shown nowhere; without them, the environment's.
-    endpoint, url_user, url_password = split_credentials(endpoint)
+    endpoint, url_user, url_password = split_credentials(endpoint, "--endpoint")
     if urlsplit(endpoint).scheme not in ("http", "https"):
         raise CouldNotRun(f"{endpoint!r} is not an http(s) URL")
     env_user = os.environ.get(USER_VARIABLE) or None
     env_password = os.environ.get(PASSWORD_VARIABLE)
     user, password = (url_user, url_password) if url_user else (env_user, env_password)
     if query_endpoint:
-        query_url, query_user, query_password = split_credentials(query_endpoint)
+        query_url, query_user, query_password = split_credentials(
+            query_endpoint, "--query-endpoint"
+        )
         if not query_user:
             query_user, query_password = user, password
     else:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import CouldNotRun
+from ..files import check_input_file
 from .matching import Candidate
 from .service import Reconciler
 
@@ -20,6 +21,8 @@ MAX_FIELD = 100_000  # characters in one cell
 def read_table(path: Path, column: str) -> tuple[list[str], list[dict[str, str]]]:
     """(header, rows) of the CSV file at `path`; CouldNotRun, with the line, for a file that is
     not UTF-8 CSV with a header naming `column` and rows as wide as the header."""
+    # before reading it whole: a FIFO would block for ever, /dev/zero would exhaust memory
+    check_input_file(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -62,7 +62,7 @@ class Param:
             )
         control = (_STRING_CONTROL if self.type == "string" else _CONTROL).search(value)
         # (a value that is no IRI at all is better told so, below)
-        if control and not (self.type == "iri" and not is_absolute_iri(value)):
+        if control and not (self.type == "iri" and not is_absolute_iri(value, ask_engine=False)):
             raise CouldNotRun(
                 f"parameter {self.name}: {_clip(value)} is not allowed: a control character "
                 f"(U+{ord(control.group()):04X}) at position {control.start() + 1}"

@@ -142,12 +142,18 @@ _ABSOLUTE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20\s<>"{}|^`\\]+'
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def is_absolute_iri(text: str) -> bool:
+def is_absolute_iri(text: str, *, ask_engine: bool = True) -> bool:
     """Whether `text` is an absolute IRI that SPARQL (and Turtle) can write as `<text>`: a scheme,
     a colon, and at least one more character, none of them whitespace, a control character or one
     of <>"{}|^`\\. The one IRI check of the package: query parameters, the VALUES block,
-    `publish --graph`."""
-    return _ABSOLUTE_IRI.fullmatch(text) is not None
+    `publish --graph`. It also asks the engine (store.terms.is_valid_iri): some code points
+    pass the pattern but not Oxigraph, which would raise deep inside a query. ask_engine=False
+    checks the pattern only (to choose the clearer of two messages, never to accept a value)."""
+    from ..store.terms import is_valid_iri  # here: store.embedded imports this module
+
+    if _ABSOLUTE_IRI.fullmatch(text) is None:
+        return False
+    return not ask_engine or is_valid_iri(text)
 
 
 def _term_text(name: str, term: Node) -> str:

@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import errno
-import os
 import re
-import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -28,7 +25,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
+from .. import files
 from ..errors import CouldNotRun, RdfSyntaxError, one_line
+from ..files import MAX_FILE_VARIABLE, size_limit
 from ..formats.rdf import serialize_ntriples
 from ..project import graph_for_file
 from ..sparql.text import query_form, tokens
@@ -50,63 +49,23 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 
 # Limits on what a file may hold, so a huge or hostile file gets one clear line, not a
-# MemoryError: sizes in bytes, with an optional K, M or G suffix.
-MAX_FILE_VARIABLE = "KRAKOW_CLUSTERS_MAX_FILE_SIZE"
+# MemoryError: sizes in bytes, with an optional K, M or G suffix. The file checks that are not
+# about RDF (regular file, link loop, file size) live in files.py, shared with reconcile.
 MAX_LITERAL_VARIABLE = "KRAKOW_CLUSTERS_MAX_LITERAL_SIZE"
-DEFAULT_MAX_FILE = 1 << 30
 DEFAULT_MAX_LITERAL = 1 << 20
-_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-
-
-def size_limit(variable: str, default: int) -> int:
-    """A size limit from the environment variable `variable` (bytes, or with a K, M or G
-    suffix), else `default`; CouldNotRun when the value is not such a size."""
-    value = os.environ.get(variable, "").strip()
-    if not value:
-        return default
-    match = re.fullmatch(r"([0-9]{1,15})([KMG]?)", value, re.I)
-    if match is None:
-        raise CouldNotRun(f"{variable}={value!r} is not a size (bytes, or e.g. 200M)")
-    return int(match.group(1)) * _UNITS[match.group(2).upper()]
-
-
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
 
 
 def check_input_file(path: Path, fmt: ox.RdfFormat) -> int:
-    """Refuse, before anything opens it, a file that could block or exhaust the loader: no
-    regular file (a FIFO would block the reader for ever, a device never ends), a symbolic link
-    loop, a file over the size limit, RDF/XML with a document type declaration (entity
-    expansion, external entities). Returns the file's size."""
-    try:
-        info = os.stat(path)  # follows links: a loop or a dangling link fails here
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise CouldNotRun(f"{path}: a loop of symbolic links") from None
-        if exc.errno == errno.ENOENT:
-            raise CouldNotRun(f"{path}: no such file (or a link to nothing)") from None
-        raise CouldNotRun(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(info.st_mode):
-        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "no file")
-        raise CouldNotRun(f"{path}: not a regular file but {kind}; nothing was read from it")
-    limit = size_limit(MAX_FILE_VARIABLE, DEFAULT_MAX_FILE)
-    if info.st_size > limit:
-        raise CouldNotRun(
-            f"{path}: {info.st_size} bytes, over the limit of {limit} bytes "
-            f"({MAX_FILE_VARIABLE} changes it)"
-        )
+    """files.check_input_file (no FIFO, device, link loop or file over the size limit), and
+    RDF/XML with a document type declaration refused (entity expansion, external entities).
+    Returns the file's size."""
+    size = files.check_input_file(path)
     if fmt == ox.RdfFormat.RDF_XML and has_document_type(path.read_bytes()):
         raise CouldNotRun(
             f"{path}: RDF/XML with a document type declaration (<!DOCTYPE or <!ENTITY) is "
             "refused: its entities could expand without bound or read other files"
         )
-    return info.st_size
+    return size
 
 
 _XML_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)

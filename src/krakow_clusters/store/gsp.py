@@ -62,7 +62,7 @@ def put_graph(
     and each read or write. Credentials go with HTTP basic auth, or with Digest when the store
     asks for it.
     """
-    shown, url_user, url_password = split_credentials(store_url)
+    shown, url_user, url_password = split_credentials(store_url, "store")
     if user is None and url_user is not None:
         user, password = url_user, url_password
     parts = urlsplit(store_url)

@@ -45,7 +45,7 @@ class RemoteStore:
         user: str | None = None,
         password: str | None = None,
     ) -> None:
-        endpoint, url_user, url_password = split_credentials(endpoint)
+        endpoint, url_user, url_password = split_credentials(endpoint, "endpoint")
         if user is None and url_user is not None:
             user, password = url_user, url_password
         if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", endpoint):

@@ -106,6 +106,17 @@ def _check_language(language: str) -> None:
     Literal("", lang=language)  # raises ValueError as rdflib would
 
 
+def is_valid_iri(text: str) -> bool:
+    """Whether the query engine takes `text` as an IRI: Oxigraph refuses code points that a
+    pattern does not catch (a lone surrogate, U+FFFE, …), and would otherwise fail later, deep
+    in a query, as a crash instead of a refused parameter."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:  # UnicodeEncodeError (a surrogate) is one too
+        return False
+    return True
+
+
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """Convert an rdflib term to Oxigraph."""
     if isinstance(term, URIRef):

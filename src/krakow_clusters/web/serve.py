@@ -33,13 +33,14 @@ def serve(
     queries may ask (SERVICE) only the endpoints of `allowed_services`."""
     import uvicorn
 
-    from ..httpclient import redact_url
+    from ..httpclient import check_url, redact_url
     from ..store.embedded import EmbeddedStore
     from ..store.remote import RemoteStore
 
     dist = Path(dist) if dist is not None else project.root / "dist"
     for url in allowed_services:
-        if not is_absolute_iri(url) or not url.lower().startswith(("http://", "https://")):
+        check_url(url, "--allow-service")  # a malformed URL (http://[::1/s) passed the IRI check
+        if not is_absolute_iri(url):
             raise CouldNotRun(f"--allow-service {url!r}: not an http(s) URL")
     if sparql_endpoint:
         store: GraphStore = RemoteStore(

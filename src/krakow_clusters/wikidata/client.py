@@ -91,6 +91,10 @@ class ClientSettings:
     cache_days: float = 7.0
     offline: bool = False
 
+    def __post_init__(self) -> None:
+        # here, before the endpoint names a cache file or a message (redact_url would raise)
+        httpclient.check_url(self.endpoint, "endpoint")
+
     @property
     def pause_seconds(self) -> float:
         if self.pause is not None:
@@ -200,7 +204,7 @@ class WikidataClient:
         """One request; (None, {x-problem}, b"") when the server cannot be reached in time."""
         s = self.settings
         # A user:password in the URL is sent as HTTP basic auth, never in the URL; no fragment.
-        bare, user, password = httpclient.split_credentials(s.endpoint)
+        bare, user, password = httpclient.split_credentials(s.endpoint, "endpoint")
         parts = urllib.parse.urlsplit(bare)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise CouldNotRun(f"not an http(s) endpoint: {bare}")
