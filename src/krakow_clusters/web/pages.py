@@ -197,10 +197,14 @@ class LabelIndex:
 
 
 # The graphs the resource's own statements (and its hash nodes') sit in, with their names.
+# The statements of the resource and of the hash IRIs linked to or from it (those DESCRIBE
+# shows), found from the resource through the indexes: a filter over every quad of every graph
+# would cost a scan of the whole dataset per page.
 ORIGINS = """
-SELECT ?s ?p ?o ?g ?name WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  FILTER (?s = $R || (isIRI(?s) && STRSTARTS(STR(?s), $HASH)))
+SELECT DISTINCT ?s ?p ?o ?g ?name WHERE {
+  { BIND($R AS ?s) GRAPH ?g { $R ?p ?o } }
+  UNION { $R ?x ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), $HASH)) GRAPH ?g { ?s ?p ?o } }
+  UNION { ?s ?x $R . FILTER(isIRI(?s) && STRSTARTS(STR(?s), $HASH)) GRAPH ?g { ?s ?p ?o } }
   OPTIONAL { ?g <http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER (LANG(?name) = "en") }
 }
 """
