@@ -99,7 +99,7 @@ class EmbeddedStore:
     def from_files(cls, paths: Iterable[Path]) -> EmbeddedStore:
         store = cls()
         for path in paths:
-            store.load_file(path)
+            store.add_file(path)
         return store
 
     def load_file(self, path: Path, graph: str | None = None) -> int:
@@ -110,10 +110,17 @@ class EmbeddedStore:
         name (`graph_for_file`); a TriG or N-Quads file into the graphs it names. A syntax
         error raises RdfSyntaxError naming the file, line and column, and adds nothing.
         """
+        # Counted by the engine before and after: a scan of the union each time, which loading
+        # many files (from_files) does without.
+        before = len(self)
+        self.add_file(path, graph)
+        return len(self) - before
+
+    def add_file(self, path: Path, graph: str | None = None) -> None:
+        """`load_file` without counting what the file added."""
         path = Path(path)
         fmt = rdf_format(path)
         size = check_input_file(path, fmt)
-        before = len(self)
         try:
             if fmt.supports_datasets:
                 quads = list(ox.parse(path=str(path), format=fmt))
@@ -142,7 +149,6 @@ class EmbeddedStore:
             ) from None
         self._check_literals(path, size)
         self._rdflib = None
-        return len(self) - before
 
     def _check_literals(self, path: Path, size: int) -> None:
         """CouldNotRun when the store holds a literal over the configured size. Only a file
