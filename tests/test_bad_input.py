@@ -147,3 +147,11 @@ def test_a_document_type_is_found_behind_a_byte_order_mark(tmp_path, encoding):
     path.write_bytes(text.encode(encoding))
     with pytest.raises(CouldNotRun, match="document type declaration"):
         EmbeddedStore().load_file(path)
+
+
+def test_a_syntax_error_quoting_a_line_break_stays_one_line():
+    # Found by the property test: the RDF/XML parser quotes the text it did not expect.
+    from krakow_clusters.errors import RdfSyntaxError
+
+    error = RdfSyntaxError("data.rdf", 1, 2, "Unexpected text event: '\x00\n'")
+    assert str(error) == "data.rdf:1:2: syntax error: Unexpected text event: '\\x00\\n'"

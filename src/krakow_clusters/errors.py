@@ -16,13 +16,15 @@ class RdfSyntaxError(CouldNotRun):
         self.path = str(path)
         self.line = line
         self.column = column
-        self.detail = detail
+        # The parser may quote the offending text: a line break or NUL in it is shown escaped,
+        # so the message stays one line.
+        self.detail = "".join(c if c.isprintable() else repr(c)[1:-1] for c in detail)
         where = self.path
         if line is not None:
             where += f":{line}"
             if column is not None:
                 where += f":{column}"
-        super().__init__(f"{where}: syntax error: {detail}")
+        super().__init__(f"{where}: syntax error: {self.detail}")
 
 
 def one_line(exc: BaseException) -> str:
