@@ -71,3 +71,7 @@ from .appserver import app, dist_dir, strict_app  # noqa: E402, F401
 
 # The headless browser (chromium through Selenium), shared by the browser tests.
 from .browser import browser  # noqa: E402, F401
+
+# `serve` over the real data with a real release, and that release on a static file server: the
+# page tests' servers (tests/sitepages.py).
+from .sitepages import real_app, real_release, static_site  # noqa: E402, F401
