@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_PATHS := $(wildcard src tests scripts benchmarks)
 
-.PHONY: install test lint format validate serve bench soak clean
+.PHONY: install test lint format validate serve bench soak screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ bench: $(STAMP)
 # into BENCHMARKS.md's "Soak" section.
 soak: $(STAMP)
 	$(BIN)/python benchmarks/soak.py
+
+# The README's screenshots (docs/screenshots/*.png): builds the real data into a temporary folder,
+# serves it on a free loopback port and photographs the pages in headless chromium
+# (scripts/screenshots.py; optipng recompresses them when it is installed).
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .ruff_cache
