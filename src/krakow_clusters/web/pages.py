@@ -499,6 +499,30 @@ def table_view(result: QueryResult) -> dict:
     return {"columns": result.variables, "rows": rows}
 
 
+def choices_view(result: QueryResult, current: str | None, lang: str = "en") -> list[dict]:
+    """The options of a picker for an iri parameter, from the answer of `Choices.query()` (rows
+    of ?value ?label): each with its value as people write it (the prefixed name where there is
+    one, else the IRI), its label, and whether it is `current` (an IRI, already expanded). A
+    current value that is none of the choices comes first, so that the form shows what was
+    asked."""
+    labels: dict[str, list[Literal]] = {}
+    for value, label in result.rows:
+        if isinstance(value, URIRef):
+            found = labels.setdefault(str(value), [])  # a choice without a label is still one
+            if isinstance(label, Literal):
+                found.append(label)
+    options = []
+    for iri, found in labels.items():
+        written = curie(iri) or iri
+        label = pick_label(found, lang) or written
+        options.append({"value": written, "label": label, "selected": iri == current})
+    options.sort(key=lambda o: (o["label"].casefold(), o["value"]))
+    if current is not None and current not in labels:
+        written = curie(current) or current
+        options.insert(0, {"value": written, "label": written, "selected": True})
+    return options
+
+
 def license_of(store: GraphStore) -> str | None:
     """The licence of the dataset (the ontology's dcterms:license), shown on every page."""
     answer = store.query(LICENSE)
@@ -530,6 +554,10 @@ class Pages:
             undefined=jinja2.StrictUndefined,
         )
         self.env.filters["url"] = _url
+        # `_()` marks the interface's text for translation; until the translations are installed
+        # (web/i18n.py), the English text itself.
+        self.env.add_extension("jinja2.ext.i18n")
+        self.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
     def render(self, name: str, link: Callable[[str], str] | None = None, **context: Any) -> str:
         """Render template `name`. With `link`, the page is one of the static site: every link

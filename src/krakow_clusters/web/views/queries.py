@@ -8,15 +8,17 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.results import serialize_results
-from ...sparql.library import find_query
+from ...sparql.library import QueryFile, find_query
+from ...sparql.run import param_warnings
 from ..federation import FederationRefused, check_federation, federates
-from ..pages import table_view
+from ..pages import choices_view, table_view
 from .base import answer_or_error, app_state, not_acceptable, plain
 
 
@@ -98,11 +100,15 @@ async def saved_query(request: Request) -> Response:
             except CouldNotRun as exc:
                 return plain(502 if settings.endpoint else 500, str(exc))
         if media == F.HTML:
+            # A value that names nothing gets a visible notice, not a silent empty table.
+            warnings = await run_in_threadpool(param_warnings, state.store, query_file, bindings)
             return state.render(
                 "query.html",
                 title=query_file.summary or name,
                 q=query_file,
                 values=values,
+                pickers=await _pickers(state, query_file, bindings),
+                warnings=warnings,
                 table=table_view(result),
                 alternates=[
                     {"href": _with_query(f"/queries/{name}.json", values), "label": "JSON"},
@@ -113,6 +119,18 @@ async def saved_query(request: Request) -> Response:
         return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
     return await state.cached(key, make)
+
+
+async def _pickers(state, query_file: QueryFile, bindings: Mapping) -> dict[str, list[dict]]:
+    """The options of each iri parameter that declares its values (`#+ enumerate:`), the bound
+    value selected."""
+    pickers = {}
+    for param in query_file.params:
+        if param.choices is not None:
+            answer = await state.query(param.choices.query())
+            current = bindings.get(param.name)
+            pickers[param.name] = choices_view(answer, None if current is None else str(current))
+    return pickers
 
 
 # A parameter value longer than this is not a value any saved query needs (an IRI, a date, a
