@@ -275,6 +275,24 @@ def describe_api() -> dict[str, Any]:
                 "A file of the built release (dist/), or a folder's listing.", path=True
             ),
             "/context.jsonld": _file("The JSON-LD context of the dumps."),
+            "/static/{path}": {
+                "get": _operation(
+                    "A file the pages load (the SPARQL editor YASGUI, the query page's script).",
+                    {
+                        "200": _answer(
+                            "The file.", "text/javascript", "text/css", "text/markdown", TEXT
+                        ),
+                        "304": {"description": "Not modified (If-None-Match)."},
+                        "404": _answer("No such file.", TEXT),
+                    },
+                    parameters=[
+                        _path(
+                            "path", "A file of the package's static folder.", r"^[^\x00-\x1f\x7f]*$"
+                        ),
+                        _query("v", "The file's version (its URL on the pages)."),
+                    ],
+                )
+            },
             "/openapi.json": {
                 "get": _operation("This description.", {"200": _answer("OpenAPI 3.1.", F.JSON)})
             },

@@ -25,6 +25,7 @@ from rdflib.term import Node
 from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, curie
 from ..store.results import GraphStore, QueryResult
 from ..store.terms import Triple
+from .assets import asset_url
 
 KC = Namespace(ONTOLOGY_NS)
 LABEL_PROPERTIES = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))
@@ -554,6 +555,7 @@ class Pages:
             undefined=jinja2.StrictUndefined,
         )
         self.env.filters["url"] = _url
+        self.env.globals["asset_url"] = asset_url
         # `_()` marks the interface's text for translation; until the translations are installed
         # (web/i18n.py), the English text itself.
         self.env.add_extension("jinja2.ext.i18n")
