@@ -227,8 +227,15 @@ def describe_api() -> dict[str, Any]:
             "/sparql": {
                 "get": _operation(
                     "The SPARQL 1.1 Protocol endpoint (without a query: its page).",
-                    _sparql_answers(),
-                    parameters=[query_text, result_format],
+                    {
+                        **_sparql_answers(),
+                        "404": _answer("No example of that name (?example=).", TEXT),
+                    },
+                    parameters=[
+                        query_text,
+                        result_format,
+                        _query("example", "The page with a saved query's text in its editor."),
+                    ],
                 ),
                 "post": _operation(
                     "The SPARQL 1.1 Protocol endpoint, the query in the body.",

@@ -33,7 +33,14 @@ async def queries(request: Request) -> Response:
             "description": q.description,
             "href": f"/queries/{q.name}",
             "params": [
-                {"name": p.name, "type": p.type, "default": p.default, "doc": p.description}
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "default": p.default,
+                    "doc": p.description,
+                    # the values that make sense (`#+ enumerate:`), e.g. "kc:ClusterInitiative"
+                    "values": str(p.choices) if p.choices else None,
+                }
                 for p in q.params
             ],
         }
