@@ -29,8 +29,25 @@ class Answer:
 
     query: QueryFile
     result: QueryResult
-    # One line per parameter value that names nothing in the dataset (see param_warnings).
-    warnings: list[str] = field(default_factory=list)
+    # The parameter values that name nothing in the dataset (see param_warnings).
+    warnings: list[ParamWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParamWarning:
+    """Why an answer may be empty for no fault of the data: the value of parameter `param`
+    (`value`, as people write it) names nothing in the dataset, or, with `expected` (the
+    declared values, such as "skos:Concept in scheme:sectors"), is none of them. `str()` is the
+    English line the command prints; the pages translate the same messages."""
+
+    param: str
+    value: str
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        if self.expected:
+            return f"parameter {self.param}: {self.value} is not a {self.expected}"
+        return f"parameter {self.param}: {self.value} names nothing in the dataset"
 
 
 def run(
@@ -49,8 +66,10 @@ def run(
     return store.query(query.text, bindings)
 
 
-def param_warnings(store: GraphStore, query: QueryFile, bindings: Mapping[str, Node]) -> list[str]:
-    """Why the answer may be empty for no fault of the data: one line for each iri parameter
+def param_warnings(
+    store: GraphStore, query: QueryFile, bindings: Mapping[str, Node]
+) -> list[ParamWarning]:
+    """Why the answer may be empty for no fault of the data: a warning for each iri parameter
     whose value names nothing in the dataset (a misspelt slug), or is none of the values its
     `#+ enumerate:` line declares (a cluster given as a sector). A parameter used as a SERVICE
     endpoint names another endpoint, not a resource, and is not checked."""
@@ -66,15 +85,15 @@ def param_warnings(store: GraphStore, query: QueryFile, bindings: Mapping[str, N
         shown = curie(iri) or f"<{iri}>"
         used = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} UNION {{ ?s <{iri}> ?o }} }}"
         if not store.query(used).boolean:
-            warnings.append(f"parameter {param.name}: {shown} names nothing in the dataset")
+            warnings.append(ParamWarning(param.name, shown))
         elif param.choices and not store.query(param.choices.ask(iri)).boolean:
-            warnings.append(f"parameter {param.name}: {shown} is not a {param.choices}")
+            warnings.append(ParamWarning(param.name, shown, str(param.choices)))
     return warnings
 
 
 def run_checked(
     store: GraphStore, query: QueryFile, params: Mapping[str, str] | None = None
-) -> tuple[QueryResult, list[str]]:
+) -> tuple[QueryResult, list[ParamWarning]]:
     """`run`, and the warnings about its parameters' values (param_warnings)."""
     result = run(store, query, params)
     return result, param_warnings(store, query, query.bindings(params))
@@ -97,7 +116,7 @@ def run_named(
 
 def run_contained(
     project: Project, query: QueryFile, params: Mapping[str, str] | None, timeout: float
-) -> tuple[QueryResult, list[str]]:
+) -> tuple[QueryResult, list[ParamWarning]]:
     """`run_checked` on the embedded store, in a child process (workers.call_once): the engine's
     native code can abort the whole process on some queries (pyoxigraph 0.5 on an ORDER BY over
     date-times with and without a time zone), and a user's query must end in one line and exit
@@ -135,7 +154,7 @@ def run_contained(
 
 def run_in_worker(
     files: list[str], query: QueryFile, params: Mapping[str, str] | None, timeout: float
-) -> tuple[QueryResult, list[str]]:
+) -> tuple[QueryResult, list[ParamWarning]]:
     """The worker's side of `run_contained`."""
     from ..store.embedded import EmbeddedStore
 

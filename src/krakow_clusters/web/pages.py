@@ -26,6 +26,9 @@ from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTIC
 from ..store.results import GraphStore, QueryResult
 from ..store.terms import Triple
 from .assets import asset_url
+from .i18n import DEFAULT as DEFAULT_LANGUAGE
+from .i18n import LANGUAGES, is_page, translator, with_language
+from .i18n import NAMES as LANGUAGE_NAMES
 
 KC = Namespace(ONTOLOGY_NS)
 LABEL_PROPERTIES = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))
@@ -532,39 +535,70 @@ def license_of(store: GraphStore) -> str | None:
 
 # --- rendering -----------------------------------------------------------------------------------
 
-# The link function of the page being rendered (None: links stay the server's paths).
+# The link function of the page being rendered (None: links stay the server's paths), and the
+# language its page links carry as a prefix (None: the page's language was negotiated, so its links
+# negotiate again).
 _LINK: ContextVar[Callable[[str], str] | None] = ContextVar("link", default=None)
+_PREFIX: ContextVar[str | None] = ContextVar("prefix", default=None)
 
 
-@jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
-def _url(_context: Any, href: str) -> str:
+def _finish(href: str, lang: str | None) -> str:
     # The views give only linkable hrefs; this is the last guard, for a template that forgets.
     if not linkable(href):
         return "#"
+    if lang is not None:
+        href = with_language(href, lang)
     link = _LINK.get()
     return href if link is None else link(href)
 
 
+@jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
+def _url(_context: Any, href: str) -> str:
+    return _finish(href, _PREFIX.get())
+
+
+@jinja2.pass_context
+def _url_in(_context: Any, href: str, lang: str | None) -> str:
+    """`href` in language `lang` (None: the unprefixed, negotiated page)."""
+    return _finish(href, lang)
+
+
 class Pages:
-    """The templates of web/templates/, rendered to text."""
+    """The templates of web/templates/, rendered to text in either language."""
 
     def __init__(self) -> None:
-        self.env = jinja2.Environment(
+        self.envs = {lang: self._environment(lang) for lang in LANGUAGES}
+
+    @staticmethod
+    def _environment(lang: str) -> jinja2.Environment:
+        env = jinja2.Environment(
             loader=jinja2.PackageLoader("krakow_clusters.web", "templates"),
             autoescape=jinja2.select_autoescape(["html"]),
             undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
         )
-        self.env.filters["url"] = _url
-        self.env.globals["asset_url"] = asset_url
-        # `_()` marks the interface's text for translation; until the translations are installed
-        # (web/i18n.py), the English text itself.
-        self.env.add_extension("jinja2.ext.i18n")
-        self.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+        env.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
+        env.filters["url"] = _url
+        env.filters["url_in"] = _url_in
+        env.globals["LANGUAGES"] = LANGUAGES
+        env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+        env.globals["asset_url"] = asset_url
+        return env
 
-    def render(self, name: str, link: Callable[[str], str] | None = None, **context: Any) -> str:
-        """Render template `name`. With `link`, the page is one of the static site: every link
-        goes through `link`, and what only a server can answer (SPARQL, saved queries) is left
-        out."""
+    def render(
+        self,
+        name: str,
+        link: Callable[[str], str] | None = None,
+        lang: str = DEFAULT_LANGUAGE,
+        explicit: bool = False,
+        page_path: str | None = None,
+        **context: Any,
+    ) -> str:
+        """Render template `name` in `lang`. With `link`, the page is one of the static site: every
+        link goes through `link`, and what only a server can answer (SPARQL, saved queries) is
+        left out. `explicit`: the language was chosen (a path prefix, or the static site's
+        folder), so the page's links keep it. `page_path`: the server path of the page, for the
+        language switch, the alternates and the canonical link."""
         context.setdefault("license", None)
         if context["license"] is not None and not linkable(context["license"]):
             context["license"] = None  # shown only as a link, so only when it can be one
@@ -572,8 +606,14 @@ class Pages:
         context.setdefault("alternates", [])
         context.setdefault("remote", None)
         context["static"] = link is not None
-        token = _LINK.set(link)
+        context["lang"] = lang
+        if page_path is not None and not is_page(page_path.partition("?")[0]):
+            page_path = None  # a file or a listing: one version for every language
+        context["page_path"] = page_path
+        link_token = _LINK.set(link)
+        prefix_token = _PREFIX.set(lang if explicit else None)
         try:
-            return self.env.get_template(name).render(**context)
+            return self.envs[lang].get_template(name).render(**context)
         finally:
-            _LINK.reset(token)
+            _PREFIX.reset(prefix_token)
+            _LINK.reset(link_token)

@@ -18,8 +18,10 @@ from ...formats.results import serialize_results
 from ...sparql.library import QueryFile, find_query
 from ...sparql.run import param_warnings
 from ..federation import FederationRefused, check_federation, federates
+from ..i18n import page_language
 from ..pages import choices_view, table_view
-from .base import answer_or_error, app_state, not_acceptable, plain
+from ..state import AppState, add_vary
+from .base import answer_or_error, app_state, not_acceptable, plain, translate
 
 
 async def queries(request: Request) -> Response:
@@ -52,8 +54,10 @@ async def queries(request: Request) -> Response:
     if wants_json:
         body = json.dumps({"queries": items}, indent=2, ensure_ascii=False).encode()
         return Response(body, media_type="application/json", headers={"Vary": "Accept"})
-    response = state.render("queries.html", title="Saved queries", queries=items)
-    response.headers["Vary"] = "Accept"
+    response = state.render(
+        "queries.html", request=request, title=translate(request, "Saved queries"), queries=items
+    )
+    add_vary(response, "Accept")
     return response
 
 
@@ -83,7 +87,7 @@ async def saved_query(request: Request) -> Response:
         problem = _bad_value(key_, value)
         if problem:
             return plain(400, problem)
-    key = ("query", name, tuple(sorted(values.items())), media)
+    key = ("query", name, tuple(sorted(values.items())), media, *page_language(request))
 
     async def make() -> Response:
         try:
@@ -111,10 +115,11 @@ async def saved_query(request: Request) -> Response:
             warnings = await run_in_threadpool(param_warnings, state.store, query_file, bindings)
             return state.render(
                 "query.html",
+                request=request,
                 title=query_file.summary or name,
                 q=query_file,
                 values=values,
-                pickers=await _pickers(state, query_file, bindings),
+                pickers=await _pickers(state, query_file, bindings, page_language(request)[0]),
                 warnings=warnings,
                 table=table_view(result),
                 alternates=[
@@ -128,15 +133,18 @@ async def saved_query(request: Request) -> Response:
     return await state.cached(key, make)
 
 
-async def _pickers(state, query_file: QueryFile, bindings: Mapping) -> dict[str, list[dict]]:
-    """The options of each iri parameter that declares its values (`#+ enumerate:`), the bound
-    value selected."""
+async def _pickers(
+    state: AppState, query_file: QueryFile, bindings: Mapping, lang: str
+) -> dict[str, list[dict]]:
+    """The options of each iri parameter that declares its values (`#+ enumerate:`), labelled in
+    `lang`, the bound value selected."""
     pickers = {}
     for param in query_file.params:
         if param.choices is not None:
             answer = await state.query(param.choices.query())
             current = bindings.get(param.name)
-            pickers[param.name] = choices_view(answer, None if current is None else str(current))
+            current = None if current is None else str(current)
+            pickers[param.name] = choices_view(answer, current, lang)
     return pickers
 
 

@@ -22,7 +22,8 @@ from ...store.results import QueryResult
 from ..federation import FederationRefused, check_federation
 from ..guard import editor_policy, template_styles
 from ..pages import table_view
-from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response
+from ..state import add_vary
+from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response, translate
 
 
 async def sparql(request: Request) -> Response:
@@ -133,7 +134,8 @@ def sparql_page(
         table = table_view(result)
     response = state.render(
         "sparql.html",
-        title="SPARQL endpoint",
+        request=request,
+        title=translate(request, "SPARQL endpoint"),
         examples=examples,
         query=query
         or (_example_text(library[0]) if library else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),
@@ -144,7 +146,7 @@ def sparql_page(
         # The editor's prefixes: the one namespace table, as data for the page's script.
         prefixes=json.dumps(NAMESPACES, ensure_ascii=False),
     )
-    response.headers["Vary"] = "Accept"
+    add_vary(response, "Accept")
     response.headers["Content-Security-Policy"] = editor_policy(template_styles())
     return response
 
