@@ -270,3 +270,15 @@ def test_a_parameter_without_declared_values_keeps_its_text_field(app):
     page = body.decode()
     assert '<input id="param-text" name="text" value="Kraków">' in page
     assert "<select" not in page
+
+
+def test_the_polish_page_labels_the_choices_and_warns_in_polish(app):
+    _status, _h, body = get(app.base + "/pl/queries/clusters-in-sector?sector=sector:clean-enrgy")
+    page = body.decode()
+    assert ("sector:construction", "budownictwo (sector:construction)", False) in _options(
+        page, "sector"
+    )
+    assert (
+        '<p role="status"><strong>Uwaga:</strong> parametr sector: sector:clean-enrgy nie oznacza '
+        "niczego w zbiorze danych</p>"
+    ) in page

@@ -147,10 +147,12 @@ def expand_curie(text: str, namespaces: Mapping[str, str] = NAMESPACES) -> str:
     if match is None:
         return text
     prefix, local = match.groups()
-    if local.startswith("//") or prefix.lower() in IRI_SCHEMES:
+    if local.startswith("//"):
         return text
-    if prefix in namespaces:
+    if prefix in namespaces:  # the table first: a prefix of it is never read as a scheme
         return namespaces[prefix] + local
+    if prefix.lower() in IRI_SCHEMES:
+        return text
     close = difflib.get_close_matches(prefix, list(namespaces), n=3, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}?" if close else "prefixes: " + ", ".join(namespaces)
     shown = text if len(text) <= 80 else text[:80] + "…"

@@ -193,4 +193,6 @@ def list_queries(project: Project) -> str:
             lines.append(f"    --param {param.name}=<{param.type}>{default}")
             if param.description:
                 lines.append(f"        {param.description}")
+            if param.choices:
+                lines.append(f"        Values: a {param.choices}, as an IRI or a prefixed name.")
     return "\n".join(lines) + "\n"
