@@ -5,7 +5,6 @@ A query file starts with comment lines:
     #+ summary: Clusters in a sector, narrower sectors included.
     #+ description: Longer text for --list and the query pages.
     #+ param: sector iri https://w3id.org/krakow-clusters/id/sector/construction | The sector.
-
     #+ enumerate: sector skos:Concept in scheme:sectors
 
 A `#+ param:` line is `NAME TYPE [DEFAULT] | DESCRIPTION`; TYPE is one of iri, string, integer,
