@@ -5,6 +5,7 @@ examples, no deadline: the machine is shared) so the suite stays quick."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from krakow_clusters.formats.media import JSONLD
 from krakow_clusters.formats.rdf import RDF_WRITERS, serialize_ntriples, serialize_turtle
 from krakow_clusters.project import ID_BASE, NAMESPACES, Project
 from krakow_clusters.sparql.library import QueryFile
+from krakow_clusters.sparql.run import ParamWarning
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.web.pages import (
     Pages,
@@ -133,11 +135,14 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     assert answer.rows, "the cluster's name is in the store"
     query = QueryFile(name="q", path=Path("q.rq"), text=name, summary=description)
     rendered["query"] = pages.render(
-        "query.html", title=description, q=query, values={"x": name}, table=table_view(answer)
-    )
+        "query.html", title=description, q=query, values={"x": name}, table=table_view(answer),
+        pickers={"x": [{"value": name, "label": description, "selected": True}]},
+        warnings=[ParamWarning("x", name), ParamWarning("x", name, description)],
+    )  # fmt: skip
     rendered["sparql"] = pages.render(
         "sparql.html", title="SPARQL", examples=[{"name": "q", "summary": description,
         "text": name}], query=name, table=table_view(answer), turtle=None, timeout=1, limit=9,
+        prefixes=json.dumps({"x": name}),
     )  # fmt: skip
     rendered["error"] = pages.render("error.html", title=name, message=description, iri=name)
     void = rdflib.Graph()

@@ -25,6 +25,7 @@ from rdflib.term import Node
 from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, curie
 from ..store.results import GraphStore, QueryResult
 from ..store.terms import Triple
+from .assets import asset_url
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
 from .i18n import LANGUAGES, is_page, translator, with_language
 from .i18n import NAMES as LANGUAGE_NAMES
@@ -502,6 +503,30 @@ def table_view(result: QueryResult) -> dict:
     return {"columns": result.variables, "rows": rows}
 
 
+def choices_view(result: QueryResult, current: str | None, lang: str = "en") -> list[dict]:
+    """The options of a picker for an iri parameter, from the answer of `Choices.query()` (rows
+    of ?value ?label): each with its value as people write it (the prefixed name where there is
+    one, else the IRI), its label, and whether it is `current` (an IRI, already expanded). A
+    current value that is none of the choices comes first, so that the form shows what was
+    asked."""
+    labels: dict[str, list[Literal]] = {}
+    for value, label in result.rows:
+        if isinstance(value, URIRef):
+            found = labels.setdefault(str(value), [])  # a choice without a label is still one
+            if isinstance(label, Literal):
+                found.append(label)
+    options = []
+    for iri, found in labels.items():
+        written = curie(iri) or iri
+        label = pick_label(found, lang) or written
+        options.append({"value": written, "label": label, "selected": iri == current})
+    options.sort(key=lambda o: (o["label"].casefold(), o["value"]))
+    if current is not None and current not in labels:
+        written = curie(current) or current
+        options.insert(0, {"value": written, "label": written, "selected": True})
+    return options
+
+
 def license_of(store: GraphStore) -> str | None:
     """The licence of the dataset (the ontology's dcterms:license), shown on every page."""
     answer = store.query(LICENSE)
@@ -557,6 +582,7 @@ class Pages:
         env.filters["url_in"] = _url_in
         env.globals["LANGUAGES"] = LANGUAGES
         env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+        env.globals["asset_url"] = asset_url
         return env
 
     def render(
