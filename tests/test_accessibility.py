@@ -137,3 +137,19 @@ def test_the_keyboard_skips_to_the_content_and_reaches_the_navigation(real_app, 
     switch = reached[-1]
     assert switch["hreflang"] and switch["hreflang"] != lang, "Tab did not reach the switch"
     assert all(f["outline"] != "none" and f["outlineWidth"] >= 2 for f in reached), reached
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_axe_on_the_query_editor_with_an_answer(real_app, browser, lang):
+    # The editor (YASGUI) draws its results' controls after an answer: they are checked too.
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(real_app.base + f"/{lang}/sparql?example=clusters-by-size")
+    WebDriverWait(browser, 30).until(lambda b: b.execute_script("return !!window.kcYasgui"))
+    browser.execute_script("window.kcYasgui.getTab().query()")
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#editor .yasr table")
+    )
+    violations = [v for v in axe_violations(browser) if v["impact"] in BLOCKING]
+    assert not violations, "\n".join(describe_violations(browser.current_url, violations))

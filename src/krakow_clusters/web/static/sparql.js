@@ -51,10 +51,32 @@
         return [{ endpoint: endpoint }];
       },
     },
-    yasqe: { value: textarea.value },
+    // contenteditable: the editor's input is inside its scrolling area (keyboard access to it)
+    // and is what screen readers read, rather than a hidden textarea
+    yasqe: { value: textarea.value, inputStyle: "contenteditable" },
     yasr: { prefixes: prefixes, defaultPlugin: "table" },
   });
   form.hidden = true;
+  // Names for what YASGUI and CodeMirror leave unnamed, in the page's words (data-label-* of
+  // #editor, translated with the page): the endpoint's field and the query's input. Checked by
+  // axe-core in tests/test_accessibility.py.
+  var labels = {
+    "input.autocomplete": root.getAttribute("data-label-endpoint"),
+    ".CodeMirror-code[contenteditable], .CodeMirror textarea": root.getAttribute("data-label-query"),
+    "select.tableSizer": root.getAttribute("data-label-rows"),
+  };
+  function label() {
+    Object.keys(labels).forEach(function (selector) {
+      root.querySelectorAll(selector).forEach(function (element) {
+        if (element.getAttribute("aria-label") !== labels[selector]) {
+          element.setAttribute("aria-label", labels[selector]);
+        }
+      });
+    });
+  }
+  label();
+  // The results' controls are drawn after each answer.
+  new MutationObserver(label).observe(root, { childList: true, subtree: true });
   // The answer the server gave with the page (the plain form's) makes way for the editor's.
   yasgui.on("query", function () {
     var served = document.getElementById("results");
