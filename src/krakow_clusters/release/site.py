@@ -24,6 +24,7 @@ from ..web.pages import (
     SLUG,
     LabelIndex,
     Pages,
+    dataset_page,
     dataset_view,
     describe,
     describes_something,
@@ -151,9 +152,9 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
         import rdflib
 
         graph = rdflib.Graph().parse(release / "void.ttl", format="turtle")
-        alternates = [{"href": "/dist/void.ttl", "label": "Turtle"}]
+        alternates = [{"href": "/void.ttl", "label": "Turtle"}]
         write(DATASET, "dataset.html", title="Dataset description", alternates=alternates,
-              sections=dataset_view(graph))  # fmt: skip
+              d=dataset_page(graph), sections=dataset_view(graph))  # fmt: skip
     labels = LabelIndex(store)
     for iri, page in sorted(resources.items(), key=lambda item: item[1]):
         desc = describe(store, iri, labels=labels)

@@ -18,11 +18,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+import rdflib
 from rdflib import RDF, RDFS, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, SDO, SKOS
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SKOS, VOID
 from rdflib.term import Node
 
-from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, curie
+from ..formats import media as F
+from ..project import (
+    BASE_IRI,
+    ID_BASE,
+    NAMESPACES,
+    ONTOLOGY_IRI,
+    ONTOLOGY_NS,
+    SOURCE_ARTICLE,
+    curie,
+)
 from ..store.results import GraphStore, QueryResult
 from ..store.terms import Triple
 
@@ -468,11 +478,148 @@ def dataset_view(graph: Iterable[Triple]) -> list[dict]:
     return [
         {
             "iri": subject,
+            # void.ttl's own nodes (<base>void#dataset …) are sections of its page: links to
+            # /void#dataset land on them.
+            "anchor": subject.partition("#")[2] if subject.startswith(BASE_IRI + "void#") else None,
             "title": pick_label(desc.labels.get(subject)) or curie(subject) or subject,
             "properties": _properties(subject, desc, {}),
         }
         for subject in subjects
     ]
+
+
+DCAT = Namespace(NAMESPACES["dcat"])
+IANA_MEDIA = "http://www.iana.org/assignments/media-types/"
+
+
+def dataset_page(graph: rdflib.Graph, lang: str = "en") -> dict | None:
+    """What the dataset page tells a person, from void.ttl alone: the dataset's title,
+    description, version and dates, publisher, licence, sources, SPARQL endpoint, its files
+    (format, media type, size, link) and how to cite it. None when the graph describes no
+    dcat:Dataset (the page then shows the graph only)."""
+    datasets = sorted(graph.subjects(RDF.type, DCAT.Dataset))
+    if not datasets:
+        return None
+    ds = datasets[0]
+
+    def text(subject: Node, prop: URIRef) -> str | None:
+        return pick_label([o for o in graph.objects(subject, prop) if isinstance(o, Literal)], lang)
+
+    def first(subject: Node, prop: URIRef) -> Node | None:
+        values = sorted(graph.objects(subject, prop))
+        return values[0] if values else None
+
+    def label_of(node: Node) -> str:
+        labels = [
+            o
+            for prop in (RDFS.label, DCTERMS.title, FOAF.name)
+            for o in graph.objects(node, prop)
+            if isinstance(o, Literal)
+        ]
+        return pick_label(labels, lang) or str(node)
+
+    catalogs = sorted(graph.subjects(DCAT.dataset, ds))
+    publisher = first(ds, DCTERMS.publisher)
+    license = first(ds, DCTERMS.license) or (
+        first(catalogs[0], DCTERMS.license) if catalogs else None
+    )
+    endpoint = first(ds, VOID.sparqlEndpoint)
+    dumps = set(graph.objects(ds, VOID.dataDump))
+    issued, modified, version = (
+        first(ds, p) for p in (DCTERMS.issued, DCTERMS.modified, DCAT.version)
+    )
+    page = {
+        "iri": str(ds),
+        "title": text(ds, DCTERMS.title) or str(ds),
+        "description": text(ds, DCTERMS.description),
+        "keywords": sorted(
+            str(k) for k in graph.objects(ds, DCAT.keyword) if getattr(k, "language", None) == lang
+        ),
+        "version": str(version) if version is not None else None,
+        "issued": str(issued) if issued is not None else None,
+        "modified": str(modified) if modified is not None else None,
+        "publisher": (
+            {
+                "name": label_of(publisher),
+                "href": str(h) if (h := first(publisher, FOAF.homepage)) is not None else None,
+            }
+            if publisher is not None
+            else None
+        ),
+        "license": iri_view(str(license), str(license), local=False) if license else None,
+        "sources": [
+            iri_view(str(s), label_of(s)) for s in sorted(graph.objects(ds, PROV.wasDerivedFrom))
+        ],
+        "sparql": iri_view(str(endpoint), str(endpoint)) if endpoint is not None else None,
+        # The dumps of the dataset first, then its other files, then the ontology's.
+        "downloads": sorted(
+            (_download(graph, d, lang) for d in graph.objects(ds, DCAT.distribution)),
+            key=lambda d: ("/ontology/" in d["url"], URIRef(d["url"]) not in dumps, d["url"]),
+        ),
+    }
+    page["year"] = page["issued"][:4] if page["issued"] else None
+    page["bibtex"] = _bibtex(page)
+    return page
+
+
+def _download(graph: rdflib.Graph, dist: Node, lang: str) -> dict:
+    url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
+    media_iri = str(graph.value(dist, DCAT.mediaType) or "")
+    media = media_iri.removeprefix(IANA_MEDIA) if media_iri.startswith(IANA_MEDIA) else None
+    size = graph.value(dist, DCAT.byteSize)
+    size = int(size) if size is not None else None
+    titles = [o for o in graph.objects(dist, DCTERMS.title) if isinstance(o, Literal)]
+    url = str(url) if url is not None else ""
+    return {
+        "title": pick_label(titles, lang) or url,
+        "url": url,
+        "link": iri_view(url, url) if url else None,
+        "format": F.FORMAT_NAMES.get(media or "", media or ""),
+        "media": media,
+        "bytes": _grouped(size, lang) if size is not None else None,
+        "size": human_size(size, lang) if size is not None else None,
+    }
+
+
+def _grouped(number: int, lang: str) -> str:
+    """A whole number with its thousands grouped as `lang` writes them: 70,481 / 70 481."""
+    grouped = f"{number:,}"
+    return grouped.replace(",", "\u00a0") if lang == "pl" else grouped
+
+
+def human_size(size: int, lang: str = "en") -> str:
+    """A size in bytes as a person reads it (decimal units, one decimal): 70.5 kB, 1.2 MB."""
+    if size < 1000:
+        return f"{size} B"
+    value, unit = (size / 1000, "kB") if size < 1_000_000 else (size / 1_000_000, "MB")
+    figure = f"{value:.1f}"
+    return (figure.replace(".", ",") if lang == "pl" else figure) + "\u00a0" + unit
+
+
+def _bibtex_text(value: str) -> str:
+    """A value inside a BibTeX field's braces: TeX's special characters escaped."""
+    out = value.replace("\\", "\\textbackslash{}")
+    for char in "{}&%$#_":
+        out = out.replace(char, "\\" + char)
+    return out.replace("\\textbackslash\\{\\}", "\\textbackslash{}")
+
+
+def _bibtex(page: dict) -> str:
+    """A BibTeX entry of the dataset with only what void.ttl states: no author is invented (the
+    publisher is the publisher); the URL is the dataset's IRI."""
+    key = "krakow-clusters" + (f"-{page['version']}" if page["version"] else "")
+    fields = [("title", "{" + _bibtex_text(page["title"]) + "}")]
+    if page["publisher"]:
+        fields.append(("publisher", _bibtex_text(page["publisher"]["name"])))
+    if page["year"]:
+        fields.append(("year", page["year"]))
+    if page["issued"]:
+        fields.append(("date", page["issued"]))
+    if page["version"]:
+        fields.append(("version", _bibtex_text(page["version"])))
+    fields.append(("url", page["iri"]))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}\n"
 
 
 def table_view(result: QueryResult) -> dict:
@@ -528,7 +675,11 @@ class Pages:
             loader=jinja2.PackageLoader("krakow_clusters.web", "templates"),
             autoescape=jinja2.select_autoescape(["html"]),
             undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
         )
+        # The templates mark their text with _() / ngettext(); until the catalogues are in,
+        # every text is its English msgid.
+        self.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
         self.env.filters["url"] = _url
 
     def render(self, name: str, link: Callable[[str], str] | None = None, **context: Any) -> str:

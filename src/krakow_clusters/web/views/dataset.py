@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
-from ..pages import alternates, dataset_view
+from ..pages import alternates, dataset_page, dataset_view
 from .base import app_state, not_acceptable, rdf_response, requested_type, split_extension
 
 
@@ -34,12 +34,18 @@ async def dataset(request: Request) -> Response:
     graph = state.void_graph(void)
     if media != F.HTML:
         return rdf_response(serialize_graph(graph, media), media)
-    sections = dataset_view(graph)
     response = state.render(
         "dataset.html",
         title="Dataset description",
-        sections=sections,
-        alternates=alternates(request.url.path),
+        d=dataset_page(graph),
+        sections=dataset_view(graph),
+        alternates=data_links(request.url.path),
     )
     response.headers["Vary"] = "Accept"
     return response
+
+
+def data_links(path: str) -> list[dict]:
+    """The page's "as data" links: void.ttl as built (Turtle), the other formats from `path`."""
+    others = [a for a in alternates(path.split(".", 1)[0]) if a["label"] != "Turtle"]
+    return [{"href": "/void.ttl", "label": "Turtle"}, *others]
