@@ -24,6 +24,7 @@ from krakow_clusters.sparql.library import QueryFile
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.web.pages import (
     Pages,
+    dataset_page,
     dataset_view,
     describe,
     home_view,
@@ -141,9 +142,20 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     )  # fmt: skip
     rendered["error"] = pages.render("error.html", title=name, message=description, iri=name)
     void = rdflib.Graph()
-    void.add((URIRef(ID_BASE + "x"), DCTERMS.title, Literal(name)))
-    void.add((URIRef(ID_BASE + "x"), DCTERMS.description, Literal(description)))
-    rendered["dataset"] = pages.render("dataset.html", title="Dataset", sections=dataset_view(void))
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    dataset, dist, publisher = (URIRef(ID_BASE + x) for x in ("x", "x#dist", "x#publisher"))
+    void.add((dataset, RDF.type, dcat.Dataset))
+    void.add((dataset, DCTERMS.title, Literal(name)))
+    void.add((dataset, DCTERMS.description, Literal(description)))
+    void.add((dataset, DCTERMS.publisher, publisher))
+    void.add((publisher, rdflib.FOAF.name, Literal(description)))
+    void.add((dataset, dcat.version, Literal(name)))
+    void.add((dataset, dcat.distribution, dist))
+    void.add((dist, DCTERMS.title, Literal(description)))
+    void.add((dist, dcat.downloadURL, URIRef(ID_BASE + "x.ttl")))
+    rendered["dataset"] = pages.render(
+        "dataset.html", title="Dataset", d=dataset_page(void), sections=dataset_view(void)
+    )
     rendered["listing"] = pages.render(
         "listing.html", title=name, entries=[(description, 1)], path="/dist/"
     )
