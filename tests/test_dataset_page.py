@@ -276,3 +276,43 @@ def test_static_dataset_page_links_the_files_beside_it(release: Path, void: rdfl
     assert not any(a.get("id") == "sparql-endpoint" for a in page.links), "no server to query"
     assert "cannot run queries" in text
     assert any(a.get("href") == "../void.ttl" for a in page.links)
+
+
+def test_polish_dataset_page(server: AppServer, void: rdflib.Graph):
+    status, _headers, body = get(server.base + "/pl/dataset", "text/html")
+    assert status == 200
+    text = body.decode("utf-8")
+    page = Page(text)
+    assert page.html_lang == "pl"
+    dataset = next(void.subjects(RDF.type, DCAT.Dataset))
+    title = next(t for t in void.objects(dataset, DCTERMS.title) if t.language == "pl")
+    assert f"<h1>{title}</h1>" in text, "the Polish title, not marked as another language"
+    assert "Jak cytować" in text and "Pliki do pobrania" in text
+    files = declared_files(void)
+    rows = {row["url"]: row for row in page.rows}
+    assert set(rows) == set(files)
+    for url, dist in files.items():
+        polish = {str(t) for t in void.objects(dist, DCTERMS.title) if t.language == "pl"}
+        row = rows[url]
+        assert row["cells"][0] in polish, url
+        size = int(void.value(dist, DCAT.byteSize))
+        assert int(row["cells"][4].replace("\u00a0", "")) == size, "grouped with spaces"
+        assert re.fullmatch(r"[0-9]+(,[0-9])?\s(B|kB|MB)", row["cells"][3]), row["cells"][3]
+        status, _headers, content = get(server.base + row["href"])
+        assert status == 200 and len(content) == size
+    entries = [p for p in page.pres if p.lstrip().startswith("@")]
+    assert bibtex_fields(entries[0])[2]["title"] == "{" + str(title) + "}"
+    # A text with no Polish form is marked as English.
+    assert re.search(r'<a href="https://kma4business[^"]*" lang="en">', text)
+
+
+def test_static_polish_dataset_page_links_the_files(release: Path, void: rdflib.Graph):
+    path = release / "site" / "pl" / "dataset.html"
+    page = Page(path.read_text(encoding="utf-8"))
+    assert page.html_lang == "pl"
+    files = declared_files(void)
+    rows = {row["url"]: row for row in page.rows}
+    assert set(rows) == set(files)
+    for url in files:
+        target = (path.parent / urllib.request.url2pathname(rows[url]["href"])).resolve()
+        assert target == (release / url[len(BASE_IRI) :]).resolve(), url

@@ -91,6 +91,8 @@ def test_every_resource_under_id_has_a_page_and_nothing_else_does(
     documents = {str(s).split("#", 1)[0] for s in sources.subjects() if str(s).startswith(ID)}
     expected = {"id/" + d[len(ID) :] + ".html" for d in documents}
     expected |= {"index.html", "id/index.html", "dataset.html"}
+    # The same tree in Polish under pl/.
+    expected |= {"pl/" + page for page in expected}
     written = {str(p.relative_to(release / "site")) for p in site_pages(release)}
     assert written == expected
 

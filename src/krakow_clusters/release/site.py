@@ -3,7 +3,8 @@
 One page per resource of the dataset (every IRI under the base's /id/ that is a subject, its hash
 IRIs included: `id/cluster/bim.html` holds `…/id/cluster/bim` and `…/id/cluster/bim#members`), the
 home page of the clusters (`index.html`), the list of all resources (`id/index.html`) and the
-dataset description (`dataset.html`, from void.ttl). The pages come from the same queries, views
+dataset description (`dataset.html`, from void.ttl). Every page exists in English, at the site's
+root, and in Polish, under `pl/` (the same tree). The pages come from the same queries, views
 and templates as serve's (web/pages.py); only their links differ: they are relative, so the folder
 works from any static host or straight from disk. A link to a resource without a page (nothing is
 stated about it) or to what only a server answers (the SPARQL endpoint) keeps its canonical IRI.
@@ -13,6 +14,7 @@ Nothing reads the clock and every list is sorted, so two builds write the same b
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +22,8 @@ from rdflib import Literal
 
 from ..project import BASE_IRI, ID_BASE
 from ..store.results import GraphStore
+from ..web.i18n import DEFAULT as DEFAULT_LANGUAGE
+from ..web.i18n import LANGUAGES, split_prefix, translator
 from ..web.pages import (
     SLUG,
     LabelIndex,
@@ -79,27 +83,41 @@ class Links:
     def _target(self, href: str) -> str:
         path, hash_, fragment = href.partition("#")
         suffix = hash_ + fragment
+        lang, path = split_prefix(path)
+        english = self._english_target(path)
+        if english is None:
+            return BASE_IRI + path[1:] + suffix  # no file for it: the canonical IRI
+        if lang not in (None, DEFAULT_LANGUAGE):
+            if english.startswith("../ontology/index.en.html"):
+                translated = f"ontology/index.{lang}.html"
+                if translated in self.release_files:
+                    return "../" + translated + suffix
+            elif not english.startswith("../"):
+                return f"{lang}/{english}{suffix}"  # a page of the site, in the language's folder
+        return english + suffix
+
+    def _english_target(self, path: str) -> str | None:
         if path == "/":
-            return HOME + suffix
+            return HOME
         if path == "/id/":
-            return INDEX + suffix
+            return INDEX
         if path in ("/dataset", "/void", "/.well-known/void") and DATASET in self.pages:
-            return DATASET + suffix
+            return DATASET
         if path == "/ontology" and ONTOLOGY_DOC in self.release_files:
-            return "../" + ONTOLOGY_DOC + suffix
+            return "../" + ONTOLOGY_DOC
         if path.startswith("/id/"):
             page = page_of(ID_BASE + path[len("/id/") :])
             if page in self.pages:
-                return page + suffix
+                return page
         else:
             name = path.removeprefix("/dist/").lstrip("/")
             if name in self.release_files:
-                return "../" + name + suffix
-        return BASE_IRI + href[1:]  # no file for it: the canonical IRI
+                return "../" + name
+        return None
 
     def for_page(self, page: str) -> Callable[[str], str]:
         """The link function of one page: site paths become relative to the page's folder."""
-        up = "../" * page.count("/")
+        folder = posixpath.dirname(page) or "."
 
         def link(href: str) -> str:
             if href.startswith(ID_BASE):  # an IRI written as it is (a page's sources)
@@ -107,7 +125,10 @@ class Links:
             if not href.startswith("/"):
                 return href  # external, or already relative
             target = self.target(href)
-            return target if "://" in target else up + target
+            if "://" in target:
+                return target
+            path, hash_, fragment = target.partition("#")
+            return posixpath.relpath(path, folder) + hash_ + fragment
 
         return link
 
@@ -138,28 +159,48 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
     renderer = Pages()
     license = license_of(store)
     written: list[Path] = []
+    clusters, groups = home_view(store), index_view(store)
+    graph = None
+    if has_void:
+        import rdflib
 
-    def write(page: str, template: str, **context) -> None:
-        html = renderer.render(template, link=links.for_page(page), license=license, **context)
+        graph = rdflib.Graph().parse(release / "void.ttl", format="turtle")
+
+    def write(lang: str, page: str, server_path: str, template: str, **context) -> None:
+        # English at the site's root, each other language in its own folder (the same tree).
+        page = page if lang == DEFAULT_LANGUAGE else f"{lang}/{page}"
+        html = renderer.render(
+            template,
+            link=links.for_page(page),
+            lang=lang,
+            explicit=True,
+            page_path=server_path,
+            license=license,
+            **context,
+        )
         path = out / page
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(html.encode("utf-8"))
         written.append(path)
 
-    write(HOME, "home.html", clusters=home_view(store), title="Kraków innovation clusters")
-    write(INDEX, "index.html", groups=index_view(store), title="All resources")
-    if has_void:
-        import rdflib
-
-        graph = rdflib.Graph().parse(release / "void.ttl", format="turtle")
-        alternates = [{"href": "/void.ttl", "label": "Turtle"}]
-        write(DATASET, "dataset.html", title="Dataset description", alternates=alternates,
-              d=dataset_page(graph), sections=dataset_view(graph))  # fmt: skip
+    for lang in LANGUAGES:
+        _ = translator(lang).gettext
+        write(
+            lang, HOME, "/", "home.html", clusters=clusters, title=_("Kraków innovation clusters")
+        )
+        write(lang, INDEX, "/id/", "index.html", groups=groups, title=_("All resources"))
+        if graph is not None:
+            alternates = [{"href": "/void.ttl", "label": "Turtle"}]
+            write(lang, DATASET, "/dataset", "dataset.html", title=_("Dataset description"),
+                  alternates=alternates, d=dataset_page(graph, lang),
+                  sections=dataset_view(graph))  # fmt: skip
     labels = LabelIndex(store)
     for iri, page in sorted(resources.items(), key=lambda item: item[1]):
-        desc = describe(store, iri, labels=labels)
+        desc = describe(store, iri, labels=labels)  # once for both languages
         if not describes_something(desc):
             continue
-        view = resource_view(desc)
-        write(page, "resource.html", title=view["title"], r=view, path=local_href(iri))
+        path = local_href(iri)
+        for lang in LANGUAGES:
+            view = resource_view(desc)
+            write(lang, page, path, "resource.html", title=view["title"], r=view, path=path)
     return written

@@ -1,7 +1,8 @@
 """The linked-data server's app: dereferenceable IRIs, a SPARQL endpoint, saved queries, the dumps.
 
 A Starlette application (uvicorn runs it: see serve.py; tests may too). The base IRI
-https://w3id.org/krakow-clusters/ maps onto the server's own address: `/id/{kind}/{slug}`
+https://w3id.org/krakow-clusters/ maps onto the server's own address (every page also exists under
+/en/ and /pl/, its English and Polish versions; see i18n.py): `/id/{kind}/{slug}`
 describes the resource `https://w3id.org/krakow-clusters/id/{kind}/{slug}` in the format the
 client asks for. RDF keeps the canonical w3id IRIs; only the links of the HTML pages point at
 this server.
@@ -30,6 +31,7 @@ from starlette.routing import Route
 
 from ..errors import CouldNotRun
 from .guard import Guard
+from .i18n import LanguagePrefix
 from .openapi import openapi
 from .state import AppState, Settings
 from .views.base import store_failed
@@ -86,9 +88,10 @@ ROUTES = [
 ]
 
 # Guard first: its limits, HEAD handling and security headers cover every route and every answer,
-# CORS's included.
+# CORS's included. Then the language prefix (/pl/…, /en/…), stripped before any route is matched.
 MIDDLEWARE = [
     Middleware(Guard),
+    Middleware(LanguagePrefix),
     Middleware(
         CORSMiddleware,
         allow_origins=["*"],

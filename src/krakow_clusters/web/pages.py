@@ -35,6 +35,9 @@ from ..project import (
 )
 from ..store.results import GraphStore, QueryResult
 from ..store.terms import Triple
+from .i18n import DEFAULT as DEFAULT_LANGUAGE
+from .i18n import LANGUAGES, is_page, translator, with_language
+from .i18n import NAMES as LANGUAGE_NAMES
 
 KC = Namespace(ONTOLOGY_NS)
 LABEL_PROPERTIES = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))
@@ -502,21 +505,26 @@ def dataset_page(graph: rdflib.Graph, lang: str = "en") -> dict | None:
         return None
     ds = datasets[0]
 
-    def text(subject: Node, prop: URIRef) -> str | None:
-        return pick_label([o for o in graph.objects(subject, prop) if isinstance(o, Literal)], lang)
+    def text(subject: Node, prop: URIRef) -> tuple[str | None, str | None]:
+        return _picked([o for o in graph.objects(subject, prop) if isinstance(o, Literal)], lang)
 
     def first(subject: Node, prop: URIRef) -> Node | None:
         values = sorted(graph.objects(subject, prop))
         return values[0] if values else None
 
-    def label_of(node: Node) -> str:
+    def label_of(node: Node) -> tuple[str, str | None]:
         labels = [
             o
             for prop in (RDFS.label, DCTERMS.title, FOAF.name)
             for o in graph.objects(node, prop)
             if isinstance(o, Literal)
         ]
-        return pick_label(labels, lang) or str(node)
+        label, language = _picked(labels, lang)
+        return (label, language) if label is not None else (str(node), None)
+
+    def source(node: Node) -> dict:
+        label, language = label_of(node)
+        return {**iri_view(str(node), label), "lang": language}
 
     catalogs = sorted(graph.subjects(DCAT.dataset, ds))
     publisher = first(ds, DCTERMS.publisher)
@@ -528,10 +536,15 @@ def dataset_page(graph: rdflib.Graph, lang: str = "en") -> dict | None:
     issued, modified, version = (
         first(ds, p) for p in (DCTERMS.issued, DCTERMS.modified, DCAT.version)
     )
+    title, title_lang = text(ds, DCTERMS.title)
+    description, description_lang = text(ds, DCTERMS.description)
     page = {
         "iri": str(ds),
-        "title": text(ds, DCTERMS.title) or str(ds),
-        "description": text(ds, DCTERMS.description),
+        # Each text with its language, which the page marks where it is not the page's own.
+        "title": title or str(ds),
+        "title_lang": title_lang,
+        "description": description,
+        "description_lang": description_lang,
         "keywords": sorted(
             str(k) for k in graph.objects(ds, DCAT.keyword) if getattr(k, "language", None) == lang
         ),
@@ -540,16 +553,14 @@ def dataset_page(graph: rdflib.Graph, lang: str = "en") -> dict | None:
         "modified": str(modified) if modified is not None else None,
         "publisher": (
             {
-                "name": label_of(publisher),
+                "name": label_of(publisher)[0],
                 "href": str(h) if (h := first(publisher, FOAF.homepage)) is not None else None,
             }
             if publisher is not None
             else None
         ),
         "license": iri_view(str(license), str(license), local=False) if license else None,
-        "sources": [
-            iri_view(str(s), label_of(s)) for s in sorted(graph.objects(ds, PROV.wasDerivedFrom))
-        ],
+        "sources": [source(s) for s in sorted(graph.objects(ds, PROV.wasDerivedFrom))],
         "sparql": iri_view(str(endpoint), str(endpoint)) if endpoint is not None else None,
         # The dumps of the dataset first, then its other files, then the ontology's.
         "downloads": sorted(
@@ -568,10 +579,13 @@ def _download(graph: rdflib.Graph, dist: Node, lang: str) -> dict:
     media = media_iri.removeprefix(IANA_MEDIA) if media_iri.startswith(IANA_MEDIA) else None
     size = graph.value(dist, DCAT.byteSize)
     size = int(size) if size is not None else None
-    titles = [o for o in graph.objects(dist, DCTERMS.title) if isinstance(o, Literal)]
+    title, title_lang = _picked(
+        [o for o in graph.objects(dist, DCTERMS.title) if isinstance(o, Literal)], lang
+    )
     url = str(url) if url is not None else ""
     return {
-        "title": pick_label(titles, lang) or url,
+        "title": title or url,
+        "title_lang": title_lang if title else None,
         "url": url,
         "link": iri_view(url, url) if url else None,
         "format": F.FORMAT_NAMES.get(media or "", media or ""),
@@ -579,6 +593,13 @@ def _download(graph: rdflib.Graph, dist: Node, lang: str) -> dict:
         "bytes": _grouped(size, lang) if size is not None else None,
         "size": human_size(size, lang) if size is not None else None,
     }
+
+
+def _picked(literals: list[Literal], lang: str) -> tuple[str | None, str | None]:
+    """(the text pick_label chooses for `lang`, that text's language tag or None)."""
+    text = pick_label(literals, lang)
+    chosen = next((lit for lit in literals if str(lit) == text), None)
+    return text, (chosen.language if chosen is not None else None)
 
 
 def _grouped(number: int, lang: str) -> str:
@@ -654,38 +675,69 @@ def license_of(store: GraphStore) -> str | None:
 
 # --- rendering -----------------------------------------------------------------------------------
 
-# The link function of the page being rendered (None: links stay the server's paths).
+# The link function of the page being rendered (None: links stay the server's paths), and the
+# language its page links carry as a prefix (None: the page's language was negotiated, so its links
+# negotiate again).
 _LINK: ContextVar[Callable[[str], str] | None] = ContextVar("link", default=None)
+_PREFIX: ContextVar[str | None] = ContextVar("prefix", default=None)
 
 
-@jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
-def _url(_context: Any, href: str) -> str:
+def _finish(href: str, lang: str | None) -> str:
     # The views give only linkable hrefs; this is the last guard, for a template that forgets.
     if not linkable(href):
         return "#"
+    if lang is not None:
+        href = with_language(href, lang)
     link = _LINK.get()
     return href if link is None else link(href)
 
 
+@jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
+def _url(_context: Any, href: str) -> str:
+    return _finish(href, _PREFIX.get())
+
+
+@jinja2.pass_context
+def _url_in(_context: Any, href: str, lang: str | None) -> str:
+    """`href` in language `lang` (None: the unprefixed, negotiated page)."""
+    return _finish(href, lang)
+
+
 class Pages:
-    """The templates of web/templates/, rendered to text."""
+    """The templates of web/templates/, rendered to text in either language."""
 
     def __init__(self) -> None:
-        self.env = jinja2.Environment(
+        self.envs = {lang: self._environment(lang) for lang in LANGUAGES}
+
+    @staticmethod
+    def _environment(lang: str) -> jinja2.Environment:
+        env = jinja2.Environment(
             loader=jinja2.PackageLoader("krakow_clusters.web", "templates"),
             autoescape=jinja2.select_autoescape(["html"]),
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
         )
-        # The templates mark their text with _() / ngettext(); until the catalogues are in,
-        # every text is its English msgid.
-        self.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-        self.env.filters["url"] = _url
+        env.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
+        env.filters["url"] = _url
+        env.filters["url_in"] = _url_in
+        env.globals["LANGUAGES"] = LANGUAGES
+        env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+        return env
 
-    def render(self, name: str, link: Callable[[str], str] | None = None, **context: Any) -> str:
-        """Render template `name`. With `link`, the page is one of the static site: every link
-        goes through `link`, and what only a server can answer (SPARQL, saved queries) is left
-        out."""
+    def render(
+        self,
+        name: str,
+        link: Callable[[str], str] | None = None,
+        lang: str = DEFAULT_LANGUAGE,
+        explicit: bool = False,
+        page_path: str | None = None,
+        **context: Any,
+    ) -> str:
+        """Render template `name` in `lang`. With `link`, the page is one of the static site: every
+        link goes through `link`, and what only a server can answer (SPARQL, saved queries) is
+        left out. `explicit`: the language was chosen (a path prefix, or the static site's
+        folder), so the page's links keep it. `page_path`: the server path of the page, for the
+        language switch, the alternates and the canonical link."""
         context.setdefault("license", None)
         if context["license"] is not None and not linkable(context["license"]):
             context["license"] = None  # shown only as a link, so only when it can be one
@@ -693,8 +745,14 @@ class Pages:
         context.setdefault("alternates", [])
         context.setdefault("remote", None)
         context["static"] = link is not None
-        token = _LINK.set(link)
+        context["lang"] = lang
+        if page_path is not None and not is_page(page_path.partition("?")[0]):
+            page_path = None  # a file or a listing: one version for every language
+        context["page_path"] = page_path
+        link_token = _LINK.set(link)
+        prefix_token = _PREFIX.set(lang if explicit else None)
         try:
-            return self.env.get_template(name).render(**context)
+            return self.envs[lang].get_template(name).render(**context)
         finally:
-            _LINK.reset(token)
+            _PREFIX.reset(prefix_token)
+            _LINK.reset(link_token)

@@ -13,6 +13,7 @@ import anyio
 import rdflib
 from rdflib.term import Node
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import CouldNotRun
@@ -21,7 +22,15 @@ from ..sparql.library import QueryFile, library
 from ..sparql.text import inject_values
 from ..store.pool import AllWorkersBusy
 from ..store.results import GraphStore, QueryResult
+from .i18n import DEFAULT, page_language
 from .pages import Description, Pages, describe, license_of
+
+
+def add_vary(response: Response, field: str) -> None:
+    """Add `field` to the response's Vary header (kept once)."""
+    fields = [f.strip() for f in response.headers.get("Vary", "").split(",") if f.strip()]
+    if field.lower() not in (f.lower() for f in fields):
+        response.headers["Vary"] = ", ".join([*fields, field])
 
 
 @dataclass
@@ -160,12 +169,24 @@ class AppState:
 
     # -- responses
 
-    def render(self, name: str, status: int = 200, **context: Any) -> Response:
-        """An HTML response: template `name` with the licence and the remote endpoint shown."""
+    def render(
+        self, name: str, status: int = 200, *, request: Request | None = None, **context: Any
+    ) -> Response:
+        """An HTML response: template `name` with the licence and the remote endpoint shown, in
+        the language `request` asks for (English without a request). A page whose language was
+        negotiated says it varies with Accept-Language."""
         context.setdefault("license", self.license)
         context.setdefault("remote", self.settings.endpoint)
-        body = self.pages.render(name, **context)
-        return Response(body, status, media_type="text/html; charset=utf-8")
+        lang, explicit = page_language(request) if request is not None else (DEFAULT, True)
+        if request is not None:
+            query = request.url.query
+            context.setdefault("page_path", request.url.path + ("?" + query if query else ""))
+        body = self.pages.render(name, lang=lang, explicit=explicit, **context)
+        response = Response(body, status, media_type="text/html; charset=utf-8")
+        response.headers["Content-Language"] = lang
+        if not explicit:
+            add_vary(response, "Accept-Language")
+        return response
 
     async def cached(self, key: tuple, make: Callable[[], Awaitable[Response]]) -> Response:
         """The response for `key`, made by `make`. On the embedded store, whose data cannot change

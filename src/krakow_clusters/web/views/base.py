@@ -14,12 +14,19 @@ from ...formats import media as F
 from ...store.pool import AllWorkersBusy
 from ...store.results import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
 from ...workers import WorkerStopped
+from ..i18n import page_language, translator
 from ..state import AppState
 
 
 def app_state(request: Request) -> AppState:
     """The state of the app that serves `request`."""
     return request.app.state.web
+
+
+def translate(request: Request, message: str) -> str:
+    """`message` in the language of the page `request` asks for (an English msgid of the
+    catalog, web/locale/)."""
+    return translator(page_language(request)[0]).gettext(message)
 
 
 def split_extension(name: str) -> tuple[str, str | None]:

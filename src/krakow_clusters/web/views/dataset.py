@@ -8,8 +8,17 @@ from starlette.responses import Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
+from ..i18n import page_language
 from ..pages import alternates, dataset_page, dataset_view
-from .base import app_state, not_acceptable, rdf_response, requested_type, split_extension
+from ..state import add_vary
+from .base import (
+    app_state,
+    not_acceptable,
+    rdf_response,
+    requested_type,
+    split_extension,
+    translate,
+)
 
 
 async def dataset(request: Request) -> Response:
@@ -27,7 +36,14 @@ async def dataset(request: Request) -> Response:
             "404 Not Found: no dataset description: nothing is built yet (krakow-clusters build)"
         )
         if media == F.HTML:
-            return state.render("error.html", 404, title="Not built", message=message, iri=None)
+            return state.render(
+                "error.html",
+                404,
+                request=request,
+                title=translate(request, "Not built"),
+                message=message,
+                iri=None,
+            )
         return rdf_response(empty_graph_document(media, message), media, 404)
     if media == F.TURTLE:
         return rdf_response(void.read_bytes(), media)
@@ -36,12 +52,13 @@ async def dataset(request: Request) -> Response:
         return rdf_response(serialize_graph(graph, media), media)
     response = state.render(
         "dataset.html",
-        title="Dataset description",
-        d=dataset_page(graph),
+        request=request,
+        title=translate(request, "Dataset description"),
+        d=dataset_page(graph, page_language(request)[0]),
         sections=dataset_view(graph),
         alternates=data_links(request.url.path),
     )
-    response.headers["Vary"] = "Accept"
+    add_vary(response, "Accept")
     return response
 
 

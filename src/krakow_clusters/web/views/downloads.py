@@ -63,7 +63,11 @@ async def dist_file(request: Request, relative: str) -> Response:
             (p.name + ("/" if p.is_dir() else ""), p.stat().st_size) for p in target.iterdir()
         )
         return state.render(
-            "listing.html", title=f"/dist/{relative}", entries=entries, path=request.url.path
+            "listing.html",
+            request=request,
+            title=f"/dist/{relative}",
+            entries=entries,
+            path=request.url.path,
         )
     if target.is_file():
         return file_response(request, target)

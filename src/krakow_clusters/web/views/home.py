@@ -6,8 +6,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..i18n import page_language
 from ..pages import home_view, index_view
-from .base import app_state
+from .base import app_state, translate
 
 
 async def home(request: Request) -> Response:
@@ -16,9 +17,14 @@ async def home(request: Request) -> Response:
 
     async def make() -> Response:
         clusters = await run_in_threadpool(home_view, state.store)
-        return state.render("home.html", clusters=clusters, title="Kraków innovation clusters")
+        return state.render(
+            "home.html",
+            request=request,
+            clusters=clusters,
+            title=translate(request, "Kraków innovation clusters"),
+        )
 
-    return await state.cached(("home",), make)
+    return await state.cached(("home", *page_language(request)), make)
 
 
 async def index(request: Request) -> Response:
@@ -27,6 +33,11 @@ async def index(request: Request) -> Response:
 
     async def make() -> Response:
         groups = await run_in_threadpool(index_view, state.store)
-        return state.render("index.html", title="All resources", groups=groups)
+        return state.render(
+            "index.html",
+            request=request,
+            title=translate(request, "All resources"),
+            groups=groups,
+        )
 
-    return await state.cached(("index",), make)
+    return await state.cached(("index", *page_language(request)), make)

@@ -16,8 +16,10 @@ from ...formats import media as F
 from ...formats.results import serialize_results
 from ...sparql.library import find_query
 from ..federation import FederationRefused, check_federation, federates
+from ..i18n import page_language
 from ..pages import table_view
-from .base import answer_or_error, app_state, not_acceptable, plain
+from ..state import add_vary
+from .base import answer_or_error, app_state, not_acceptable, plain, translate
 
 
 async def queries(request: Request) -> Response:
@@ -43,8 +45,10 @@ async def queries(request: Request) -> Response:
     if wants_json:
         body = json.dumps({"queries": items}, indent=2, ensure_ascii=False).encode()
         return Response(body, media_type="application/json", headers={"Vary": "Accept"})
-    response = state.render("queries.html", title="Saved queries", queries=items)
-    response.headers["Vary"] = "Accept"
+    response = state.render(
+        "queries.html", request=request, title=translate(request, "Saved queries"), queries=items
+    )
+    add_vary(response, "Accept")
     return response
 
 
@@ -74,7 +78,7 @@ async def saved_query(request: Request) -> Response:
         problem = _bad_value(key_, value)
         if problem:
             return plain(400, problem)
-    key = ("query", name, tuple(sorted(values.items())), media)
+    key = ("query", name, tuple(sorted(values.items())), media, *page_language(request))
 
     async def make() -> Response:
         try:
@@ -100,6 +104,7 @@ async def saved_query(request: Request) -> Response:
         if media == F.HTML:
             return state.render(
                 "query.html",
+                request=request,
                 title=query_file.summary or name,
                 q=query_file,
                 values=values,

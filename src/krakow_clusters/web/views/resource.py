@@ -9,8 +9,17 @@ from starlette.responses import RedirectResponse, Response
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
 from ...project import ID_BASE, ONTOLOGY_IRI
+from ..i18n import page_language
 from ..pages import SLUG, alternates, describes_something, local_href, resource_view
-from .base import app_state, not_acceptable, rdf_response, requested_type, split_extension
+from ..state import add_vary
+from .base import (
+    app_state,
+    not_acceptable,
+    rdf_response,
+    requested_type,
+    split_extension,
+    translate,
+)
 
 
 async def resource(request: Request) -> Response:
@@ -24,27 +33,29 @@ async def resource(request: Request) -> Response:
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)
     return await app_state(request).cached(
-        ("resource", iri, media), lambda: describe_as(request, iri, media)
+        ("resource", iri, media, *page_language(request)), lambda: describe_as(request, iri, media)
     )
 
 
 async def ontology(request: Request) -> Response:
     """/ontology and its versions /ontology/0.1.0: the documentation `build` wrote in
-    dist/ontology/ (Polish when Accept-Language asks for it), else a page of the terms."""
+    dist/ontology/ (in the language of the path prefix or of Accept-Language), else a page of
+    the terms."""
     _name, extension = split_extension(request.url.path.rsplit("/", 1)[1])
     media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)
     state = app_state(request)
     if media == F.HTML:
-        polish = request.headers.get("accept-language", "").lower().startswith("pl")
-        pages = ["index.pl.html"] if polish else []
-        for candidate in [*pages, "index.en.html", "index.html"]:
+        lang, explicit = page_language(request)
+        for candidate in [f"index.{lang}.html", "index.en.html", "index.html"]:
             if (state.settings.dist / "ontology" / candidate).is_file():
                 url = "/dist/ontology/" + candidate
-                return RedirectResponse(url, 303, headers={"Vary": "Accept, Accept-Language"})
+                vary = "Accept" if explicit else "Accept, Accept-Language"
+                return RedirectResponse(url, 303, headers={"Vary": vary})
     return await state.cached(
-        ("ontology", media), lambda: describe_as(request, ONTOLOGY_IRI, media, ontology=True)
+        ("ontology", media, *page_language(request)),
+        lambda: describe_as(request, ONTOLOGY_IRI, media, ontology=True),
     )
 
 
@@ -61,9 +72,14 @@ async def describe_as(request: Request, iri: str, media: str, ontology: bool = F
     view = resource_view(desc)
     template = "ontology.html" if ontology else "resource.html"
     response = state.render(
-        template, title=view["title"], r=view, alternates=alternates(path), path=path
+        template,
+        request=request,
+        title=view["title"],
+        r=view,
+        alternates=alternates(path),
+        path=path,
     )
-    response.headers["Vary"] = "Accept"
+    add_vary(response, "Accept")
     return response
 
 
@@ -75,7 +91,14 @@ async def not_found(request: Request, iri: str, media: str | None = None) -> Res
     message = f"404 Not Found: nothing is known about <{iri}>"
     if media == F.HTML:
         state = app_state(request)
-        response = state.render("error.html", 404, title="Not found", message=message, iri=iri)
-        response.headers["Vary"] = "Accept"
+        response = state.render(
+            "error.html",
+            404,
+            request=request,
+            title=translate(request, "Not found"),
+            message=message,
+            iri=iri,
+        )
+        add_vary(response, "Accept")
         return response
     return rdf_response(empty_graph_document(media, message), media, 404)

@@ -17,7 +17,8 @@ from ...sparql.text import inject_values, is_update
 from ...store.results import QueryResult
 from ..federation import FederationRefused, check_federation
 from ..pages import table_view
-from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response
+from ..state import add_vary
+from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response, translate
 
 
 async def sparql(request: Request) -> Response:
@@ -123,7 +124,8 @@ def sparql_page(
         table = table_view(result)
     response = state.render(
         "sparql.html",
-        title="SPARQL endpoint",
+        request=request,
+        title=translate(request, "SPARQL endpoint"),
         examples=examples,
         query=query
         or (examples[0]["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),
@@ -132,7 +134,7 @@ def sparql_page(
         timeout=settings.query_timeout,
         limit=settings.result_limit,
     )
-    response.headers["Vary"] = "Accept"
+    add_vary(response, "Accept")
     return response
 
 
