@@ -628,14 +628,16 @@ def _bibtex_text(value: str) -> str:
 def _bibtex(page: dict) -> str:
     """A BibTeX entry of the dataset with only what void.ttl states: no author is invented (the
     publisher is the publisher); the URL is the dataset's IRI."""
-    key = "krakow-clusters" + (f"-{page['version']}" if page["version"] else "")
+    # A key is a bare word: letters, digits, dots and hyphens only.
+    version = re.sub(r"[^A-Za-z0-9.-]", "", page["version"] or "")
+    key = "krakow-clusters" + (f"-{version}" if version else "")
     fields = [("title", "{" + _bibtex_text(page["title"]) + "}")]
     if page["publisher"]:
         fields.append(("publisher", _bibtex_text(page["publisher"]["name"])))
     if page["year"]:
-        fields.append(("year", page["year"]))
+        fields.append(("year", _bibtex_text(page["year"])))
     if page["issued"]:
-        fields.append(("date", page["issued"]))
+        fields.append(("date", _bibtex_text(page["issued"])))
     if page["version"]:
         fields.append(("version", _bibtex_text(page["version"])))
     fields.append(("url", page["iri"]))
