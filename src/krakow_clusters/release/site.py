@@ -35,8 +35,8 @@ from ..web.pages import (
     index_view,
     license_of,
     local_href,
-    resource_view,
 )
+from ..web.profile import gather, resource_page
 
 SITE_DIR = "site"
 HOME = "index.html"
@@ -197,8 +197,9 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
         desc = describe(store, iri, labels=labels)  # once for both languages
         if not describes_something(desc):
             continue
+        gather(store, desc, labels)
         path = local_href(iri)
         for lang in LANGUAGES:
-            view = resource_view(desc)
-            write(lang, page, path, "resource.html", title=view["title"], r=view, path=path)
+            template, context = resource_page(desc, lang)
+            write(lang, page, path, template, path=path, **context)
     return written
