@@ -704,7 +704,7 @@ def index_view(store: GraphStore) -> dict[str, list[dict]]:
             kinds[kind].append(
                 {
                     "href": local_href(iri),
-                    "label": str(literal) if literal is not None else iri,
+                    "label": str(literal) if literal is not None else curie(iri) or iri,
                     "text_lang": other_language(literal, lang),
                 }
             )

@@ -112,7 +112,7 @@ def schema_org(desc: Description) -> dict:
     iri = desc.iri
     own = {s for s, _p, _o in desc.triples if str(s) == iri or str(s).startswith(iri + "#")}
     pointed = {o for s, _p, o in desc.triples if s in own and isinstance(o, URIRef)} - own
-    nodes: dict[str, dict[str, set]] = {}
+    nodes: dict[str, dict[str, set]] = {iri: {}}  # the resource first, even with nothing mapped
     for s, p, o in desc.triples:
         # The resource's and its hash nodes' statements, and the names of what they point to.
         if not (s in own or (s in pointed and str(p) in LABEL_PROPERTIES)):
@@ -130,7 +130,7 @@ def schema_org(desc: Description) -> dict:
     graph = []
     for subject in sorted(nodes, key=lambda s: (s != iri, s)):
         fields = nodes[subject]
-        if len(fields) == 0:
+        if not fields and subject != iri:
             continue
         node: dict = {"@id": subject}
         for key in sorted(fields):
