@@ -107,6 +107,13 @@ PLAIN_FACTS = [
     str(KC.helix),
     str(SKOS.inScheme),
     str(SKOS.editorialNote),
+    # A link's record (data/links/wikidata.ttl): what it links, how and on what evidence.
+    str(RDF.subject),
+    str(RDF.predicate),
+    str(RDF.object),
+    str(DCTERMS.type),
+    str(KC.evidence),
+    str(PROV.wasDerivedFrom),
 ]
 IDENTITY = (str(OWL.sameAs), str(SKOS.exactMatch))
 
@@ -286,7 +293,7 @@ def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
     # Size: the source's wording and qualifier, and a breakdown by member type.
     for predicate, key in ((KC.memberCount, "size"), (KC.memberTypeCount, "breakdown")):
         counts = []
-        for node in sorted(about.get(str(predicate), []), key=str):
+        for node in sorted(about.get(str(predicate), []), key=lambda n: _count_order(n, of_node)):
             facts_of = of_node.get(str(node), {})
             stated = pick_literal(literals(facts_of.get(str(KC.statedAs), [])), lang)
             if stated is None:
@@ -405,6 +412,13 @@ def _count_detail(facts_of: dict[str, list[Node]], desc: Description, lang: str)
         name = label_in(desc.labels.get(str(kind)), lang) or escape(curie(str(kind)) or str(kind))
         parts.append(Markup(_("counts: %(type)s")) % {"type": name})
     return Markup("; ").join(parts)
+
+
+def _count_order(node: Node, of_node: dict[str, dict[str, list[Node]]]) -> tuple:
+    """Counts by their stated number, largest first (the data gives them in no order)."""
+    numbers = of_node.get(str(node), {}).get(str(SDO.value), [])
+    number = numbers[0].toPython() if numbers and isinstance(numbers[0], Literal) else 0
+    return (-number if isinstance(number, int) else 0, str(node))
 
 
 def _role_rank(kind: str | None) -> int:
