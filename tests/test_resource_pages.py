@@ -332,3 +332,15 @@ def test_the_static_sector_page_lists_narrower_clusters(site: Path):
     assert {"../cluster/bim.html", "../cluster/sustainable-infrastructure.html"} <= hrefs
     for href in hrefs:
         assert (site / "id" / "sector" / href).resolve().is_file(), href
+
+
+def test_identity_links_and_close_matches_are_told_apart(app):
+    agh = page(app, "/en/id/organization/agh-university")
+    assert fact(agh, "same-as") is None
+    close = fact(agh, "close-match")
+    assert close.text().startswith("Wikidata Q1132271")
+    assert close.find(href="http://www.wikidata.org/entity/Q1132271") is not None
+    sector = page(app, "/en/id/sector/construction")
+    same = fact(sector, "same-as")
+    assert same.text().startswith("Wikidata Q13405640")
+    assert footnotes_of(sector, same)[0].startswith("Links to Wikidata, reviewed by the curators")
