@@ -33,6 +33,7 @@ from krakow_clusters.web.pages import (
     resource_view,
     table_view,
 )
+from krakow_clusters.web.profile import gather, resource_page
 
 BOUNDED = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -122,9 +123,12 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     rendered["home"] = pages.render("home.html", clusters=home_view(store), title="Home")
     rendered["index"] = pages.render("index.html", groups=index_view(store), title="All")
     view = resource_view(describe(store, cluster))
-    rendered["resource"] = pages.render(
-        "resource.html", title=view["title"], r=view, path="/id/cluster/test"
-    )
+    desc = describe(store, cluster)
+    gather(store, desc)
+    template, context = resource_page(desc, "pl")
+    assert template == "cluster.html"
+    rendered["cluster"] = pages.render(template, lang="pl", path="/id/cluster/test", **context)
+    rendered["resource"] = pages.render("resource.html", path="/id/cluster/test", **context)
     rendered["ontology"] = pages.render(
         "ontology.html", title=view["title"], r=view, path="/ontology"
     )
