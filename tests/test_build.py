@@ -552,6 +552,9 @@ def test_htaccess_sends_each_iri_pattern_by_accept(release: Path):
         ("ontology/index.pl.html", html_accept, "dist/ontology/index.pl.html"),
         ("void", "text/turtle", "dist/void.ttl"),
         (".well-known/void", "*/*", "dist/void.ttl"),
+        ("dataset", html_accept, "dataset"),
+        ("void", html_accept, "dataset"),
+        ("void.ttl", html_accept, "dist/void.ttl"),
         ("context.jsonld", "*/*", "dist/context.jsonld"),
         ("dist/krakow-clusters.nt", "*/*", "dist/krakow-clusters.nt"),
         ("sparql", "*/*", "sparql"),
@@ -560,3 +563,24 @@ def test_htaccess_sends_each_iri_pattern_by_accept(release: Path):
         assert redirect(rules, path, accept) == host + target, (path, accept)
     assert redirect(rules, "ontology", html_accept, "pl-PL") == host + "dist/ontology/index.pl.html"
     assert redirect(rules, "nothing/here", "*/*") is None
+
+
+def test_htaccess_has_a_rule_for_every_url_void_declares(release: Path, void: rdflib.Graph):
+    """Each download or access URL, data dump, the SPARQL endpoint and the landing page leads
+    through w3id.org to what serve answers at that path (files from dist/)."""
+    rules = (release / ".htaccess").read_text(encoding="utf-8")
+    host = re.search(r"RewriteRule \^sparql\$ (\S+)sparql", rules).group(1)
+    predicates = (DCAT.downloadURL, DCAT.accessURL, VOID.dataDump, VOID.sparqlEndpoint)
+    urls = {str(o) for p in predicates for o in void.objects(None, p)}
+    urls |= {str(o) for o in void.objects(None, DCAT.landingPage)}
+    ours = sorted(u for u in urls if u.startswith(BASE_IRI))
+    assert len(ours) >= 16, ours
+    for url in ours:
+        path = url[len(BASE_IRI) :]
+        # Files go to dist/; the landing page and the endpoint are the server's own paths.
+        expected = host + path if path in ("", "sparql") else host + "dist/" + path
+        assert redirect(rules, path, "*/*") == expected, url
+        assert redirect(rules, path, "text/html,*/*;q=0.8") == expected, url
+    # Nothing else at the top of the base IRI is sent to dist/.
+    assert redirect(rules, ".htaccess", "*/*") is None
+    assert redirect(rules, "krakow-clusters.txt", "*/*") is None

@@ -26,6 +26,7 @@ from krakow_clusters.sparql.run import ParamWarning
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.web.pages import (
     Pages,
+    dataset_page,
     dataset_view,
     describe,
     home_view,
@@ -33,6 +34,7 @@ from krakow_clusters.web.pages import (
     resource_view,
     table_view,
 )
+from krakow_clusters.web.profile import gather, resource_page
 
 BOUNDED = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -122,9 +124,12 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     rendered["home"] = pages.render("home.html", clusters=home_view(store), title="Home")
     rendered["index"] = pages.render("index.html", groups=index_view(store), title="All")
     view = resource_view(describe(store, cluster))
-    rendered["resource"] = pages.render(
-        "resource.html", title=view["title"], r=view, path="/id/cluster/test"
-    )
+    desc = describe(store, cluster)
+    gather(store, desc)
+    template, context = resource_page(desc, "pl")
+    assert template == "cluster.html"
+    rendered["cluster"] = pages.render(template, lang="pl", path="/id/cluster/test", **context)
+    rendered["resource"] = pages.render("resource.html", path="/id/cluster/test", **context)
     rendered["ontology"] = pages.render(
         "ontology.html", title=view["title"], r=view, path="/ontology"
     )
@@ -146,9 +151,20 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     )  # fmt: skip
     rendered["error"] = pages.render("error.html", title=name, message=description, iri=name)
     void = rdflib.Graph()
-    void.add((URIRef(ID_BASE + "x"), DCTERMS.title, Literal(name)))
-    void.add((URIRef(ID_BASE + "x"), DCTERMS.description, Literal(description)))
-    rendered["dataset"] = pages.render("dataset.html", title="Dataset", sections=dataset_view(void))
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    dataset, dist, publisher = (URIRef(ID_BASE + x) for x in ("x", "x#dist", "x#publisher"))
+    void.add((dataset, RDF.type, dcat.Dataset))
+    void.add((dataset, DCTERMS.title, Literal(name)))
+    void.add((dataset, DCTERMS.description, Literal(description)))
+    void.add((dataset, DCTERMS.publisher, publisher))
+    void.add((publisher, rdflib.FOAF.name, Literal(description)))
+    void.add((dataset, dcat.version, Literal(name)))
+    void.add((dataset, dcat.distribution, dist))
+    void.add((dist, DCTERMS.title, Literal(description)))
+    void.add((dist, dcat.downloadURL, URIRef(ID_BASE + "x.ttl")))
+    rendered["dataset"] = pages.render(
+        "dataset.html", title="Dataset", d=dataset_page(void), sections=dataset_view(void)
+    )
     rendered["listing"] = pages.render(
         "listing.html", title=name, entries=[(description, 1)], path="/dist/"
     )

@@ -15,6 +15,8 @@ SPARQL_XML = "application/sparql-results+xml"
 CSV = "text/csv"
 TSV = "text/tab-separated-values"
 JSON = "application/json"
+TRIG = "application/trig"
+NQUADS = "application/n-quads"
 
 RDF_TYPES = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 # What a resource IRI offers, in the server's order of preference when the client has none.
@@ -40,6 +42,31 @@ ALIASES = {
     "tsv": TSV,
 }
 EXTENSIONS = {".html": HTML, ".ttl": TURTLE, ".jsonld": JSONLD, ".nt": NTRIPLES, ".rdf": RDFXML}
+
+# The media type of each kind of file a release holds, by file extension: what void.ttl declares
+# as a distribution's dcat:mediaType and what serve sends as the file's Content-Type (one table,
+# so the two cannot disagree).
+FILE_TYPES = {
+    ".ttl": TURTLE,
+    ".nt": NTRIPLES,
+    ".trig": TRIG,
+    ".nq": NQUADS,
+    ".jsonld": JSONLD,
+    ".rdf": RDFXML,
+    ".csv": CSV,
+    ".html": HTML,
+}
+# What a person calls each format (the dataset page's downloads table).
+FORMAT_NAMES = {
+    TURTLE: "Turtle",
+    NTRIPLES: "N-Triples",
+    TRIG: "TriG",
+    NQUADS: "N-Quads",
+    JSONLD: "JSON-LD",
+    RDFXML: "RDF/XML",
+    CSV: "CSV",
+    HTML: "HTML",
+}
 
 # Types clients send that mean one of ours.
 _SYNONYMS = {

@@ -13,5 +13,6 @@
 - `diff`: not an artefact: the facts two built releases state differently (`krakow-clusters diff`).
 
 A new artefact is a module with a `write_…(ctx)` function, added to `build.WRITERS` (and, when it
-is a distribution, to `void.DISTRIBUTION_TITLES`).
+is a distribution, to `void.DISTRIBUTION_TITLES`: void.ttl then declares it at `<base>NAME`, and
+`serve` and the w3id rules answer that URL from the same table).
 """

@@ -5,7 +5,8 @@ IRIs included: `id/cluster/bim.html` holds `…/id/cluster/bim` and `…/id/clus
 home page of the clusters (`index.html`), the list of all resources (`id/index.html`) and the
 dataset description (`dataset.html`, from void.ttl). Every page exists in English, at the site's
 root, and in Polish, under `pl/` (the same tree). The pages come from the same queries, views
-and templates as serve's (web/pages.py); only their links differ: they are relative, so the folder
+and templates as serve's (web/pages.py, web/profile.py: a cluster's facts with footnotes, its
+schema.org JSON-LD); only their links differ: they are relative, so the folder
 works from any static host or straight from disk. A link to a resource without a page (nothing is
 stated about it) or to what only a server answers (the SPARQL endpoint) keeps its canonical IRI.
 
@@ -28,6 +29,7 @@ from ..web.pages import (
     SLUG,
     LabelIndex,
     Pages,
+    dataset_page,
     dataset_view,
     describe,
     describes_something,
@@ -35,8 +37,8 @@ from ..web.pages import (
     index_view,
     license_of,
     local_href,
-    resource_view,
 )
+from ..web.profile import gather, resource_page
 
 SITE_DIR = "site"
 HOME = "index.html"
@@ -189,16 +191,18 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
         )
         write(lang, INDEX, "/id/", "index.html", groups=groups, title=_("All resources"))
         if graph is not None:
-            alternates = [{"href": "/dist/void.ttl", "label": "Turtle"}]
+            alternates = [{"href": "/void.ttl", "label": "Turtle"}]
             write(lang, DATASET, "/dataset", "dataset.html", title=_("Dataset description"),
-                  alternates=alternates, sections=dataset_view(graph))  # fmt: skip
+                  alternates=alternates, d=dataset_page(graph, lang),
+                  sections=dataset_view(graph))  # fmt: skip
     labels = LabelIndex(store)
     for iri, page in sorted(resources.items(), key=lambda item: item[1]):
         desc = describe(store, iri, labels=labels)  # once for both languages
         if not describes_something(desc):
             continue
+        gather(store, desc, labels)
         path = local_href(iri)
         for lang in LANGUAGES:
-            view = resource_view(desc)
-            write(lang, page, path, "resource.html", title=view["title"], r=view, path=path)
+            template, context = resource_page(desc, lang)
+            write(lang, page, path, template, path=path, **context)
     return written

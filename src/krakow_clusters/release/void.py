@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, SDO, VOID
 from rdflib.term import Node
 
 from ..errors import CouldNotRun
+from ..formats import media as F
 from ..formats.rdf import RDF_TYPE, native_triples, serialize_turtle
 from ..project import (
     BASE_IRI,
@@ -47,17 +48,6 @@ WD = NAMESPACES["wd"]
 IANA = "http://www.iana.org/assignments/media-types/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
-
-MEDIA_TYPES = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".trig": "application/trig",
-    ".nq": "application/n-quads",
-    ".jsonld": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".csv": "text/csv",
-    ".html": "text/html",
-}
 
 DISTRIBUTION_TITLES = {
     f"{DUMP}.ttl": ("The whole dataset as Turtle", "Cały zbiór danych w formacie Turtle"),
@@ -152,8 +142,11 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     add(dataset, DCAT.version, Literal(release.version))
     add(dataset, DCAT.landingPage, URIRef(base))
     add(URIRef(base), RDF.type, FOAF.Document)
-    add(dataset, PROV.wasDerivedFrom, URIRef(SOURCE_ARTICLE))
-    add(dataset, PROV.wasDerivedFrom, URIRef(EVIDENCE_LIST))
+    for source in (URIRef(SOURCE_ARTICLE), URIRef(EVIDENCE_LIST)):
+        add(dataset, PROV.wasDerivedFrom, source)
+        # Its name as the data gives it, so that a reader of void.ttl alone can show it.
+        for label in _labels(ctx.store, source):
+            add(source, RDFS.label, label)
     add(dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI))
     add(URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard)
     for code in ("ENG", "POL"):
@@ -201,7 +194,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
         dist = URIRef(f"{doc}#distribution-{slug}")
         checksum = URIRef(f"{doc}#checksum-{slug}")
         url = URIRef(base + name)
-        media = URIRef(IANA + MEDIA_TYPES[Path(name).suffix])
+        media = URIRef(IANA + F.FILE_TYPES[Path(name).suffix])
         add(dataset, DCAT.distribution, dist)
         add(dist, RDF.type, DCAT.Distribution)
         add(dist, DCTERMS.title, Literal(title_en, lang="en"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .dumps import DUMP
+from .void import DISTRIBUTION_TITLES, VOID_FILE
 
 if TYPE_CHECKING:
     from .build import BuildContext
@@ -42,9 +43,12 @@ RewriteCond %{{HTTP_ACCEPT}} application/rdf\\+xml
 RewriteRule ^id/([a-z0-9-]+)/([A-Za-z0-9._-]+)$ {host}id/$1/$2.rdf [R=303,L]
 RewriteRule ^id/([a-z0-9-]+)/([A-Za-z0-9._-]+)$ {host}id/$1/$2.html [R=303,L]
 
-# The dataset description, the JSON-LD context, the downloads and the SPARQL endpoint.
+# The dataset description (its page for a browser), the files void.ttl declares at the top of
+# the base IRI (download URLs, the JSON-LD context, void.ttl), the downloads, the SPARQL endpoint.
+RewriteCond %{{HTTP_ACCEPT}} text/html
+RewriteRule ^(void|dataset|\\.well-known/void)$ {host}dataset [R=303,L]
 RewriteRule ^(void|dataset|\\.well-known/void)$ {host}dist/void.ttl [R=303,L]
-RewriteRule ^context\\.jsonld$ {host}dist/context.jsonld [R=302,L]
+RewriteRule ^({files})$ {host}dist/$1 [R=302,L]
 RewriteRule ^dist/(.*)$ {host}dist/$1 [R=302,L]
 RewriteRule ^sparql$ {host}sparql [R=307,L]
 RewriteRule ^$ {host} [R=302,L]
@@ -54,4 +58,11 @@ RewriteRule ^$ {host} [R=302,L]
 def write_htaccess(ctx: BuildContext) -> None:
     """dist/.htaccess: the w3id.org rules for every IRI pattern of the project."""
     host = ctx.release.host if ctx.release.host.endswith("/") else ctx.release.host + "/"
-    ctx.write(HTACCESS_FILE, HTACCESS.format(host=host, dump=DUMP))
+    ctx.write(HTACCESS_FILE, HTACCESS.format(host=host, dump=DUMP, files=root_files_pattern()))
+
+
+def root_files_pattern() -> str:
+    """The regular expression of the file names void.ttl gives at the top of the base IRI
+    (<base>krakow-clusters.ttl …, void.ttl itself): one alternative per name, sorted."""
+    names = sorted({n for n in DISTRIBUTION_TITLES if "/" not in n} | {VOID_FILE})
+    return "|".join(name.replace(".", "\\.") for name in names)

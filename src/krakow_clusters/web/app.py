@@ -36,7 +36,7 @@ from .openapi import openapi
 from .state import AppState, Settings
 from .views.base import store_failed
 from .views.dataset import dataset
-from .views.downloads import context, downloads, ontology_file
+from .views.downloads import ROOT_FILES, downloads, ontology_file, release_file
 from .views.home import home, index
 from .views.queries import queries, saved_query
 from .views.reconcile import preview, propose_properties, reconcile, suggest
@@ -67,7 +67,6 @@ ROUTES = [
     Route("/ontology.{ext}", ontology),
     Route("/ontology/{version:version}", ontology),
     Route("/ontology/{path}", ontology_file),
-    Route("/context.jsonld", context),
     Route("/sparql", sparql, methods=["GET", "POST"]),
     Route("/queries", lambda r: RedirectResponse("/queries/", 301)),
     Route("/queries/", queries),
@@ -79,6 +78,9 @@ ROUTES = [
     Route("/void", dataset),
     Route("/dist", lambda r: RedirectResponse("/dist/", 301)),
     Route("/dist/{path:path}", downloads),
+    # The release's files at the paths of their download URLs (<base>krakow-clusters.ttl …),
+    # void.ttl and /context.jsonld (the JSON-LD context the dumps name) among them.
+    *(Route("/" + name, release_file) for name in ROOT_FILES),
     Route("/reconcile", reconcile, methods=["GET", "POST"]),
     Route("/reconcile/suggest/{kind}", suggest),
     Route("/reconcile/preview", preview),

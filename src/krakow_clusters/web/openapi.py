@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..formats import media as F
+from .views.downloads import ROOT_FILES
 
 TEXT = "text/plain"
 RDF = (F.TURTLE, F.JSONLD, F.NTRIPLES, F.RDFXML)
@@ -116,6 +117,7 @@ def _file(summary: str, path: bool = False) -> dict[str, Any]:
             {
                 "200": {"description": "The file.", "content": {"*/*": {"schema": {}}}},
                 "301": _REDIRECT,
+                "304": {"description": "The client's copy (If-None-Match) is current."},
                 "404": _answer("No such file, or nothing built yet.", TEXT),
             },
             parameters=params,
@@ -281,7 +283,10 @@ def describe_api() -> dict[str, Any]:
             "/dist/{path}": _file(
                 "A file of the built release (dist/), or a folder's listing.", path=True
             ),
-            "/context.jsonld": _file("The JSON-LD context of the dumps."),
+            **{
+                "/" + name: _file("A file of the release at its download URL (see void.ttl).")
+                for name in ROOT_FILES
+            },
             "/static/{path}": {
                 "get": _operation(
                     "A file the pages load (the SPARQL editor YASGUI, the query page's script).",

@@ -8,7 +8,8 @@ from starlette.responses import Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
-from ..pages import alternates, dataset_view
+from ..i18n import page_language
+from ..pages import alternates, dataset_page, dataset_view
 from ..state import add_vary
 from .base import (
     app_state,
@@ -49,13 +50,19 @@ async def dataset(request: Request) -> Response:
     graph = state.void_graph(void)
     if media != F.HTML:
         return rdf_response(serialize_graph(graph, media), media)
-    sections = dataset_view(graph)
     response = state.render(
         "dataset.html",
         request=request,
         title=translate(request, "Dataset description"),
-        sections=sections,
-        alternates=alternates(request.url.path),
+        d=dataset_page(graph, page_language(request)[0]),
+        sections=dataset_view(graph),
+        alternates=data_links(request.url.path),
     )
     add_vary(response, "Accept")
     return response
+
+
+def data_links(path: str) -> list[dict]:
+    """The page's "as data" links: void.ttl as built (Turtle), the other formats from `path`."""
+    others = [a for a in alternates(path.split(".", 1)[0]) if a["label"] != "Turtle"]
+    return [{"href": "/void.ttl", "label": "Turtle"}, *others]

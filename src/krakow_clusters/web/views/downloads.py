@@ -1,15 +1,31 @@
 """The files `build` wrote, served from the dist/ folder: /dist/… (a listing for a folder without
-an index.html), /ontology/{file} (dist/ontology/) and /context.jsonld."""
+an index.html), /ontology/{file} (dist/ontology/), and the files void.ttl declares at the top of
+the base IRI (/krakow-clusters.ttl, /overview.csv, /context.jsonld …) with void.ttl itself.
+
+Each file goes with the media type void.ttl declares for it (formats.media.FILE_TYPES, the one
+table both use), a download name, and validators (ETag, Last-Modified) a client must check before
+it reuses a copy: a new `build` may replace any file under the same name.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ...formats import media as F
+from ...release.void import DISTRIBUTION_TITLES, VOID_FILE
 from .base import app_state, plain
+
+# The files of a release whose IRI is <base>{name}: the distributions void.ttl declares outside
+# ontology/ (which /ontology/{path} serves), and void.ttl, the description itself. The base IRI
+# maps onto this server, so each is answered at /{name}: exactly these, nothing else of dist/.
+ROOT_FILES = tuple(sorted({name for name in DISTRIBUTION_TITLES if "/" not in name} | {VOID_FILE}))
+
+# Revalidate every time (a rebuild keeps the names, not the bytes); a 304 costs nothing.
+CACHE_CONTROL = "no-cache"
 
 
 async def downloads(request: Request) -> Response:
@@ -22,9 +38,9 @@ async def ontology_file(request: Request) -> Response:
     return await dist_file(request, "ontology/" + request.path_params["path"])
 
 
-async def context(request: Request) -> Response:
-    """/context.jsonld: the JSON-LD context of the dumps."""
-    return await dist_file(request, "context.jsonld")
+async def release_file(request: Request) -> Response:
+    """/{name} for a name of ROOT_FILES: dist/{name} (the routes exist for those names only)."""
+    return await dist_file(request, request.url.path.lstrip("/"))
 
 
 async def dist_file(request: Request, relative: str) -> Response:
@@ -54,10 +70,20 @@ async def dist_file(request: Request, relative: str) -> Response:
             path=request.url.path,
         )
     if target.is_file():
-        return FileResponse(target, media_type=_file_type(target))
+        return file_response(request, target)
     return plain(404, f"/dist/{relative} does not exist")
 
 
-def _file_type(path: Path) -> str | None:
-    types = {".ttl": F.TURTLE, ".nt": F.NTRIPLES, ".jsonld": F.JSONLD, ".rdf": F.RDFXML}
-    return types.get(path.suffix)
+def file_response(request: Request, path: Path) -> Response:
+    """A file of the release with its declared media type; a data file is offered for saving
+    under its own name (a page, .html, is shown); 304 when the client's copy is current."""
+    media = F.FILE_TYPES.get(path.suffix)
+    headers = {"Cache-Control": CACHE_CONTROL}
+    if media != F.HTML:
+        # The names are the release's own (ASCII letters, digits, dots, hyphens): no quoting.
+        headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    response = FileResponse(path, media_type=media, headers=headers, stat_result=os.stat(path))
+    etag = response.headers["etag"]
+    if etag in (tag.strip() for tag in request.headers.get("if-none-match", "").split(",")):
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
+    return response
