@@ -421,8 +421,9 @@ def explore(
     for name, slug in selection.filters:
         if value_iri(name, slug) not in known[name]:
             slugs = sorted(i.rsplit("/", 1)[-1] for i in known[name])
+            listed = ", ".join(slugs[:20]) + (", …" if len(slugs) > 20 else "")
             raise FilterError(
-                f"{name}={slug!r} is not a value of the dataset; one of: {', '.join(slugs)}"
+                f"{name}={_shown(slug)} is not a value of the dataset; one of: {listed}"
             )
     filters = _filter_patterns(selection)
     counts: dict[tuple[str, str], int] = {}
