@@ -32,6 +32,7 @@ endpoint. The static site has no query strings: it has a page per facet value,
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ from ..store.results import GraphStore
 from .i18n import N_, translator
 from .pages import SLUG, local_href, pick_label
 from .pictures import HELIX_ORDER, composition_svg, helix_mix_svg, member_counts_svg, network_svg
+
+# An IRI that can be written as <…> in a query (what the store gave back may be anything).
+_IRI = re.compile(r'[^\x00-\x20<>"{}|\\^`]+')
 
 
 class FilterError(ValueError):
@@ -102,12 +106,14 @@ VALUES = (
 }"""
 ).replace("$UNION", _facet_union())
 
-# How many of the clusters that pass the filters have each value.
+# How many of the clusters that pass the filters (MATCHING's answer, given as VALUES) have each
+# value. Not the filters' patterns joined here: Virtuoso 7 drops such a join of a transitive path
+# with a constant (`?c kc:sector/skos:broader* <…>`) and the union's paths, and counts every
+# cluster.
 COUNTS = (
     PREFIXES
     + """SELECT ?facet ?v (COUNT(DISTINCT ?c) AS ?n) WHERE {
-  ?c a kc:ClusterInitiative .
-  $FILTERS
+  VALUES ?c { $CLUSTERS }
   $UNION
 } GROUP BY ?facet ?v"""
 ).replace("$UNION", _facet_union())
@@ -426,11 +432,17 @@ def explore(
                 f"{name}={_shown(slug)} is not a value of the dataset; one of: {listed}"
             )
     filters = _filter_patterns(selection)
+    matching = {
+        str(c)
+        for c, _name in store.query(MATCHING.replace("$FILTERS", filters)).rows
+        if isinstance(c, URIRef) and _IRI.fullmatch(str(c))  # safe to write back into a query
+    }
     counts: dict[tuple[str, str], int] = {}
-    for facet, v, n in store.query(COUNTS.replace("$FILTERS", filters)).rows:
-        if facet is not None and v is not None:
-            counts[(str(facet), str(v))] = _number(n) or 0
-    matching = {str(row[0]) for row in store.query(MATCHING.replace("$FILTERS", filters)).rows}
+    if matching:
+        values = " ".join(URIRef(c).n3() for c in sorted(matching))
+        for facet, v, n in store.query(COUNTS.replace("$CLUSTERS", values)).rows:
+            if facet is not None and v is not None:
+                counts[(str(facet), str(v))] = _number(n) or 0
 
     facts = facts if facts is not None else cluster_facts(store)
     type_labels = {**labels}
@@ -522,6 +534,12 @@ def facet_pages(store: GraphStore) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+# The most clusters the pictures are drawn for: beyond it (a large graph), a network or a chart of
+# hundreds of rows says nothing a reader can see, and costs a page of megabytes; the page asks
+# for filters instead.
+PICTURE_LIMIT = 40
+
+
 def index_page(
     store: GraphStore,
     params: Iterable[tuple[str, str]],
@@ -533,6 +551,11 @@ def index_page(
     the clusters it keeps (web/pictures.py), each with the facts of its table alternative."""
     view = explore(store, params, lang, static, facts)
     clusters = view["clusters"]
+    view["picture_limit"] = PICTURE_LIMIT
+    if len(clusters) > PICTURE_LIMIT:
+        view["pictures"] = None
+        del view["labels"], view["facts"]
+        return view
     helices = [
         {"iri": iri, "label": _labels(view["labels"], iri, lang)}
         for iri in {i for c in clusters for i in c["helices"]}
