@@ -370,7 +370,7 @@ def test_the_composition_of_one_cluster(dataset):
     lighting = ID_BASE + "cluster/intelligent-lighting"
     view = cluster_view(lighting, facts[lighting], "pl", {})
     svg = ET.fromstring(str(composition_svg(view, "pl", pid="c")))
-    text = " ".join(t.text or "" for t in svg.iter(SVG + "text"))
+    text = " ".join("".join(t.itertext()) for t in svg.iter(SVG + "text"))
     for count in GRAPH.objects(URIRef(lighting), KC.memberTypeCount):
         assert str(GRAPH.value(count, KC.statedAs)) in text
     assert _classes(svg).count("exact") == 4

@@ -22,11 +22,11 @@ from krakow_clusters.formats.rdf import RDF_WRITERS, serialize_ntriples, seriali
 from krakow_clusters.project import ID_BASE, NAMESPACES, Project
 from krakow_clusters.sparql.library import QueryFile
 from krakow_clusters.store.embedded import EmbeddedStore
+from krakow_clusters.web.facets import index_page
 from krakow_clusters.web.pages import (
     Pages,
     dataset_view,
     describe,
-    home_view,
     index_view,
     resource_view,
     table_view,
@@ -117,7 +117,7 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
         store = load(folder, "names.ttl", extra.encode(), *project.ontology_files(),
                      folder / "cluster.ttl")  # fmt: skip
     rendered: dict[str, str] = {}
-    rendered["home"] = pages.render("home.html", clusters=home_view(store), title="Home")
+    rendered["home"] = pages.render("home.html", title="Home", **index_page(store, [], "en"))
     rendered["index"] = pages.render("index.html", groups=index_view(store), title="All")
     view = resource_view(describe(store, cluster))
     rendered["resource"] = pages.render(

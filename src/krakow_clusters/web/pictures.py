@@ -373,18 +373,11 @@ def composition_svg(cluster: dict, lang: str, pid: str = "composition") -> Marku
     y = 8.0
     for part in parts:
         label = part["type_label"]
-        body.append(_text(x0, y + 12, part["stated"] or label["text"], lang="en"))
+        # The source's wording (English), then the member type in the page's language.
+        spans = _el("tspan", escape(part["stated"] or label["text"]), lang="en")
         if part["stated"] and label["text"]:
-            body.append(
-                _text(
-                    x0 + 420,
-                    y + 30,
-                    label["text"],
-                    lang=label["lang"],
-                    fill=MUTED,
-                    text_anchor="end",
-                )
-            )
+            spans += _el("tspan", escape(" · " + label["text"]), lang=label["lang"], fill=MUTED)
+        body.append(_el("text", spans, x=float(x0), y=float(y + 12)))
         body += _count_bar(pid, part, x0, y + 18, scale, bar_h)
         y += row
     note = "" if cluster["total"] else _("The source states no total.")
@@ -395,7 +388,7 @@ def composition_svg(cluster: dict, lang: str, pid: str = "composition") -> Marku
     desc = "; ".join(f"{p['stated'] or p['short']} ({p['type_label']['text']})" for p in parts)
     return _svg(
         pid,
-        440.0,
+        480.0,
         y + 6,
         _("Members of %(name)s by type, as stated") % {"name": name},
         desc + (". " + note if note else "."),
@@ -412,13 +405,13 @@ def helix_mix_svg(
     """A row per cluster, a column per helix (`helices`: dicts with `iri` and `label`, in the
     model's order): a filled dot where one of the cluster's member types is of that helix."""
     _ = translator(lang).gettext
-    name_w, col, row = 300.0, 92.0, 26
-    head_lines = max((len(_wrap(h["label"]["text"], 13)) for h in helices), default=1)
+    name_w, col, row = 350.0, 112.0, 26
+    head_lines = max((len(_wrap(h["label"]["text"], 12)) for h in helices), default=1)
     y0 = 8 + head_lines * 14 + 6
     body = []
     for i, helix in enumerate(helices):
         cx = name_w + col * i + col / 2
-        for j, line in enumerate(_wrap(helix["label"]["text"], 13)):
+        for j, line in enumerate(_wrap(helix["label"]["text"], 12)):
             body.append(
                 _text(
                     cx,
@@ -444,7 +437,7 @@ def helix_mix_svg(
                 )
             )
         name = cluster["name"]
-        text = name["text"] if len(name["text"]) <= 44 else name["text"][:43] + "…"
+        text = name["text"] if len(name["text"]) <= 52 else name["text"][:51] + "…"
         body.append(_text(6, y + 17, text, lang=name["lang"]))
         present = []
         for i, helix in enumerate(helices):
