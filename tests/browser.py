@@ -39,6 +39,8 @@ def browser() -> Iterator:
         "--disable-dev-shm-usage",
     ):
         options.add_argument(flag)
+    # The browser's console (CSP violations, failed loads) for the tests to read: get_log("browser")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     try:

@@ -5,6 +5,7 @@ examples, no deadline: the machine is shared) so the suite stays quick."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from krakow_clusters.formats.media import JSONLD
 from krakow_clusters.formats.rdf import RDF_WRITERS, serialize_ntriples, serialize_turtle
 from krakow_clusters.project import ID_BASE, NAMESPACES, Project
 from krakow_clusters.sparql.library import QueryFile
+from krakow_clusters.sparql.run import ParamWarning
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.web.facets import index_page
 from krakow_clusters.web.pages import (
@@ -31,6 +33,7 @@ from krakow_clusters.web.pages import (
     resource_view,
     table_view,
 )
+from krakow_clusters.web.profile import gather, resource_page
 
 BOUNDED = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -120,9 +123,12 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     rendered["home"] = pages.render("home.html", title="Home", **index_page(store, [], "en"))
     rendered["index"] = pages.render("index.html", groups=index_view(store), title="All")
     view = resource_view(describe(store, cluster))
-    rendered["resource"] = pages.render(
-        "resource.html", title=view["title"], r=view, path="/id/cluster/test"
-    )
+    desc = describe(store, cluster)
+    gather(store, desc)
+    template, context = resource_page(desc, "pl")
+    assert template == "cluster.html"
+    rendered["cluster"] = pages.render(template, lang="pl", path="/id/cluster/test", **context)
+    rendered["resource"] = pages.render("resource.html", path="/id/cluster/test", **context)
     rendered["ontology"] = pages.render(
         "ontology.html", title=view["title"], r=view, path="/ontology"
     )
@@ -133,11 +139,14 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     assert answer.rows, "the cluster's name is in the store"
     query = QueryFile(name="q", path=Path("q.rq"), text=name, summary=description)
     rendered["query"] = pages.render(
-        "query.html", title=description, q=query, values={"x": name}, table=table_view(answer)
-    )
+        "query.html", title=description, q=query, values={"x": name}, table=table_view(answer),
+        pickers={"x": [{"value": name, "label": description, "selected": True}]},
+        warnings=[ParamWarning("x", name), ParamWarning("x", name, description)],
+    )  # fmt: skip
     rendered["sparql"] = pages.render(
         "sparql.html", title="SPARQL", examples=[{"name": "q", "summary": description,
         "text": name}], query=name, table=table_view(answer), turtle=None, timeout=1, limit=9,
+        prefixes=json.dumps({"x": name}),
     )  # fmt: skip
     rendered["error"] = pages.render("error.html", title=name, message=description, iri=name)
     void = rdflib.Graph()

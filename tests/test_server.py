@@ -74,9 +74,11 @@ def test_a_page_shows_where_each_statement_comes_from(app):
     origin = '<span class="origin" title="where this statement comes from">({})</span>'
     stated = 'almost 50 members in total <span class="lang">@en</span> '
     assert stated + origin.format("What the article states") in page
-    polish = next(line for line in page.splitlines() if "Sieć współpracy" in line)
+    # The statements' table, "As data" (the page's head also holds them, as JSON-LD).
+    data = page.split('<section class="data" id="as-data">', 1)[1]
+    polish = next(line for line in data.splitlines() if "Sieć współpracy" in line)
     assert origin.format("Translations by the curators") in polish
-    sector = next(line for line in page.splitlines() if "construction industry</a>" in line)
+    sector = next(line for line in data.splitlines() if "construction industry</a>" in line)
     assert origin.format("Classifications by the curators") in sector
     # The RDF answer is the data only: the origins are the graphs', not extra triples.
     _status, _headers, turtle = get(app.base + "/id/cluster/bim", "text/turtle")

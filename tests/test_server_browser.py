@@ -45,11 +45,13 @@ def test_the_stylesheet_applies_under_the_content_security_policy(app, browser):
     assert body.value_of_css_property("max-width") == "960px"  # 60rem
     header = browser.find_element(By.TAG_NAME, "header")
     assert header.value_of_css_property("border-bottom-style") == "solid"
-    # The forms still send their query (form-action 'self').
-    browser.get(app.base + "/sparql")
+    # The forms still send their query (form-action 'self'). (The query page's form makes way
+    # for its editor when script runs: tests/test_sparql_editor.py.)
+    browser.get(app.base + "/queries/clusters-in-sector")
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     # The click returns before the next page has loaded: wait for its answer.
-    WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, "table.results"))
-    assert "/sparql?query=" in browser.current_url
+    WebDriverWait(browser, 30).until(lambda b: "?sector=" in b.current_url)
+    assert browser.find_elements(By.CSS_SELECTOR, "table.results")
+    assert "/queries/clusters-in-sector?sector=sector%3Aconstruction" in browser.current_url

@@ -207,7 +207,7 @@ def test_query_page_lists_library_examples(app):
     assert status == 200
     page = body.decode()
     assert "<textarea" in page
-    assert 'href="/queries/overview"' in page
+    assert 'href="/sparql?example=overview"' in page
 
 
 def test_result_limit_gives_a_clear_error(strict_app):

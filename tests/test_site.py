@@ -163,8 +163,10 @@ def test_home_page_lists_the_clusters_and_leaves_out_server_only_links(release: 
 
 
 def _main(text: str) -> str:
-    """The <main> of a page with its links taken out: what the page says."""
+    """The <main> of a page with its links taken out: what the page says. The links to the
+    resource's own RDF documents are serve's only (the site has no file per resource)."""
     main = text.split("<main>", 1)[1].split("</main>", 1)[0]
+    main = re.sub(r"<p>Formats: .*?</p>", "", main)
     return re.sub(r' href="[^"]*"', "", main)
 
 

@@ -362,12 +362,12 @@ def query(
 
     The default store is the dataset (ontology/ and data/) loaded in process; --endpoint runs the
     same query on any SPARQL 1.1 endpoint. Parameters are bound as RDF terms, never pasted into
-    the query.
+    the query; an IRI may be written as a prefixed name (sector:ict). A value that names nothing
+    in the dataset gets a warning on stderr.
 
     Examples: krakow-clusters query --list
 
-    krakow-clusters query clusters-in-sector
-    --param sector=https://w3id.org/krakow-clusters/id/sector/ict
+    krakow-clusters query clusters-in-sector --param sector=sector:ict
     """
     from .formats.table import render
     from .sparql.run import list_queries, parse_params, run_named
@@ -380,6 +380,8 @@ def query(
         raise CouldNotRun("name a query (see `krakow-clusters query --list`)")
     answer = run_named(project, name, parse_params(params), endpoint, timeout)
     click.echo(render(answer.result, fmt), nl=False)
+    for warning in answer.warnings:  # after the answer, which stays whole on stdout
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()

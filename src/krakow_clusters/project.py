@@ -7,8 +7,10 @@ to the installed package (an editable install from a clone).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +113,50 @@ def curie(iri: str) -> str | None:
     if all(c.isalnum() or c in "-_.#" for c in local) and not local.endswith("."):
         return f"{prefix}:{local}"
     return None
+
+
+# Schemes of IRIs written without "//" (and a few with): a value `scheme:rest` with one of these
+# is the IRI it says, where any other `name:rest` must be a prefixed name of the table.
+IRI_SCHEMES = frozenset(
+    {"urn", "mailto", "tag", "info", "did", "doi", "geo", "tel", "data", "http", "https", "ftp"}
+)
+# A prefixed name as people type it: PN_PREFIX (a letter, then letters, digits, _ - .), a colon,
+# the local part (checked afterwards, as part of the whole IRI).
+_PREFIXED_NAME = re.compile(r"([A-Za-z][A-Za-z0-9_.\-]*):(.*)", re.S)
+
+
+def expand_curie(text: str, namespaces: Mapping[str, str] = NAMESPACES) -> str:
+    """The IRI a person means by `text`, the inverse of `curie`: a prefixed name of the namespace
+    table (`sector:ict`) expanded, anything else (an IRI such as `https://…` or `urn:…`, or what
+    is no IRI at all, for the caller's check to refuse) as it is. CouldNotRun, in one line, for a
+    prefix that is neither in the table nor a URI scheme: `secto:ict` is a typing error, not an
+    IRI of the scheme "secto:" that names nothing.
+
+    >>> expand_curie("sector:clean-energy")
+    'https://w3id.org/krakow-clusters/id/sector/clean-energy'
+    >>> expand_curie("https://w3id.org/krakow-clusters/id/sector/ict")
+    'https://w3id.org/krakow-clusters/id/sector/ict'
+    >>> expand_curie("urn:x")
+    'urn:x'
+    >>> expand_curie("secto:ict")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    krakow_clusters.errors.CouldNotRun: unknown prefix 'secto' in 'secto:ict'; did you mean...
+    """
+    match = _PREFIXED_NAME.fullmatch(text)
+    if match is None:
+        return text
+    prefix, local = match.groups()
+    if local.startswith("//"):
+        return text
+    if prefix in namespaces:  # the table first: a prefix of it is never read as a scheme
+        return namespaces[prefix] + local
+    if prefix.lower() in IRI_SCHEMES:
+        return text
+    close = difflib.get_close_matches(prefix, list(namespaces), n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "prefixes: " + ", ".join(namespaces)
+    shown = text if len(text) <= 80 else text[:80] + "…"
+    raise CouldNotRun(f"unknown prefix {prefix!r} in {shown!r}; {hint} (or give the full IRI)")
 
 
 def graph_for_file(path: Path) -> str:

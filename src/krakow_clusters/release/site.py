@@ -7,7 +7,8 @@ facet value (`facet/sector/clean-energy.html`: the clusters of that value, see w
 list of all resources (`id/index.html`) and the dataset description (`dataset.html`, from
 void.ttl). Every page exists in English, at the site's
 root, and in Polish, under `pl/` (the same tree). The pages come from the same queries, views
-and templates as serve's (web/pages.py); only their links differ: they are relative, so the folder
+and templates as serve's (web/pages.py, web/profile.py: a cluster's facts with footnotes, its
+schema.org JSON-LD); only their links differ: they are relative, so the folder
 works from any static host or straight from disk. A link to a resource without a page (nothing is
 stated about it) or to what only a server answers (the SPARQL endpoint) keeps its canonical IRI.
 
@@ -37,8 +38,8 @@ from ..web.pages import (
     index_view,
     license_of,
     local_href,
-    resource_view,
 )
+from ..web.profile import gather, resource_page
 
 SITE_DIR = "site"
 HOME = "index.html"
@@ -208,8 +209,9 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
         desc = describe(store, iri, labels=labels)  # once for both languages
         if not describes_something(desc):
             continue
+        gather(store, desc, labels)
         path = local_href(iri)
         for lang in LANGUAGES:
-            view = resource_view(desc)
-            write(lang, page, path, "resource.html", title=view["title"], r=view, path=path)
+            template, context = resource_page(desc, lang)
+            write(lang, page, path, template, path=path, **context)
     return written

@@ -5,10 +5,17 @@ A query file starts with comment lines:
     #+ summary: Clusters in a sector, narrower sectors included.
     #+ description: Longer text for --list and the query pages.
     #+ param: sector iri https://w3id.org/krakow-clusters/id/sector/construction | The sector.
+    #+ enumerate: sector skos:Concept in scheme:sectors
 
 A `#+ param:` line is `NAME TYPE [DEFAULT] | DESCRIPTION`; TYPE is one of iri, string, integer,
 date; a parameter without DEFAULT is required. Values are bound as RDF terms (never pasted into the
-query text): the query refers to the parameter as the variable ?NAME.
+query text): the query refers to the parameter as the variable ?NAME. An `iri` value may be a
+prefixed name of the one namespace table (`sector:ict`, see project.expand_curie).
+
+A `#+ enumerate:` line (grlc's name for "offer the values of this parameter") is
+`NAME CLASS [in SCHEME]`: the values that make sense for the iri parameter NAME are the instances
+of CLASS, concepts of SCHEME when given (CLASS and SCHEME as prefixed names or <IRI>s). The query
+pages offer them in a picker, and a value outside them gets a warning (see sparql.run).
 
 Two rules let one query file give the same answer on every store (tests/test_query_library.py
 checks it): the SELECT projection names every parameter (Oxigraph substitutes only projected
@@ -22,7 +29,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -30,6 +37,7 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import CouldNotRun
+from ..project import curie, expand_curie
 from .text import is_absolute_iri
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
@@ -44,11 +52,48 @@ INTEGER_RANGE = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
+class Choices:
+    """The values that make sense for an iri parameter (a `#+ enumerate:` line): the instances
+    of `cls`, concepts of `scheme` when it is given."""
+
+    cls: str
+    scheme: str | None = None
+
+    def pattern(self, var: str) -> str:
+        """The SPARQL triple patterns that hold for ?`var` when it is one of the choices."""
+        text = f"?{var} a <{self.cls}> ."
+        if self.scheme:
+            text += f" ?{var} <http://www.w3.org/2004/02/skos/core#inScheme> <{self.scheme}> ."
+        return text
+
+    def query(self) -> str:
+        """The choices and their labels (a row per label; a choice without one has an empty
+        label), for a picker."""
+        return (
+            "SELECT ?value ?label WHERE { "
+            + self.pattern("value")
+            + " OPTIONAL { ?value <http://www.w3.org/2004/02/skos/core#prefLabel>"
+            "|<http://www.w3.org/2000/01/rdf-schema#label> ?label } } ORDER BY ?value"
+        )
+
+    def ask(self, iri: str) -> str:
+        """An ASK query: whether `iri` (an absolute IRI, checked) is one of the choices."""
+        return "ASK { " + self.pattern("value").replace("?value", f"<{iri}>") + " }"
+
+    def __str__(self) -> str:
+        name = curie(self.cls) or f"<{self.cls}>"
+        if self.scheme:
+            name += " in " + (curie(self.scheme) or f"<{self.scheme}>")
+        return name
+
+
+@dataclass(frozen=True)
 class Param:
     name: str
     type: str
     default: str | None = None
     description: str = ""
+    choices: Choices | None = None
 
     @property
     def required(self) -> bool:
@@ -68,6 +113,10 @@ class Param:
                 f"(U+{ord(control.group()):04X}) at position {control.start() + 1}"
             )
         if self.type == "iri":
+            try:
+                value = expand_curie(value)
+            except CouldNotRun as exc:
+                raise CouldNotRun(f"parameter {self.name}: {exc}") from None
             if not is_absolute_iri(value):
                 raise CouldNotRun(
                     f"parameter {self.name}: {value!r} is not an absolute IRI "
@@ -144,6 +193,25 @@ def _parse_param(text: str, path: Path) -> Param:
     return Param(parts[0], parts[1], default, description.strip())
 
 
+def _parse_enumerate(text: str, path: Path) -> tuple[str, Choices]:
+    """(parameter name, its choices) from an `#+ enumerate:` line's text."""
+    parts = text.split()
+    if len(parts) not in (2, 4) or (len(parts) == 4 and parts[2] != "in"):
+        raise CouldNotRun(
+            f"{path}: bad '#+ enumerate:' line {text!r}: expected NAME CLASS [in SCHEME]"
+        )
+
+    def iri(term: str) -> str:
+        if term.startswith("<") and term.endswith(">"):
+            term = term[1:-1]
+        value = expand_curie(term)
+        if not is_absolute_iri(value):
+            raise CouldNotRun(f"{path}: '#+ enumerate:' {term!r} is not an IRI")
+        return value
+
+    return parts[0], Choices(iri(parts[1]), iri(parts[3]) if len(parts) == 4 else None)
+
+
 def read_query(path: Path) -> QueryFile:
     """Read a .rq file and its header lines (the comment block at the top)."""
     path = Path(path)
@@ -170,13 +238,20 @@ def read_query(path: Path) -> QueryFile:
         match = _HEADER.match(line)
         if match:
             headers.setdefault(match.group(1).lower(), []).append(match.group(2))
+    params = [_parse_param(p, path) for p in headers.get("param", [])]
+    for line in headers.get("enumerate", []):
+        name, choices = _parse_enumerate(line, path)
+        found = [i for i, p in enumerate(params) if p.name == name]
+        if not found or params[found[0]].type != "iri":
+            raise CouldNotRun(f"{path}: '#+ enumerate: {name}' names no iri parameter")
+        params[found[0]] = replace(params[found[0]], choices=choices)
     return QueryFile(
         name=path.stem,
         path=path,
         text=text,
         summary=" ".join(headers.get("summary", [])),
         description=" ".join(headers.get("description", [])),
-        params=tuple(_parse_param(p, path) for p in headers.get("param", [])),
+        params=tuple(params),
     )
 
 

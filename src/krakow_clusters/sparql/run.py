@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from rdflib.term import Node
 
 from ..errors import CouldNotRun
-from ..project import Project
+from ..project import Project, curie
 from ..store import open_store
 from ..store.embedded import check_syntax
 from ..store.results import GraphStore, QueryResult, SparqlSyntaxError
 from .library import QueryFile, find_query, library
+from .text import strip_comments
 
 
 @dataclass
@@ -26,6 +29,25 @@ class Answer:
 
     query: QueryFile
     result: QueryResult
+    # The parameter values that name nothing in the dataset (see param_warnings).
+    warnings: list[ParamWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParamWarning:
+    """Why an answer may be empty for no fault of the data: the value of parameter `param`
+    (`value`, as people write it) names nothing in the dataset, or, with `expected` (the
+    declared values, such as "skos:Concept in scheme:sectors"), is none of them. `str()` is the
+    English line the command prints; the pages translate the same messages."""
+
+    param: str
+    value: str
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        if self.expected:
+            return f"parameter {self.param}: {self.value} is not a {self.expected}"
+        return f"parameter {self.param}: {self.value} names nothing in the dataset"
 
 
 def run(
@@ -44,6 +66,39 @@ def run(
     return store.query(query.text, bindings)
 
 
+def param_warnings(
+    store: GraphStore, query: QueryFile, bindings: Mapping[str, Node]
+) -> list[ParamWarning]:
+    """Why the answer may be empty for no fault of the data: a warning for each iri parameter
+    whose value names nothing in the dataset (a misspelt slug), or is none of the values its
+    `#+ enumerate:` line declares (a cluster given as a sector). A parameter used as a SERVICE
+    endpoint names another endpoint, not a resource, and is not checked."""
+    warnings = []
+    text = strip_comments(query.text)
+    for param in query.params:
+        term = bindings.get(param.name)
+        if param.type != "iri" or term is None:
+            continue
+        if re.search(rf"SERVICE\s+(?:SILENT\s+)?\?{param.name}\b", text, re.I):
+            continue
+        iri = str(term)  # checked by Param.term: an absolute IRI that <…> can hold
+        shown = curie(iri) or f"<{iri}>"
+        used = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} UNION {{ ?s <{iri}> ?o }} }}"
+        if not store.query(used).boolean:
+            warnings.append(ParamWarning(param.name, shown))
+        elif param.choices and not store.query(param.choices.ask(iri)).boolean:
+            warnings.append(ParamWarning(param.name, shown, str(param.choices)))
+    return warnings
+
+
+def run_checked(
+    store: GraphStore, query: QueryFile, params: Mapping[str, str] | None = None
+) -> tuple[QueryResult, list[ParamWarning]]:
+    """`run`, and the warnings about its parameters' values (param_warnings)."""
+    result = run(store, query, params)
+    return result, param_warnings(store, query, query.bindings(params))
+
+
 def run_named(
     project: Project,
     name_or_path: str,
@@ -55,15 +110,15 @@ def run_named(
     query = find_query(project.queries_dir, name_or_path)
     query.bindings(params)  # refuse bad parameters before loading or contacting anything
     if endpoint:
-        return Answer(query, run(open_store(project, endpoint, timeout), query, params))
-    return Answer(query, run_contained(project, query, params, timeout))
+        return Answer(query, *run_checked(open_store(project, endpoint, timeout), query, params))
+    return Answer(query, *run_contained(project, query, params, timeout))
 
 
 def run_contained(
     project: Project, query: QueryFile, params: Mapping[str, str] | None, timeout: float
-) -> QueryResult:
-    """`run` on the embedded store, in a child process (workers.call_once): the engine's native
-    code can abort the whole process on some queries (pyoxigraph 0.5 on an ORDER BY over
+) -> tuple[QueryResult, list[ParamWarning]]:
+    """`run_checked` on the embedded store, in a child process (workers.call_once): the engine's
+    native code can abort the whole process on some queries (pyoxigraph 0.5 on an ORDER BY over
     date-times with and without a time zone), and a user's query must end in one line and exit
     code 2, not in a core dump. The child's standard error is kept aside and the reason of a
     crash reported."""
@@ -99,13 +154,13 @@ def run_contained(
 
 def run_in_worker(
     files: list[str], query: QueryFile, params: Mapping[str, str] | None, timeout: float
-) -> QueryResult:
+) -> tuple[QueryResult, list[ParamWarning]]:
     """The worker's side of `run_contained`."""
     from ..store.embedded import EmbeddedStore
 
     store = EmbeddedStore.from_files(files)
     store.service_timeout = timeout
-    return run(store, query, params)
+    return run_checked(store, query, params)
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, str]:
@@ -138,4 +193,6 @@ def list_queries(project: Project) -> str:
             lines.append(f"    --param {param.name}=<{param.type}>{default}")
             if param.description:
                 lines.append(f"        {param.description}")
+            if param.choices:
+                lines.append(f"        Values: a {param.choices}, as an IRI or a prefixed name.")
     return "\n".join(lines) + "\n"

@@ -42,6 +42,7 @@ from .views.queries import queries, saved_query
 from .views.reconcile import preview, propose_properties, reconcile, suggest
 from .views.resource import ontology, resource
 from .views.sparql import sparql
+from .views.static import static
 
 
 class _VersionConvertor(Convertor):
@@ -84,6 +85,7 @@ ROUTES = [
     Route("/reconcile/preview", preview),
     Route("/reconcile/propose_properties", propose_properties),
     Route("/openapi.json", openapi),
+    Route("/static/{path:path}", static),
 ]
 
 # Guard first: its limits, HEAD handling and security headers cover every route and every answer,

@@ -6,13 +6,15 @@ ASGI middleware around the whole app, so that a route added later gets the same 
 - A request body over the limit gets 413, whether it says its length or streams it.
 - HEAD is answered like GET, without the body, on every GET route.
 - Every answer carries the security headers: a Content-Security-Policy that allows no script and
-  no framing, nosniff, X-Frame-Options and Referrer-Policy.
+  no framing, nosniff, X-Frame-Options and Referrer-Policy. A view may send a policy of its own
+  instead (the guard then leaves it): only the query page does, the editor's (editor_policy).
 - A failure inside a view is one line of 500, never a stack trace.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import logging
 import re
@@ -54,7 +56,8 @@ def style_hashes(texts: Iterable[str]) -> list[str]:
     return sorted(set(found))
 
 
-def template_styles() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def template_styles() -> tuple[str, ...]:
     """The hashes of the stylesheets written in the templates of the pages this server answers
     (its own and those of the ontology's documentation in dist/): the pages keep their one inline
     stylesheet, and nothing else inline runs."""
@@ -63,13 +66,13 @@ def template_styles() -> list[str]:
         folder = resources.files(package) / "templates"
         pages = [f for f in folder.iterdir() if f.name.endswith(".html")]
         texts += [f.read_text(encoding="utf-8") for f in pages]
-    return style_hashes(texts)
+    return tuple(style_hashes(texts))
 
 
-def security_headers(styles: Iterable[str] = ()) -> list[tuple[bytes, bytes]]:
-    """The headers of every answer. The policy allows no script at all, styles only from the
-    listed hashes, images from this server, forms sent only to it, and no framing."""
-    policy = "; ".join(
+def content_security_policy(styles: Iterable[str] = ()) -> str:
+    """The policy of every page: no script at all, styles only from the listed hashes, images
+    from this server, forms sent only to it, and no framing."""
+    return "; ".join(
         [
             "default-src 'none'",
             "style-src " + (" ".join(styles) or "'none'"),
@@ -79,8 +82,51 @@ def security_headers(styles: Iterable[str] = ()) -> list[tuple[bytes, bytes]]:
             "frame-ancestors 'none'",
         ]
     )
+
+
+# The two <style> elements that YASGUI's results table adds to the page (its bundled column
+# resizer): the grips' stylesheet when a table is drawn, and `*{cursor:col-resize!important}` while
+# a column is dragged. Constant texts, allowed by their hashes rather than by 'unsafe-inline';
+# tests/test_sparql_editor.py checks that they are those of the vendored yasgui.min.js.
+EDITOR_STYLES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+)
+
+
+def editor_policy(styles: Iterable[str] = ()) -> str:
+    """The policy of the query page, the one page with script: the SPARQL editor (YASGUI,
+    vendored in static/yasgui/) and the page's script that sets it up (static/sparql.js). What it
+    allows beyond `content_security_policy`, and why:
+
+    - script-src 'self': the two script files, served by this server from the package; still no
+      inline script, no eval, no other host.
+    - style-src 'self' (beside the hashes): YASGUI's stylesheet and the page's, files of this
+      server; and the hashes of the two stylesheets YASGUI's results table inserts
+      (EDITOR_STYLES). No 'unsafe-inline': the editor styles its elements through the DOM
+      (element.style), which a policy does not govern.
+    - img-src data:: YASGUI's stylesheet draws the results table's sort arrows as data: images.
+    - connect-src 'self': the editor sends its queries to this server's /sparql, and the policy
+      makes the browser refuse any other address (were a visitor to type another endpoint into
+      the editor, or a link to bring one)."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src " + " ".join(["'self'", *styles, *EDITOR_STYLES]),
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def security_headers(styles: Iterable[str] = ()) -> list[tuple[bytes, bytes]]:
+    """The headers of every answer: the policy of `content_security_policy` and the others."""
     return [
-        (b"content-security-policy", policy.encode()),
+        (b"content-security-policy", content_security_policy(styles).encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"DENY"),
         (b"referrer-policy", b"strict-origin-when-cross-origin"),

@@ -255,8 +255,15 @@ def describe_api() -> dict[str, Any]:
             "/sparql": {
                 "get": _operation(
                     "The SPARQL 1.1 Protocol endpoint (without a query: its page).",
-                    _sparql_answers(),
-                    parameters=[query_text, result_format],
+                    {
+                        **_sparql_answers(),
+                        "404": _answer("No example of that name (?example=).", TEXT),
+                    },
+                    parameters=[
+                        query_text,
+                        result_format,
+                        _query("example", "The page with a saved query's text in its editor."),
+                    ],
                 ),
                 "post": _operation(
                     "The SPARQL 1.1 Protocol endpoint, the query in the body.",
@@ -303,6 +310,24 @@ def describe_api() -> dict[str, Any]:
                 "A file of the built release (dist/), or a folder's listing.", path=True
             ),
             "/context.jsonld": _file("The JSON-LD context of the dumps."),
+            "/static/{path}": {
+                "get": _operation(
+                    "A file the pages load (the SPARQL editor YASGUI, the query page's script).",
+                    {
+                        "200": _answer(
+                            "The file.", "text/javascript", "text/css", "text/markdown", TEXT
+                        ),
+                        "304": {"description": "Not modified (If-None-Match)."},
+                        "404": _answer("No such file.", TEXT),
+                    },
+                    parameters=[
+                        _path(
+                            "path", "A file of the package's static folder.", r"^[^\x00-\x1f\x7f]*$"
+                        ),
+                        _query("v", "The file's version (its URL on the pages)."),
+                    ],
+                )
+            },
             "/openapi.json": {
                 "get": _operation("This description.", {"200": _answer("OpenAPI 3.1.", F.JSON)})
             },

@@ -18,15 +18,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
-from rdflib import RDF, RDFS, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, SDO, SKOS
+from babel.dates import format_date
+from markupsafe import Markup, escape
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, SDO, SKOS
 from rdflib.term import Node
 
 from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE, curie
 from ..store.results import GraphStore, QueryResult
 from ..store.terms import Triple
+from .assets import asset_url
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
-from .i18n import LANGUAGES, is_page, translator, with_language
+from .i18n import LANGUAGES, N_, is_page, translator, with_language
 from .i18n import NAMES as LANGUAGE_NAMES
 
 KC = Namespace(ONTOLOGY_NS)
@@ -78,11 +81,19 @@ SELECT ?x ?p ?label WHERE {
 }
 """
 
+# Every resource under /id/ with its names (rdfs:label, else skos:prefLabel, else dcterms:title:
+# the concepts of the schemes have only a skos:prefLabel), in every language.
 INDEX = """
-SELECT DISTINCT ?s ?label WHERE {
-  ?s ?p ?o .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), $ID) && !CONTAINS(STR(?s), "#"))
-  OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label . FILTER(LANG(?label) = "en") }
+SELECT DISTINCT ?s ?p ?label WHERE {
+  { SELECT DISTINCT ?s WHERE {
+      ?s ?x ?o .
+      FILTER(isIRI(?s) && STRSTARTS(STR(?s), $ID) && !CONTAINS(STR(?s), "#")) } }
+  OPTIONAL {
+    ?s ?p ?label .
+    FILTER(?p IN (<http://www.w3.org/2000/01/rdf-schema#label>,
+                  <http://www.w3.org/2004/02/skos/core#prefLabel>,
+                  <http://purl.org/dc/terms/title>))
+  }
 }
 """
 
@@ -111,9 +122,16 @@ class Description:
     iri: str
     triples: list[Triple]
     labels: dict[str, list[Literal]]  # labels of everything mentioned, predicates included
-    # Where each statement about the resource comes from: the names of the graphs it sits in
-    # (none from a store without named graphs). Shown on pages, not part of the RDF answer.
+    # Where each statement about the resource comes from: the graphs it sits in (none from a
+    # store without named graphs). Shown on pages, not part of the RDF answer.
     origins: dict[Triple, list[str]] = field(default_factory=dict)
+    # What data/graphs.ttl says of those graphs: graph IRI -> predicate IRI -> objects (its
+    # names, its source document, who made it and when); the labels of the documents and agents
+    # named there are in `labels`.
+    graphs: dict[str, dict[str, list[Node]]] = field(default_factory=dict)
+    # What a page for people shows beyond the description (web/profile.py's gather): the
+    # clusters of an organisation or a sector, a concept's hierarchy.
+    related: dict[str, Any] = field(default_factory=dict)
 
 
 def local_href(iri: str) -> str:
@@ -142,23 +160,62 @@ def iri_view(iri: str, label: str, local: bool = True) -> dict:
     `local`), else the IRI as text."""
     href = local_href(iri) if local else iri
     if linkable(href):
-        return {"kind": "link", "href": href, "label": label, "iri": iri}
-    return {"kind": "literal", "text": iri, "lang": None, "datatype": None}
+        return {"kind": "link", "href": href, "label": label, "iri": iri, "text_lang": None}
+    return {"kind": "literal", "text": iri, "lang": None, "datatype": None, "text_lang": None}
+
+
+def pick_literal(labels: list[Literal] | None, lang: str = "en") -> Literal | None:
+    """The label in `lang`, else one without a language, else the English one, else the first."""
+    if not labels:
+        return None
+    for wanted in (lang, None, DEFAULT_LANGUAGE):
+        for literal in labels:
+            if literal.language == wanted:
+                return literal
+    return labels[0]
 
 
 def pick_label(labels: list[Literal] | None, lang: str = "en") -> str | None:
-    if not labels:
+    """The text of `pick_literal`."""
+    literal = pick_literal(labels, lang)
+    return None if literal is None else str(literal)
+
+
+def other_language(literal: Literal | None, lang: str) -> str | None:
+    """The language of `literal` when it is not the page's `lang` (the value the HTML marks with
+    its own `lang`), else None."""
+    if literal is None or not literal.language:
         return None
-    for literal in labels:
-        if literal.language == lang:
-            return str(literal)
-    for literal in labels:
-        if not literal.language:
-            return str(literal)
-    return str(labels[0])
+    return literal.language if literal.language.split("-")[0].lower() != lang else None
 
 
-def _label_index(label_triples: list[Triple]) -> dict[str, list[Literal]]:
+def in_language(text: str, text_lang: str | None) -> Markup:
+    """`text` escaped, inside `<span lang>` when its language is not the page's (`text_lang`
+    from `other_language`)."""
+    if text_lang:
+        return Markup('<span lang="{}">{}</span>').format(text_lang, text)
+    return escape(text)
+
+
+def label_in(labels: list[Literal] | None, lang: str) -> Markup | None:
+    """The label of `labels` for a page in `lang`, marked with its language when it falls back."""
+    literal = pick_literal(labels, lang)
+    if literal is None:
+        return None
+    return in_language(str(literal), other_language(literal, lang))
+
+
+def format_day(term: Node, lang: str) -> str:
+    """An xsd:date as a day in `lang` ("21 October 2016", "21 października 2016"); any other
+    value as written."""
+    if isinstance(term, Literal) and term.datatype == XSD.date:
+        value = term.toPython()
+        if hasattr(value, "year"):
+            return format_date(value, "d MMMM y", locale=lang)
+    return str(term)
+
+
+def label_index(label_triples: list[Triple]) -> dict[str, list[Literal]]:
     """Labels by IRI: rdfs:label first, then skos:prefLabel, then dcterms:title."""
     found: dict[str, list[tuple[int, Literal]]] = defaultdict(list)
     for x, p, label in label_triples:
@@ -204,21 +261,53 @@ class LabelIndex:
 # shows), found from the resource through the indexes: a filter over every quad of every graph
 # would cost a scan of the whole dataset per page.
 ORIGINS = """
-SELECT DISTINCT ?s ?p ?o ?g ?name WHERE {
+SELECT DISTINCT ?s ?p ?o ?g WHERE {
   { BIND($R AS ?s) GRAPH ?g { $R ?p ?o } }
   UNION { $R ?x ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), $HASH)) GRAPH ?g { ?s ?p ?o } }
   UNION { ?s ?x $R . FILTER(isIRI(?s) && STRSTARTS(STR(?s), $HASH)) GRAPH ?g { ?s ?p ?o } }
-  OPTIONAL { ?g <http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER (LANG(?name) = "en") }
+}
+"""
+
+# What data/graphs.ttl says of a page's graphs: their names, the document a source graph states,
+# who made an editorial graph and when.
+GRAPHS = """
+SELECT ?g ?p ?o WHERE {
+  VALUES ?g { $IRIS }
+  ?g ?p ?o .
+  FILTER(?p IN (<http://www.w3.org/2000/01/rdf-schema#label>,
+                <http://purl.org/dc/terms/source>,
+                <http://www.w3.org/ns/prov#wasAttributedTo>,
+                <http://purl.org/dc/terms/created>))
 }
 """
 
 
 def origins_of(store: GraphStore, iri: str) -> dict[Triple, list[str]]:
-    """For each statement about `iri` and its hash IRIs, the names of the graphs it sits in."""
+    """For each statement about `iri` and its hash IRIs, the IRIs of the graphs it sits in."""
     found: dict[Triple, list[str]] = defaultdict(list)
-    for s, p, o, g, name in store.query(_with_resource(ORIGINS, iri)).rows:
-        found[(s, p, o)].append(str(name) if name is not None else curie(str(g)) or str(g))
-    return {t: sorted(names) for t, names in found.items()}
+    for s, p, o, g in store.query(_with_resource(ORIGINS, iri)).rows:
+        found[(s, p, o)].append(str(g))
+    return {t: sorted(graphs) for t, graphs in found.items()}
+
+
+def graphs_of(store: GraphStore, graphs: set[str]) -> dict[str, dict[str, list[Node]]]:
+    """What the store says of `graphs` (see GRAPHS), by graph and predicate."""
+    graphs = {g for g in graphs if _safe_iri(g)}
+    if not graphs:
+        return {}
+    values = " ".join(URIRef(g).n3() for g in sorted(graphs))
+    found: dict[str, dict[str, list[Node]]] = {g: defaultdict(list) for g in graphs}
+    for g, p, o in store.query(GRAPHS.replace("$IRIS", values)).rows:
+        found[str(g)][str(p)].append(o)
+    return {g: {p: sorted(objects) for p, objects in by.items()} for g, by in found.items()}
+
+
+def origin_name(graph: str, desc: Description, lang: str = DEFAULT_LANGUAGE) -> Markup:
+    """The name of a graph in `lang` (marked when it falls back), else its prefixed name."""
+    names = [
+        o for o in desc.graphs.get(graph, {}).get(str(RDFS.label), []) if isinstance(o, Literal)
+    ]
+    return label_in(names, lang) or escape(curie(graph) or graph)
 
 
 def describe(
@@ -242,7 +331,14 @@ def describe(
     pointed = mentioned - subjects
     triples |= {t for t in found if str(t[0]) in pointed}
     origins = {} if ontology else origins_of(store, iri)
-    return Description(iri, sorted(triples), _label_index(found), origins)
+    graphs = graphs_of(store, {g for names in origins.values() for g in names})
+    # The documents and agents the graphs name, for the footnotes of the page.
+    named = {str(o) for by in graphs.values() for p in (DCTERMS.source, PROV.wasAttributedTo)
+             for o in by.get(str(p), []) if isinstance(o, URIRef)}  # fmt: skip
+    if named - wanted:
+        more = named - wanted
+        found = found + (labels(more) if labels is not None else label_triples(store, more))
+    return Description(iri, sorted(triples), label_index(found), origins, graphs)
 
 
 def describes_something(desc: Description) -> bool:
@@ -254,29 +350,48 @@ def describes_something(desc: Description) -> bool:
 # --- views ---------------------------------------------------------------------------------------
 
 
-def _value_view(term: Node, desc: Description, nodes: dict[str, dict]) -> dict:
+def value_view(
+    term: Node, desc: Description, nodes: dict[str, dict] | None = None, lang: str = "en"
+) -> dict:
+    """A value of a page in `lang`: a link with the label in the page's language (`text_lang`:
+    the label's language where it falls back to another), a hash node's section, or a literal
+    (`text_lang`: its language where it is not the page's)."""
+    nodes = nodes or {}
     if isinstance(term, URIRef):
         iri = str(term)
         if iri in nodes:
             return {"kind": "node", "anchor": nodes[iri]["anchor"], "label": nodes[iri]["title"]}
-        label = pick_label(desc.labels.get(iri))
+        literal = pick_literal(desc.labels.get(iri), lang)
+        label, text_lang = (
+            (str(literal), other_language(literal, lang)) if literal else (None, None)
+        )
         if label is None and "#" in iri and iri.startswith(BASE_IRI):
             document, fragment = iri.split("#", 1)
-            document_label = pick_label(desc.labels.get(document)) or curie(document) or document
+            literal = pick_literal(desc.labels.get(document), lang)
+            text_lang = other_language(literal, lang)
+            document_label = str(literal) if literal else curie(document) or document
             label = f"{document_label} › {fragment}"
-        return iri_view(iri, label or curie(iri) or iri)
+        return iri_view(iri, label or curie(iri) or iri) | {"text_lang": text_lang}
     if isinstance(term, Literal):
         datatype = None
         if term.datatype is not None:
             datatype = curie(str(term.datatype)) or str(term.datatype)
-        return {"kind": "literal", "text": str(term), "lang": term.language, "datatype": datatype}
-    return {"kind": "literal", "text": str(term), "lang": None, "datatype": None}
+        return {
+            "kind": "literal",
+            "text": str(term),
+            "lang": term.language,
+            "datatype": datatype,
+            "text_lang": other_language(term, lang),
+        }
+    return {"kind": "literal", "text": str(term), "lang": None, "datatype": None, "text_lang": None}
 
 
 _FIRST = [str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(DCTERMS.description)]
 
 
-def _properties(subject: str, desc: Description, nodes: dict[str, dict]) -> list[dict]:
+def _properties(
+    subject: str, desc: Description, nodes: dict[str, dict], lang: str = DEFAULT_LANGUAGE
+) -> list[dict]:
     grouped: dict[str, list[Node]] = defaultdict(list)
     subject_term = None
     for s, p, o in desc.triples:
@@ -285,19 +400,31 @@ def _properties(subject: str, desc: Description, nodes: dict[str, dict]) -> list
             subject_term = s
 
     def order(p: str) -> tuple:
-        return (_FIRST.index(p) if p in _FIRST else len(_FIRST), _predicate_label(p, desc))
+        return (_FIRST.index(p) if p in _FIRST else len(_FIRST), str(predicate_name(p, desc, lang)))
+
+    def origin(triple: Triple) -> Markup:
+        names = [origin_name(g, desc, lang) for g in desc.origins.get(triple, [])]
+        return Markup(", ").join(names)
 
     rows = []
     for p in sorted(grouped, key=order):
-        values = sorted(grouped[p], key=lambda t: (getattr(t, "language", None) != "en", str(t)))
+        # The page's language first, then English, then the rest.
+        values = sorted(
+            grouped[p],
+            key=lambda t: (
+                getattr(t, "language", None) != lang,
+                getattr(t, "language", None) != DEFAULT_LANGUAGE,
+                str(t),
+            ),
+        )
         rows.append(
             {
-                "label": _predicate_label(p, desc),
+                "label": predicate_name(p, desc, lang),
                 "curie": curie(p) or p,
                 "href": local_href(p) if linkable(local_href(p)) else None,
                 "values": [
-                    _value_view(v, desc, nodes)
-                    | {"origin": ", ".join(desc.origins.get((subject_term, URIRef(p), v), []))}
+                    value_view(v, desc, nodes, lang)
+                    | {"origin": origin((subject_term, URIRef(p), v))}
                     for v in values
                 ],
             }
@@ -305,99 +432,151 @@ def _properties(subject: str, desc: Description, nodes: dict[str, dict]) -> list
     return rows
 
 
-# English names for the standard predicates, whose vocabularies are not loaded in the store.
+# Names of the standard predicates, whose vocabularies are not loaded in the store (English
+# msgids, translated where shown).
 _NAMES = {
-    "rdf:type": "type",
-    "rdfs:label": "name",
-    "rdfs:comment": "comment",
-    "rdfs:seeAlso": "see also",
-    "rdfs:isDefinedBy": "defined by",
-    "rdfs:subClassOf": "subclass of",
-    "rdfs:domain": "domain",
-    "rdfs:range": "range",
-    "owl:sameAs": "same as",
-    "skos:prefLabel": "preferred name",
-    "skos:altLabel": "also known as",
-    "skos:definition": "definition",
-    "skos:broader": "broader",
-    "skos:narrower": "narrower",
-    "skos:inScheme": "in scheme",
-    "skos:topConceptOf": "top concept of",
-    "skos:hasTopConcept": "top concept",
-    "skos:exactMatch": "exact match",
-    "skos:closeMatch": "close match",
-    "dcterms:description": "description",
-    "dcterms:source": "source",
-    "dcterms:title": "title",
-    "dcterms:license": "licence",
-    "org:member": "member",
-    "org:organization": "organisation",
-    "org:role": "role",
-    "schema:value": "value",
-    "schema:startDate": "since",
-    "schema:foundingDate": "founded",
-    "schema:location": "location",
-    "schema:containedInPlace": "contained in",
+    "rdf:type": N_("type"),
+    "rdf:subject": N_("subject"),
+    "rdf:predicate": N_("predicate"),
+    "rdf:object": N_("object"),
+    "rdfs:label": N_("name"),
+    "rdfs:comment": N_("comment"),
+    "rdfs:seeAlso": N_("see also"),
+    "rdfs:isDefinedBy": N_("defined by"),
+    "rdfs:subClassOf": N_("subclass of"),
+    "rdfs:subPropertyOf": N_("subproperty of"),
+    "rdfs:domain": N_("domain"),
+    "rdfs:range": N_("range"),
+    "owl:sameAs": N_("same as"),
+    "skos:prefLabel": N_("preferred name"),
+    "skos:altLabel": N_("also known as"),
+    "skos:definition": N_("definition"),
+    "skos:editorialNote": N_("editorial note"),
+    "skos:broader": N_("broader"),
+    "skos:narrower": N_("narrower"),
+    "skos:inScheme": N_("in scheme"),
+    "skos:topConceptOf": N_("top concept of"),
+    "skos:hasTopConcept": N_("top concept"),
+    "skos:exactMatch": N_("exact match"),
+    "skos:closeMatch": N_("close match"),
+    "dcterms:description": N_("description"),
+    "dcterms:source": N_("source"),
+    "dcterms:title": N_("title"),
+    "dcterms:license": N_("licence"),
+    "dcterms:type": N_("kind"),
+    "dcterms:created": N_("created"),
+    "dcterms:language": N_("language"),
+    "org:member": N_("member"),
+    "org:organization": N_("organisation"),
+    "org:role": N_("role"),
+    "prov:wasAttributedTo": N_("made by"),
+    "prov:wasDerivedFrom": N_("derived from"),
+    "schema:value": N_("value"),
+    "schema:minValue": N_("at least"),
+    "schema:maxValue": N_("at most"),
+    "schema:startDate": N_("since"),
+    "schema:foundingDate": N_("founded"),
+    "schema:location": N_("location"),
+    "schema:containedInPlace": N_("contained in"),
 }
 
 
-def _predicate_label(p: str, desc: Description) -> str:
+def predicate_name(p: str, desc: Description, lang: str = DEFAULT_LANGUAGE) -> Markup:
+    """The name of predicate `p` on a page in `lang`: its label in the store (the ontology's, in
+    English and Polish), else the page's message for a standard predicate, else its CURIE."""
+    label = label_in(desc.labels.get(p), lang)
+    if label is not None:
+        return label
     name = curie(p) or p
-    return pick_label(desc.labels.get(p)) or _NAMES.get(name) or name
+    if name in _NAMES:
+        return escape(translator(lang).gettext(_NAMES[name]))
+    return escape(name)
 
 
-def _node_title(node: str, desc: Description) -> str:
+def capitalized(text: Markup) -> Markup:
+    """`text` with its first letter in capitals (a label used as a heading), markup kept."""
+    plain = str(text)
+    if plain.startswith("<span"):
+        cut = plain.index(">") + 1
+        return Markup(plain[:cut] + plain[cut : cut + 1].upper() + plain[cut + 1 :])
+    return Markup(plain[:1].upper() + plain[1:])
+
+
+def node_title(node: str, desc: Description, lang: str = DEFAULT_LANGUAGE) -> Markup:
+    """The heading of a hash node (`…#members`, `…#coordinator`) on a page in `lang`: the
+    wording of a count, "Coordinator: …" for a role, "… since …" for a status, else its label."""
+    _ = translator(lang).gettext
     values: dict[str, list[Node]] = defaultdict(list)
     for s, p, o in desc.triples:
         if str(s) == node:
             values[str(p)].append(o)
 
-    def label_of(predicate: str) -> str | None:
-        found = values.get(predicate)
-        return pick_label(desc.labels.get(str(found[0]))) if found else None
+    def label_of(*predicates: str) -> Markup | None:
+        for predicate in predicates:
+            found = values.get(predicate)
+            if found:
+                return label_in(desc.labels.get(str(found[0])), lang)
+        return None
 
-    if values.get(str(KC.statedAs)):
-        return pick_label(values[str(KC.statedAs)])
-    role, member = label_of(str(ORG.role)), label_of(str(ORG.member))
+    stated = [o for o in values.get(str(KC.statedAs), []) if isinstance(o, Literal)]
+    if stated:
+        literal = pick_literal(stated, lang)
+        return in_language(str(literal), other_language(literal, lang))
+    role = label_of(str(KC.roleType), str(ORG.role))
+    member = label_of(str(KC.heldBy), str(ORG.member))
     if role and member:
-        return f"{role[0].upper()}{role[1:]}: {member}"
+        return Markup(_("%(role)s: %(member)s")) % {"role": capitalized(role), "member": member}
     status = label_of(str(KC.statusType))
     if status:
         since = values.get(str(SDO.startDate))
-        return f"{status} since {since[0]}" if since else status
-    label = pick_label(desc.labels.get(node))
+        if since:
+            date = format_day(since[0], lang)
+            return Markup(_("%(status)s since %(date)s")) % {"status": status, "date": date}
+        return status
+    label = label_in(desc.labels.get(node), lang)
     if label:
         return label
     types = [o for s, p, o in desc.triples if str(s) == node and p == RDF.type]
-    kind = pick_label(desc.labels.get(str(types[0]))) if types else None
+    kind = label_in(desc.labels.get(str(types[0])), lang) if types else None
     fragment = node.rsplit("#", 1)[1]
-    return f"{kind}: {fragment}" if kind else fragment
+    return Markup("{}: {}").format(kind, fragment) if kind else escape(fragment)
 
 
-def resource_view(desc: Description) -> dict:
+def resource_view(desc: Description, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """The statements of a page in `lang`: the resource's, its hash nodes', those that point to
+    it, its sources."""
     iri = desc.iri
     hash_nodes = sorted(
         {str(s) for s, _p, _o in desc.triples if str(s).startswith(iri + "#")},
     )
-    nodes = {n: {"anchor": n.rsplit("#", 1)[1], "title": _node_title(n, desc)} for n in hash_nodes}
+    nodes = {
+        n: {"anchor": n.rsplit("#", 1)[1], "title": node_title(n, desc, lang)} for n in hash_nodes
+    }
     for n in hash_nodes:
-        nodes[n]["properties"] = _properties(n, desc, nodes)
+        nodes[n]["properties"] = _properties(n, desc, nodes, lang)
     labels = [o for s, p, o in desc.triples if str(s) == iri and p == RDFS.label]
     if not labels:
         labels = desc.labels.get(iri, [])
-    title = pick_label(labels, "en") or curie(iri) or iri
-    polish = sorted({str(x) for x in labels if isinstance(x, Literal) and x.language == "pl"})
+    literal = pick_literal(labels, lang)
+    title = str(literal) if literal is not None else curie(iri) or iri
+    others = sorted(
+        {
+            (x.language, str(x))
+            for x in labels
+            if isinstance(x, Literal) and x.language and x.language != lang and str(x) != title
+        }
+    )
     incoming = []
     for s, p, o in desc.triples:
         if str(o) == iri and not str(s).startswith(iri + "#") and str(s) != iri:
             incoming.append(
                 {
-                    "subject": _value_view(s, desc, {}),
-                    "predicate": _predicate_label(str(p), desc),
+                    "subject": value_view(s, desc, {}, lang),
+                    "predicate": predicate_name(str(p), desc, lang),
                     "curie": curie(str(p)) or str(p),
                 }
             )
-    incoming.sort(key=lambda r: (r["predicate"], r["subject"]["label"]))
+    incoming.sort(key=lambda r: (str(r["predicate"]), r["subject"]["label"]))
     sources = sorted(
         {
             str(o)
@@ -408,11 +587,16 @@ def resource_view(desc: Description) -> dict:
     return {
         "iri": iri,
         "title": title,
-        "polish": polish,
-        "properties": _properties(iri, desc, nodes),
+        "title_lang": other_language(literal, lang) if isinstance(literal, Literal) else None,
+        # Its names in the other languages: (language, name).
+        "other_names": [{"lang": code, "text": text} for code, text in others],
+        "polish": [text for code, text in others if code == "pl"],
+        "properties": _properties(iri, desc, nodes, lang),
         "nodes": [nodes[n] for n in hash_nodes],
         "incoming": incoming,
-        "sources": [iri_view(s, pick_label(desc.labels.get(s)) or s, local=False) for s in sources],
+        "sources": [
+            iri_view(s, pick_label(desc.labels.get(s), lang) or s, local=False) for s in sources
+        ],
     }
 
 
@@ -439,17 +623,108 @@ def home_view(store: GraphStore) -> list[dict]:
     )
 
 
-def index_view(store: GraphStore) -> list[dict]:
-    """Every resource under /id/, grouped by kind, by label."""
+# The kinds of resource under /id/ (the first segment of the path): a heading and a count, in
+# English msgids (ngettext calls written out so that the catalog's extraction finds them).
+KINDS: dict[str, tuple[str, Callable[[Any, int], str]]] = {
+    "cluster": (N_("Clusters"), lambda t, n: t.ngettext("%(num)d cluster", "%(num)d clusters", n)),
+    "organization": (
+        N_("Organisations"),
+        lambda t, n: t.ngettext("%(num)d organisation", "%(num)d organisations", n),
+    ),
+    "sector": (N_("Sectors"), lambda t, n: t.ngettext("%(num)d sector", "%(num)d sectors", n)),
+    "member-type": (
+        N_("Member types"),
+        lambda t, n: t.ngettext("%(num)d member type", "%(num)d member types", n),
+    ),
+    "helix": (N_("Helices"), lambda t, n: t.ngettext("%(num)d helix", "%(num)d helices", n)),
+    "place": (N_("Places"), lambda t, n: t.ngettext("%(num)d place", "%(num)d places", n)),
+    "role": (N_("Roles"), lambda t, n: t.ngettext("%(num)d role", "%(num)d roles", n)),
+    "status": (N_("Statuses"), lambda t, n: t.ngettext("%(num)d status", "%(num)d statuses", n)),
+    "legal-form": (
+        N_("Legal forms"),
+        lambda t, n: t.ngettext("%(num)d legal form", "%(num)d legal forms", n),
+    ),
+    "count-qualifier": (
+        N_("Count qualifiers"),
+        lambda t, n: t.ngettext("%(num)d count qualifier", "%(num)d count qualifiers", n),
+    ),
+    "scheme": (
+        N_("Concept schemes"),
+        lambda t, n: t.ngettext("%(num)d concept scheme", "%(num)d concept schemes", n),
+    ),
+    "link": (
+        N_("Links to Wikidata"),
+        lambda t, n: t.ngettext("%(num)d link", "%(num)d links", n),
+    ),
+    "link-method": (
+        N_("Link methods"),
+        lambda t, n: t.ngettext("%(num)d link method", "%(num)d link methods", n),
+    ),
+    "source": (N_("Sources"), lambda t, n: t.ngettext("%(num)d source", "%(num)d sources", n)),
+    "agent": (N_("Agents"), lambda t, n: t.ngettext("%(num)d agent", "%(num)d agents", n)),
+    "editorial-work": (
+        N_("Kinds of editorial work"),
+        lambda t, n: t.ngettext("%(num)d kind of work", "%(num)d kinds of work", n),
+    ),
+}
+
+
+def _other_kind(t: Any, n: int) -> str:
+    return t.ngettext("%(num)d resource", "%(num)d resources", n)
+
+
+def kind_name(kind: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The heading of a kind of resource (`cluster`: "Clusters") in `lang`; an unknown kind is
+    named by its path segment."""
+    known = KINDS.get(kind)
+    return translator(lang).gettext(known[0]) if known else kind
+
+
+def kind_count(kind: str, n: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "8 clusters" in `lang`, with its plural form."""
+    count = KINDS[kind][1] if kind in KINDS else _other_kind
+    return count(translator(lang), n) % {"num": n}
+
+
+def index_view(store: GraphStore) -> dict[str, list[dict]]:
+    """Every resource under /id/ in each language: grouped by kind (clusters, organisations,
+    sectors first), each named in the language (`text_lang` where it falls back), by name."""
     answer = store.query(INDEX.replace("$ID", Literal(ID_BASE).n3()))
-    kinds: dict[str, list[dict]] = defaultdict(list)
-    for s, label in answer.rows:
-        kind = str(s)[len(ID_BASE) :].split("/", 1)[0]
-        kinds[kind].append({"href": local_href(str(s)), "label": str(label) if label else str(s)})
-    return [
-        {"kind": k, "items": sorted(v, key=lambda i: (i["label"].lower(), i["href"], i["label"]))}
-        for k, v in sorted(kinds.items())
-    ]
+    names: dict[str, list[tuple[int, Literal]]] = defaultdict(list)
+    for s, p, label in answer.rows:
+        ranked = names[str(s)]  # every resource, named or not
+        if p is not None and isinstance(label, Literal):
+            ranked.append((LABEL_PROPERTIES.index(str(p)), label))
+    order = list(KINDS)
+    views: dict[str, list[dict]] = {}
+    for lang in LANGUAGES:
+        kinds: dict[str, list[dict]] = defaultdict(list)
+        for iri, ranked in names.items():
+            kind = iri[len(ID_BASE) :].split("/", 1)[0]
+            literal = pick_literal([label for _rank, label in sorted(ranked)], lang)
+            kinds[kind].append(
+                {
+                    "href": local_href(iri),
+                    "label": str(literal) if literal is not None else curie(iri) or iri,
+                    "text_lang": other_language(literal, lang),
+                }
+            )
+        views[lang] = [
+            {
+                "kind": k,
+                "name": kind_name(k, lang),
+                "count": kind_count(k, len(v), lang),
+                "items": sorted(v, key=lambda i: (i["label"].lower(), i["href"], i["label"])),
+            }
+            for k, v in sorted(
+                kinds.items(),
+                key=lambda item: (
+                    order.index(item[0]) if item[0] in order else len(order),
+                    item[0],
+                ),
+            )
+        ]
+    return views
 
 
 def dataset_view(graph: Iterable[Triple]) -> list[dict]:
@@ -500,6 +775,30 @@ def table_view(result: QueryResult) -> dict:
                 cells.append({"kind": "literal", "text": str(term), "lang": lang})
         rows.append(cells)
     return {"columns": result.variables, "rows": rows}
+
+
+def choices_view(result: QueryResult, current: str | None, lang: str = "en") -> list[dict]:
+    """The options of a picker for an iri parameter, from the answer of `Choices.query()` (rows
+    of ?value ?label): each with its value as people write it (the prefixed name where there is
+    one, else the IRI), its label, and whether it is `current` (an IRI, already expanded). A
+    current value that is none of the choices comes first, so that the form shows what was
+    asked."""
+    labels: dict[str, list[Literal]] = {}
+    for value, label in result.rows:
+        if isinstance(value, URIRef):
+            found = labels.setdefault(str(value), [])  # a choice without a label is still one
+            if isinstance(label, Literal):
+                found.append(label)
+    options = []
+    for iri, found in labels.items():
+        written = curie(iri) or iri
+        label = pick_label(found, lang) or written
+        options.append({"value": written, "label": label, "selected": iri == current})
+    options.sort(key=lambda o: (o["label"].casefold(), o["value"]))
+    if current is not None and current not in labels:
+        written = curie(current) or current
+        options.insert(0, {"value": written, "label": written, "selected": True})
+    return options
 
 
 def license_of(store: GraphStore) -> str | None:
@@ -557,6 +856,7 @@ class Pages:
         env.filters["url_in"] = _url_in
         env.globals["LANGUAGES"] = LANGUAGES
         env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+        env.globals["asset_url"] = asset_url
         return env
 
     def render(

@@ -8,17 +8,19 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.results import serialize_results
-from ...sparql.library import find_query
+from ...sparql.library import QueryFile, find_query
+from ...sparql.run import param_warnings
 from ..federation import FederationRefused, check_federation, federates
 from ..i18n import page_language
-from ..pages import table_view
-from ..state import add_vary
+from ..pages import choices_view, table_view
+from ..state import AppState, add_vary
 from .base import answer_or_error, app_state, not_acceptable, plain, translate
 
 
@@ -33,7 +35,14 @@ async def queries(request: Request) -> Response:
             "description": q.description,
             "href": f"/queries/{q.name}",
             "params": [
-                {"name": p.name, "type": p.type, "default": p.default, "doc": p.description}
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "default": p.default,
+                    "doc": p.description,
+                    # the values that make sense (`#+ enumerate:`), e.g. "kc:ClusterInitiative"
+                    "values": str(p.choices) if p.choices else None,
+                }
                 for p in q.params
             ],
         }
@@ -102,12 +111,16 @@ async def saved_query(request: Request) -> Response:
             except CouldNotRun as exc:
                 return plain(502 if settings.endpoint else 500, str(exc))
         if media == F.HTML:
+            # A value that names nothing gets a visible notice, not a silent empty table.
+            warnings = await run_in_threadpool(param_warnings, state.store, query_file, bindings)
             return state.render(
                 "query.html",
                 request=request,
                 title=query_file.summary or name,
                 q=query_file,
                 values=values,
+                pickers=await _pickers(state, query_file, bindings, page_language(request)[0]),
+                warnings=warnings,
                 table=table_view(result),
                 alternates=[
                     {"href": _with_query(f"/queries/{name}.json", values), "label": "JSON"},
@@ -118,6 +131,21 @@ async def saved_query(request: Request) -> Response:
         return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
     return await state.cached(key, make)
+
+
+async def _pickers(
+    state: AppState, query_file: QueryFile, bindings: Mapping, lang: str
+) -> dict[str, list[dict]]:
+    """The options of each iri parameter that declares its values (`#+ enumerate:`), labelled in
+    `lang`, the bound value selected."""
+    pickers = {}
+    for param in query_file.params:
+        if param.choices is not None:
+            answer = await state.query(param.choices.query())
+            current = bindings.get(param.name)
+            current = None if current is None else str(current)
+            pickers[param.name] = choices_view(answer, current, lang)
+    return pickers
 
 
 # A parameter value longer than this is not a value any saved query needs (an IRI, a date, a

@@ -3,6 +3,7 @@ asks for (an extension, ?format= or Accept), with a 404 in that format when noth
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -11,6 +12,7 @@ from ...formats.rdf import empty_graph_document, serialize_graph
 from ...project import ID_BASE, ONTOLOGY_IRI
 from ..i18n import page_language
 from ..pages import SLUG, alternates, describes_something, local_href, resource_view
+from ..profile import gather, resource_page
 from ..state import add_vary
 from .base import (
     app_state,
@@ -69,15 +71,15 @@ async def describe_as(request: Request, iri: str, media: str, ontology: bool = F
     if media != F.HTML:
         return rdf_response(serialize_graph(desc.triples, media), media)
     path = local_href(iri)
-    view = resource_view(desc)
-    template = "ontology.html" if ontology else "resource.html"
+    lang, _explicit = page_language(request)
+    if ontology:
+        view = resource_view(desc, lang)
+        template, context = "ontology.html", {"title": view["title"], "r": view}
+    else:
+        await run_in_threadpool(gather, state.store, desc)
+        template, context = resource_page(desc, lang)
     response = state.render(
-        template,
-        request=request,
-        title=view["title"],
-        r=view,
-        alternates=alternates(path),
-        path=path,
+        template, request=request, alternates=alternates(path), path=path, **context
     )
     add_vary(response, "Accept")
     return response

@@ -1,8 +1,11 @@
-"""/sparql: the read-only SPARQL 1.1 Protocol endpoint, and its page (a form with the query
-library's examples) for browsers. On the embedded store, queries run in the worker processes of
+"""/sparql: the read-only SPARQL 1.1 Protocol endpoint, and its page for browsers: a form, which
+the SPARQL editor YASGUI replaces when script runs (static/sparql.js), and the query library's
+queries as examples to load into it. On the embedded store, queries run in the worker processes of
 store/pool.py, so that a query over its time limit is stopped."""
 
 from __future__ import annotations
+
+import json
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -12,10 +15,12 @@ from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.rdf import serialize_graph
 from ...formats.results import serialize_results
+from ...project import NAMESPACES
 from ...sparql.library import QueryFile
 from ...sparql.text import inject_values, is_update
 from ...store.results import QueryResult
 from ..federation import FederationRefused, check_federation
+from ..guard import editor_policy, template_styles
 from ..pages import table_view
 from ..state import add_vary
 from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response, translate
@@ -50,7 +55,13 @@ async def sparql(request: Request) -> Response:
             )
     if not query:
         if F.negotiate(request.headers.get("accept"), (F.HTML, F.SPARQL_JSON)) == F.HTML:
-            return sparql_page(request)
+            example = params.get("example")
+            if example is None:
+                return sparql_page(request)
+            found = [q for q in app_state(request).query_library() if q.name == example]
+            if not found:
+                return plain(404, f"no example named {example[:80]!r} (see /queries/)")
+            return sparql_page(request, _example_text(found[0]))
         return plain(400, "missing query: send ?query=SELECT … (SPARQL 1.1 Protocol)")
     if is_update(query):
         return _forbidden()
@@ -108,14 +119,13 @@ def results_response(
 def sparql_page(
     request: Request, query: str | None = None, result: QueryResult | None = None
 ) -> Response:
-    """The endpoint's page: the query form (with `query`, else the first example) and the
-    library's queries as examples; with `result`, its answer as a table or as Turtle."""
+    """The endpoint's page: the query form (with `query`, else the first example) and links that
+    load the library's queries into it; with `result`, its answer as a table or as Turtle. The
+    page has script (the editor), so its policy is the editor's (guard.editor_policy)."""
     state = app_state(request)
     settings = state.settings
-    examples = [
-        {"name": q.name, "summary": q.summary, "text": _example_text(q)}
-        for q in state.query_library()
-    ]
+    library = state.query_library()
+    examples = [{"name": q.name, "summary": q.summary} for q in library]
     table = None
     turtle = None
     if result is not None and result.kind == "graph":
@@ -128,13 +138,16 @@ def sparql_page(
         title=translate(request, "SPARQL endpoint"),
         examples=examples,
         query=query
-        or (examples[0]["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),
+        or (_example_text(library[0]) if library else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),
         table=table,
         turtle=turtle,
         timeout=settings.query_timeout,
         limit=settings.result_limit,
+        # The editor's prefixes: the one namespace table, as data for the page's script.
+        prefixes=json.dumps(NAMESPACES, ensure_ascii=False),
     )
     add_vary(response, "Accept")
+    response.headers["Content-Security-Policy"] = editor_policy(template_styles())
     return response
 
 

@@ -1,0 +1,526 @@
+"""A resource's page for people, above its statements: what it is, in the page's language, each
+fact with its origin as a footnote.
+
+For a cluster: its names, description, sectors, size as the source words it (the wording and
+the qualifier, never a number the source does not give), breakdown by member type, the
+organisations that coordinate, host or partner it, statuses with their dates, regions, founding
+year and identity links (Wikidata). For an organisation: the clusters it coordinates, hosts or
+partners, by role. For a concept of a scheme (a sector, a member type …): its place in the
+hierarchy and the clusters of it and of its narrower concepts. Only what the data states is
+shown; a fact the data lacks is left out, not shown empty.
+
+`gather` asks the store for what the description of the resource does not hold (the roles an
+organisation holds, a concept's hierarchy and clusters); `profile_view` builds the view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from markupsafe import Markup, escape
+from rdflib import OWL, RDF, RDFS, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
+from rdflib.term import Node
+
+from ..project import curie
+from ..store.results import GraphStore
+from ..store.terms import Triple
+from .i18n import DEFAULT, N_, translator
+from .pages import (
+    KC,
+    Description,
+    LabelSource,
+    capitalized,
+    format_day,
+    in_language,
+    label_in,
+    label_index,
+    label_triples,
+    origin_name,
+    other_language,
+    pick_literal,
+    predicate_name,
+    resource_view,
+    value_view,
+)
+from .schemaorg import schema_org, script_json
+
+WIKIDATA = "http://www.wikidata.org/entity/"
+
+ROLES_HELD = """
+SELECT DISTINCT ?cluster ?type WHERE {
+  { ?role <https://w3id.org/krakow-clusters/ontology#heldBy> $R ;
+          <https://w3id.org/krakow-clusters/ontology#roleIn> ?cluster .
+    OPTIONAL { ?role <https://w3id.org/krakow-clusters/ontology#roleType> ?type } }
+  UNION
+  { ?role <http://www.w3.org/ns/org#member> $R ; <http://www.w3.org/ns/org#organization> ?cluster .
+    OPTIONAL { ?role <http://www.w3.org/ns/org#role> ?type } }
+}
+"""
+
+# One step down (narrower) or up (broader) from a set of concepts; the hierarchy is walked a step
+# at a time in Python, so any SPARQL 1.1 store answers (no property paths) and a cycle ends.
+NARROWER = """
+SELECT DISTINCT ?a ?b WHERE {
+  VALUES ?a { $IRIS }
+  { ?a <http://www.w3.org/2004/02/skos/core#narrower> ?b }
+  UNION { ?b <http://www.w3.org/2004/02/skos/core#broader> ?a }
+  FILTER(isIRI(?b))
+}
+"""
+BROADER = """
+SELECT DISTINCT ?a ?b WHERE {
+  VALUES ?a { $IRIS }
+  { ?a <http://www.w3.org/2004/02/skos/core#broader> ?b }
+  UNION { ?b <http://www.w3.org/2004/02/skos/core#narrower> ?a }
+  FILTER(isIRI(?b))
+}
+"""
+
+CLUSTERS_OF = """
+SELECT DISTINCT ?cluster ?p ?c WHERE {
+  VALUES ?c { $IRIS }
+  ?cluster ?p ?c .
+  ?cluster a <https://w3id.org/krakow-clusters/ontology#ClusterInitiative> .
+}
+"""
+
+# A hierarchy deeper or wider than this is cut (a page stays a page).
+MAX_DEPTH = 12
+MAX_CONCEPTS = 500
+
+# The order of the roles on a cluster's page and an organisation's.
+ROLE_ORDER = ["coordinator", "host-institution", "partner", "member"]
+
+# Facts shown as they are (one value each, linked where an IRI), in this order, after the
+# names, description, sectors, size and roles.
+PLAIN_FACTS = [
+    str(KC.memberType),
+    str(KC.memberRegion),
+    str(SDO.location),
+    str(KC.legalForm),
+    str(SDO.foundingDate),
+    str(SDO.containedInPlace),
+    str(KC.terytCode),
+    str(KC.helix),
+    str(SKOS.inScheme),
+    str(SKOS.editorialNote),
+    # A link's record (data/links/wikidata.ttl): what it links, how and on what evidence.
+    str(RDF.subject),
+    str(RDF.predicate),
+    str(RDF.object),
+    str(DCTERMS.type),
+    str(KC.evidence),
+    str(PROV.wasDerivedFrom),
+]
+IDENTITY = (str(OWL.sameAs), str(SKOS.exactMatch))
+
+LANGUAGE_NAMES = {"en": N_("English"), "pl": N_("Polish")}
+
+
+def _values(store: GraphStore, template: str, iris: Iterable[str]) -> list[tuple]:
+    terms = " ".join(URIRef(i).n3() for i in sorted(iris))
+    return store.query(template.replace("$IRIS", terms)).rows if terms else []
+
+
+def _walk(store: GraphStore, start: str, template: str) -> list[tuple[str, str]]:
+    """The edges (a, b) of the hierarchy from `start`, a step at a time (see NARROWER)."""
+    edges: set[tuple[str, str]] = set()
+    seen, frontier = {start}, {start}
+    for _depth in range(MAX_DEPTH):
+        if not frontier or len(seen) > MAX_CONCEPTS:
+            break
+        step = {(str(a), str(b)) for a, b in _values(store, template, frontier)}
+        edges |= step
+        frontier = {b for _a, b in step} - seen
+        seen |= frontier
+    return sorted(edges)
+
+
+def gather(store: GraphStore, desc: Description, labels: LabelSource | None = None) -> None:
+    """Add to `desc.related` what a page for people shows beyond the description: the clusters
+    in which the resource holds a role, and for a concept its broader and narrower concepts and
+    the clusters of it and of its narrower concepts; with their labels."""
+    iri = desc.iri
+    subject = URIRef(iri)
+    named: set[str] = set()
+    roles = [
+        (str(cluster), str(kind) if kind is not None else None)
+        for cluster, kind in store.query(ROLES_HELD.replace("$R", subject.n3())).rows
+        if isinstance(cluster, URIRef)
+    ]
+    desc.related["roles"] = sorted(roles, key=lambda r: (r[0], r[1] or ""))
+    named |= {c for c, _k in roles} | {k for _c, k in roles if k}
+    if (subject, RDF.type, SKOS.Concept) in set(desc.triples):
+        down = _walk(store, iri, NARROWER)
+        up = _walk(store, iri, BROADER)
+        concepts = {iri} | {b for _a, b in down}
+        clusters = [
+            (str(c), str(p), str(x))
+            for c, p, x in _values(store, CLUSTERS_OF, concepts)
+            if isinstance(c, URIRef)
+        ]
+        desc.related |= {"narrower": down, "broader": up, "clusters": sorted(set(clusters))}
+        named |= {x for edge in down + up for x in edge}
+        named |= {c for c, _p, _x in clusters} | {p for _c, p, _x in clusters}
+    named -= set(desc.labels)
+    if named:
+        found = labels(named) if labels is not None else label_triples(store, named)
+        for key, values in label_index(found).items():
+            desc.labels.setdefault(key, values)
+
+
+class Footnotes:
+    """The origins of a page's facts, numbered in the order they are first cited."""
+
+    def __init__(self, desc: Description, lang: str) -> None:
+        self.desc, self.lang = desc, lang
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, triples: Iterable[Triple]) -> list[int]:
+        """The numbers of the graphs `triples` sit in (numbering new ones)."""
+        cited = set()
+        for triple in triples:
+            for graph in self.desc.origins.get(triple, []):
+                cited.add(self.numbers.setdefault(graph, len(self.numbers) + 1))
+        return sorted(cited)
+
+    def view(self) -> list[dict]:
+        desc, lang = self.desc, self.lang
+        notes = []
+        for graph, number in sorted(self.numbers.items(), key=lambda item: item[1]):
+            about = desc.graphs.get(graph, {})
+            sources = [
+                value_view(o, desc, {}, lang)
+                for o in about.get(str(DCTERMS.source), [])
+                if isinstance(o, URIRef)
+            ]
+            agents = [
+                label_in(desc.labels.get(str(o)), lang) or escape(str(o))
+                for o in about.get(str(PROV.wasAttributedTo), [])
+            ]
+            created = [format_day(o, lang) for o in about.get(str(DCTERMS.created), [])]
+            notes.append(
+                {
+                    "number": number,
+                    "graph": graph,
+                    "name": origin_name(graph, desc, lang),
+                    "sources": sources,
+                    "by": Markup(", ").join(agents) if agents else None,
+                    "created": ", ".join(created) or None,
+                }
+            )
+        return notes
+
+
+def _slug(iri: str | None) -> str:
+    """The last segment of an IRI (after its last `/`, `#` or `:`), for an element's id."""
+    return re.split(r"[/#:]", (iri or "").rstrip("/"))[-1]
+
+
+def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
+    """What the page of `desc` shows people first, in `lang` (see the module's docstring)."""
+    _ = translator(lang).gettext
+    iri, subject = desc.iri, URIRef(desc.iri)
+    notes = Footnotes(desc, lang)
+    about: dict[str, list[Node]] = defaultdict(list)
+    of_node: dict[str, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in desc.triples:
+        if s == subject:
+            about[str(p)].append(o)
+        elif str(s).startswith(iri + "#"):
+            of_node[str(s)][str(p)].append(o)
+    types = {str(t) for t in about.get(str(RDF.type), [])}
+
+    def value(term: Node, cited: Iterable[Triple], extra: Markup | None = None) -> dict:
+        return value_view(term, desc, {}, lang) | {"notes": notes.cite(cited), "extra": extra}
+
+    def literals(terms: list[Node]) -> list[Literal]:
+        return [t for t in terms if isinstance(t, Literal)]
+
+    def row(label: Markup, values: list[dict], key: str = "") -> dict:
+        return {"label": capitalized(label), "values": values, "key": key}
+
+    # The description: the resource's own in the page's language (the curators' summary or
+    # translation), else a concept's definition.
+    description = None
+    for predicate in (DCTERMS.description, SKOS.definition):
+        texts = literals(about.get(str(predicate), []))
+        literal = pick_literal(texts, lang)
+        if literal is not None:
+            description = {
+                "text": str(literal),
+                "text_lang": other_language(literal, lang),
+                "notes": notes.cite([(subject, predicate, literal)]),
+            }
+            break
+
+    # Names: every rdfs:label, each with its language; then the other names.
+    names = []
+    name_of = RDFS.label if about.get(str(RDFS.label)) else SKOS.prefLabel
+    labels = literals(about.get(str(name_of), []))
+    for literal in sorted(labels, key=lambda t: (t.language != lang, t.language or "", str(t))):
+        language = LANGUAGE_NAMES.get(literal.language or "")
+        names.append(
+            value(literal, [(subject, name_of, literal)], escape(_(language)) if language else None)
+        )
+    facts = []
+    if names:
+        facts.append(row(escape(_("Name")), names, "name"))
+    also = literals(about.get(str(SKOS.altLabel), []))
+    if also:
+        also.sort(key=lambda t: (t.language != lang, str(t)))
+        facts.append(
+            row(
+                predicate_name(str(SKOS.altLabel), desc, lang),
+                [value(t, [(subject, SKOS.altLabel, t)]) for t in also],
+                "also",
+            )
+        )
+
+    sectors = about.get(str(KC.sector), [])
+    if sectors:
+        facts.append(
+            row(
+                predicate_name(str(KC.sector), desc, lang),
+                [value(s, [(subject, KC.sector, s)]) for s in _sorted(sectors, desc, lang)],
+                "sector",
+            )
+        )
+
+    # Size: the source's wording and qualifier, and a breakdown by member type.
+    for predicate, key in ((KC.memberCount, "size"), (KC.memberTypeCount, "breakdown")):
+        counts = []
+        for node in sorted(about.get(str(predicate), []), key=lambda n: _count_order(n, of_node)):
+            facts_of = of_node.get(str(node), {})
+            stated = pick_literal(literals(facts_of.get(str(KC.statedAs), [])), lang)
+            if stated is None:
+                continue
+            cited = [(subject, predicate, node)]
+            cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
+            extra = _count_detail(facts_of, desc, lang)
+            counts.append(value(stated, cited, extra) | {"quote": True})
+        if counts:
+            label = (
+                escape(_("Size")) if key == "size" else predicate_name(str(predicate), desc, lang)
+            )
+            facts.append(row(label, counts, key))
+
+    # Roles: the organisations coordinating, hosting or partnering the cluster (role nodes).
+    by_role: dict[str, list[dict]] = defaultdict(list)
+    role_names: dict[str, Markup] = {}
+    for node, facts_of in sorted(of_node.items()):
+        if subject not in facts_of.get(str(KC.roleIn), []):
+            continue
+        kinds = facts_of.get(str(KC.roleType), [])
+        kind = str(kinds[0]) if kinds else ""
+        role_names[kind] = (label_in(desc.labels.get(kind), lang) if kind else None) or escape(
+            _("role")
+        )
+        cited = [(URIRef(node), URIRef(p), o) for p, objects in facts_of.items() for o in objects]
+        texts = literals(facts_of.get(str(DCTERMS.description), []))
+        literal = pick_literal(texts, lang)
+        extra = in_language(str(literal), other_language(literal, lang)) if literal else None
+        for holder in facts_of.get(str(KC.heldBy), []):
+            by_role[kind].append(value(holder, cited, extra))
+    for kind in sorted(by_role, key=lambda k: (_role_rank(k), k)):
+        facts.append(row(role_names[kind], by_role[kind], "role-" + _slug(kind)))
+
+    # Statuses with their dates.
+    statuses = []
+    for node in sorted(about.get(str(KC.status), []), key=str):
+        facts_of = of_node.get(str(node), {})
+        cited = [(subject, KC.status, node)]
+        cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
+        since = facts_of.get(str(SDO.startDate), [])
+        extra = (
+            escape(_("since %(date)s") % {"date": format_day(since[0], lang)}) if since else None
+        )
+        for kind in facts_of.get(str(KC.statusType), []):
+            statuses.append(value(kind, cited, extra))
+    if statuses:
+        facts.append(row(predicate_name(str(KC.status), desc, lang), statuses, "status"))
+
+    for predicate in PLAIN_FACTS:
+        objects = about.get(predicate, [])
+        if objects:
+            values = [
+                value(o, [(subject, URIRef(predicate), o)]) for o in _sorted(objects, desc, lang)
+            ]
+            facts.append(row(predicate_name(predicate, desc, lang), values, _slug(predicate)))
+
+    # Identity links (Wikidata first); a close match is said to be one.
+    for predicates, label, key in (
+        (IDENTITY, N_("Same as"), "same-as"),
+        ((str(SKOS.closeMatch),), N_("Close match"), "close-match"),
+    ):
+        links = []
+        for predicate in predicates:
+            for o in about.get(predicate, []):
+                if isinstance(o, URIRef):
+                    view = value(o, [(subject, URIRef(predicate), o)])
+                    if str(o).startswith(WIKIDATA):
+                        view["label"] = "Wikidata " + str(o)[len(WIKIDATA) :]
+                    links.append(view)
+        if links:
+            links.sort(
+                key=lambda v: (not v.get("label", "").startswith("Wikidata"), v.get("label", ""))
+            )
+            facts.append(row(escape(_(label)), links, key))
+
+    # An organisation's clusters, by role.
+    roles_held: dict[str, list[dict]] = defaultdict(list)
+    for cluster, kind in desc.related.get("roles", []):
+        roles_held[kind or ""].append(value_view(URIRef(cluster), desc, {}, lang))
+    held = [
+        {
+            "role": capitalized(label_in(desc.labels.get(kind), lang) or escape(_("role"))),
+            "key": _slug(kind),
+            "clusters": sorted(roles_held[kind], key=lambda v: v.get("label", "")),
+        }
+        for kind in sorted(roles_held, key=lambda k: (_role_rank(k), k))
+    ]
+
+    return {
+        "cluster": str(KC.ClusterInitiative) in types,
+        "description": description,
+        "facts": facts,
+        "roles_held": held,
+        **_hierarchy(desc, lang),
+        # Last: numbered as the facts above cite them.
+        "footnotes": notes.view(),
+    }
+
+
+def _count_detail(facts_of: dict[str, list[Node]], desc: Description, lang: str) -> Markup:
+    """The qualifier and the number a count states, and the member type a breakdown line counts
+    ("qualifier: more than; number stated: 70")."""
+    _ = translator(lang).gettext
+    parts = []
+    qualifiers = facts_of.get(str(KC.qualifier), [])
+    numbers = facts_of.get(str(SDO.value), [])
+    if qualifiers:
+        qualifier = label_in(desc.labels.get(str(qualifiers[0])), lang) or escape(
+            curie(str(qualifiers[0])) or ""
+        )
+        parts.append(Markup(_("qualifier: %(qualifier)s")) % {"qualifier": qualifier})
+    if numbers:
+        parts.append(escape(_("number stated: %(number)s") % {"number": str(numbers[0])}))
+    for kind in facts_of.get(str(KC.countedMemberType), []):
+        name = label_in(desc.labels.get(str(kind)), lang) or escape(curie(str(kind)) or str(kind))
+        parts.append(Markup(_("counts: %(type)s")) % {"type": name})
+    return Markup("; ").join(parts)
+
+
+def _count_order(node: Node, of_node: dict[str, dict[str, list[Node]]]) -> tuple:
+    """Counts by their stated number, largest first (the data gives them in no order)."""
+    numbers = of_node.get(str(node), {}).get(str(SDO.value), [])
+    number = numbers[0].toPython() if numbers and isinstance(numbers[0], Literal) else 0
+    return (-number if isinstance(number, int) else 0, str(node))
+
+
+def _role_rank(kind: str | None) -> int:
+    slug = _slug(kind)
+    return ROLE_ORDER.index(slug) if slug in ROLE_ORDER else len(ROLE_ORDER)
+
+
+def _sorted(terms: list[Node], desc: Description, lang: str) -> list[Node]:
+    def key(term: Node) -> tuple:
+        literal = (
+            pick_literal(desc.labels.get(str(term)), lang) if isinstance(term, URIRef) else None
+        )
+        return (str(literal if literal is not None else term).lower(), str(term))
+
+    return sorted(terms, key=key)
+
+
+def _hierarchy(desc: Description, lang: str) -> dict:
+    """A concept's broader chains (from the top down to its parent), its narrower concepts as a
+    tree, and the clusters of it and of its narrower concepts, grouped by the predicate that
+    links them (kc:sector, kc:memberType …)."""
+    _ = translator(lang).gettext
+    related = desc.related
+    if "narrower" not in related:
+        return {"broader": [], "narrower": [], "concept_clusters": []}
+    iri = desc.iri
+
+    def link(x: str) -> dict:
+        return value_view(URIRef(x), desc, {}, lang)
+
+    parents: dict[str, list[str]] = defaultdict(list)
+    for a, b in related["broader"]:
+        parents[a].append(b)
+    chains: list[list[str]] = []
+
+    def climb(node: str, below: list[str]) -> None:
+        if len(chains) >= 20:
+            return
+        ups = [p for p in sorted(parents.get(node, [])) if p not in below and p != iri]
+        if not ups:
+            if below:
+                chains.append(list(reversed(below)))
+            return
+        for up in ups:
+            climb(up, [*below, up])
+
+    climb(iri, [])
+    children: dict[str, list[str]] = defaultdict(list)
+    for a, b in related["narrower"]:
+        children[a].append(b)
+
+    def tree(node: str, path: tuple[str, ...]) -> list[dict]:
+        kids = [k for k in children.get(node, []) if k not in path]
+        return [
+            {"value": link(k), "children": tree(k, (*path, k))}
+            for k in sorted(kids, key=lambda k: str(link(k).get("label", k)).lower())
+        ]
+
+    groups: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for cluster, predicate, concept in related["clusters"]:
+        groups[predicate][cluster].add(concept)
+    concept_clusters = []
+    for predicate in sorted(groups, key=lambda p: (p != str(KC.sector), p)):
+        heading = {
+            str(KC.sector): N_("Clusters in this sector or a narrower one"),
+            str(KC.memberType): N_("Clusters with members of this type or a narrower one"),
+        }.get(predicate)
+        label = (
+            escape(_(heading))
+            if heading
+            else Markup(_("Clusters linked to it (%(property)s)"))
+            % {"property": predicate_name(predicate, desc, lang)}
+        )
+        rows = []
+        for cluster, concepts in groups[predicate].items():
+            via = [link(c) for c in sorted(concepts) if c != iri]
+            rows.append({"cluster": link(cluster), "via": via, "direct": iri in concepts})
+        rows.sort(key=lambda r: str(r["cluster"].get("label", "")).lower())
+        concept_clusters.append({"heading": label, "clusters": rows, "key": _slug(predicate)})
+    return {
+        "broader": [[link(x) for x in chain] for chain in chains],
+        "narrower": tree(iri, (iri,)),
+        "concept_clusters": concept_clusters,
+    }
+
+
+def is_cluster(desc: Description) -> bool:
+    """Whether `desc` is a cluster initiative's (its page has the cluster template)."""
+    return (URIRef(desc.iri), RDF.type, KC.ClusterInitiative) in set(desc.triples)
+
+
+def resource_page(desc: Description, lang: str = DEFAULT) -> tuple[str, dict]:
+    """The template and context of the page of `desc` in `lang` (serve's and the static site's):
+    a cluster's template for a cluster initiative, else the resource template; the view for
+    people (`p`), the statements (`r`) and the schema.org JSON-LD (`jsonld`). Call `gather`
+    on `desc` first."""
+    view = resource_view(desc, lang)
+    template = "cluster.html" if is_cluster(desc) else "resource.html"
+    context = {
+        "title": view["title"],
+        "r": view,
+        "p": profile_view(desc, lang),
+        "jsonld": script_json(schema_org(desc)),
+    }
+    return template, context

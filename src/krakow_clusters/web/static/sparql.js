@@ -1,0 +1,66 @@
+/* The query page's editor (templates/sparql.html): YASGUI (static/yasgui/, vendored unchanged) in
+ * place of the plain form, which stays in the page and works without script.
+ *
+ * Configured so that the editor asks nothing of any other host:
+ * - queries go to this server's /sparql (the page's data-endpoint), and only there: no endpoint
+ *   catalogue of other servers, no endpoint or query taken from the page's URL;
+ * - prefixes come from the project's namespace table (the page's data-prefixes), not from
+ *   prefix.cc; the property and class autocompleters, which ask LOV, are off;
+ * - nothing is kept in the browser's storage: the page's query is the one shown.
+ * The page's Content-Security-Policy (web/guard.py, editor_policy) holds the browser to it.
+ */
+(function () {
+  "use strict";
+  var root = document.getElementById("editor");
+  var form = document.getElementById("query-form");
+  var Yasgui = window.Yasgui;
+  if (!root || !form || typeof Yasgui !== "function") {
+    return; // the plain form stays
+  }
+  var Yasqe = Yasgui.Yasqe;
+  var endpoint = new URL(root.getAttribute("data-endpoint"), document.baseURI).href;
+  var prefixes = JSON.parse(root.getAttribute("data-prefixes"));
+  var prefixList = Object.keys(prefixes)
+    .sort()
+    .map(function (p) {
+      return p + ": <" + prefixes[p] + ">";
+    });
+
+  // The prefixes autocompleter, answered from the namespace table instead of prefix.cc, and kept
+  // out of the browser's storage (persistenceId undefined).
+  Yasqe.registerAutocompleter(
+    Object.assign({}, Yasqe.Autocompleters.prefixes, {
+      get: function () {
+        return prefixList;
+      },
+      persistenceId: undefined,
+    }),
+    true
+  );
+  Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  Yasqe.defaults.prefixCcApi = endpoint; // never used (get above); never another host
+
+  var textarea = form.querySelector("textarea");
+  var yasgui = new Yasgui(root, {
+    persistenceId: null,
+    populateFromUrl: false,
+    autofocus: false,
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    endpointCatalogueOptions: {
+      getData: function () {
+        return [{ endpoint: endpoint }];
+      },
+    },
+    yasqe: { value: textarea.value },
+    yasr: { prefixes: prefixes, defaultPlugin: "table" },
+  });
+  form.hidden = true;
+  // The answer the server gave with the page (the plain form's) makes way for the editor's.
+  yasgui.on("query", function () {
+    var served = document.getElementById("results");
+    if (served) {
+      served.hidden = true;
+    }
+  });
+  window.kcYasgui = yasgui; // for the browser tests and the curious
+})();
