@@ -22,6 +22,7 @@ from krakow_clusters.web.facets import (
     FilterError,
     cluster_facts,
     cluster_view,
+    composition_of,
     explore,
     index_page,
     parse_selection,
@@ -376,6 +377,28 @@ def test_the_composition_of_one_cluster(dataset):
     assert _classes(svg).count("exact") == 4
     bim = ID_BASE + "cluster/bim"
     assert composition_svg(cluster_view(bim, facts[bim], "en", {}), "en") is None
+
+
+def test_the_composition_for_a_cluster_page(dataset):
+    from krakow_clusters.web.pages import Pages
+
+    lighting = ID_BASE + "cluster/intelligent-lighting"
+    comp = composition_of(dataset, lighting, "pl", pid="composition")
+    assert comp is not None and comp["cluster"]["iri"] == lighting
+    assert [p["value"] for p in comp["cluster"]["breakdown"]] == [31, 19, 7, 6]
+    assert comp["cluster"]["breakdown"][0]["type_label"]["text"] == "przedsiębiorstwa"
+    template = (
+        Pages()
+        .envs["pl"]
+        .from_string(
+            '{% from "pictures.html" import composition with context %}{{ composition(comp) }}'
+        )
+    )
+    figure = template.render(comp=comp)
+    assert figure.count("<tr>") == 5 and 'aria-labelledby="composition-title' in figure
+    assert composition_of(dataset, ID_BASE + "cluster/bim", "en") is None
+    assert composition_of(dataset, ID_BASE + "cluster/no-such-cluster", "en") is None
+    assert composition_of(dataset, ID_BASE + "cluster/x> } <y", "en") is None
 
 
 def test_pictures_are_the_same_bytes_each_time(dataset):

@@ -118,10 +118,12 @@ COUNTS = (
 } GROUP BY ?facet ?v"""
 ).replace("$UNION", _facet_union())
 
-# The clusters that pass the filters, with their names.
+# The clusters that pass the filters, with their names. `$ONLY`, here and in the next two
+# queries: nothing, or VALUES naming the one cluster asked about (cluster_facts' `only`).
 MATCHING = (
     PREFIXES
     + """SELECT ?c ?name WHERE {
+  $ONLY
   ?c a kc:ClusterInitiative .
   $FILTERS
   OPTIONAL { ?c rdfs:label ?name }
@@ -132,7 +134,8 @@ MATCHING = (
 # counts of a breakdown by member type), with the qualifier's labels.
 MEMBER_COUNTS = (
     PREFIXES
-    + """SELECT ?c ?part ?node ?value ?qualifier ?qlabel ?stated ?min ?max ?mtype WHERE {
+    + """SELECT ?c ?part ?node ?value ?qualifier ?qlabel ?stated ?min ?max ?mtype ?mlabel WHERE {
+  $ONLY
   ?c a kc:ClusterInitiative .
   { ?c kc:memberCount ?node BIND("total" AS ?part) }
   UNION { ?c kc:memberTypeCount ?node BIND("breakdown" AS ?part) }
@@ -141,7 +144,7 @@ MEMBER_COUNTS = (
   OPTIONAL { ?node kc:statedAs ?stated }
   OPTIONAL { ?node schema:minValue ?min }
   OPTIONAL { ?node schema:maxValue ?max }
-  OPTIONAL { ?node kc:countedMemberType ?mtype }
+  OPTIONAL { ?node kc:countedMemberType ?mtype OPTIONAL { ?mtype skos:prefLabel ?mlabel } }
 }"""
 )
 
@@ -150,6 +153,7 @@ MEMBER_COUNTS = (
 LINKS = (
     PREFIXES
     + """SELECT ?c ?what ?x ?label ?role ?rlabel WHERE {
+  $ONLY
   ?c a kc:ClusterInitiative .
   { ?c kc:sector ?x BIND("sector" AS ?what) }
   UNION { ?c kc:memberType ?x BIND("member-type" AS ?what) }
@@ -242,9 +246,17 @@ def _number(term) -> int | None:
         return None
 
 
-def cluster_facts(store: GraphStore) -> dict[str, dict]:
+def cluster_facts(store: GraphStore, only: str | None = None) -> dict[str, dict]:
     """Everything the index shows of each cluster, by IRI (in both languages: labels are lists
-    of literals): names, member counts, direct sectors and member types, roles, helices."""
+    of literals): names, member counts, direct sectors and member types, roles, helices.
+    `only`: the IRI of one cluster, the only one asked about."""
+    if only is not None and not _IRI.fullmatch(only):
+        return {}
+    restrict = f"VALUES ?c {{ {URIRef(only).n3()} }}" if only is not None else ""
+
+    def ask(template: str):
+        return store.query(template.replace("$ONLY", restrict).replace("$FILTERS", "")).rows
+
     clusters: dict[str, dict] = defaultdict(
         lambda: {
             "names": [],
@@ -255,18 +267,20 @@ def cluster_facts(store: GraphStore) -> dict[str, dict]:
             "roles": {},
         }
     )
-    for c, name in store.query(MATCHING.replace("$FILTERS", "")).rows:
+    for c, name in ask(MATCHING):
         entry = clusters[str(c)]
         if isinstance(name, Literal) and name not in entry["names"]:
             entry["names"].append(name)
-    for row in store.query(MEMBER_COUNTS).rows:
-        c, part, node, value, qualifier, qlabel, stated, low, high, mtype = row
+    for row in ask(MEMBER_COUNTS):
+        c, part, node, value, qualifier, qlabel, stated, low, high, mtype, mlabel = row
         if str(c) not in clusters:
             continue
         key = str(node)
         entry = clusters[str(c)]
         table = "totals" if part is not None and str(part) == "total" else "breakdown"
-        count = entry[table].setdefault(key, {"iri": key, "qlabels": [], "types": set()})
+        count = entry[table].setdefault(
+            key, {"iri": key, "qlabels": [], "types": set(), "type_labels": defaultdict(list)}
+        )
         count["value"] = _number(value)
         count["qualifier"] = str(qualifier).rsplit("/", 1)[-1] if qualifier is not None else None
         if isinstance(qlabel, Literal) and qlabel not in count["qlabels"]:
@@ -275,8 +289,11 @@ def cluster_facts(store: GraphStore) -> dict[str, dict]:
         count["min"], count["max"] = _number(low), _number(high)
         if mtype is not None:
             count["types"].add(str(mtype))
+            found = count["type_labels"][str(mtype)]
+            if isinstance(mlabel, Literal) and mlabel not in found:
+                found.append(mlabel)
     helix_of = {str(mt): str(h) for mt, h in store.query(HELICES).rows}
-    for c, what, x, label, role, rlabel in store.query(LINKS).rows:
+    for c, what, x, label, role, rlabel in ask(LINKS):
         if str(c) not in clusters:
             continue
         entry = clusters[str(c)]
@@ -348,9 +365,9 @@ def cluster_view(iri: str, facts: dict, lang: str, type_labels: dict) -> dict:
         part = count_view(count, lang) or {}
         types = sorted(count["types"])
         part["type"] = types[0] if types else None
-        part["type_label"] = (
-            _labels(type_labels, types[0], lang) if types else {"text": "", "lang": None}
-        )
+        # The labels the count's query gave, else those the caller has (the facets' values).
+        found = count.get("type_labels") or type_labels
+        part["type_label"] = _labels(found, types[0], lang) if types else {"text": "", "lang": None}
         breakdown.append(part)
     # The largest part first, as the source lists it; ties by wording.
     breakdown.sort(key=lambda p: (-(p.get("value") or 0), p.get("stated") or ""))
@@ -434,7 +451,7 @@ def explore(
     filters = _filter_patterns(selection)
     matching = {
         str(c)
-        for c, _name in store.query(MATCHING.replace("$FILTERS", filters)).rows
+        for c, _name in store.query(MATCHING.replace("$FILTERS", filters).replace("$ONLY", "")).rows
         if isinstance(c, URIRef) and _IRI.fullmatch(str(c))  # safe to write back into a query
     }
     counts: dict[tuple[str, str], int] = {}
@@ -578,3 +595,16 @@ def index_page(
     }
     del view["labels"], view["facts"]
     return view
+
+
+def composition_of(store: GraphStore, iri: str, lang: str, pid: str = "composition") -> dict | None:
+    """The composition picture of ONE cluster (`iri`), for its own page: `{"cluster": its view
+    (see cluster_view; `breakdown` holds the facts of the table alternative), "svg": the picture}`,
+    the shape the `composition` macro of templates/pictures.html renders; None when the source
+    gives no breakdown by member type (or nothing about `iri`)."""
+    facts = cluster_facts(store, only=iri)
+    if iri not in facts:
+        return None
+    view = cluster_view(iri, facts[iri], lang, {})
+    picture = composition_svg(view, lang, pid=pid)
+    return None if picture is None else {"cluster": view, "svg": picture}

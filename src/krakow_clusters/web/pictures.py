@@ -17,8 +17,10 @@ the same bytes (coordinates are rounded; everything is drawn in the order it is 
 - `composition_svg(cluster, lang, pid)`: **the composition of ONE cluster**, its members by type
   as the source counts them (the Intelligent Lighting Cluster: 31 lighting companies, 19
   associated companies, 6 R&D units, 7 business support institutions); None when the source gives
-  no breakdown. Meant for the cluster's own page too: `composition_svg(view, lang, "composition")`
-  with `view = facets.cluster_view(iri, facets.cluster_facts(store)[iri], lang, labels)`; `pid`
+  no breakdown. For the cluster's own page: `facets.composition_of(store, iri, lang)` asks the
+  store about that one cluster and gives `{"cluster": view, "svg": picture}` (or None), which the
+  `composition` macro of templates/pictures.html renders as a figure with its table:
+  `{% from "pictures.html" import composition with context %}…{{ composition(comp) }}`. `pid`
   keeps the ids of the picture unique within a page.
 - `helix_mix_svg(clusters, helices, lang)`: which helices of the quadruple-helix model each
   cluster's member types fall in (the curators' classification of member types).
