@@ -84,7 +84,9 @@ class _Reader(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._element(tag, attrs)
-        if tag not in VOID:
+        # Inside <svg> or <math> (foreign content) `<circle/>` closes itself, as in XML.
+        foreign = any(name in ("svg", "math") for name, _line in self.open)
+        if tag not in VOID and not foreign:
             self.page.problems.append(f"line {self.getpos()[0]}: <{tag}/> is not a void element")
 
     def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

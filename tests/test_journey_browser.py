@@ -4,8 +4,6 @@ test artefacts (tests/browser.py: artefacts_dir)."""
 
 from __future__ import annotations
 
-import pytest
-
 from .browser import desktop, needs_browser, save_screenshot
 from .sitepages import serve_path, static_path
 
@@ -54,10 +52,6 @@ def test_home_then_polish_then_a_cluster(real_app, browser):
     assert browser.current_url == real_app.base + "/pl" + NOT_IN_SECTOR
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14 item 4: the home page has no facets (query-string filters) on main yet",
-)
 def test_home_filtered_by_a_sector_then_polish_then_a_cluster(real_app, browser):
     from selenium.webdriver.common.by import By
 

@@ -24,12 +24,12 @@ from krakow_clusters.project import ID_BASE, NAMESPACES, Project
 from krakow_clusters.sparql.library import QueryFile
 from krakow_clusters.sparql.run import ParamWarning
 from krakow_clusters.store.embedded import EmbeddedStore
+from krakow_clusters.web.facets import index_page
 from krakow_clusters.web.pages import (
     Pages,
     dataset_page,
     dataset_view,
     describe,
-    home_view,
     index_view,
     resource_view,
     table_view,
@@ -121,7 +121,7 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
         store = load(folder, "names.ttl", extra.encode(), *project.ontology_files(),
                      folder / "cluster.ttl")  # fmt: skip
     rendered: dict[str, str] = {}
-    rendered["home"] = pages.render("home.html", clusters=home_view(store), title="Home")
+    rendered["home"] = pages.render("home.html", title="Home", **index_page(store, [], "en"))
     rendered["index"] = pages.render("index.html", groups=index_view(store), title="All")
     view = resource_view(describe(store, cluster))
     desc = describe(store, cluster)
@@ -179,7 +179,9 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     ]
     rendered["queries"] = pages.render("queries.html", title="Saved queries", queries=queries)
     templates = {p.stem for p in (Path(web.__file__).parent / "templates").glob("*.html")}
-    assert templates - {"base", "macros"} <= set(rendered), "every kind of page is tried"
+    assert templates - {"base", "macros", "pictures"} <= set(rendered), (
+        "every kind of page is tried"
+    )
     for kind, page in rendered.items():
         shown = [name] if kind in ("home", "index") else [name, description]
         assert_escaped(page, *shown)

@@ -140,6 +140,31 @@ def test_same_html_page_with_origins_from_each_store(app, remote_app):
     assert local.decode().split("<footer>")[0] == remote.decode().split("<footer>")[0]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?sector=construction&sort=members",
+        "/pl/?helix=academia",
+        "/?sector=construction&member-type=enterprise&region=poland",
+        "/facet/member-type/enterprise",
+    ],
+)
+def test_same_index_with_its_facets_and_pictures(app, remote_app, path):
+    """The facets are counted in SPARQL: the remote store gives the same page, counts, filters and
+    pictures included."""
+    _status, _headers, local = get(app.base + path, "text/html")
+    status, _headers, remote = get(remote_app.base + path, "text/html")
+    assert status == 200, remote[:300]
+    assert '<nav class="facets"' in remote.decode() and "<svg" in remote.decode()
+    assert local.decode().split("<footer>")[0] == remote.decode().split("<footer>")[0]
+
+
+def test_an_unknown_facet_value_is_a_400_from_the_remote_store(remote_app):
+    status, _headers, body = get(remote_app.base + "/?sector=no-such-sector", "text/html")
+    assert status == 400 and body.count(b"\n") == 1
+
+
 def test_same_saved_query_answer(app, remote_app):
     def rows(server):
         status, _headers, body = get(server.base + "/queries/overview.json")

@@ -20,6 +20,8 @@ from krakow_clusters.cli import cli
 from krakow_clusters.project import BASE_IRI, ONTOLOGY_NS, Project
 from krakow_clusters.release.build import build
 
+from .facet_data import expected_members
+
 ID = BASE_IRI + "id/"
 KC = rdflib.Namespace(ONTOLOGY_NS)
 
@@ -88,9 +90,13 @@ def test_every_cluster_has_a_page_with_its_name(release: Path, sources: rdflib.G
 def test_every_resource_under_id_has_a_page_and_nothing_else_does(
     release: Path, sources: rdflib.Graph
 ):
+    facet_values = expected_members(sources)
+    assert facet_values
     documents = {str(s).split("#", 1)[0] for s in sources.subjects() if str(s).startswith(ID)}
     expected = {"id/" + d[len(ID) :] + ".html" for d in documents}
     expected |= {"index.html", "id/index.html", "dataset.html"}
+    # A page per value of each facet of the index (facet_data.py says which, from the sources).
+    expected |= {f"facet/{facet}/{iri.rsplit('/', 1)[1]}.html" for facet, iri in facet_values}
     # The same tree in Polish under pl/.
     expected |= {"pl/" + page for page in expected}
     written = {str(p.relative_to(release / "site")) for p in site_pages(release)}
@@ -173,7 +179,8 @@ def test_site_pages_say_what_serve_pages_say(release: Path, app):
         name = "index.html" if path == "/" else path[1:] + ".html"
         built = (release / "site" / name).read_text(encoding="utf-8")
         if path == "/":  # the introduction says how the names are linked; the table is the same
-            served, built = served.split("<table>", 1)[1], built.split("<table>", 1)[1]
+            table = '<table class="clusters">'
+            served, built = served.split(table, 1)[1], built.split(table, 1)[1]
             served, built = served.split("</table>", 1)[0], built.split("</table>", 1)[0]
             assert re.sub(r' href="[^"]*"', "", served) == re.sub(r' href="[^"]*"', "", built)
         else:

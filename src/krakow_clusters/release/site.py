@@ -2,8 +2,10 @@
 
 One page per resource of the dataset (every IRI under the base's /id/ that is a subject, its hash
 IRIs included: `id/cluster/bim.html` holds `…/id/cluster/bim` and `…/id/cluster/bim#members`), the
-home page of the clusters (`index.html`), the list of all resources (`id/index.html`) and the
-dataset description (`dataset.html`, from void.ttl). Every page exists in English, at the site's
+home page of the clusters (`index.html`, the index to explore with its pictures) and a page per
+facet value (`facet/sector/clean-energy.html`: the clusters of that value, see web/facets.py), the
+list of all resources (`id/index.html`) and the dataset description (`dataset.html`, from
+void.ttl). Every page exists in English, at the site's
 root, and in Polish, under `pl/` (the same tree). The pages come from the same queries, views
 and templates as serve's (web/pages.py, web/profile.py: a cluster's facts with footnotes, its
 schema.org JSON-LD); only their links differ: they are relative, so the folder
@@ -23,6 +25,7 @@ from rdflib import Literal
 
 from ..project import BASE_IRI, ID_BASE
 from ..store.results import GraphStore
+from ..web.facets import cluster_facts, facet_pages, index_page
 from ..web.i18n import DEFAULT as DEFAULT_LANGUAGE
 from ..web.i18n import LANGUAGES, split_prefix, translator
 from ..web.pages import (
@@ -33,7 +36,6 @@ from ..web.pages import (
     dataset_view,
     describe,
     describes_something,
-    home_view,
     index_view,
     license_of,
     local_href,
@@ -102,6 +104,8 @@ class Links:
             return HOME
         if path == "/id/":
             return INDEX
+        if path.startswith("/facet/") and path[1:] + ".html" in self.pages:
+            return path[1:] + ".html"
         if path in ("/dataset", "/void", "/.well-known/void") and DATASET in self.pages:
             return DATASET
         if path == "/ontology" and ONTOLOGY_DOC in self.release_files:
@@ -154,13 +158,17 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
     documents = sorted({str(row[0]).split("#", 1)[0] for row in answer.rows})
     resources = {iri: page for iri in documents if (page := page_of(iri)) is not None}
     has_void = "void.ttl" in release_files
-    pages = {HOME, INDEX, *resources.values(), *([DATASET] if has_void else [])}
+    facets = facet_pages(store)
+    facet_files = {(name, slug): f"facet/{name}/{slug}.html" for name, slug in facets}
+    pages = {HOME, INDEX, *resources.values(), *facet_files.values()}
+    pages |= {DATASET} if has_void else set()
     links = Links(pages, release_files)
 
     renderer = Pages()
     license = license_of(store)
     written: list[Path] = []
-    clusters, groups = home_view(store), index_view(store)
+    groups = index_view(store)
+    facts = cluster_facts(store)  # once for every page of the index
     graph = None
     if has_void:
         import rdflib
@@ -186,9 +194,12 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
 
     for lang in LANGUAGES:
         _ = translator(lang).gettext
-        write(
-            lang, HOME, "/", "home.html", clusters=clusters, title=_("Kraków innovation clusters")
-        )
+        title = _("Kraków innovation clusters")
+        home = index_page(store, [], lang, static=True, facts=facts)
+        write(lang, HOME, "/", "home.html", title=title, **home)
+        for (name, slug), page in sorted(facet_files.items(), key=lambda item: item[1]):
+            view = index_page(store, [(name, slug)], lang, static=True, facts=facts)
+            write(lang, page, f"/facet/{name}/{slug}", "home.html", title=title, **view)
         write(lang, INDEX, "/id/", "index.html", groups=groups, title=_("All resources"))
         if graph is not None:
             alternates = [{"href": "/void.ttl", "label": "Turtle"}]

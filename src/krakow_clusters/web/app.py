@@ -37,7 +37,7 @@ from .state import AppState, Settings
 from .views.base import store_failed
 from .views.dataset import dataset
 from .views.downloads import ROOT_FILES, downloads, ontology_file, release_file
-from .views.home import home, index
+from .views.home import facet, home, index
 from .views.queries import queries, saved_query
 from .views.reconcile import preview, propose_properties, reconcile, suggest
 from .views.resource import ontology, resource
@@ -61,6 +61,7 @@ register_url_convertor("version", _VersionConvertor())
 
 ROUTES = [
     Route("/", home),
+    Route("/facet/{facet}/{value}", facet),
     Route("/id/", index),
     Route("/id/{kind}/{slug}", resource),
     Route("/ontology", ontology),

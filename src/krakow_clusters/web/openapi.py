@@ -67,6 +67,15 @@ SEGMENT = r"^[A-Za-z0-9][A-Za-z0-9_~\-]*(\.[A-Za-z0-9_~\-]+)*$"
 QUERY_NAME = r"^[A-Za-z0-9_\-]+(\.(json|csv|html))?$"
 
 
+# The filters of the index (web/facets.py): each value the slug of an IRI of the dataset.
+_FACET_PARAMETERS = [
+    _query("sector", "A sector's slug (clean-energy); its narrower sectors count too."),
+    _query("helix", "A helix's slug (business, academia, government, civil-society)."),
+    _query("member-type", "A member type's slug (enterprise); narrower types count too."),
+    _query("status", "A status's slug (national-key-cluster)."),
+    _query("region", "The slug of a region members come from (malopolskie)."),
+]
+_SORT = _query("sort", "name (the default) or members (the stated count, largest first).")
 _FORMAT = _query("format", "A media type or an alias (ttl, jsonld, nt, rdf, html); else Accept.")
 _NOT_ACCEPTABLE = {"406": _answer("None of the offered media types is acceptable.", TEXT)}
 _PAGE = {"200": _answer("The page.", F.HTML)}
@@ -214,7 +223,26 @@ def describe_api() -> dict[str, Any]:
             ),
         },
         "paths": {
-            "/": {"get": _operation("The clusters.", _PAGE)},
+            "/": {
+                "get": _operation(
+                    "The index to explore: the clusters, filtered by the facets of the query "
+                    "string (a value the dataset does not have: 400), sorted, with pictures.",
+                    {**_PAGE, **_STORE_FAILED},
+                    parameters=[*_FACET_PARAMETERS, _SORT],
+                )
+            },
+            "/facet/{facet}/{value}": {
+                "get": _operation(
+                    "The index filtered by one facet value: /?{facet}={value}.",
+                    {**_PAGE, **_STORE_FAILED},
+                    parameters=[
+                        _path("facet", "sector, helix, member-type, status or region.", SEGMENT),
+                        _path("value", "The slug of a value, such as clean-energy.", SEGMENT),
+                        *_FACET_PARAMETERS,
+                        _SORT,
+                    ],
+                )
+            },
             "/id/": {"get": _operation("Every resource, by kind.", _PAGE)},
             "/id/{kind}/{slug}": _resource(
                 "A resource: https://w3id.org/krakow-clusters/id/{kind}/{slug}.",

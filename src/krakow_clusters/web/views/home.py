@@ -1,4 +1,5 @@
-"""The home page (the clusters) and the index of every resource under /id/."""
+"""The home page (the index to explore the clusters, with their pictures) and the index of every
+resource under /id/."""
 
 from __future__ import annotations
 
@@ -6,25 +7,43 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..facets import FilterError, index_page
 from ..i18n import page_language
-from ..pages import home_view, index_view
-from .base import app_state, translate
+from ..pages import index_view
+from .base import app_state, plain, translate
 
 
 async def home(request: Request) -> Response:
-    """/: the clusters, with their Polish names and member counts as stated."""
+    """/: the clusters, filtered by the facets of the query string (`/?sector=clean-energy`,
+    see web/facets.py), sorted (`sort=members`), with their pictures. A filter the dataset has no
+    value for is a 400 with one line."""
+    return await _explore(request, list(request.query_params.multi_items()))
+
+
+async def facet(request: Request) -> Response:
+    """/facet/{facet}/{value}: the home page filtered by one value (`/?{facet}={value}`), the
+    page the static site writes for each facet value."""
+    params = [(request.path_params["facet"], request.path_params["value"])]
+    return await _explore(request, params + list(request.query_params.multi_items()))
+
+
+async def _explore(request: Request, params: list[tuple[str, str]]) -> Response:
     state = app_state(request)
+    lang, explicit = page_language(request)
 
     async def make() -> Response:
-        clusters = await run_in_threadpool(home_view, state.store)
+        try:
+            view = await run_in_threadpool(index_page, state.store, params, lang)
+        except FilterError as exc:
+            return plain(400, str(exc))
         return state.render(
             "home.html",
             request=request,
-            clusters=clusters,
             title=translate(request, "Kraków innovation clusters"),
+            **view,
         )
 
-    return await state.cached(("home", *page_language(request)), make)
+    return await state.cached(("home", lang, explicit, request.url.path, tuple(params)), make)
 
 
 async def index(request: Request) -> Response:
