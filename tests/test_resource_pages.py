@@ -344,3 +344,32 @@ def test_identity_links_and_close_matches_are_told_apart(app):
     same = fact(sector, "same-as")
     assert same.text().startswith("Wikidata Q13405640")
     assert footnotes_of(sector, same)[0].startswith("Links to Wikidata, reviewed by the curators")
+
+
+def breakdowns(graph: rdflib.Graph) -> dict[str, int]:
+    """Clusters whose members the source counts by type, with the number of counts."""
+    found: dict[str, int] = {}
+    for cluster in graph.subjects(RDF.type, KC.ClusterInitiative):
+        parts = list(graph.objects(cluster, KC.memberTypeCount))
+        if parts:
+            found[str(cluster).rsplit("/", 1)[1]] = len(parts)
+    return found
+
+
+def test_a_cluster_counted_by_type_has_the_picture_of_its_composition(site: Path, sources):
+    counted = breakdowns(sources)
+    assert counted, "the source counts some cluster's members by type"
+    clusters = {str(c).rsplit("/", 1)[1] for c in sources.subjects(RDF.type, KC.ClusterInitiative)}
+    assert len(clusters) == 8
+    for slug in sorted(clusters):
+        for name in (f"id/cluster/{slug}.html", f"pl/id/cluster/{slug}.html"):
+            root = read(site, name)
+            figures = root.all("figure")
+            if slug not in counted:
+                assert not figures, f"{name}: a picture where the source gives no breakdown"
+                continue
+            assert len(figures) == 1, name
+            svg = figures[0].all("svg")
+            assert len(svg) == 1 and svg[0].attrs.get("role") == "img", name
+            rows = figures[0].all("table")[0].all("tr")
+            assert len(rows) == 1 + counted[slug], f"{name}: one row per count, and the header"

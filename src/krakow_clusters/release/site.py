@@ -214,6 +214,6 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
         gather(store, desc, labels)
         path = local_href(iri)
         for lang in LANGUAGES:
-            template, context = resource_page(desc, lang)
+            template, context = resource_page(desc, lang, store)
             write(lang, page, path, template, path=path, **context)
     return written

@@ -27,6 +27,7 @@ from rdflib.term import Node
 from ..project import curie
 from ..store.results import GraphStore
 from ..store.terms import Triple
+from .facets import composition_of
 from .i18n import DEFAULT, N_, translator
 from .pages import (
     KC,
@@ -510,17 +511,21 @@ def is_cluster(desc: Description) -> bool:
     return (URIRef(desc.iri), RDF.type, KC.ClusterInitiative) in set(desc.triples)
 
 
-def resource_page(desc: Description, lang: str = DEFAULT) -> tuple[str, dict]:
+def resource_page(
+    desc: Description, lang: str = DEFAULT, store: GraphStore | None = None
+) -> tuple[str, dict]:
     """The template and context of the page of `desc` in `lang` (serve's and the static site's):
     a cluster's template for a cluster initiative, else the resource template; the view for
-    people (`p`), the statements (`r`) and the schema.org JSON-LD (`jsonld`). Call `gather`
-    on `desc` first."""
+    people (`p`), the statements (`r`), the schema.org JSON-LD (`jsonld`) and, for a cluster
+    whose members the source counts by type, the picture of its composition (`composition`,
+    asked of `store`; see facets.composition_of). Call `gather` on `desc` first."""
     view = resource_view(desc, lang)
-    template = "cluster.html" if is_cluster(desc) else "resource.html"
+    cluster = is_cluster(desc)
     context = {
         "title": view["title"],
         "r": view,
         "p": profile_view(desc, lang),
         "jsonld": script_json(schema_org(desc)),
+        "composition": composition_of(store, desc.iri, lang) if cluster and store else None,
     }
-    return template, context
+    return ("cluster.html" if cluster else "resource.html"), context

@@ -77,7 +77,7 @@ async def describe_as(request: Request, iri: str, media: str, ontology: bool = F
         template, context = "ontology.html", {"title": view["title"], "r": view}
     else:
         await run_in_threadpool(gather, state.store, desc)
-        template, context = resource_page(desc, lang)
+        template, context = await run_in_threadpool(resource_page, desc, lang, state.store)
     response = state.render(
         template, request=request, alternates=alternates(path), path=path, **context
     )
