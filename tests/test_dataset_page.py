@@ -316,3 +316,30 @@ def test_static_polish_dataset_page_links_the_files(release: Path, void: rdflib.
     for url in files:
         target = (path.parent / urllib.request.url2pathname(rows[url]["href"])).resolve()
         assert target == (release / url[len(BASE_IRI) :]).resolve(), url
+
+
+def test_every_named_graph_dereferences(server: AppServer, void: rdflib.Graph):
+    """The subsets' graphs (<…/graph/article> holds what the article states) are IRIs of the
+    dataset: each answers with what data/graphs.ttl says about it, as a page and as data."""
+    graphs = {str(g) for g in void.objects(None, VOID.subset)}
+    graphs = {g for g in graphs if g.startswith(BASE_IRI + "graph/")}
+    assert len(graphs) >= 10, graphs
+    for iri in sorted(graphs):
+        status, headers, body = get(on_server(server, iri), "text/turtle")
+        assert status == 200, (iri, status)
+        described = rdflib.Graph().parse(data=body, format="turtle")
+        assert (URIRef(iri), None, None) in described, iri
+        assert described.value(URIRef(iri), rdflib.RDFS.label) is not None, iri
+        status, headers, body = get(on_server(server, iri).replace("/graph/", "/pl/graph/"))
+        assert status == 200 and headers["Content-Language"] == "pl", iri
+    status, _headers, _body = get(server.base + "/graph/no-such-graph", "text/turtle")
+    assert status == 404
+
+
+@pytest.mark.parametrize(("extension", "media"), [(".jsonld", "application/ld+json"),
+    (".nt", "application/n-triples"), (".rdf", "application/rdf+xml")])  # fmt: skip
+def test_the_description_in_the_other_formats(server: AppServer, extension, media):
+    status, headers, body = get(server.base + "/void" + extension)
+    assert status == 200
+    assert headers["Content-Type"].split(";")[0] == media
+    assert len(body) > 1000

@@ -6,7 +6,6 @@ crawl from the home pages, bounded)."""
 from __future__ import annotations
 
 import posixpath
-import re
 import urllib.error
 import urllib.request
 from collections import deque
@@ -179,36 +178,14 @@ def _serve_language_problems(path: str, page: Page) -> list[str]:
     return problems
 
 
-# Problems the crawl finds today that other work of issue 14 is to fix: (pattern, why). They are
-# kept apart so that everything else stays checked; test_the_known_gaps_are_still_open fails as
-# soon as one is gone (xfail, strict), so that its line here is removed.
-KNOWN_GAPS = [
-    (
-        r"/(krakow-clusters\.[a-z]+|clusters\.jsonld|overview\.csv|graph/[a-z-]+) "
-        r"\(linked from /(en|pl)/dataset\): 404",
-        "item 1: the DCAT downloads and the named graphs' IRIs are not answered by serve",
-    ),
-    (
-        r"/void\.(ttl|jsonld|nt|rdf) \(linked from /(en/|pl/)?(void|dataset)\): 404",
-        "items 1 and 8: the dataset page's 'this page as data' links (/void.ttl …) are 404",
-    ),
-    (
-        r"/(en|pl)/queries/wikidata-places \(linked from /(en|pl)/[a-z/]*\): 400",
-        "item 7: a saved query that federation-off refuses is a plain-text 400, not a page",
-    ),
-]
-
-
 @pytest.fixture(scope="module")
 def crawl(real_app) -> tuple[dict[str, Page], list[str], list[str]]:
-    """(pages read, problems, problems that are known gaps) of the crawl of serve."""
-    pages, problems = _crawl(real_app.base, ["/en/", "/pl/"])
-    gaps = [p for p in problems if any(re.fullmatch(rx, p) for rx, _why in KNOWN_GAPS)]
-    return pages, [p for p in problems if p not in gaps], gaps
+    """(pages read, problems) of the crawl of serve."""
+    return _crawl(real_app.base, ["/en/", "/pl/"])
 
 
 def test_every_page_serve_links_to_in_both_languages(crawl):
-    pages, problems, _gaps = crawl
+    pages, problems = crawl
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems[:60])
     for lang in LANGUAGES:
         read = [path for path in pages if path.startswith(f"/{lang}/")]
@@ -218,14 +195,6 @@ def test_every_page_serve_links_to_in_both_languages(crawl):
             if kind != "not-found":
                 assert f"/{lang}{path}" in pages, f"the crawl missed the {kind} page in {lang}"
     assert len(pages) < MAX_PAGES, "the crawl stopped at its bound: raise MAX_PAGES"
-
-
-@pytest.mark.xfail(strict=True, reason="known gaps of issue 14, listed in KNOWN_GAPS")
-@pytest.mark.parametrize("gap", range(len(KNOWN_GAPS)))
-def test_the_known_gaps_are_still_open(crawl, gap):
-    pattern, why = KNOWN_GAPS[gap]
-    found = [p for p in crawl[2] if re.fullmatch(pattern, p)]
-    assert not found, f"{why}:\n" + "\n".join(found)
 
 
 def test_the_error_page_in_both_languages(real_app):

@@ -40,7 +40,7 @@ from .views.downloads import ROOT_FILES, downloads, ontology_file, release_file
 from .views.home import facet, home, index
 from .views.queries import queries, saved_query
 from .views.reconcile import preview, propose_properties, reconcile, suggest
-from .views.resource import ontology, resource
+from .views.resource import graph, ontology, resource
 from .views.sparql import sparql
 from .views.static import static
 
@@ -64,6 +64,7 @@ ROUTES = [
     Route("/facet/{facet}/{value}", facet),
     Route("/id/", index),
     Route("/id/{kind}/{slug}", resource),
+    Route("/graph/{slug}", graph),
     Route("/ontology", ontology),
     Route("/ontology.{ext}", ontology),
     Route("/ontology/{version:version}", ontology),
@@ -82,6 +83,8 @@ ROUTES = [
     # The release's files at the paths of their download URLs (<base>krakow-clusters.ttl …),
     # void.ttl and /context.jsonld (the JSON-LD context the dumps name) among them.
     *(Route("/" + name, release_file) for name in ROOT_FILES),
+    # The description in the other RDF formats (/void.ttl is the file itself, above).
+    Route("/void.{ext}", dataset),
     Route("/reconcile", reconcile, methods=["GET", "POST"]),
     Route("/reconcile/suggest/{kind}", suggest),
     Route("/reconcile/preview", preview),

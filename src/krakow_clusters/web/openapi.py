@@ -251,6 +251,10 @@ def describe_api() -> dict[str, Any]:
                     _path("slug", "Its slug, with an extension (.ttl, …) or not.", SEGMENT),
                 ],
             ),
+            "/graph/{slug}": _resource(
+                "A named graph of the dataset: https://w3id.org/krakow-clusters/graph/{slug}.",
+                [_path("slug", "article, translations, …, with an extension or not.", SEGMENT)],
+            ),
             "/ontology": _resource("The ontology."),
             "/dataset": _resource("The dataset's description (DCAT and VoID).", store=False),
             "/void": _resource("The dataset's description (DCAT and VoID).", store=False),

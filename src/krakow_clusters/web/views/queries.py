@@ -28,12 +28,17 @@ async def queries(request: Request) -> Response:
     """/queries/ (HTML, or JSON by Accept) and /queries.json: the saved queries, their
     parameters and links."""
     state = app_state(request)
+    allowed = state.settings.allowed_services
     items = [
         {
             "name": q.name,
             "summary": q.summary,
             "description": q.description,
             "href": f"/queries/{q.name}",
+            # A query that asks another endpoint (SERVICE) runs here only when the operator
+            # allows some (serve --allow-service); the list says so instead of linking a refusal.
+            "federated": federates(q.text),
+            "runs_here": not federates(q.text) or bool(allowed),
             "params": [
                 {
                     "name": p.name,

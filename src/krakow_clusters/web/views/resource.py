@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
-from ...project import ID_BASE, ONTOLOGY_IRI
+from ...project import GRAPH_BASE, ID_BASE, ONTOLOGY_IRI
 from ..i18n import page_language
 from ..pages import SLUG, alternates, describes_something, local_href, resource_view
 from ..profile import gather, resource_page
@@ -30,7 +30,21 @@ async def resource(request: Request) -> Response:
     slug, extension = split_extension(request.path_params["slug"])
     if not (SLUG.fullmatch(kind) and SLUG.fullmatch(slug)):
         return await not_found(request, f"{ID_BASE}{kind}/{slug}", extension)
-    iri = f"{ID_BASE}{kind}/{slug}"
+    return await dereference(request, f"{ID_BASE}{kind}/{slug}", extension)
+
+
+async def graph(request: Request) -> Response:
+    """/graph/{name}[.ext]: a named graph of the dataset (https://w3id.org/krakow-clusters/graph/
+    article holds what the article states): what the data says about it (data/graphs.ttl: its
+    name, its source or its curators and date), as a page or in an RDF format."""
+    slug, extension = split_extension(request.path_params["slug"])
+    if not SLUG.fullmatch(slug):
+        return await not_found(request, f"{GRAPH_BASE}{slug}", extension)
+    return await dereference(request, f"{GRAPH_BASE}{slug}", extension)
+
+
+async def dereference(request: Request, iri: str, extension: str | None) -> Response:
+    """The description of `iri` (a path checked against SLUG) in the format asked for."""
     media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)
