@@ -175,6 +175,8 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
             "summary": name,
             "description": description,
             "params": [{"name": "p", "type": "string", "default": name, "doc": description}],
+            "federated": False,
+            "runs_here": True,
         }
     ]
     rendered["queries"] = pages.render("queries.html", title="Saved queries", queries=queries)

@@ -342,3 +342,17 @@ def test_saved_query_errors(app):
     assert status == 404 and "overview" in body.decode(), "close matches suggested"
     status, _headers, body = get(app.base + "/queries/overview.json?sector=x")
     assert status == 400 and "unknown parameter" in body.decode()
+
+
+def test_the_query_list_names_a_federated_query_without_linking_a_refusal(app):
+    status, _headers, body = get(app.base + "/queries/", "text/html")
+    assert status == 200
+    page = body.decode()
+    assert "<h2>wikidata-places</h2>" in page, "shown, not linked: federation is off"
+    assert 'href="/queries/wikidata-places"' not in page
+    assert "sends no request on a visitor" in page
+    assert 'href="/queries/overview"' in page, "the others are links"
+    status, _headers, body = get(app.base + "/queries.json")
+    listed = {q["name"]: q for q in json.loads(body)["queries"]}
+    assert listed["wikidata-places"]["federated"] and not listed["wikidata-places"]["runs_here"]
+    assert listed["overview"]["runs_here"]
