@@ -112,8 +112,9 @@ def test_every_answer_of_the_library_is_converted_as_to_rdflib_would():
     queries = [q for q in library(ROOT / "queries") if "SERVICE" not in q.text.upper()]
     assert len(queries) > 10
     for q in queries:
-        answer = store.query(q.text, q.bindings())
-        raw = store._store.query(q.text, substitutions=_substitutions(q.bindings()))
+        text, bindings = q.prepare()
+        answer = store.query(text, bindings)
+        raw = store._store.query(text, substitutions=_substitutions(bindings))
         if answer.kind == "select":
             expected = [tuple(to_rdflib(s[v]) for v in answer.variables) for s in raw]
             assert answer.rows == expected, q.name

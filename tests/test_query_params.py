@@ -11,7 +11,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.sparql.library import find_query
+from krakow_clusters.sparql.library import find_query, library, read_query
 from krakow_clusters.sparql.run import run
 from krakow_clusters.sparql.text import inject_values, is_absolute_iri
 from krakow_clusters.store.embedded import EmbeddedStore
@@ -223,3 +223,75 @@ def test_one_iri_check_for_parameters_values_blocks_and_publish(text, expected):
             param.term(text)
         with pytest.raises(CouldNotRun, match="not an absolute IRI"):
             inject_values("SELECT * WHERE { }", {"a": URIRef(text)})
+
+
+# --- paged lists ---------------------------------------------------------------------------------
+
+PAGED = ["roles", "unlinked"]
+
+
+def test_the_long_lists_are_paged():
+    paged = [q.name for q in library(QUERIES) if q.paged]
+    assert paged == PAGED
+
+
+@pytest.mark.parametrize("where", ["embedded", "remote"])
+@pytest.mark.parametrize("name", PAGED)
+def test_the_pages_of_a_list_are_the_whole_list_in_order(stores, where, name):
+    store, query = stores[where], find_query(QUERIES, name)
+    whole = run(store, query, {"limit": "100000"}).rows
+    assert len(whole) >= 4, "page through a list with a few rows"
+    pages, offset = [], 0
+    while page := run(store, query, {"limit": "3", "offset": str(offset)}).rows:
+        # unlinked pages its rows, roles its clusters (and each of them may hold several roles)
+        assert len({row[0 if name == "roles" else 1] for row in page}) <= 3
+        pages += page
+        offset += 3
+    assert pages == whole
+    assert offset > 3, "more than one page"
+    # The file as it is runs the first page, the defaults: here the fixture's whole list.
+    assert run(store, query).rows == whole
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"limit": "0"}, "limit must be 1 to 100000 and offset 0 or more"),
+        ({"limit": "100001"}, "limit must be 1 to 100000 and offset 0 or more"),
+        ({"offset": "-1"}, "limit must be 1 to 100000 and offset 0 or more"),
+        ({"limit": "10 OFFSET 0 } DROP ALL"}, "parameter limit: .* is not a whole number"),
+        ({"offset": "1.5"}, "parameter offset: .* is not a whole number"),
+    ],
+)
+def test_a_page_out_of_range_or_not_a_number_is_refused(values, message):
+    with pytest.raises(CouldNotRun, match=message):
+        find_query(QUERIES, "roles").prepare(values)
+
+
+def test_the_page_is_written_into_the_limit_and_offset_clause_only():
+    query = find_query(QUERIES, "unlinked")
+    text, bindings = query.prepare({"limit": "25", "offset": "+050"})
+    assert bindings == {}
+    assert "ORDER BY ?kind ?resource\n    LIMIT 25 OFFSET 50\n" in text
+    assert text.replace("LIMIT 25 OFFSET 50", "LIMIT 1000 OFFSET 0") == query.text
+    assert query.prepare()[0] == query.text
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "ORDER BY ?s\n",  # no page clause
+        "ORDER BY ?s LIMIT 1000 OFFSET 10\n",  # not the defaults
+        "ORDER BY ?s LIMIT 1000\n",
+        "ORDER BY ?s # LIMIT 1000 OFFSET 0\n",  # a comment is no clause
+        "{ SELECT ?s { } LIMIT 1000 OFFSET 0 } LIMIT 1000 OFFSET 0\n",  # two: which is the page?
+    ],
+)
+def test_a_paged_query_must_end_with_its_first_page(tmp_path, tail):
+    path = tmp_path / "list.rq"
+    path.write_text(
+        "#+ summary: s\n#+ description: d\n#+ param: limit integer 1000 | l\n"
+        "#+ param: offset integer 0 | o\nSELECT ?s WHERE { ?s ?p ?o }\n" + tail
+    )
+    with pytest.raises(CouldNotRun, match="a paged query declares `limit` and `offset`"):
+        read_query(path)

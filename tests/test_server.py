@@ -337,6 +337,19 @@ def test_saved_queries_listed_and_run(app):
     assert status == 200 and "LifeScience Kraków Cluster" in body.decode()
 
 
+def test_a_paged_saved_query_answers_the_page_asked_for(app):
+    def rows(query: str) -> list[str]:
+        status, _headers, body = get(app.base + "/queries/unlinked.json" + query)
+        assert status == 200
+        return [r["resource"]["value"] for r in json.loads(body)["results"]["bindings"]]
+
+    whole = rows("")
+    assert len(whole) > 6
+    assert rows("?limit=4") + rows("?limit=4&offset=4") == whole[:8]
+    status, _headers, body = get(app.base + "/queries/unlinked.json?limit=0")
+    assert status == 400 and "limit must be 1 to 100000 and offset 0 or more" in body.decode()
+
+
 def test_saved_query_errors(app):
     status, _headers, body = get(app.base + "/queries/overveiw.json")
     assert status == 404 and "overview" in body.decode(), "close matches suggested"

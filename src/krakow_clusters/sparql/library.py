@@ -22,6 +22,13 @@ checks it): the SELECT projection names every parameter (Oxigraph substitutes on
 variables), and a parameter is used in triple patterns or in FILTER/BIND of the outermost group,
 where a VALUES block at the top of the WHERE clause (how a remote endpoint receives it) binds it
 too. An `iri` parameter may be a SERVICE endpoint: `SERVICE ?endpoint { … }`.
+
+A long list is paged: it declares two integer parameters, `limit` (the page's size) and `offset`
+(what is skipped before it), and its text holds one `LIMIT n OFFSET m` clause, n and m their
+defaults, under an ORDER BY that orders totally what it pages (the rows, or in a subquery the
+resources whose rows make the page), so that the file is the first page as it is. SPARQL takes no
+variable in LIMIT or OFFSET: `QueryFile.prepare` writes the checked numbers there (integers, never
+text from outside) and binds the other parameters as terms.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from rdflib.term import Node
 
 from ..errors import CouldNotRun
 from ..project import curie, expand_curie
-from .text import is_absolute_iri
+from .text import is_absolute_iri, tokens
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 PARAM_TYPES = ("iri", "string", "integer", "date")
@@ -49,6 +56,10 @@ MAX_PARAM_LENGTH = 4096
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _STRING_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 INTEGER_RANGE = (-(2**63), 2**63 - 1)
+PAGE_PARAMS = ("limit", "offset")
+# A paged query's page: the only place its paging parameters go.
+_PAGE_CLAUSE = re.compile(r"\bLIMIT\s+([0-9]+)\s+OFFSET\s+([0-9]+)\b", re.IGNORECASE)
+MAX_PAGE = 100_000
 
 
 @dataclass(frozen=True)
@@ -156,6 +167,27 @@ class QueryFile:
     description: str = ""
     params: tuple[Param, ...] = field(default_factory=tuple)
 
+    @property
+    def paged(self) -> bool:
+        """Whether the query is a paged list (`limit` and `offset` parameters)."""
+        return any(p.name in PAGE_PARAMS for p in self.params)
+
+    def prepare(self, values: Mapping[str, str] | None = None) -> tuple[str, dict[str, Node]]:
+        """The text to run and the parameters to bind as terms: `bindings(values)`, except that
+        a paged query's `limit` and `offset` are written into its LIMIT and OFFSET clause."""
+        bound = self.bindings(values)
+        if not self.paged:
+            return self.text, bound
+        limit, offset = (int(bound.pop(name)) for name in PAGE_PARAMS)
+        if not 0 < limit <= MAX_PAGE or offset < 0:
+            raise CouldNotRun(
+                f"query {self.name}: parameter limit must be 1 to {MAX_PAGE} and offset 0 or "
+                "more (a page's size, and what comes before it)"
+            )
+        (clause,) = _page_clauses(self.text)  # read_query checked that there is one
+        page = f"LIMIT {limit} OFFSET {offset}"
+        return self.text[: clause.start()] + page + self.text[clause.end() :], bound
+
     def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Node]:
         """Validate `values` against the declared parameters and fill in defaults."""
         values = dict(values or {})
@@ -245,7 +277,7 @@ def read_query(path: Path) -> QueryFile:
         if not found or params[found[0]].type != "iri":
             raise CouldNotRun(f"{path}: '#+ enumerate: {name}' names no iri parameter")
         params[found[0]] = replace(params[found[0]], choices=choices)
-    return QueryFile(
+    query = QueryFile(
         name=path.stem,
         path=path,
         text=text,
@@ -253,6 +285,44 @@ def read_query(path: Path) -> QueryFile:
         description=" ".join(headers.get("description", [])),
         params=tuple(params),
     )
+    if query.paged:
+        _check_paged(query)
+    return query
+
+
+def _page_clauses(text: str) -> list[re.Match]:
+    """The `LIMIT n OFFSET m` clauses of a query, comments left out."""
+    blanked = "".join(
+        " " * len(value) if kind == "comment" else value for kind, value, _s, _e in _pieces(text)
+    )
+    return list(_PAGE_CLAUSE.finditer(blanked))
+
+
+def _pieces(text: str):
+    """The text cut into tokens and what lies between them, in order."""
+    last = 0
+    for kind, value, start, end in tokens(text):
+        yield "space", text[last:start], last, start
+        yield kind, value, start, end
+        last = end
+    yield "space", text[last:], last, len(text)
+
+
+def _check_paged(query: QueryFile) -> None:
+    """A paged query declares both paging parameters as integers with defaults, and holds one
+    LIMIT and OFFSET clause: its first page."""
+    declared = {p.name: p for p in query.params}
+    page = [declared.get(name) for name in PAGE_PARAMS]
+    clauses = _page_clauses(query.text)
+    if (
+        any(p is None or p.type != "integer" or p.required for p in page)
+        or len(clauses) != 1
+        or [int(p.default) for p in page] != [int(n) for n in clauses[0].groups()]
+    ):
+        raise CouldNotRun(
+            f"{query.path}: a paged query declares `limit` and `offset` integer parameters with "
+            "defaults n and m and holds one `LIMIT n OFFSET m` clause"
+        )
 
 
 def library(queries_dir: Path) -> list[QueryFile]:

@@ -57,13 +57,13 @@ def run(
 
     A syntax error is reported against the file (path:line:column) before any store is asked.
     """
-    bindings = query.bindings(params)
+    text, bindings = query.prepare(params)
     try:
         check_syntax(query.text)
     except SparqlSyntaxError as exc:
         where = f"{query.path}:{exc.line}:{exc.column}" if exc.line else str(query.path)
         raise CouldNotRun(f"{where}: SPARQL syntax error: {exc.detail}") from None
-    return store.query(query.text, bindings)
+    return store.query(text, bindings)
 
 
 def param_warnings(
@@ -108,7 +108,7 @@ def run_named(
 ) -> Answer:
     """Find a query by name (or .rq path), check its parameters, and run it."""
     query = find_query(project.queries_dir, name_or_path)
-    query.bindings(params)  # refuse bad parameters before loading or contacting anything
+    query.prepare(params)  # refuse bad parameters before loading or contacting anything
     if endpoint:
         return Answer(query, *run_checked(open_store(project, endpoint, timeout), query, params))
     return Answer(query, *run_contained(project, query, params, timeout))

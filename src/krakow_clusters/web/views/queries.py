@@ -96,7 +96,7 @@ async def saved_query(request: Request) -> Response:
 
     async def make() -> Response:
         try:
-            bindings = query_file.bindings(values)
+            text, bindings = query_file.prepare(values)
         except (CouldNotRun, ValueError, OverflowError) as exc:
             return plain(400, str(exc).splitlines()[0] if str(exc) else "bad parameter value")
         if federates(query_file.text):
@@ -106,13 +106,13 @@ async def saved_query(request: Request) -> Response:
                 check_federation(query_file.text, settings.allowed_services, bindings)
             except FederationRefused as exc:
                 return plain(400, str(exc))
-            answer = await answer_or_error(state, query_file.text, bindings)
+            answer = await answer_or_error(state, text, bindings)
             if isinstance(answer, Response):
                 return answer
             result = answer
         else:
             try:
-                result = await state.query(query_file.text, bindings)
+                result = await state.query(text, bindings)
             except CouldNotRun as exc:
                 return plain(502 if settings.endpoint else 500, str(exc))
         if media == F.HTML:

@@ -162,7 +162,8 @@ def _example_text(query: QueryFile) -> str:
     defaults = {p.name: p.default for p in query.params if p.default is not None}
     if defaults and len(defaults) == len(query.params):
         try:
-            return inject_values(text, query.bindings(defaults))
+            # (a paged query's text already holds its first page)
+            return inject_values(text, query.prepare(defaults)[1])
         except CouldNotRun:
             return text
     return text
