@@ -114,16 +114,6 @@ SELECT DISTINCT ?s ?p ?label WHERE {
 }
 """
 
-CLUSTERS = """
-PREFIX kc: <https://w3id.org/krakow-clusters/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?cluster ?name ?name_pl ?stated WHERE {
-  ?cluster a kc:ClusterInitiative ; rdfs:label ?name . FILTER(LANG(?name) = "en")
-  OPTIONAL { ?cluster rdfs:label ?name_pl . FILTER(LANG(?name_pl) = "pl") }
-  OPTIONAL { ?cluster kc:memberCount/kc:statedAs ?stated }
-} ORDER BY ?name
-"""
-
 LICENSE = f"""
 SELECT ?license WHERE {{ <{ONTOLOGY_IRI}> <{DCTERMS.license}> ?license }} LIMIT 1
 """
@@ -640,23 +630,6 @@ def alternates(path: str) -> list[dict]:
     """The links of a page to its RDF documents: `path` with each format's extension."""
     names = {".ttl": "Turtle", ".jsonld": "JSON-LD", ".nt": "N-Triples", ".rdf": "RDF/XML"}
     return [{"href": path + ext, "label": label} for ext, label in names.items()]
-
-
-def home_view(store: GraphStore) -> list[dict]:
-    """The clusters of the home page: name, Polish name, member count as stated."""
-    clusters = [
-        {
-            "href": local_href(str(row[0])),
-            "name": str(row[1]),
-            "name_pl": str(row[2]) if row[2] else None,
-            "stated": str(row[3]) if row[3] else None,
-        }
-        for row in store.query(CLUSTERS).rows
-    ]
-    # The query orders by name; ties (a cluster with two stated counts) in a fixed order too.
-    return sorted(
-        clusters, key=lambda c: (c["name"], c["href"], c["name_pl"] or "", c["stated"] or "")
-    )
 
 
 # The kinds of resource under /id/ (the first segment of the path): a heading and a count, in
