@@ -23,6 +23,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from ..formats.media import parse_accept
+
 LANGUAGES = ("en", "pl")
 DEFAULT = "en"
 # The name of each language in itself, for the switch.
@@ -56,22 +58,13 @@ def negotiate_language(header: str | None, offered: Sequence[str] = LANGUAGES) -
     """
     quality: dict[str, tuple[float, int]] = {}
     star: tuple[float, int] | None = None
-    for position, part in enumerate((header or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        if not _RANGE.fullmatch(fields[0]):
+    for position, (language_range, q) in enumerate(parse_accept(header)):
+        if not _RANGE.fullmatch(language_range):
             continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        if fields[0] == "*":
+        if language_range == "*":
             star = star or (q, position)
             continue
-        primary = fields[0].split("-", 1)[0].lower()
+        primary = language_range.split("-", 1)[0]
         if primary in offered and primary not in quality:
             quality[primary] = (q, position)
     if star is not None:
