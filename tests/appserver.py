@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 class AppServer:
     def __init__(self, log: Path, *args: str) -> None:
         self.args = list(args)
+        if "--dist" not in self.args:
+            # Never the checkout's dist/ (a developer's `make serve` builds one): a server that
+            # is given no release has none, whatever was built before the tests ran.
+            self.args += ["--dist", str(log.parent / "no-dist")]
         self.log = log
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
