@@ -406,3 +406,13 @@ def test_pictures_are_the_same_bytes_each_time(dataset):
     second = index_page(dataset, [], "pl")["pictures"]
     assert str(first["network"]) == str(second["network"])
     assert str(first["members"]) == str(second["members"])
+
+
+def test_the_count_line_agrees_with_the_total_in_number(app):
+    """"1 of 8 clusters": the noun follows the total it counts out of, not the clusters shown."""
+    one = next(k for k, v in EXPECTED.items() if len(v) == 1)
+    name, iri = one
+    slug = iri.rsplit("/", 1)[1]
+    status, _headers, body = get(app.base + f"/en/?{name}={slug}", "text/html")
+    assert status == 200
+    assert "1 of 8 clusters" in body.decode()

@@ -213,6 +213,8 @@ def test_an_unknown_page_under_a_prefix_is_a_polish_404(app):
     assert status == 404
     assert headers["Content-Language"] == "pl"
     assert Page(body.decode()).h1 == "Nie znaleziono"
+    assert "Zbiór danych nie mówi nic o &lt;https://w3id.org/" in body.decode()
+    assert "Not Found" not in body.decode(), "the message in the page's language too"
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,10 @@ async def dataset(request: Request) -> Response:
                 404,
                 request=request,
                 title=translate(request, "Not built"),
-                message=message,
+                message=translate(
+                    request,
+                    "The dataset has no description yet: nothing is built (krakow-clusters build).",
+                ),
                 iri=None,
             )
         return rdf_response(empty_graph_document(media, message), media, 404)

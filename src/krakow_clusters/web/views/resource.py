@@ -112,7 +112,7 @@ async def not_found(request: Request, iri: str, media: str | None = None) -> Res
             404,
             request=request,
             title=translate(request, "Not found"),
-            message=message,
+            message=translate(request, "Nothing is known about %(iri)s.") % {"iri": f"<{iri}>"},
             iri=iri,
         )
         add_vary(response, "Accept")
