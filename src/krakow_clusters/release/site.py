@@ -205,7 +205,7 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
             alternates = [{"href": "/void.ttl", "label": "Turtle"}]
             write(lang, DATASET, "/dataset", "dataset.html", title=_("Dataset description"),
                   alternates=alternates, d=dataset_page(graph, lang),
-                  sections=dataset_view(graph))  # fmt: skip
+                  sections=dataset_view(graph, lang))  # fmt: skip
     labels = LabelIndex(store)
     for iri, page in sorted(resources.items(), key=lambda item: item[1]):
         desc = describe(store, iri, labels=labels)  # once for both languages

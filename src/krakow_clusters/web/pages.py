@@ -736,9 +736,9 @@ def index_view(store: GraphStore) -> dict[str, list[dict]]:
     return views
 
 
-def dataset_view(graph: Iterable[Triple]) -> list[dict]:
-    """The sections of the dataset page (void.ttl): catalogue and dataset first, then their
-    distributions, then everything else."""
+def dataset_view(graph: Iterable[Triple], lang: str = DEFAULT_LANGUAGE) -> list[dict]:
+    """The sections of the dataset page (void.ttl) in `lang`: catalogue and dataset first, then
+    their distributions, then everything else."""
     triples = sorted(graph)
     kinds = ("Catalog", "Dataset", "Distribution", "DataService")
     rank: dict[str, int] = {}
@@ -758,8 +758,8 @@ def dataset_view(graph: Iterable[Triple]) -> list[dict]:
             # void.ttl's own nodes (<base>void#dataset …) are sections of its page: links to
             # /void#dataset land on them.
             "anchor": subject.partition("#")[2] if subject.startswith(BASE_IRI + "void#") else None,
-            "title": pick_label(desc.labels.get(subject)) or curie(subject) or subject,
-            "properties": _properties(subject, desc, {}),
+            "title": label_in(desc.labels.get(subject), lang) or curie(subject) or subject,
+            "properties": _properties(subject, desc, {}, lang),
         }
         for subject in subjects
     ]

@@ -58,7 +58,7 @@ async def dataset(request: Request) -> Response:
         request=request,
         title=translate(request, "Dataset description"),
         d=dataset_page(graph, page_language(request)[0]),
-        sections=dataset_view(graph),
+        sections=dataset_view(graph, page_language(request)[0]),
         alternates=data_links(request.url.path),
     )
     add_vary(response, "Accept")
