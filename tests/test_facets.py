@@ -409,10 +409,30 @@ def test_pictures_are_the_same_bytes_each_time(dataset):
 
 
 def test_the_count_line_agrees_with_the_total_in_number(app):
-    """"1 of 8 clusters": the noun follows the total it counts out of, not the clusters shown."""
+    """ "1 of 8 clusters": the noun follows the total it counts out of, not the clusters shown."""
     one = next(k for k, v in EXPECTED.items() if len(v) == 1)
     name, iri = one
     slug = iri.rsplit("/", 1)[1]
     status, _headers, body = get(app.base + f"/en/?{name}={slug}", "text/html")
     assert status == 200
     assert "1 of 8 clusters" in body.decode()
+
+
+def test_a_static_facet_link_counts_the_clusters_of_the_page_it_leads_to(site: Path):
+    """On a static facet page a value's link leads to that value's own page (one filter a page),
+    so its count is the number of clusters there, not among the clusters of the current page."""
+    # The chosen value's link removes the filter: it leads to the index, not to a value's page.
+    pattern = re.compile(
+        r'<a href="([^"]+)"(?! class="selected")[^>]*>(?:(?!</a>).)*</a> '
+        r'<span class="count">(\d+)</span>',
+        re.S,
+    )
+    checked = 0
+    for lang_root in (site, site / "pl"):
+        for page in sorted((lang_root / "facet").rglob("*.html")):
+            for href, count in pattern.findall(page.read_text("utf-8")):
+                target = (page.parent / href).resolve()
+                shown = Html(target.read_text("utf-8")).table_links
+                assert len(shown) == int(count), (page, href, count)
+                checked += 1
+    assert checked > 2 * len(VALUES)

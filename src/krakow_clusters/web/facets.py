@@ -454,9 +454,15 @@ def explore(
         for c, _name in store.query(MATCHING.replace("$FILTERS", filters).replace("$ONLY", "")).rows
         if isinstance(c, URIRef) and _IRI.fullmatch(str(c))  # safe to write back into a query
     }
+    # The count beside a value is that of the page its link leads to: among the clusters left on
+    # serve (the link adds a filter), among all clusters in the static site (one filter a page).
+    counted = matching
+    if static and selection.filters:
+        every = store.query(MATCHING.replace("$FILTERS", "").replace("$ONLY", "")).rows
+        counted = {str(c) for c, _name in every if isinstance(c, URIRef) and _IRI.fullmatch(str(c))}
     counts: dict[tuple[str, str], int] = {}
-    if matching:
-        values = " ".join(URIRef(c).n3() for c in sorted(matching))
+    if counted:
+        values = " ".join(URIRef(c).n3() for c in sorted(counted))
         for facet, v, n in store.query(COUNTS.replace("$CLUSTERS", values)).rows:
             if facet is not None and v is not None:
                 counts[(str(facet), str(v))] = _number(n) or 0
