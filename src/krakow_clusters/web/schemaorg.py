@@ -127,6 +127,12 @@ def schema_org(desc: Description) -> dict:
         if target is None or not isinstance(o, (URIRef, Literal)):
             continue
         node.setdefault(_key(target), set()).add(json.dumps(_value(o), sort_keys=True))
+    # A count the source qualifies ("almost 50", "more than 70") has its bound: the stated number
+    # stays in the description's wording, not as schema:value, which a reader takes as the count.
+    bounds = {_key(str(SDO.minValue)), _key(str(SDO.maxValue))}
+    for fields in nodes.values():
+        if bounds & fields.keys():
+            fields.pop(_key(str(SDO.value)), None)
     graph = []
     for subject in sorted(nodes, key=lambda s: (s != iri, s)):
         fields = nodes[subject]
