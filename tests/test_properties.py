@@ -143,6 +143,8 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
         "query.html", title=description, q=query, values={"x": name}, table=table_view(answer),
         pickers={"x": [{"value": name, "label": description, "selected": True}]},
         warnings=[ParamWarning("x", name), ParamWarning("x", name, description)],
+        query_text=name, pager={"first": 1, "last": 2, "previous": "/queries/q?offset=0",
+        "next": "/queries/q?offset=4"},
     )  # fmt: skip
     rendered["sparql"] = pages.render(
         "sparql.html", title="SPARQL", examples=[{"name": "q", "summary": description,

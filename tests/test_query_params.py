@@ -4,6 +4,7 @@ remote endpoint alike."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from krakow_clusters.sparql.text import inject_values, is_absolute_iri
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.store.remote import RemoteStore
 
+from .appserver import get
 from .query_support import FIXTURE_FILES
 from .servers import OxigraphServer
 
@@ -295,3 +297,20 @@ def test_a_paged_query_must_end_with_its_first_page(tmp_path, tail):
     )
     with pytest.raises(CouldNotRun, match="a paged query declares `limit` and `offset`"):
         read_query(path)
+
+
+def test_a_paged_query_page_links_its_neighbours(app):
+    """/queries/unlinked pages its list: the page links the next page while it is full, the
+    previous one after the first, and shows the text it ran (with this page's clause)."""
+    status, _headers, body = get(app.base + "/queries/unlinked?limit=2", "text/html")
+    assert status == 200
+    page = body.decode()
+    assert 'rel="prev"' not in page
+    following = re.search(r'<a href="([^"]+)" rel="next">', page)
+    assert following is not None
+    assert "LIMIT 2 OFFSET 0" in page, "the text that ran"
+    status, _headers, body = get(app.base + following.group(1).replace("&amp;", "&"), "text/html")
+    assert status == 200
+    second = body.decode()
+    assert "LIMIT 2 OFFSET 2" in second
+    assert 'rel="prev"' in second

@@ -127,6 +127,8 @@ async def saved_query(request: Request) -> Response:
                 pickers=await _pickers(state, query_file, bindings, page_language(request)[0]),
                 warnings=warnings,
                 table=table_view(result),
+                query_text=text,
+                pager=_pager(query_file, values, len(result.rows)),
                 alternates=[
                     {"href": _with_query(f"/queries/{name}.json", values), "label": "JSON"},
                     {"href": _with_query(f"/queries/{name}.csv", values), "label": "CSV"},
@@ -165,6 +167,26 @@ def _bad_value(name: str, value: str) -> str | None:
     if re.search(r"[\x00-\x1f\x7f]", value):
         return f"parameter {name}: the value holds a control character"
     return None
+
+
+def _pager(query_file: QueryFile, values: Mapping[str, str], rows: int) -> dict | None:
+    """The links to the previous and the next page of a paged query (None for another query):
+    a previous page when this one does not start at 0, a next one when this one is full."""
+    if not query_file.paged:
+        return None
+    bound = query_file.bindings(values)
+    limit, offset = int(bound["limit"]), int(bound["offset"])
+    path = f"/queries/{query_file.name}"
+
+    def page(start: int) -> str:
+        return _with_query(path, {**values, "limit": str(limit), "offset": str(start)})
+
+    return {
+        "first": offset + 1 if rows else offset,
+        "last": offset + rows,
+        "previous": page(max(0, offset - limit)) if offset > 0 else None,
+        "next": page(offset + limit) if rows == limit else None,
+    }
 
 
 def _with_query(path: str, values: Mapping[str, str]) -> str:
