@@ -279,6 +279,6 @@ def test_the_polish_page_labels_the_choices_and_warns_in_polish(app):
         page, "sector"
     )
     assert (
-        '<p role="status"><strong>Uwaga:</strong> parametr sector: sector:clean-enrgy nie oznacza '
-        "niczego w zbiorze danych</p>"
+        '<p role="status"><strong>Uwaga:</strong> parametr sector: sector:clean-enrgy nie wskazuje '
+        "żadnego zasobu zbioru danych</p>"
     ) in page
