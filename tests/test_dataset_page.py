@@ -23,8 +23,10 @@ from rdflib.namespace import DCTERMS
 
 from krakow_clusters.project import BASE_IRI, Project
 from krakow_clusters.release.build import build
+from krakow_clusters.web.schemaorg import DATASET_CLASSES, DATASET_PROPERTIES
 
 from .appserver import AppServer, get, start_server
+from .test_schemaorg import embedded
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
@@ -343,3 +345,40 @@ def test_the_description_in_the_other_formats(server: AppServer, extension, medi
     assert status == 200
     assert headers["Content-Type"].split(";")[0] == media
     assert len(body) > 1000
+
+
+def test_the_dataset_page_embeds_the_dataset_as_schema_org(
+    server: AppServer, release: Path, void: rdflib.Graph
+):
+    """A schema:Dataset (as dataset search engines read it), with its distributions and its
+    publisher, from void.ttl's statements only: each embedded triple is a void.ttl statement
+    under the one table of web/schemaorg.py; the same on the Polish page and the static site."""
+    schema = rdflib.Namespace("https://schema.org/")
+    inverse: dict[str, set[str]] = {}
+    for source, target in DATASET_PROPERTIES.items():
+        inverse.setdefault(target, set()).add(source)
+    classes: dict[str, set[str]] = {}
+    for source, target in DATASET_CLASSES.items():
+        classes.setdefault(target, set()).add(source)
+    status, _headers, body = get(server.base + "/dataset", "text/html")
+    assert status == 200
+    _document, graph = embedded(body.decode("utf-8"))
+    datasets = list(graph.subjects(RDF.type, schema.Dataset))
+    assert [str(d) for d in datasets] == [BASE_IRI + "void#dataset"]
+    distributions = set(void.objects(datasets[0], DCAT.distribution))
+    assert set(graph.objects(datasets[0], schema.distribution)) == distributions
+    assert len(distributions) >= 10
+    for dist in distributions:
+        assert graph.value(dist, schema.contentUrl) == void.value(dist, DCAT.downloadURL)
+    checked = 0
+    for s, p, o in graph:
+        if p == RDF.type:
+            assert any((s, RDF.type, URIRef(c)) in void for c in classes[str(o)]), (s, o)
+        else:
+            assert any((s, URIRef(q), o) in void for q in inverse[str(p)]), (s, p, o)
+        checked += 1
+    assert checked > 50
+    status, _headers, polish = get(server.base + "/pl/dataset", "text/html")
+    assert rdflib.compare.isomorphic(embedded(polish.decode("utf-8"))[1], graph)
+    static = (release / "site" / "dataset.html").read_text("utf-8")
+    assert rdflib.compare.isomorphic(embedded(static)[1], graph)

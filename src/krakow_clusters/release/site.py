@@ -41,6 +41,7 @@ from ..web.pages import (
     local_href,
 )
 from ..web.profile import gather, resource_page
+from ..web.schemaorg import dataset_schema_org, script_json
 
 SITE_DIR = "site"
 HOME = "index.html"
@@ -205,7 +206,8 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
             alternates = [{"href": "/void.ttl", "label": "Turtle"}]
             write(lang, DATASET, "/dataset", "dataset.html", title=_("Dataset description"),
                   alternates=alternates, d=dataset_page(graph, lang),
-                  sections=dataset_view(graph, lang))  # fmt: skip
+                  sections=dataset_view(graph, lang),
+                  jsonld=script_json(dataset_schema_org(graph)))  # fmt: skip
     labels = LabelIndex(store)
     for iri, page in sorted(resources.items(), key=lambda item: item[1]):
         desc = describe(store, iri, labels=labels)  # once for both languages

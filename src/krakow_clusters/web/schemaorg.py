@@ -17,12 +17,14 @@ JSON escapes so that no string from the data can close the element.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from markupsafe import Markup
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SDO, SKOS, XSD
 
 from ..project import ONTOLOGY_NS
+from ..store.terms import Triple
 from .pages import KC, LABEL_PROPERTIES, Description
 
 SCHEMA = str(SDO)
@@ -156,3 +158,71 @@ def script_json(document: dict) -> Markup:
     text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+# The dataset page's JSON-LD: void.ttl's DCAT description of the dataset, its distributions and
+# its publisher in schema.org terms (a schema:Dataset, as dataset search engines read it). Only
+# what void.ttl states, under this one table.
+DCAT_NS = "http://www.w3.org/ns/dcat#"
+FOAF_NS = "http://xmlns.com/foaf/0.1/"
+DATASET_PROPERTIES: dict[str, str] = {
+    str(DCTERMS.title): str(SDO.name),
+    str(DCTERMS.description): str(SDO.description),
+    DCAT_NS + "keyword": str(SDO.keywords),
+    str(DCTERMS.issued): str(SDO.datePublished),
+    str(DCTERMS.modified): str(SDO.dateModified),
+    DCAT_NS + "version": str(SDO.version),
+    str(DCTERMS.publisher): str(SDO.publisher),
+    DCAT_NS + "landingPage": str(SDO.url),
+    str(DCTERMS.spatial): str(SDO.spatialCoverage),
+    "http://www.w3.org/ns/prov#wasDerivedFrom": str(SDO.isBasedOn),
+    DCAT_NS + "distribution": str(SDO.distribution),
+    str(DCTERMS.license): str(SDO.license),
+    DCAT_NS + "downloadURL": str(SDO.contentUrl),
+    DCAT_NS + "mediaType": str(SDO.encodingFormat),
+    DCAT_NS + "byteSize": str(SDO.contentSize),
+    FOAF_NS + "name": str(SDO.name),
+    FOAF_NS + "homepage": str(SDO.url),
+}
+DATASET_CLASSES: dict[str, str] = {
+    DCAT_NS + "Dataset": str(SDO.Dataset),
+    DCAT_NS + "Distribution": str(SDO.DataDownload),
+    FOAF_NS + "Organization": str(SDO.Organization),
+}
+
+
+def dataset_schema_org(triples: Iterable[Triple]) -> dict:
+    """The JSON-LD document of the dataset page: the dcat:Dataset of void.ttl (`triples`), its
+    distributions and its publisher (see DATASET_PROPERTIES, DATASET_CLASSES)."""
+    triples = sorted(triples)
+    datasets = {s for s, p, o in triples if p == RDF.type and str(o) == DCAT_NS + "Dataset"}
+    linked = {
+        o
+        for s, p, o in triples
+        if s in datasets and str(p) in (DCAT_NS + "distribution", str(DCTERMS.publisher))
+    }
+    wanted = datasets | linked
+    nodes: dict[str, dict[str, set]] = {}
+    for s, p, o in triples:
+        if s not in wanted:
+            continue
+        node = nodes.setdefault(str(s), {})
+        if p == RDF.type:
+            if str(o) in DATASET_CLASSES:
+                node.setdefault("@type", set()).add(_key(DATASET_CLASSES[str(o)]))
+            continue
+        target = DATASET_PROPERTIES.get(str(p))
+        if target is not None and isinstance(o, (URIRef, Literal)):
+            node.setdefault(_key(target), set()).add(json.dumps(_value(o), sort_keys=True))
+    graph = []
+    for subject in sorted(nodes, key=lambda s: (URIRef(s) not in datasets, s)):
+        node: dict = {"@id": subject}
+        for key, values in sorted(nodes[subject].items()):
+            ordered = sorted(values)
+            if key == "@type":
+                node["@type"] = ordered if len(ordered) > 1 else ordered[0]
+            else:
+                decoded = [json.loads(v) for v in ordered]
+                node[key] = decoded if len(decoded) > 1 else decoded[0]
+        graph.append(node)
+    return {"@context": CONTEXT, "@graph": graph}

@@ -11,6 +11,7 @@ from typing import Any
 
 import anyio
 import rdflib
+from markupsafe import Markup
 from rdflib.term import Node
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -24,6 +25,7 @@ from ..store.pool import AllWorkersBusy
 from ..store.results import GraphStore, QueryResult
 from .i18n import DEFAULT, page_language
 from .pages import Description, Pages, describe, license_of
+from .schemaorg import dataset_schema_org, script_json
 
 
 def add_vary(response: Response, field: str) -> None:
@@ -76,6 +78,7 @@ class AppState:
         self.query_threads: anyio.CapacityLimiter | None = None
         self._library: list[QueryFile] | None = None
         self._void: tuple[tuple[int, int], rdflib.Graph] | None = None
+        self._void_jsonld: tuple[rdflib.Graph, Markup] | None = None
 
     # -- store access
 
@@ -166,6 +169,14 @@ class AppState:
             graph.parse(path, format="turtle")
             self._void = (version, graph)
         return self._void[1]
+
+    def dataset_jsonld(self, path: Path) -> Markup:
+        """The dataset page's schema.org JSON-LD from `path` (dist/void.ttl), made once per
+        version of the file (see void_graph)."""
+        graph = self.void_graph(path)
+        if self._void_jsonld is None or self._void_jsonld[0] is not graph:
+            self._void_jsonld = (graph, script_json(dataset_schema_org(graph)))
+        return self._void_jsonld[1]
 
     # -- responses
 

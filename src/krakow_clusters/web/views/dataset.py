@@ -59,6 +59,7 @@ async def dataset(request: Request) -> Response:
         title=translate(request, "Dataset description"),
         d=dataset_page(graph, page_language(request)[0]),
         sections=dataset_view(graph, page_language(request)[0]),
+        jsonld=state.dataset_jsonld(void),
         alternates=data_links(request.url.path),
     )
     add_vary(response, "Accept")
