@@ -235,3 +235,15 @@ def test_the_static_site_has_both_languages(release: Path):
     assert (english.parent / en.link("alternate", "pl")).resolve() == polish.resolve()
     home = Page((release / "site" / "pl" / "index.html").read_text("utf-8"))
     assert "id/cluster/bim.html" in home.hrefs, "Polish pages link to Polish pages"
+
+
+def test_a_tagged_literal_in_a_result_table_says_its_language(app):
+    """A saved query's answer on a Polish page: an English label is marked lang="en", so that a
+    reader's software reads it as English."""
+    status, _headers, body = get(app.base + "/pl/queries/overview", "text/html")
+    assert status == 200
+    page = body.decode("utf-8")
+    tagged = re.findall(r'<span lang="(\w+)">[^<]*</span> <span class="lang">@(\w+)</span>', page)
+    assert tagged, "the answer has language-tagged literals"
+    assert all(attribute == tag for attribute, tag in tagged)
+    assert ("en", "en") in tagged
