@@ -17,7 +17,7 @@ JSON escapes so that no string from the data can close the element.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from markupsafe import Markup
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
@@ -119,26 +119,43 @@ def schema_org(desc: Description) -> dict:
         # The resource's and its hash nodes' statements, and the names of what they point to.
         if not (s in own or (s in pointed and str(p) in LABEL_PROPERTIES)):
             continue
-        node = nodes.setdefault(str(s), {})
-        if p == RDF.type:
-            cls = schema_class(str(o))
-            if cls is not None:
-                node.setdefault("@type", set()).add(_key(cls))
-            continue
-        target = schema_property(str(p))
-        if target is None or not isinstance(o, (URIRef, Literal)):
-            continue
-        node.setdefault(_key(target), set()).add(json.dumps(_value(o), sort_keys=True))
+        _collect(nodes, (s, p, o), schema_class, schema_property)
     # A count the source qualifies ("almost 50", "more than 70") has its bound: the stated number
     # stays in the description's wording, not as schema:value, which a reader takes as the count.
     bounds = {_key(str(SDO.minValue)), _key(str(SDO.maxValue))}
     for fields in nodes.values():
         if bounds & fields.keys():
             fields.pop(_key(str(SDO.value)), None)
+    return _document(nodes, {iri})
+
+
+def _collect(
+    nodes: dict[str, dict[str, set]],
+    triple: Triple,
+    to_class: Callable[[str], str | None],
+    to_property: Callable[[str], str | None],
+) -> None:
+    """Add one statement to `nodes` (subject -> JSON-LD key -> values as JSON text) in the terms
+    `to_class` and `to_property` give; a statement they give none for is left out."""
+    s, p, o = triple
+    node = nodes.setdefault(str(s), {})
+    if p == RDF.type:
+        cls = to_class(str(o))
+        if cls is not None:
+            node.setdefault("@type", set()).add(_key(cls))
+        return
+    target = to_property(str(p))
+    if target is not None and isinstance(o, (URIRef, Literal)):
+        node.setdefault(_key(target), set()).add(json.dumps(_value(o), sort_keys=True))
+
+
+def _document(nodes: dict[str, dict[str, set]], first: set[str]) -> dict:
+    """The JSON-LD document of `nodes`: the subjects of `first` first (kept even when nothing of
+    them was carried over), then the others that have something, each sorted."""
     graph = []
-    for subject in sorted(nodes, key=lambda s: (s != iri, s)):
+    for subject in sorted(nodes, key=lambda s: (s not in first, s)):
         fields = nodes[subject]
-        if not fields and subject != iri:
+        if not fields and subject not in first:
             continue
         node: dict = {"@id": subject}
         for key in sorted(fields):
@@ -203,26 +220,7 @@ def dataset_schema_org(triples: Iterable[Triple]) -> dict:
     }
     wanted = datasets | linked
     nodes: dict[str, dict[str, set]] = {}
-    for s, p, o in triples:
-        if s not in wanted:
-            continue
-        node = nodes.setdefault(str(s), {})
-        if p == RDF.type:
-            if str(o) in DATASET_CLASSES:
-                node.setdefault("@type", set()).add(_key(DATASET_CLASSES[str(o)]))
-            continue
-        target = DATASET_PROPERTIES.get(str(p))
-        if target is not None and isinstance(o, (URIRef, Literal)):
-            node.setdefault(_key(target), set()).add(json.dumps(_value(o), sort_keys=True))
-    graph = []
-    for subject in sorted(nodes, key=lambda s: (URIRef(s) not in datasets, s)):
-        node: dict = {"@id": subject}
-        for key, values in sorted(nodes[subject].items()):
-            ordered = sorted(values)
-            if key == "@type":
-                node["@type"] = ordered if len(ordered) > 1 else ordered[0]
-            else:
-                decoded = [json.loads(v) for v in ordered]
-                node[key] = decoded if len(decoded) > 1 else decoded[0]
-        graph.append(node)
-    return {"@context": CONTEXT, "@graph": graph}
+    for triple in triples:
+        if triple[0] in wanted:
+            _collect(nodes, triple, DATASET_CLASSES.get, DATASET_PROPERTIES.get)
+    return _document(nodes, {str(d) for d in datasets})
