@@ -382,3 +382,10 @@ def test_the_dataset_page_embeds_the_dataset_as_schema_org(
     assert rdflib.compare.isomorphic(embedded(polish.decode("utf-8"))[1], graph)
     static = (release / "site" / "dataset.html").read_text("utf-8")
     assert rdflib.compare.isomorphic(embedded(static)[1], graph)
+
+
+@pytest.mark.parametrize("path", ["/void.xyz", "/dataset.xyz", "/void.ttl.bak"])
+def test_an_extension_of_no_format_is_404(server: AppServer, path):
+    status, _headers, body = get(server.base + path, "text/html")
+    assert status == 404
+    assert body.decode().count("\n") == 1, "one line"

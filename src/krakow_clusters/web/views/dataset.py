@@ -14,6 +14,7 @@ from ..state import add_vary
 from .base import (
     app_state,
     not_acceptable,
+    plain,
     rdf_response,
     requested_type,
     split_extension,
@@ -26,7 +27,10 @@ async def dataset(request: Request) -> Response:
     format asked for before the first build."""
     state = app_state(request)
     void = state.settings.dist / "void.ttl"
-    _name, extension = split_extension(request.url.path.rsplit("/", 1)[1])
+    name, extension = split_extension(request.url.path.rsplit("/", 1)[1])
+    if name not in ("dataset", "void"):
+        # /dataset.{ext} with an extension of no format (/void.xyz): no such document.
+        return plain(404, f"{request.url.path} does not exist: try /dataset or /void.ttl")
     media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)
