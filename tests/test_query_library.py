@@ -210,3 +210,25 @@ def test_overview_on_the_real_data_has_the_eight_clusters(dataset):
 
 def _has_answer(golden) -> bool:
     return len(golden) > 0 if not isinstance(golden, dict) else bool(golden.get("rows"))
+
+
+def test_dataset_statistics_are_the_figures_of_the_void_description(dataset):
+    """`dataset-statistics` counts on the store what `build` writes into void.ttl: the total
+    triples and distinct subjects, each class partition's entities, each property partition's
+    triples (release/void.py computes them in Python from the triples themselves)."""
+    from krakow_clusters.release.void import void_statistics
+
+    void = void_statistics(dataset.iter_native_triples())
+    rows = run(dataset, QUERIES[NAMES.index("dataset-statistics")]).dicts()
+    by_kind: dict[str, dict] = {"class": {}, "property": {}}
+    totals = [r for r in rows if str(r["kind"]) == "total"]
+    assert len(totals) == 1 and str(rows[0]["kind"]) == "total", "the total comes first, once"
+    for r in rows:
+        if str(r["kind"]) != "total":
+            value = r["instances"] if str(r["kind"]) == "class" else r["triples"]
+            by_kind[str(r["kind"])][str(r["term"])] = int(value)
+    assert int(totals[0]["triples"]) == void["triples"] > 1000
+    assert int(totals[0]["instances"]) == void["distinctSubjects"]
+    assert by_kind["class"] == void["classes_partition"]
+    assert by_kind["property"] == void["properties_partition"]
+    assert len(by_kind["class"]) == void["classes"] > 10
