@@ -661,7 +661,6 @@ def bench_serve(
 ) -> dict:
     """Start `krakow-clusters serve` on the project (with `extra` options, such as
     --sparql-endpoint), load it on loopback, stop it."""
-    import asyncio
     import urllib.request
 
     from tests.servers import free_port
@@ -700,13 +699,11 @@ def bench_serve(
         }
         for name, (urls, accept, expected) in scenarios.items():
             first = time.perf_counter()
-            warm = asyncio.run(run_scenario(url, urls, accept, expected, len(urls), 1))
+            warm = run_scenario(url, urls, accept, expected, len(urls), 1)
             figures = {"first_pass_s": time.perf_counter() - first, "runs": []}
             figures["warm_errors"] = warm.errors
             for _ in range(runs):
-                outcome = asyncio.run(
-                    run_scenario(url, urls, accept, expected, requests, SERVE_CLIENTS)
-                )
+                outcome = run_scenario(url, urls, accept, expected, requests, SERVE_CLIENTS)
                 figures["runs"].append(
                     {
                         "rps": len(outcome.latencies) / outcome.seconds,
