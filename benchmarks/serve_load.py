@@ -65,17 +65,18 @@ class Outcome:
     seconds: float
 
 
-def _client(host, port, paths, accept, expected, count, latencies, errors, start) -> None:
-    """One client: a keep-alive connection, one request in flight, `count` requests. Blocking
-    reads into one preallocated buffer (the GIL is released while the kernel copies), so that a
-    client costs little CPU beside the server on the same cores and the latency measured is the
-    server's rather than the load generator's."""
+def _client(host, port, paths, accept, expected, count, latencies, errors, start, seconds) -> None:
+    """One client: a keep-alive connection, one request in flight, `count` requests (fewer if
+    `seconds` pass first, when given). Blocking reads into one preallocated buffer (the GIL is
+    released while the kernel copies), so that a client costs little CPU beside the server on
+    the same cores and the latency measured is the server's rather than the load generator's."""
     requests = [
         f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {accept}\r\n\r\n".encode()
         for path in paths
     ]
     buffer = memoryview(bytearray(1 << 20))
     start.wait()
+    deadline = None if seconds is None else time.perf_counter() + seconds
     sock, i = None, 0
     try:
         sock = socket.create_connection((host, port), timeout=TIMEOUT)
@@ -83,6 +84,8 @@ def _client(host, port, paths, accept, expected, count, latencies, errors, start
         for i in range(count):
             path = paths[i % len(paths)]
             started = time.perf_counter()
+            if deadline is not None and started > deadline:
+                return
             sock.sendall(requests[i % len(requests)])
             head = bytearray()
             while (end := head.find(b"\r\n\r\n")) < 0:
@@ -115,18 +118,21 @@ def _client(host, port, paths, accept, expected, count, latencies, errors, start
             sock.close()
 
 
-def run_scenario(url: str, paths, accept, expected, requests: int, clients: int) -> Outcome:
-    """`clients` threads, each with its own connection, `requests // clients` requests each; a
-    client whose connection breaks counts its remaining requests as errors."""
+def run_scenario(
+    url: str, paths, accept, expected, requests: int, clients: int, seconds: float | None = None
+) -> Outcome:
+    """`clients` threads, each with its own connection, `requests // clients` requests each, or
+    as many as they send in `seconds` when that comes first (a slow store); a client whose
+    connection breaks counts its remaining requests as errors."""
     parts = urlsplit(url)
     latencies: list[float] = []
     errors: list[str] = []
     per_client = requests // clients
     start = threading.Barrier(clients + 1)
-
     args = (parts.hostname, parts.port, paths, accept, expected, per_client, latencies, errors)
     threads = [
-        threading.Thread(target=_client, args=(*args, start), daemon=True) for _ in range(clients)
+        threading.Thread(target=_client, args=(*args, start, seconds), daemon=True)
+        for _ in range(clients)
     ]
     for thread in threads:
         thread.start()

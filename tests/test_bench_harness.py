@@ -42,7 +42,8 @@ def test_harness_runs_every_step_and_writes_the_report(tmp_path):
     for name in names:
         assert f"| {name} |" in text, name
     assert "- turbo: yes" in text and "- pyshacl: yes" in text
-    assert "## Targets of issue 7" in text and "## Machine and command" in text
+    assert "## Targets" in text and "## Machine and command" in text
+    assert "at least 20× faster than the plain toolchain" in text
 
     # --only re-runs the named steps and keeps every other figure of the size.
     before = results["steps"]
@@ -82,3 +83,46 @@ def test_engines_step_loads_and_queries_oxigraph_server_and_virtuoso(tmp_path):
     text = report.read_text(encoding="utf-8")
     assert "## Which engine for which size" in text and "### 2k: " in text
     assert "| query `overview` | not run | " in text
+
+
+def test_the_load_client_counts_answers_errors_and_stops_at_its_time_limit():
+    """benchmarks/serve_load.py's client against a real HTTP server on loopback: every request
+    answered over keep-alive connections is timed, a wrong status is an error, and a run bounded
+    by seconds stops early."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from benchmarks.serve_load import run_scenario
+
+    body = b"x" * 3_000_000  # larger than the client's buffer: read in several pieces
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            if self.path == "/slow":
+                time.sleep(0.2)
+            status = 404 if self.path == "/missing" else 200
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        ok = run_scenario(url, ["/a", "/b"], "text/plain", "text/plain", 40, 4)
+        assert len(ok.latencies) == 40 and ok.errors == 0 and ok.seconds > 0
+        wrong = run_scenario(url, ["/a", "/missing"], "text/plain", "text/plain", 8, 2)
+        assert len(wrong.latencies) == 8 and wrong.errors == 4
+        bounded = run_scenario(url, ["/slow"], "text/plain", "text/plain", 1000, 2, seconds=0.5)
+        assert 2 <= len(bounded.latencies) <= 12 and bounded.errors == 0
+    finally:
+        server.shutdown()
+        server.server_close()
