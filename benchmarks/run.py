@@ -196,7 +196,7 @@ def child(spec: dict) -> None:
             frame = clusters_frame(url) if step == "dump-framed" else None
             size = len(kg.serialize_jsonld(triples(), context, url, frame))
         else:
-            size = void_statistics(triples())["triples"]
+            size = void_statistics(store)["triples"]
         return _finish(clock() - started, {"output": size})
     if step == "site":
         from krakow_clusters.release.site import write_site

@@ -218,7 +218,7 @@ def test_dataset_statistics_are_the_figures_of_the_void_description(dataset):
     triples (release/void.py computes them in Python from the triples themselves)."""
     from krakow_clusters.release.void import void_statistics
 
-    void = void_statistics(dataset.iter_native_triples())
+    void = void_statistics(dataset)
     rows = run(dataset, QUERIES[NAMES.index("dataset-statistics")]).dicts()
     by_kind: dict[str, dict] = {"class": {}, "property": {}}
     totals = [r for r in rows if str(r["kind"]) == "total"]
