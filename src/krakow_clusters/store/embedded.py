@@ -250,8 +250,14 @@ class EmbeddedStore:
         options = dict(shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
         if engine == "turbo":
             import pyshacl_turbo
+            from pyshacl_turbo.rdf import Input
 
-            _, results, _ = pyshacl_turbo.validate(self._store, **options)
+            # Given the store, turbo would dump all of it as N-Quads: every triple twice (its
+            # named graph and the union) to parse. The default graph alone is the union, what
+            # pySHACL gets too (`to_rdflib`), in the same text form (N-Triples are N-Quads).
+            union = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            data = Input(union.decode(), "oxigraph-nquads", None, {}, preserve_ids=True)
+            _, results, _ = pyshacl_turbo.validate(data, **options)
         else:
             import pyshacl
 
