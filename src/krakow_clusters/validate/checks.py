@@ -8,6 +8,7 @@ A check returns ?focus (the resource at fault) and may return ?path, ?value and 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import rdflib
 from rdflib import RDF, BNode, Literal, Namespace
@@ -15,18 +16,24 @@ from rdflib.namespace import SH
 
 from ..errors import CouldNotRun
 from ..project import NAMESPACES, curie
-from ..sparql.library import read_query
+from ..sparql.library import QueryFile, read_query
 from ..store.embedded import EmbeddedStore
+from ..store.results import QueryResult
 from .names import Namer
 from .report import Finding
 
 CHECKS = Namespace(NAMESPACES["check"])
 
 
-def run_check(
-    store: EmbeddedStore, namer: Namer, results: rdflib.Graph, path: Path, root: Path | None
-) -> list[Finding]:
-    """Run one check on the store: its findings, also added to the report graph `results`."""
+class CheckAnswer(NamedTuple):
+    query: QueryFile
+    shown: Path
+    answer: QueryResult
+
+
+def answer_check(store: EmbeddedStore, path: Path, root: Path | None) -> CheckAnswer:
+    """The check's query answered on the store (what may run beside the SHACL engine: it touches
+    neither the namer nor the report graph)."""
     query = read_query(path)
     shown = path.relative_to(root) if root and path.is_relative_to(root) else path
     try:
@@ -35,6 +42,12 @@ def run_check(
         raise CouldNotRun(f"{shown}: {exc}") from None
     if answer.kind != "select" or "focus" not in answer.variables:
         raise CouldNotRun(f"{shown}: a check must be a SELECT query that returns ?focus")
+    return CheckAnswer(query, shown, answer)
+
+
+def check_findings(namer: Namer, results: rdflib.Graph, checked: CheckAnswer) -> list[Finding]:
+    """The findings of an answered check, also added to the report graph `results`."""
+    query, shown, answer = checked
     rule = f"check:{query.name}"
     report_node = next(results.subjects(RDF.type, SH.ValidationReport))
     findings = []
