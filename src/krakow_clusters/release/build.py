@@ -85,6 +85,9 @@ def release_file(project: Project) -> Path:
 # --- the build -----------------------------------------------------------------------------------
 
 
+_WRITE_SLICE = 1 << 22  # characters
+
+
 @dataclass
 class BuildContext:
     """What the writers share: the project, the loaded dataset, the release, the target folder."""
@@ -110,9 +113,14 @@ class BuildContext:
     def write(self, name: str, content: str | bytes) -> Path:
         path = self.folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, str):
-            content = content.encode("utf-8")
-        path.write_bytes(content)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+            return path
+        # Encoded a slice at a time: a dump's text and a whole copy of it as UTF-8 would be two
+        # large copies at once (a slice never splits a character: a str holds code points).
+        with path.open("wb") as out:
+            for start in range(0, len(content), _WRITE_SLICE):
+                out.write(content[start : start + _WRITE_SLICE].encode("utf-8"))
         return path
 
 
