@@ -407,7 +407,7 @@ def run_process(argv: list[str], timeout: float, env: dict | None = None) -> dic
         "whole": done["elapsed"],
         "status": done["status"],
         # The largest process (wait4), or the whole tree at its largest when the process has
-        # children of its own (build's second process): their sum, sampled every 50 ms.
+        # children of its own (a worker process): their sum, sampled every 50 ms.
         "rss_kb": max(done["rss_kb"], tree.peak_kb),
         "process_rss_kb": done["rss_kb"],
         "timed_out": timed_out,
@@ -1092,8 +1092,8 @@ def write_report(data: Path, report: Path, command: str) -> None:
         "  release and docs, DCAT/VoID; the static site is timed as its own step, **site**). It is",
         "  compared with the baseline pipeline: the sum of the baseline's parse + validate, three",
         "  dumps and VoID medians (one parse only, in the baseline's favour). From 100k triples",
-        "  on, `build` validates in a second process while it writes (`build.PARALLEL_FROM`);",
-        "  its peak RSS is that of the two together.",
+        "  on, `build` validates in a thread while it writes (`build.PARALLEL_FROM`); its peak",
+        "  RSS is that of the whole process tree (one process since validation is a thread).",
         "- **site** is `site.write_site` on the loaded store, up to "
         f"{SITE_MAX_TRIPLES:,} triples (10k and 100k):",
         "  a page per resource under /id/, the home page and the list of all resources, rendered",

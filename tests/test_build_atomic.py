@@ -198,7 +198,7 @@ def test_rejects_a_base_iri_that_is_not_http(checkout: Project, tmp_path: Path):
     assert not (tmp_path / "dist").exists()
 
 
-# --- validation in a second process (large graphs: release.build.PARALLEL_FROM) -----------------
+# --- validation beside the writers, in a thread (large graphs: release.build.PARALLEL_FROM) -------
 
 NAMELESS = (
     "<https://w3id.org/krakow-clusters/id/cluster/nameless>"
@@ -206,14 +206,14 @@ NAMELESS = (
 )
 
 
-def test_validating_in_a_second_process_builds_the_same_release(project: Project, tmp_path: Path):
+def test_validating_beside_the_writers_builds_the_same_release(project: Project, tmp_path: Path):
     build(project, tmp_path / "one" / "dist", parallel=False)
     result = build(project, tmp_path / "two" / "dist", parallel=True)
     assert result.built and result.report.conforms
     assert snapshot(tmp_path / "one" / "dist") == snapshot(tmp_path / "two" / "dist")
 
 
-def test_a_second_process_reports_what_one_process_does(checkout: Project, tmp_path: Path):
+def test_validating_beside_the_writers_reports_as_first(checkout: Project, tmp_path: Path):
     out = tmp_path / "release" / "dist"
     build(checkout, out, parallel=True)
     before = snapshot(out)
@@ -242,7 +242,7 @@ def test_non_conforming_data_that_breaks_a_writer_gets_its_report(
     assert not (tmp_path / "dist").exists()
 
 
-def test_an_error_in_the_second_process_is_an_error_here(checkout: Project, tmp_path: Path):
+def test_an_error_in_the_validation_thread_is_an_error_here(checkout: Project, tmp_path: Path):
     broken = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<a> sh:x "
     checkout.shapes_file.write_text(broken, encoding="utf-8")
     for parallel in (False, True):

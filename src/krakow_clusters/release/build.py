@@ -13,20 +13,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import rdflib
-
 from ..errors import CouldNotRun
 from ..project import BASE_IRI, Project
 from ..store.embedded import EmbeddedStore
 from ..store.terms import NativeTriple
-from ..validate import Finding, Report, validate_files
-from ..validate.report import bind_prefixes
-from ..workers import Worker, WorkerStopped
+from ..validate import Report, validate_files
 from .dumps import write_dumps
 from .jsonld import write_jsonld
 from .ontology import write_ontology
@@ -85,6 +82,9 @@ def release_file(project: Project) -> Path:
 # --- the build -----------------------------------------------------------------------------------
 
 
+_WRITE_SLICE = 1 << 22  # characters
+
+
 @dataclass
 class BuildContext:
     """What the writers share: the project, the loaded dataset, the release, the target folder."""
@@ -110,9 +110,14 @@ class BuildContext:
     def write(self, name: str, content: str | bytes) -> Path:
         path = self.folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, str):
-            content = content.encode("utf-8")
-        path.write_bytes(content)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+            return path
+        # Encoded a slice at a time: a dump's text and a whole copy of it as UTF-8 would be two
+        # large copies at once (a slice never splits a character: a str holds code points).
+        with path.open("wb") as out:
+            for start in range(0, len(content), _WRITE_SLICE):
+                out.write(content[start : start + _WRITE_SLICE].encode("utf-8"))
         return path
 
 
@@ -130,8 +135,8 @@ class BuildResult:
 
 
 # Validation and the writers read the same data and do not depend on each other: from this many
-# triples on, build validates in a second process while this one writes, so that on two cores
-# the two take the time of the longer (BENCHMARKS.md); below it, starting a process costs more.
+# triples on, build validates in a thread while the writers write, so that on two cores the two
+# take the time of the longer (BENCHMARKS.md); below it, the two would only take turns.
 PARALLEL_FROM = 100_000
 
 
@@ -147,8 +152,7 @@ def build(
     A non-conforming dataset is not built (the result carries the report, nothing is written).
     Any error while writing leaves the previous `out` exactly as it was. `site=False` leaves out
     the static HTML site (dist/site/), the one output whose size grows with every resource.
-    `parallel`: validate in a second process while writing (default: from PARALLEL_FROM triples
-    on).
+    `parallel`: validate in a thread while writing (default: from PARALLEL_FROM triples on).
     """
     base = base_iri or BASE_IRI
     if not base.startswith(("http://", "https://")) or any(c in base for c in ' <>"{}|\\^`#?'):
@@ -164,7 +168,7 @@ def build(
     if parallel is None:
         parallel = len(store) >= PARALLEL_FROM
     if parallel:
-        validation = ParallelValidation(files, project.shapes_file, checks, project.root)
+        validation = ParallelValidation(files, project.shapes_file, checks, project.root, store)
     else:
         report = validate_files(files, project.shapes_file, checks, root=project.root, store=store)
         if not report.conforms:
@@ -214,42 +218,46 @@ def build(
 
 
 class ParallelValidation:
-    """`validate_files` in a worker process (workers.py), started now, its report collected later.
+    """`validate_files` on the build's store in a thread, started now, its report collected later.
 
-    The worker loads the dataset itself and sends back the report's parts: the findings (plain
-    data), the report graph as N-Triples and the engine.
+    A thread, not a second process: the SHACL engine (pyshacl-turbo) and Oxigraph's queries work
+    in native code that lets go of the interpreter, so the writers go on beside them, and the two
+    share one store instead of each loading its own (at 1M triples 0.7 GB, and a second copy of
+    the interpreter's own objects). The report is `validate_files`'s own, as without `parallel`.
     """
 
-    def __init__(self, files: list[Path], shapes: Path, checks: list[Path], root: Path) -> None:
-        self._args = (list(files), shapes, list(checks), root)
-        self._worker = Worker("validation worker")
-        self._worker.submit(f"{__name__}:validation_parts", *self._args)
-        self._report: Report | None = None
+    def __init__(
+        self, files: list[Path], shapes: Path, checks: list[Path], root: Path, store: EmbeddedStore
+    ) -> None:
+        self._outcome: list[Report | BaseException] = []
+        self._thread = threading.Thread(
+            target=self._validate,
+            args=(list(files), shapes, list(checks), root, store),
+            name="validation",
+            daemon=True,  # an interrupted build does not wait for it
+        )
+        self._thread.start()
+
+    def _validate(
+        self, files: list[Path], shapes: Path, checks: list[Path], root: Path, store: EmbeddedStore
+    ) -> None:
+        try:
+            self._outcome.append(validate_files(files, shapes, checks, root=root, store=store))
+        except BaseException as exc:  # raised again by report(), in the build's thread
+            # Without its traceback and context: their frames may hold Oxigraph objects, which
+            # must be dropped in the thread that made them (as store.embedded.with_time_limit).
+            exc.__context__ = exc.__cause__ = None
+            self._outcome.append(exc.with_traceback(None))
 
     def report(self) -> Report:
-        if self._report is None:
-            try:
-                findings, results, engine = self._worker.result()
-            except WorkerStopped as exc:
-                raise CouldNotRun(f"validation stopped (exit code {exc.returncode})") from None
-            graph = rdflib.Graph()
-            graph.parse(data=results, format="nt")
-            bind_prefixes(graph)
-            files, shapes, checks, root = self._args
-            self._report = Report(findings, graph, files, checks, root, shapes, engine)
-        return self._report
+        self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def close(self) -> None:
-        self._worker.kill()
-
-
-def validation_parts(
-    files: list[Path], shapes: Path, checks: list[Path], root: Path
-) -> tuple[list[Finding], str, str]:
-    """In ParallelValidation's worker: `validate_files`, and the report's parts (findings, the
-    report graph as N-Triples, the engine)."""
-    report = validate_files(files, shapes, checks, root=root)
-    return report.findings, report.graph.serialize(format="nt"), report.engine
+        """Nothing to stop: a thread cannot be killed; a daemon thread ends with the process."""
 
 
 def _check_target(out: Path, project: Project) -> None:

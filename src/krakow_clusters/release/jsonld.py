@@ -17,7 +17,7 @@ from rdflib.namespace import SDO
 
 from ..formats.rdf import RDF_TYPE, jsonld_expanded, native_triples, serialize_jsonld
 from ..project import DUMP_NAMESPACES, NAMESPACES, ONTOLOGY_NS
-from ..store.terms import NativeTerm, is_iri, is_literal
+from ..store.terms import is_iri, is_literal
 from .dumps import DUMP
 
 if TYPE_CHECKING:
@@ -54,32 +54,46 @@ def make_context(triples: Iterable) -> dict:
     kc: classes get terms too; `id` and `type` alias `@id` and `@type`. Triples may be given as
     Oxigraph or as rdflib terms.
     """
-    objects: dict[str, list[NativeTerm]] = {}
+    # Per predicate, what kinds of objects it has, not the objects (a million terms at 1M):
+    # [all IRIs, all language-tagged literals, any IRI, blank node or language-tagged literal,
+    # the datatypes of the other literals].
+    kinds: dict[str, list] = {}
     classes: set[str] = set()
     for t in native_triples(triples):
         if t.predicate.value == RDF_TYPE:
             classes.add(t.object.value)
+            continue
+        kind = kinds.get(t.predicate.value)
+        if kind is None:
+            kind = kinds[t.predicate.value] = [True, True, False, set()]
+        value = t.object
+        if is_literal(value):
+            kind[0] = False
+            if value.language:
+                kind[2] = True
+            else:
+                kind[1] = False
+                kind[3].add(value.datatype.value)
         else:
-            objects.setdefault(t.predicate.value, []).append(t.object)
+            kind[1], kind[2] = False, True
+            if not is_iri(value):
+                kind[0] = False
     terms: dict[str, object] = {"id": "@id", "type": "@type"}
-    names = Counter(local_name(p) for p in objects)
+    names = Counter(local_name(p) for p in kinds)
     native = {str(XSD.integer), str(XSD.boolean), str(XSD.double), str(XSD.string)}
-    for predicate in sorted(objects):
+    for predicate in sorted(kinds):
         name = local_name(predicate)
         if names[name] > 1 or name in terms or not name.isidentifier():
             continue
-        values = objects[predicate]
+        all_iris, all_tagged, others, datatypes = kinds[predicate]
+        datatypes -= {str(XSD.string)}
         definition: dict[str, str] = {"@id": predicate}
-        if all(is_iri(v) for v in values):
+        if all_iris:
             definition["@type"] = "@id"
-        elif all(is_literal(v) and v.language for v in values):
+        elif all_tagged:
             definition["@container"] = "@language"
-        else:
-            literals = [v for v in values if is_literal(v)]
-            datatypes = {v.datatype.value for v in literals if not v.language} - {str(XSD.string)}
-            others = len(literals) < len(values) or any(v.language for v in literals)
-            if len(datatypes) == 1 and not others and not datatypes & native:
-                definition["@type"] = datatypes.pop()
+        elif len(datatypes) == 1 and not others and not datatypes & native:
+            definition["@type"] = datatypes.pop()
         terms[name] = definition
     # Prefixes for compact IRIs, except where a property's term has the same name (`sector`,
     # `status`): the term wins and those IRIs stay in full.

@@ -252,22 +252,34 @@ class EmbeddedStore:
             import pyshacl_turbo
 
             try:
-                from pyshacl_turbo.rdf import Input  # the input turbo makes of a store (0.6.5)
-            except ImportError:  # another version: the store itself, all of it
-                _, results, _ = pyshacl_turbo.validate(self._store, **options)
-                return results, engine
-            # Given the store, turbo would dump all of it as N-Quads: every triple twice (its
-            # named graph and the union) to parse and index. The default graph alone is the
-            # union, what pySHACL gets too (`to_rdflib`), in the same text form (N-Triples are
-            # N-Quads): half the work and half turbo's copy at 1M triples (benchmarks/findings.md).
-            union = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-            data = Input(union.decode(), "oxigraph-nquads", None, {}, preserve_ids=True)
+                data = self._turbo_input()
+            except ImportError:  # a turbo without rdf.Input (0.6.5 has it): the store, all of it
+                data = self._store
             _, results, _ = pyshacl_turbo.validate(data, **options)
         else:
             import pyshacl
 
             _, results, _ = pyshacl.validate(self.to_rdflib(), **options)
         return results, engine
+
+    def _turbo_input(self) -> object:
+        """The data as pyshacl-turbo reads it: the union (the default graph) as N-Triples, every
+        character past ASCII written as a \\u escape.
+
+        Given the store itself, turbo dumps all of it, the named graphs too, to one Python string,
+        which a single non-ASCII character (a Polish name) makes two bytes a character, and keeps
+        it while it builds its own copy of the graph: at 1M triples 1.2 GB beside the store. The
+        shapes are checked against the union (as pySHACL, given `to_rdflib()`, does), which holds
+        every triple of the named graphs: the union alone, in ASCII, is a quarter of that string,
+        and half the graph for turbo to build. Blank nodes keep the store's labels, so that
+        the report's nodes are the store's.
+        """
+        from pyshacl_turbo.rdf import Input  # the input turbo makes of a store (0.6.5)
+
+        data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        text = data.decode("ascii", errors=_ESCAPE_UTF8)
+        del data
+        return Input(text, "oxigraph-nquads", None, {}, preserve_ids=True)
 
     def native_triples(self) -> list[ox.Triple]:
         """The triples as Oxigraph terms, in a list (a tenth of the time and memory of
@@ -305,6 +317,24 @@ class EmbeddedStore:
                 graph.add(triple)
             self._rdflib = graph
         return self._rdflib
+
+
+def _escape_utf8(error: UnicodeError) -> tuple[str, int]:
+    """A decoding error handler: the UTF-8 character at the error as an N-Triples escape
+    (\\uXXXX or \\UXXXXXXXX), so that text that is mostly ASCII decodes to a one-byte-a-character
+    string (allowed in IRIs and literals alike; the parser reads back the same character)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    data, start = error.object, error.start
+    lead = data[start]
+    length = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    char = bytes(data[start : start + length]).decode("utf-8")
+    code = ord(char)
+    return (f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}"), start + length
+
+
+_ESCAPE_UTF8 = "krakow-clusters-ntriples-escape"
+codecs.register_error(_ESCAPE_UTF8, _escape_utf8)
 
 
 def with_time_limit(work: Callable[[], QueryResult], seconds: float, message: str) -> QueryResult:
