@@ -4,6 +4,7 @@ through the project's one HTTP client (`httpclient`)."""
 from __future__ import annotations
 
 from collections.abc import Generator
+from typing import NoReturn
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -45,6 +46,28 @@ class BasicOrDigest(httpx.Auth):
         yield retry
 
 
+# N-Triples go in parts of at most this many lines: the first replaces the graph (PUT), the
+# others are added to it (POST). Virtuoso 7.2 took a PUT of a 1M-triple graph and then stopped
+# working (its log: "Locks are held for a long time"); in parts of 100,000 it loads the same graph
+# in 13 s (BENCHMARKS.md).
+PART_TRIPLES = 100_000
+
+
+def graph_parts(data: bytes, size: int = PART_TRIPLES) -> list[bytes]:
+    """N-Triples `data` in parts of at most `size` lines, except that every line that may name a
+    blank node (it holds `_:`) goes in the first part: a blank node's label means one node within
+    one request only, so its triples must travel together. One part when the data is small."""
+    lines = data.splitlines(keepends=True)
+    if len(lines) <= size:
+        return [data]
+    blank = [line for line in lines if b"_:" in line]
+    named = [line for line in lines if b"_:" not in line] if blank else lines
+    first = max(size - len(blank), 0)
+    parts = [b"".join(blank + named[:first])]
+    parts += [b"".join(named[i : i + size]) for i in range(first, len(named), size)]
+    return parts
+
+
 def put_graph(
     store_url: str,
     graph_iri: str,
@@ -53,10 +76,15 @@ def put_graph(
     user: str | None = None,
     password: str | None = None,
     timeout: float = 60.0,
+    part_triples: int | None = None,
 ) -> int:
     """Replace the named graph `graph_iri` of a Graph Store Protocol endpoint with `data`.
 
-    Returns the HTTP status. Credentials written in the URL (http://user:pass@host/…) are used
+    Returns the HTTP status of the last request. N-Triples larger than `part_triples` lines go in
+    parts (`graph_parts`): a PUT of the first, a POST of each of the others; any other format in
+    one PUT (`part_triples` defaults to PART_TRIPLES). A part refused after the first leaves the
+    graph partly replaced: the error says so, and publishing again replaces it whole. Credentials
+    written in the URL (http://user:pass@host/…) are used
     when `user` is not given. Unreachable store, refused credentials and server errors each raise
     CouldNotRun with one line that never contains the credentials. `timeout` bounds connecting
     and each read or write. Credentials go with HTTP basic auth, or with Digest when the store
@@ -69,19 +97,38 @@ def put_graph(
     separator = "&" if parts.query else "?"
     # The credentials go in a header, never in the URL (which messages show).
     url = shown + separator + "graph=" + quote(graph_iri, safe="")
-    try:
-        auth = BasicOrDigest(user, password or "") if user else None
-        with httpclient.client(connect=timeout, read=timeout) as http:
-            response = http.put(
-                url, content=data, headers={"Content-Type": content_type}, auth=auth
-            )
-    except httpx.TimeoutException:
-        raise CouldNotRun(f"the store at {shown} did not answer within {timeout:g} s") from None
-    except (httpx.RequestError, httpx.InvalidURL) as exc:
-        raise CouldNotRun(f"cannot reach the store at {shown}: {one_line(exc)}") from None
+    size = part_triples or PART_TRIPLES
+    parts = graph_parts(data, size) if content_type == "application/n-triples" else [data]
+    auth = BasicOrDigest(user, password or "") if user else None
+    headers = {"Content-Type": content_type}
+    status = 0
+    for i, part in enumerate(parts):
+        try:
+            with httpclient.client(connect=timeout, read=timeout) as http:
+                send = http.put if i == 0 else http.post
+                response = send(url, content=part, headers=headers, auth=auth)
+        except httpx.TimeoutException:
+            raise CouldNotRun(f"the store at {shown} did not answer within {timeout:g} s") from None
+        except (httpx.RequestError, httpx.InvalidURL) as exc:
+            raise CouldNotRun(f"cannot reach the store at {shown}: {one_line(exc)}") from None
+        status = response.status_code
+        if not 200 <= status < 300:
+            _refused(response, shown, user, url_user, i, len(parts))
+    return status
+
+
+def _refused(
+    response: httpx.Response,
+    shown: str,
+    user: str | None,
+    url_user: str | None,
+    part: int = 0,
+    parts: int = 1,
+) -> NoReturn:
+    """Raise CouldNotRun with one line for a refused request (never the credentials)."""
     status = response.status_code
-    if 200 <= status < 300:
-        return status
+    if part:
+        shown += f" (part {part + 1} of {parts}: the graph is partly replaced, publish again)"
     if status in (401, 403):
         if url_user is not None and user == url_user:
             hint = "check the user and password written in the URL"
