@@ -1,6 +1,7 @@
 """Worker processes: run a named function in another Python process, and kill that process when
-it overruns. The one mechanism behind serve's query workers (store/pool.py) and build's
-validation beside the writers (release/build.py).
+it overruns. The one mechanism behind serve's query workers (store/pool.py). And `Background`:
+native work in a thread of this process (build's validation beside its writers, the SPARQL
+checks beside the SHACL engine, a federated query's time limit).
 
 Oxigraph answers a query, and the SHACL engines validate, in native code that Python cannot
 interrupt; so work that must be stoppable, or that should run beside this process, runs in a
@@ -36,16 +37,55 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO
+from typing import IO, Generic, TypeVar
 
 from .errors import CouldNotRun
+
+T = TypeVar("T")
 
 # The package's folder: first on the worker's PYTHONPATH.
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 _LIVE: set[Worker] = set()
+
+
+class Background(Generic[T]):
+    """`work()` in a daemon thread, started now: `result()` waits for it and gives what it
+    returned, or raises what it raised, in the caller's thread; `done(seconds)` waits at most that
+    long and says whether it has ended.
+
+    For native work that lets go of the interpreter (Oxigraph's queries, the SHACL engine), so
+    that Python goes on beside it. An exception travels without its traceback and context: their
+    frames may hold Oxigraph objects, which must be dropped in the thread that made them. A thread
+    cannot be stopped: one still running when the caller gives up is abandoned, and being a daemon
+    it does not keep the process alive.
+    """
+
+    def __init__(self, work: Callable[[], T], name: str) -> None:
+        self._outcome: list[T | BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(work,), name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], T]) -> None:
+        try:
+            self._outcome.append(work())
+        except BaseException as exc:  # handed to the caller's thread by result()
+            exc.__context__ = exc.__cause__ = None
+            self._outcome.append(exc.with_traceback(None))
+
+    def done(self, seconds: float | None = None) -> bool:
+        self._thread.join(seconds)
+        return bool(self._outcome)
+
+    def result(self) -> T:
+        self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
 
 class WorkerStopped(CouldNotRun):

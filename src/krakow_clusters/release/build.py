@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from ..project import BASE_IRI, Project
 from ..store.embedded import EmbeddedStore
 from ..store.terms import NativeTriple
 from ..validate import Report, validate_files
+from ..workers import Background
 from .dumps import write_dumps
 from .jsonld import write_jsonld
 from .ontology import write_ontology
@@ -229,32 +229,13 @@ class ParallelValidation:
     def __init__(
         self, files: list[Path], shapes: Path, checks: list[Path], root: Path, store: EmbeddedStore
     ) -> None:
-        self._outcome: list[Report | BaseException] = []
-        self._thread = threading.Thread(
-            target=self._validate,
-            args=(list(files), shapes, list(checks), root, store),
-            name="validation",
-            daemon=True,  # an interrupted build does not wait for it
+        files, checks = list(files), list(checks)
+        self._task = Background(
+            lambda: validate_files(files, shapes, checks, root=root, store=store), "validation"
         )
-        self._thread.start()
-
-    def _validate(
-        self, files: list[Path], shapes: Path, checks: list[Path], root: Path, store: EmbeddedStore
-    ) -> None:
-        try:
-            self._outcome.append(validate_files(files, shapes, checks, root=root, store=store))
-        except BaseException as exc:  # raised again by report(), in the build's thread
-            # Without its traceback and context: their frames may hold Oxigraph objects, which
-            # must be dropped in the thread that made them (as store.embedded.with_time_limit).
-            exc.__context__ = exc.__cause__ = None
-            self._outcome.append(exc.with_traceback(None))
 
     def report(self) -> Report:
-        self._thread.join()
-        outcome = self._outcome[0]
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
+        return self._task.result()
 
     def close(self) -> None:
         """Nothing to stop: a thread cannot be killed; a daemon thread ends with the process."""

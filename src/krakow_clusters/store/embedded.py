@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from ..files import MAX_FILE_VARIABLE, size_limit
 from ..formats.rdf import serialize_ntriples
 from ..project import graph_for_file
 from ..sparql.text import query_form, tokens
+from ..workers import Background
 from . import SHACL_ENGINES
 from .results import QueryResult, SparqlSyntaxError, limited
 from .terms import Triple, term_converter, to_oxigraph, to_rdflib
@@ -340,25 +340,10 @@ codecs.register_error(_ESCAPE_UTF8, _escape_utf8)
 def with_time_limit(work: Callable[[], QueryResult], seconds: float, message: str) -> QueryResult:
     """Run `work` in a daemon thread; CouldNotRun(message) if it has not finished in time (the
     thread is abandoned; being a daemon, it does not keep the process alive)."""
-    outcome: list[QueryResult | BaseException] = []
-
-    def target() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as exc:  # handed to the caller's thread
-            # Without its traceback and context: their frames hold Oxigraph objects that must
-            # be dropped in the thread that made them.
-            exc.__context__ = exc.__cause__ = None
-            outcome.append(exc.with_traceback(None))
-
-    thread = threading.Thread(target=target, daemon=True, name="sparql-service")
-    thread.start()
-    thread.join(seconds)
-    if not outcome:
+    task = Background(work, "sparql-service")
+    if not task.done(seconds):
         raise CouldNotRun(message)
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
+    return task.result()
 
 
 def resolve_shacl_engine(engine: str) -> str:

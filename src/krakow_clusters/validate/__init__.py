@@ -12,8 +12,7 @@ This module runs the whole: `validate_project` for a checkout, `validate_files` 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from rdflib import RDF, Literal
@@ -22,7 +21,8 @@ from rdflib.namespace import SH
 from ..errors import CouldNotRun
 from ..project import Project
 from ..store.embedded import EmbeddedStore
-from .checks import CheckAnswer, answer_check, check_findings
+from ..workers import Background
+from .checks import answer_check, check_findings
 from .names import Namer
 from .report import (
     RENDERERS,
@@ -82,9 +82,11 @@ def validate_files(
     # The checks' queries run in a thread while the SHACL engine runs: turbo and Oxigraph leave
     # the GIL while they work, so on two cores the checks cost next to nothing (pySHACL, pure
     # Python, gains nothing and loses nothing). Their findings are made after, in order.
-    answers = in_background(lambda: [answer_check(store, check, root) for check in checks])
+    answers = Background(
+        lambda: [answer_check(store, check, root) for check in checks], "validation-checks"
+    )
     results_graph, findings, used = run_shapes(store, shapes_file, namer, engine)
-    for answer in answers():
+    for answer in answers.result():
         findings.extend(check_findings(namer, results_graph, answer))
     findings.sort(key=sort_key)
     report_node = next(results_graph.subjects(RDF.type, SH.ValidationReport))
@@ -92,29 +94,3 @@ def validate_files(
     results_graph.set((report_node, SH.conforms, Literal(conforms)))
     bind_prefixes(results_graph)
     return Report(findings, results_graph, list(files), list(checks), root, shapes_file, used)
-
-
-def in_background(work: Callable[[], list[CheckAnswer]]) -> Callable[[], list[CheckAnswer]]:
-    """Start `work` in a daemon thread; the function returned waits for it and gives its result,
-    or raises what it raised."""
-    outcome: list[list[CheckAnswer] | BaseException] = []
-
-    def target() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as exc:  # handed to the caller's thread
-            # Without its traceback and context: their frames may hold Oxigraph objects, to be
-            # dropped in the thread that made them (as store.embedded.with_time_limit does).
-            exc.__context__ = exc.__cause__ = None
-            outcome.append(exc.with_traceback(None))
-
-    thread = threading.Thread(target=target, daemon=True, name="validation-checks")
-    thread.start()
-
-    def result() -> list[CheckAnswer]:
-        thread.join()
-        if isinstance(outcome[0], BaseException):
-            raise outcome[0]
-        return outcome[0]
-
-    return result
