@@ -21,8 +21,7 @@ import rdflib
 from rdflib import FOAF, RDF, URIRef
 from rdflib.namespace import DCTERMS
 
-from krakow_clusters.project import BASE_IRI, Project
-from krakow_clusters.release.build import build
+from krakow_clusters.project import BASE_IRI
 from krakow_clusters.web.schemaorg import DATASET_CLASSES, DATASET_PROPERTIES
 
 from .appserver import AppServer, get, start_server
@@ -35,10 +34,9 @@ IANA = "http://www.iana.org/assignments/media-types/"
 
 
 @pytest.fixture(scope="module")
-def release(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("release") / "dist"
-    assert build(project, out).built, "the real data must conform and build"
-    return out
+def release(real_release: Path) -> Path:
+    """The session's release of the real data (tests/sitepages.py), read here, never changed."""
+    return real_release
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ from rdflib import RDF, RDFS
 
 from krakow_clusters.cli import cli
 from krakow_clusters.project import BASE_IRI, ONTOLOGY_NS, Project
-from krakow_clusters.release.build import build
 
 from .facet_data import expected_members
 
@@ -27,10 +26,9 @@ KC = rdflib.Namespace(ONTOLOGY_NS)
 
 
 @pytest.fixture(scope="module")
-def release(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "dist"
-    assert build(project, out).built, "the real data must conform and build"
-    return out
+def release(real_release: Path) -> Path:
+    """The session's release of the real data (tests/sitepages.py), read here, never changed."""
+    return real_release
 
 
 @pytest.fixture(scope="module")

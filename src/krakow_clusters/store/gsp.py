@@ -102,18 +102,18 @@ def put_graph(
     auth = BasicOrDigest(user, password or "") if user else None
     headers = {"Content-Type": content_type}
     status = 0
-    for i, part in enumerate(parts):
-        try:
-            with httpclient.client(connect=timeout, read=timeout) as http:
+    try:
+        with httpclient.client(connect=timeout, read=timeout) as http:  # one connection for all
+            for i, part in enumerate(parts):
                 send = http.put if i == 0 else http.post
                 response = send(url, content=part, headers=headers, auth=auth)
-        except httpx.TimeoutException:
-            raise CouldNotRun(f"the store at {shown} did not answer within {timeout:g} s") from None
-        except (httpx.RequestError, httpx.InvalidURL) as exc:
-            raise CouldNotRun(f"cannot reach the store at {shown}: {one_line(exc)}") from None
-        status = response.status_code
-        if not 200 <= status < 300:
-            _refused(response, shown, user, url_user, i, len(parts))
+                status = response.status_code
+                if not 200 <= status < 300:
+                    _refused(response, shown, user, url_user, i, len(parts))
+    except httpx.TimeoutException:
+        raise CouldNotRun(f"the store at {shown} did not answer within {timeout:g} s") from None
+    except (httpx.RequestError, httpx.InvalidURL) as exc:
+        raise CouldNotRun(f"cannot reach the store at {shown}: {one_line(exc)}") from None
     return status
 
 
