@@ -93,10 +93,10 @@ ROUTES = [
     Route("/static/{path:path}", static),
 ]
 
-# Guard first: its limits, HEAD handling and security headers cover every route and every answer,
-# CORS's included. Then the language prefix (/pl/…, /en/…), stripped before any route is matched.
+# After the guard (first, made by create_app with the settings' limits and hosts: its limits, HEAD
+# handling and security headers cover every route and every answer, CORS's included): the
+# language prefix (/pl/…, /en/…), stripped before any route is matched.
 MIDDLEWARE = [
-    Middleware(Guard),
     Middleware(LanguagePrefix),
     Middleware(
         CORSMiddleware,
@@ -125,9 +125,10 @@ def create_app(settings: Settings) -> Starlette:
         assert isinstance(exc, CouldNotRun)
         return store_failed(state, exc)
 
+    guard = Middleware(Guard, limits=settings.limits, allowed_hosts=settings.allowed_hosts)
     app = Starlette(
         routes=ROUTES,
-        middleware=MIDDLEWARE,
+        middleware=[guard, *MIDDLEWARE],
         lifespan=lifespan,
         exception_handlers={CouldNotRun: could_not_run},
     )

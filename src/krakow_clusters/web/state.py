@@ -23,6 +23,7 @@ from ..sparql.library import QueryFile, library
 from ..sparql.text import inject_values
 from ..store.pool import AllWorkersBusy
 from ..store.results import GraphStore, QueryResult
+from .guard import Limits
 from .i18n import DEFAULT, page_language
 from .pages import Description, Pages, describe, license_of
 from .schemaorg import dataset_schema_org, script_json
@@ -53,6 +54,13 @@ class Settings:
     allowed_services: tuple[str, ...] = ()
     # Seconds a /sparql query waits for a free worker before it gets 503 with Retry-After.
     queue_wait: float = 2.0
+    # What a client may send and how long it may take (serve --limit NAME=VALUE).
+    limits: Limits = field(default_factory=Limits)
+    # The host names the server answers for (serve --allowed-host); none: any.
+    allowed_hosts: tuple[str, ...] = ()
+    # Where the server is published, without a trailing slash: the start of every absolute URL
+    # of an answer (the reconciliation manifest, previews), never the Host a client sends.
+    public_url: str = "http://127.0.0.1:8000"
 
 
 class AppState:

@@ -38,7 +38,9 @@ async def _reconciler(state: AppState) -> Reconciler:
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    # From the settings, never from the request: a Host header a client writes must not turn up
+    # in the URLs that OpenRefine (or a cache in between) hands to other people.
+    return app_state(request).settings.public_url
 
 
 async def _params(request: Request) -> dict[str, str]:
