@@ -207,10 +207,21 @@ class AppState:
             add_vary(response, "Accept-Language")
         return response
 
-    async def cached(self, key: tuple, make: Callable[[], Awaitable[Response]]) -> Response:
+    async def cached(
+        self,
+        key: tuple,
+        make: Callable[[], Awaitable[Response]],
+        request: Request | None = None,
+    ) -> Response:
         """The response for `key`, made by `make`. On the embedded store, whose data cannot change
         while serving, a 200 or 303 response is kept and given again; a remote store may change
-        under us, so nothing is kept. At most max_cached responses are kept (see keep)."""
+        under us, so nothing is kept. At most max_cached responses are kept (see keep).
+
+        A page made for `request` depends on more than its view's key: its links (the language
+        switch) carry the path and query string it was asked by, and its language. They are
+        part of the key, so that one visitor's `?x=…` never shows in another's page."""
+        if request is not None:
+            key = (*key, request.url.path, request.url.query, *page_language(request))
         embedded = self.settings.embedded
         if embedded and key in self.cache:
             self.cache.move_to_end(key)

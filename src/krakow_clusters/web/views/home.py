@@ -29,7 +29,7 @@ async def facet(request: Request) -> Response:
 
 async def _explore(request: Request, params: list[tuple[str, str]]) -> Response:
     state = app_state(request)
-    lang, explicit = page_language(request)
+    lang = page_language(request)[0]
 
     async def make() -> Response:
         try:
@@ -43,7 +43,7 @@ async def _explore(request: Request, params: list[tuple[str, str]]) -> Response:
             **view,
         )
 
-    return await state.cached(("home", lang, explicit, request.url.path, tuple(params)), make)
+    return await state.cached(("home", tuple(params)), make, request)
 
 
 async def index(request: Request) -> Response:
@@ -59,4 +59,4 @@ async def index(request: Request) -> Response:
             groups=groups,
         )
 
-    return await state.cached(("index", *page_language(request)), make)
+    return await state.cached(("index",), make, request)

@@ -92,7 +92,7 @@ async def saved_query(request: Request) -> Response:
         problem = _bad_value(key_, value)
         if problem:
             return plain(400, problem)
-    key = ("query", name, tuple(sorted(values.items())), media, *page_language(request))
+    key = ("query", name, media)
 
     async def make() -> Response:
         try:
@@ -137,7 +137,7 @@ async def saved_query(request: Request) -> Response:
         body = serialize_results(result, media)
         return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
-    return await state.cached(key, make)
+    return await state.cached(key, make, request)
 
 
 async def _pickers(
