@@ -77,11 +77,12 @@ class _Connection(h11.Connection):
 
 
 class LimitedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with the limits of the module; made by `protocol_class`."""
+    """uvicorn's h11 protocol with the limits of the module (see `uvicorn_config`)."""
 
-    def __init__(self, *args: Any, limits: Limits, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, limits: Limits, clients: Counter[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits = limits
+        self.clients = clients  # open connections by client address, one count per server
         self.conn = _Connection(self)
         self._deadline: asyncio.TimerHandle | None = None
         self._counted: str | None = None
@@ -92,12 +93,11 @@ class LimitedH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         address = self.client[0] if self.client else ""
-        per_client = _clients(self.server_state)
-        per_client[address] += 1
+        self.clients[address] += 1
         self._counted = address
         cap = self.limits.max_connections_per_client
         if len(self.connections) > self.limits.max_connections or (
-            cap and per_client[address] > cap
+            cap and self.clients[address] > cap
         ):
             # No answer: reading the request to answer it would cost what the cap saves.
             self.transport.abort()
@@ -107,10 +107,9 @@ class LimitedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         if self._counted is not None:
-            per_client = _clients(self.server_state)
-            per_client[self._counted] -= 1
-            if per_client[self._counted] <= 0:
-                del per_client[self._counted]
+            self.clients[self._counted] -= 1
+            if self.clients[self._counted] <= 0:
+                del self.clients[self._counted]
             self._counted = None
         super().connection_lost(exc)
 
@@ -214,22 +213,15 @@ class LimitedH11Protocol(H11Protocol):
         self._refuse(408, f"the request's {what} did not arrive within {seconds:g} s")
 
 
-def _clients(server_state: Any) -> Counter[str]:
-    """Open connections by client address, kept on uvicorn's server state (one per server)."""
-    found = getattr(server_state, "krakow_clients", None)
-    if found is None:
-        found = Counter()
-        server_state.krakow_clients = found
-    return found
-
-
 def uvicorn_config(app: Any, limits: Limits, log_level: str) -> Config:
     """uvicorn's Config for `app` with the front's protocol and limits."""
     return Config(
         app,
         log_level=log_level,
         access_log=False,
-        http=functools.partial(LimitedH11Protocol, limits=limits),  # type: ignore[arg-type]
+        http=functools.partial(  # type: ignore[arg-type]
+            LimitedH11Protocol, limits=limits, clients=Counter()
+        ),
         h11_max_incomplete_event_size=limits.max_head,
         # uvicorn's own keep-alive clock (an int in its signature; any number works).
         timeout_keep_alive=limits.keep_alive_timeout,  # type: ignore[arg-type]
