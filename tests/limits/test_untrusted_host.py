@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from ..appserver import AppServer, start_server
-from .rawhttp import get
+from .rawhttp import connect, get
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -60,3 +60,14 @@ def test_without_allowed_hosts_the_host_header_is_not_echoed(limited):
     assert outcome.status == 200
     assert b"evil.example" not in outcome.body
     assert f"http://127.0.0.1:{limited.port}/reconcile".encode() in outcome.body
+
+
+@pytest.mark.parametrize("path", ["/id", "/sparql/", "/id/cluster/bim/"])
+def test_a_redirect_never_names_the_host_header(limited, path):
+    request = f"GET {path} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+    with connect(limited.port) as sock:
+        sock.sendall(request.encode())
+        data = sock.recv(65536)  # the head of a redirect: one segment
+    assert data.split(b" ", 2)[1] in (b"301", b"307", b"308")
+    assert b"evil.example" not in data
+    assert b"\r\nlocation: /" in data.lower()

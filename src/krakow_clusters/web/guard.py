@@ -8,6 +8,8 @@ ASGI middleware around the whole app, so that a route added later gets the same 
   path or query string over the limits) gets one line of 400 or 414 before any route sees it.
 - A request body over the limit gets 413, whether it says its length or streams it.
 - HEAD is answered like GET, without the body, on every GET route.
+- A redirect to the server's own Host (Starlette's, of a trailing slash) is written as a path:
+  the Host a client sends never reaches an answer.
 - Every answer carries the security headers: a Content-Security-Policy that allows no script and
   no framing, nosniff, X-Frame-Options and Referrer-Policy. A view may send a policy of its own
   instead (the guard then leaves it): only the query page does, the editor's (editor_policy).
@@ -234,11 +236,17 @@ class Guard:
             return
         head = scope["method"] == "HEAD"
 
+        host = (_header(scope, b"host") or "").encode("latin-1")
+
         async def answer(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name.lower() for name, _value in message.get("headers", [])}
+                headers = [
+                    (k, _own_path(v, host) if k.lower() == b"location" else v)
+                    for k, v in message.get("headers", [])
+                ]
+                names = {name.lower() for name, _value in headers}
                 extra = [(k, v) for k, v in self.headers if k not in names]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                message = {**message, "headers": [*headers, *extra]}
             elif message["type"] == "http.response.body" and head:
                 if message.get("more_body", False):
                     return
@@ -308,6 +316,19 @@ class Guard:
             log.exception("failure while answering %s", scope.get("path"))
             if not started:
                 await _plain(send, 500, f"the server failed to answer: {type(exc).__name__}")
+
+
+def _own_path(location: bytes, host: bytes) -> bytes:
+    """A Location on this server's own Host (Starlette's redirect of a trailing slash writes the
+    Host a client sent) as a path: a Host header never reaches an answer, or a cache in between."""
+    if not host:
+        return location
+    for scheme in (b"http://", b"https://"):
+        origin = scheme + host
+        rest = location[len(origin) :]
+        if location.startswith(origin) and rest[:1] in (b"/", b"?", b""):
+            return rest if rest.startswith(b"/") else b"/" + rest
+    return location
 
 
 def host_name(host: str) -> str:
