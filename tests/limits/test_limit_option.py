@@ -44,3 +44,21 @@ def test_a_bad_limit_is_one_line_and_exit_2(item, said):
 def test_limits_are_read_by_name():
     limits = parse_limits(["header-timeout=2.5", "max_headers=50", "max-connections-per-client=0"])
     assert limits == Limits(header_timeout=2.5, max_headers=50, max_connections_per_client=0)
+
+
+def test_max_connections_fits_the_open_files_allowed():
+    # In a process of its own: the test's process keeps its own limit.
+    code = (
+        "import resource\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (600, 600))\n"
+        "from krakow_clusters.web.guard import Limits\n"
+        "from krakow_clusters.web.serve import open_files_for\n"
+        "print(open_files_for(Limits(max_connections=1024)).max_connections)\n"
+        "print(open_files_for(Limits(max_connections=100)).max_connections)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("note: max-connections lowered from 1024 to 344")
+    assert lines[1:] == ["344", "100"]

@@ -3,8 +3,10 @@ run it under uvicorn until interrupted."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+import resource
 import socket
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +23,36 @@ from .state import Settings
 # A host name as an operator lists it for --allowed-host: DNS labels, or an IPv4 address.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*", re.I)
+
+
+# Open files the server needs besides its connections: the query workers' pipes, the store,
+# dist/'s files being sent, the templates, logs.
+_OTHER_FILES = 256
+
+
+def open_files_for(limits: Limits) -> Limits:
+    """`limits`, once the process may open enough files for max-connections: the soft limit
+    (ulimit -n) is raised towards the hard one; where that is not enough, max-connections is
+    lowered to what fits (said in one line), so that connections past the cap are closed by the
+    front rather than refused by the system."""
+    need = limits.max_connections + _OTHER_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < need:
+        wanted = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < need:
+        fits = max(1, soft - _OTHER_FILES)
+        print(
+            f"note: max-connections lowered from {limits.max_connections} to {fits}: the "
+            f"process may open {soft} files (ulimit -n)",
+            flush=True,
+        )
+        return dataclasses.replace(limits, max_connections=fits)
+    return limits
 
 
 def serve(
@@ -51,7 +83,7 @@ def serve(
     from ..store.remote import RemoteStore
 
     dist = Path(dist) if dist is not None else project.root / "dist"
-    limits = limits or Limits()
+    limits = open_files_for(limits or Limits())
     shown = f"[{host}]" if ":" in host else host
     if public_url is None:
         public_url = f"http://{shown}:{port}/"
