@@ -17,8 +17,8 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from ..errors import CouldNotRun, one_line
-from ..project import NAMESPACES
-from ..store.terms import XSD_STRING, Triple, term_converter, to_oxigraph
+from ..rdf.namespaces import NAMESPACES
+from ..rdf.terms import XSD_STRING, Triple, term_converter, to_oxigraph
 from . import jsonld_writer
 from .jsonld_writer import dump_json, json_order
 from .media import JSONLD, NTRIPLES, RDFXML, TURTLE

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import rdflib
@@ -14,8 +15,8 @@ from ..errors import CouldNotRun, one_line
 from ..formats.media import SPARQL_JSON
 from ..formats.results import parse_results
 from ..httpclient import split_credentials, user_agent
-from ..sparql.text import inject_values, query_form, strip_comments
-from .results import QueryResult, QuerySyntaxError, QueryTimeout, limited
+from ..rdf.results import QueryResult, QuerySyntaxError, QueryTimeout, limited
+from ..rdf.sparqltext import inject_values, query_form, strip_comments
 
 _WRAPPER_STATUS = {
     "QueryBadFormed": "HTTP 400 (the query was refused)",
@@ -37,6 +38,11 @@ class RemoteStore:
     server become one-line CouldNotRun (QuerySyntaxError for a refused query, QueryTimeout for
     no answer in time).
     """
+
+    # Its data may change at any time (another process publishes): nothing is kept, and there
+    # are no files for worker processes to load.
+    can_cache = False
+    source_files: tuple[Path, ...] = ()
 
     def __init__(
         self,

@@ -30,8 +30,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import CouldNotRun
+from ..pages.i18n import LanguagePrefix
 from .guard import Guard
-from .i18n import LanguagePrefix
 from .openapi import openapi
 from .state import AppState, Settings
 from .views.base import store_failed

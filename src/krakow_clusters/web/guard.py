@@ -124,7 +124,7 @@ def template_styles() -> tuple[str, ...]:
     (its own and those of the ontology's documentation in dist/): the pages keep their one inline
     stylesheet, and nothing else inline runs."""
     texts = []
-    for package in ("krakow_clusters.web", "krakow_clusters.release"):
+    for package in ("krakow_clusters.pages", "krakow_clusters.release"):
         folder = resources.files(package) / "templates"
         pages = [f for f in folder.iterdir() if f.name.endswith(".html")]
         texts += [f.read_text(encoding="utf-8") for f in pages]

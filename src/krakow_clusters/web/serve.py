@@ -4,7 +4,6 @@ run it under uvicorn until interrupted."""
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import resource
 import socket
@@ -13,8 +12,8 @@ from pathlib import Path
 
 from ..errors import CouldNotRun
 from ..project import Project
-from ..sparql.text import is_absolute_iri
-from ..store.results import GraphStore
+from ..rdf.sparqltext import is_absolute_iri
+from ..store import open_store
 from .app import create_app
 from .front import uvicorn_config
 from .guard import Limits
@@ -79,8 +78,6 @@ def serve(
     import uvicorn
 
     from ..httpclient import check_url, redact_url
-    from ..store.embedded import EmbeddedStore
-    from ..store.remote import RemoteStore
 
     dist = Path(dist) if dist is not None else project.root / "dist"
     limits = open_files_for(limits or Limits())
@@ -97,24 +94,12 @@ def serve(
         check_url(url, "--allow-service")  # a malformed URL (http://[::1/s) passed the IRI check
         if not is_absolute_iri(url):
             raise CouldNotRun(f"--allow-service {url!r}: not an http(s) URL")
-    if sparql_endpoint:
-        store: GraphStore = RemoteStore(
-            sparql_endpoint,
-            timeout=query_timeout,
-            user=os.environ.get("KRAKOW_CLUSTERS_USER"),
-            password=os.environ.get("KRAKOW_CLUSTERS_PASSWORD"),
-        )
-        files: list[Path] = []
-        store.query("ASK {}")  # fail now, with one line, when the store cannot be reached
-    else:
-        files = project.dataset_files()
-        store = EmbeddedStore.from_files(files)
+    store = open_store(project, sparql_endpoint, timeout=query_timeout)
+    store.query("ASK {}")  # fail now, with one line, when the store cannot be reached
     settings = Settings(
         project=project,
         store=store,
         dist=dist,
-        embedded=not sparql_endpoint,
-        dataset_files=files,
         query_timeout=query_timeout,
         result_limit=result_limit,
         query_workers=query_workers,

@@ -15,11 +15,11 @@ from starlette.responses import Response
 from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.results import serialize_results
+from ...pages.describe import choices_view, table_view
+from ...pages.i18n import page_language
 from ...sparql.library import QueryFile, find_query
 from ...sparql.run import param_warnings
 from ..federation import FederationRefused, check_federation, federates
-from ..i18n import page_language
-from ..pages import choices_view, table_view
 from ..state import AppState, add_vary
 from .base import answer_or_error, app_state, not_acceptable, plain, translate
 

@@ -9,10 +9,10 @@ from starlette.responses import RedirectResponse, Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
+from ...pages.describe import SLUG, alternates, describes_something, local_href, resource_view
+from ...pages.i18n import page_language
+from ...pages.profile import gather, resource_page
 from ...project import GRAPH_BASE, ID_BASE, ONTOLOGY_IRI
-from ..i18n import page_language
-from ..pages import SLUG, alternates, describes_something, local_href, resource_view
-from ..profile import gather, resource_page
 from ..state import add_vary
 from .base import (
     app_state,
