@@ -34,6 +34,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from krakow_clusters.pages.describe import Site
+from krakow_clusters.rdf.namespaces import Namespaces
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -142,6 +145,14 @@ SUM_LABELS = {
 # --- the child process: one step, timed inside ----------------------------------------------------
 
 
+def _settings():
+    """The settings of the project the generated graphs belong to (this checkout's: the
+    generator writes its IRIs)."""
+    from krakow_clusters.project import Project
+
+    return Project(ROOT).settings
+
+
 def _emit(record: dict) -> None:
     print(json.dumps(record), flush=True)
 
@@ -170,7 +181,7 @@ def child(spec: dict) -> None:
         from krakow_clusters.store.embedded import EmbeddedStore
 
         started = clock()
-        store = EmbeddedStore.from_files(files)
+        store = EmbeddedStore.from_files(files, _settings().graph_base)
         loaded = clock() - started
         if step == "load":
             return _finish(loaded, {"triples": len(store)})
@@ -179,8 +190,6 @@ def child(spec: dict) -> None:
             triples = store.native_triples()
             return _finish(clock() - started, {"triples": len(triples)})
         from krakow_clusters.formats import rdf as kg
-        from krakow_clusters.project import BASE_IRI
-        from krakow_clusters.rdf.namespaces import DUMP_NAMESPACES
         from krakow_clusters.release.jsonld import CONTEXT_FILE, clusters_frame, make_context
         from krakow_clusters.release.void import void_statistics
 
@@ -188,13 +197,15 @@ def child(spec: dict) -> None:
         triples = store.iter_native_triples
         started = clock()
         if step == "dump-turtle":
-            size = len(kg.serialize_turtle(triples(), DUMP_NAMESPACES, "header"))
+            dump = Namespaces.of(_settings()).dump
+            size = len(kg.serialize_turtle(triples(), dump, "header"))
         elif step == "dump-ntriples":
             size = len(store.sorted_ntriples())
         elif step in ("dump-jsonld", "dump-framed"):
-            context = make_context(triples())
-            url = BASE_IRI + CONTEXT_FILE
-            frame = clusters_frame(url) if step == "dump-framed" else None
+            namespaces = Namespaces.of(_settings())
+            context = make_context(triples(), namespaces)
+            url = _settings().base_iri + CONTEXT_FILE
+            frame = clusters_frame(url, namespaces) if step == "dump-framed" else None
             size = len(kg.serialize_jsonld(triples(), context, url, frame))
         else:
             size = void_statistics(store)["triples"]
@@ -203,11 +214,11 @@ def child(spec: dict) -> None:
         from krakow_clusters.release.site import write_site
         from krakow_clusters.store.embedded import EmbeddedStore
 
-        store = EmbeddedStore.from_files(files)
+        store = EmbeddedStore.from_files(files, _settings().graph_base)
         folder = Path(tempfile.mkdtemp(prefix="bench-site-"))
         try:
             started = clock()
-            pages = write_site(store, folder / "site", release=folder)
+            pages = write_site(store, Site(_settings()), folder / "site", release=folder)
             work = clock() - started
             size = sum(p.stat().st_size for p in pages)
         finally:
@@ -219,7 +230,11 @@ def child(spec: dict) -> None:
         engine = step.split("-", 1)[1]
         started = clock()
         report = validate_files(
-            files, Path(spec["shapes"]), [Path(c) for c in spec["checks"]], engine=engine
+            _settings(),
+            files,
+            Path(spec["shapes"]),
+            [Path(c) for c in spec["checks"]],
+            engine=engine,
         )
         work = clock() - started
         found = expected_triples(report.findings)
@@ -239,8 +254,8 @@ def child(spec: dict) -> None:
         from krakow_clusters.sparql.library import library
         from krakow_clusters.store.embedded import EmbeddedStore
 
-        store = EmbeddedStore.from_files(files)
-        for q in _library_queries(library(Path(spec["queries"]))):
+        store = EmbeddedStore.from_files(files, _settings().graph_base)
+        for q in _library_queries(library(Path(spec["queries"]), Namespaces.of(_settings()))):
             times = []
             for _ in range(spec["repeats"]):
                 started = clock()
@@ -257,7 +272,7 @@ def child(spec: dict) -> None:
         graph = rdflib.Graph()
         for f in files:
             graph.parse(f)
-        for q in _library_queries(library(Path(spec["queries"]))):
+        for q in _library_queries(library(Path(spec["queries"]), Namespaces.of(_settings()))):
             times = []
             try:
                 for _ in range(spec["repeats"]):
@@ -297,7 +312,7 @@ def child(spec: dict) -> None:
         elif step == "b-dump-jsonld":
             from krakow_clusters.release.jsonld import make_context
 
-            context = make_context(graph)
+            context = make_context(graph, Namespaces.of(_settings()))
             size = len(graph.serialize(format="json-ld", context=context["@context"]))
         else:
             from rdflib.void import generateVoID
@@ -309,9 +324,9 @@ def child(spec: dict) -> None:
         from krakow_clusters.reconcile.service import Reconciler
         from krakow_clusters.store.embedded import EmbeddedStore
 
-        store = EmbeddedStore.from_files(files)
+        store = EmbeddedStore.from_files(files, _settings().graph_base)
         started = clock()
-        reconciler = Reconciler.from_store(store)
+        reconciler = Reconciler.from_store(store, _settings())
         indexed = clock() - started
         queries = _messy_queries(reconciler, 100)
         started = clock()
@@ -513,7 +528,7 @@ def prepare(size: str, data: Path) -> dict:
     (project / "data").mkdir(parents=True)
     shutil.copytree(ROOT / "ontology", project / "ontology")
     shutil.copytree(ROOT / "queries", project / "queries")
-    shutil.copy(ROOT / "release.toml", project / "release.toml")
+    shutil.copy(ROOT / "settings.toml", project / "settings.toml")
     os.link(valid, project / "data" / "generated.ttl")
     from krakow_clusters.project import Project
 
@@ -792,12 +807,13 @@ def bench_engines(files: dict, size: str, args: argparse.Namespace, repeats: int
     from krakow_clusters.store.gsp import put_graph
     from krakow_clusters.store.remote import RemoteStore
 
-    loaded_files = EmbeddedStore.from_files([Path(f) for f in files["valid"]])
+    valid = [Path(f) for f in files["valid"]]
+    loaded_files = EmbeddedStore.from_files(valid, _settings().graph_base)
     graphs = {name: loaded_files.dump("nt", name) for name in loaded_files.graph_names()}
     triples = len(loaded_files)
     del loaded_files
     dataset = [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
-    queries = _library_queries(library(Path(files["queries"])))
+    queries = _library_queries(library(Path(files["queries"]), Namespaces.of(_settings())))
     out: dict = {}
     for engine in ENGINE_SERVERS:
         log(f"{size}: engines: {engine}")

@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.identity import NS, SETTINGS  # noqa: E402
 from tests.query_support import (  # noqa: E402
     FIXTURE_FILES,
     GOLDEN_DIR,
@@ -31,8 +32,8 @@ from krakow_clusters.store.embedded import EmbeddedStore  # noqa: E402
 
 
 def main(names: list[str]) -> int:
-    store = EmbeddedStore.from_files(FIXTURE_FILES)
-    queries = [q for q in library(ROOT / "queries") if not names or q.name in names]
+    store = EmbeddedStore.from_files(FIXTURE_FILES, SETTINGS.graph_base)
+    queries = [q for q in library(ROOT / "queries", NS) if not names or q.name in names]
     missing = set(names) - {q.name for q in queries}
     if missing:
         print(f"no such query: {', '.join(sorted(missing))}", file=sys.stderr)

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class AppServer:
-    def __init__(self, log: Path, *args: str) -> None:
+    def __init__(self, log: Path, *args: str, home: Path = ROOT) -> None:
+        self.home = home  # the project folder it serves (KRAKOW_CLUSTERS_HOME)
         self.args = list(args)
         if "--dist" not in self.args:
             # Never the checkout's dist/ (a developer's `make serve` builds one): a server that
@@ -42,7 +43,7 @@ class AppServer:
             self.port = free_port()
             command = [sys.executable, "-m", "krakow_clusters.cli", "serve"]
             command += ["--host", "127.0.0.1", "--port", str(self.port), *self.args]
-            env = {**os.environ, "KRAKOW_CLUSTERS_HOME": str(ROOT)}
+            env = {**os.environ, "KRAKOW_CLUSTERS_HOME": str(self.home)}
             with open(self.log, "ab") as log:
                 self.process = subprocess.Popen(
                     command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT

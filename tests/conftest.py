@@ -10,6 +10,7 @@ import pytest
 from krakow_clusters.project import Project
 from krakow_clusters.store.embedded import EmbeddedStore
 
+from .identity import GRAPH_BASE
 from .servers import OxigraphServer, VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,13 +28,15 @@ def validate_with_ontology(project: Project, path: Path, engine: str = "auto"):
     from krakow_clusters.validate import validate_files
 
     files = [*project.ontology_files(), path]
-    return validate_files(files, project.shapes_file, project.check_queries(), engine=engine)
+    return validate_files(
+        project.settings, files, project.shapes_file, project.check_queries(), engine=engine
+    )
 
 
 @pytest.fixture(scope="session")
 def dataset(project: Project) -> EmbeddedStore:
     """The real dataset (ontology, schemes, data, links) in the embedded store."""
-    return EmbeddedStore.from_files(project.dataset_files())
+    return EmbeddedStore.from_files(project.dataset_files(), GRAPH_BASE)
 
 
 @pytest.fixture

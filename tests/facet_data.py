@@ -8,7 +8,9 @@ from collections import defaultdict
 import rdflib
 from rdflib import RDF, SKOS
 
-from krakow_clusters.project import ONTOLOGY_NS, Project
+from krakow_clusters.project import Project
+
+from .identity import ONTOLOGY_NS
 
 KC = rdflib.Namespace(ONTOLOGY_NS)
 

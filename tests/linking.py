@@ -15,9 +15,10 @@ WD = "http://www.wikidata.org/entity/"
 
 
 def copy_project(project: Project, target: Path) -> Project:
-    """A copy of the checkout's ontology/, data/ and queries/ to alter freely."""
+    """A copy of the checkout's ontology/, data/, queries/ and settings.toml to alter freely."""
     for part in ("ontology", "data", "queries"):
         shutil.copytree(project.root / part, target / part)
+    shutil.copy(project.root / "settings.toml", target / "settings.toml")
     return Project(target)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from krakow_clusters.project import graph_for_file
+from .identity import GRAPH_BASE, graph_for_file
 
 
 def free_port() -> int:
@@ -300,7 +300,7 @@ MaxQueryExecutionTime = 120
         from krakow_clusters.store.embedded import EmbeddedStore
         from krakow_clusters.store.gsp import put_graph
 
-        store = EmbeddedStore.from_files(list(files))
+        store = EmbeddedStore.from_files(list(files), GRAPH_BASE)
         put_graph(self.store_url, graph, store.dump("nt"), user=self.USER, password=self.password)
         return len(store)
 
@@ -310,7 +310,7 @@ MaxQueryExecutionTime = 120
         from krakow_clusters.store.embedded import EmbeddedStore
         from krakow_clusters.store.gsp import put_graph
 
-        store = EmbeddedStore.from_files(list(files))
+        store = EmbeddedStore.from_files(list(files), GRAPH_BASE)
         graphs = store.graph_names()
         for graph in set(replacing) - set(graphs):
             put_graph(self.store_url, graph, b"", user=self.USER, password=self.password)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURES
+from .identity import GRAPH_BASE
 from .linking import copy_project
 
 BAD = FIXTURES / "bad"
@@ -90,7 +91,7 @@ def test_bad_input_is_one_line_and_its_exit_code(case: Case, project, tmp_path):
     file = BAD / case.file if case.file else None
     if case.where == "data/":
         copy = copy_project(project, tmp_path / "project")
-        shutil.copy(project.root / "release.toml", copy.root / "release.toml")
+        shutil.copy(project.root / "settings.toml", copy.root / "settings.toml")
         home = copy.root
         if case.made:
             file = make(case.file, copy.data_dir)
@@ -134,7 +135,7 @@ def test_rdfxml_without_a_document_type_still_loads(tmp_path):
 
     path = tmp_path / "fine.rdf"
     path.write_text('<?xml version="1.0"?>\n<!-- a comment -->\n<?pi x?>\n' + RDFXML)
-    assert EmbeddedStore().load_file(path) == 1
+    assert EmbeddedStore(GRAPH_BASE).load_file(path) == 1
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
@@ -146,7 +147,7 @@ def test_a_document_type_is_found_behind_a_byte_order_mark(tmp_path, encoding):
     text = '<?xml version="1.0"?>\n<!-- x -->\n<!DOCTYPE rdf:RDF [<!ENTITY a "b">]>\n' + RDFXML
     path.write_bytes(text.encode(encoding))
     with pytest.raises(CouldNotRun, match="document type declaration"):
-        EmbeddedStore().load_file(path)
+        EmbeddedStore(GRAPH_BASE).load_file(path)
 
 
 def test_a_syntax_error_quoting_a_line_break_stays_one_line():

@@ -19,10 +19,11 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 
-from krakow_clusters.project import BASE_IRI, Project
+from krakow_clusters.project import Project
 from krakow_clusters.release.build import build
 
 from .conftest import FIXTURES
+from .identity import BASE_IRI
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")

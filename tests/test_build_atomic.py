@@ -32,7 +32,7 @@ def checkout(tmp_path: Path) -> Project:
     root = tmp_path / "checkout"
     for name in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "release.toml", root / "release.toml")
+    shutil.copy(ROOT / "settings.toml", root / "settings.toml")
     return Project(root)
 
 

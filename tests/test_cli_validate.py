@@ -25,6 +25,7 @@ def checkout(tmp_path, monkeypatch) -> Path:
     """A copy of the project's sources that a test may break; the CLI is pointed at it."""
     for folder in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copy(ROOT / "settings.toml", tmp_path / "settings.toml")
     monkeypatch.setenv("KRAKOW_CLUSTERS_HOME", str(tmp_path))
     return tmp_path
 

@@ -22,9 +22,9 @@ from rdflib import FOAF, RDF, URIRef
 from rdflib.namespace import DCTERMS
 
 from krakow_clusters.pages.schemaorg import DATASET_CLASSES, DATASET_PROPERTIES
-from krakow_clusters.project import BASE_IRI
 
 from .appserver import AppServer, get, start_server
+from .identity import BASE_IRI
 from .test_schemaorg import embedded
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")

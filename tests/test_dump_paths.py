@@ -7,6 +7,8 @@ from pathlib import Path
 from krakow_clusters.formats.rdf import serialize_ntriples
 from krakow_clusters.store.embedded import EmbeddedStore
 
+from .identity import GRAPH_BASE
+
 ODD = """\
 @prefix ex: <http://example.org/> .
 ex:b ex:label "zażółć"@pl, "line one\\nline two", "tab\\there" ; ex:n 7 .
@@ -18,7 +20,7 @@ ex:a ex:label "Ärger"@de, "apple" ; ex:see <http://example.org/ż> .
 def store_of(tmp_path: Path, text: str) -> EmbeddedStore:
     path = tmp_path / "odd.ttl"
     path.write_text(text, encoding="utf-8")
-    return EmbeddedStore.from_files([path])
+    return EmbeddedStore.from_files([path], GRAPH_BASE)
 
 
 def test_sorted_ntriples_of_the_store_equal_the_writer(dataset: EmbeddedStore, tmp_path: Path):

@@ -48,7 +48,9 @@ def test_turbo_reports_what_pyshacl_reports(project, path):
 def test_the_real_data_gives_the_same_report_on_both_engines(project):
     files = project.dataset_files()
     reports = [
-        validate_files(files, project.shapes_file, project.check_queries(), engine=engine)
+        validate_files(
+            project.settings, files, project.shapes_file, project.check_queries(), engine=engine
+        )
         for engine in ("pyshacl", "turbo")
     ]
     assert signature(reports[0].findings) == signature(reports[1].findings)

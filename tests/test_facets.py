@@ -27,11 +27,12 @@ from krakow_clusters.pages.facets import (
     parse_selection,
 )
 from krakow_clusters.pages.pictures import composition_svg
-from krakow_clusters.project import ID_BASE, Project
+from krakow_clusters.project import Project
 from krakow_clusters.release.site import write_site
 
 from .appserver import get
 from .facet_data import KC, expected_members, source_graph
+from .identity import ID_BASE, SITE
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = source_graph(Project(ROOT))
@@ -61,14 +62,14 @@ def test_the_data_gives_values_to_every_facet():
 
 
 def test_facet_counts_match_the_data(dataset):
-    view = explore(dataset, [], "en")
+    view = explore(dataset, SITE, [], "en")
     assert counts(view) == {key: len(clusters) for key, clusters in EXPECTED.items()}
     assert len(view["clusters"]) == view["total"] == 8
 
 
 @pytest.mark.parametrize(("facet", "value"), VALUES)
 def test_a_filter_keeps_the_clusters_with_the_value_and_counts_among_them(dataset, facet, value):
-    view = explore(dataset, [(facet, value)], "en")
+    view = explore(dataset, SITE, [(facet, value)], "en")
     kept = EXPECTED[(facet, f"{ID_BASE}{KIND[facet]}/{value}")]
     assert {c["iri"] for c in view["clusters"]} == kept
     expected = {key: len(clusters & kept) for key, clusters in EXPECTED.items()}
@@ -77,7 +78,7 @@ def test_a_filter_keeps_the_clusters_with_the_value_and_counts_among_them(datase
 
 
 def test_two_filters_keep_the_clusters_with_both(dataset):
-    view = explore(dataset, [("sector", "construction"), ("helix", "academia")], "en")
+    view = explore(dataset, SITE, [("sector", "construction"), ("helix", "academia")], "en")
     both = EXPECTED[("sector", ID_BASE + "sector/construction")]
     both &= EXPECTED[("helix", ID_BASE + "helix/academia")]
     assert {c["iri"] for c in view["clusters"]} == both
@@ -89,12 +90,12 @@ def test_a_narrower_sector_counts_under_the_broader_one(dataset):
     clean_energy = URIRef(ID_BASE + "cluster/malopolsko-podkarpacki-clean-energy")
     # The cluster is tagged with clean energy only, a narrower sector of clean technologies.
     assert (clean_energy, KC.sector, cleantech) not in GRAPH
-    view = explore(dataset, [("sector", "cleantech")], "en")
+    view = explore(dataset, SITE, [("sector", "cleantech")], "en")
     assert str(clean_energy) in {c["iri"] for c in view["clusters"]}
-    construction = explore(dataset, [("sector", "construction")], "en")
+    construction = explore(dataset, SITE, [("sector", "construction")], "en")
     infrastructure = ID_BASE + "cluster/sustainable-infrastructure"
     assert infrastructure in {c["iri"] for c in construction["clusters"]}
-    sector_counts = counts(explore(dataset, [], "en"))
+    sector_counts = counts(explore(dataset, SITE, [], "en"))
     assert sector_counts[("sector", str(cleantech))] == 2
 
 
@@ -112,7 +113,7 @@ def test_a_narrower_sector_counts_under_the_broader_one(dataset):
 )
 def test_a_filter_the_data_cannot_answer_is_refused_in_one_line(dataset, params):
     with pytest.raises(FilterError) as caught:
-        explore(dataset, params, "en")
+        explore(dataset, SITE, params, "en")
     message = str(caught.value)
     assert "\n" not in message and len(message) < 400, message
 
@@ -131,7 +132,7 @@ def _stated_totals() -> dict[str, int]:
 
 
 def test_sorted_by_the_stated_count_largest_first_then_those_without(dataset):
-    view = explore(dataset, [("sort", "members")], "en")
+    view = explore(dataset, SITE, [("sort", "members")], "en")
     totals = _stated_totals()
     order = [c["iri"] for c in view["clusters"]]
     with_number = sorted(totals, key=lambda c: -totals[c])
@@ -186,7 +187,9 @@ def test_the_home_page_shows_each_size_as_stated_and_no_empty_cell(dataset):
     from krakow_clusters.pages.describe import Pages
 
     for lang in ("en", "pl"):
-        html = Pages().render("home.html", lang=lang, title="t", **index_page(dataset, [], lang))
+        html = Pages(SITE).render(
+            "home.html", lang=lang, title="t", **index_page(dataset, SITE, [], lang)
+        )
         for wording in GRAPH.objects(None, KC.statedAs):
             assert html_escape(str(wording), quote=False) in html, wording
         assert "" not in Html(html).cells, "an empty cell"
@@ -285,7 +288,7 @@ def test_no_filter_matches_says_so(app):
 @pytest.fixture(scope="module")
 def site(dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("facet-site") / "site"
-    write_site(dataset, out)
+    write_site(dataset, SITE, out)
     return out
 
 
@@ -316,7 +319,7 @@ def test_the_static_facet_links_resolve(site: Path):
 
 def test_two_static_sites_are_the_same_bytes(dataset, site: Path, tmp_path: Path):
     again = tmp_path / "site"
-    write_site(dataset, again)
+    write_site(dataset, SITE, again)
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second
@@ -368,28 +371,28 @@ def test_a_bound_is_drawn_as_a_bound_not_as_an_exact_bar(site: Path):
 
 
 def test_the_composition_of_one_cluster(dataset):
-    facts = cluster_facts(dataset)
+    facts = cluster_facts(dataset, SITE)
     lighting = ID_BASE + "cluster/intelligent-lighting"
-    view = cluster_view(lighting, facts[lighting], "pl", {})
+    view = cluster_view(lighting, facts[lighting], "pl", {}, SITE)
     svg = ET.fromstring(str(composition_svg(view, "pl", pid="c")))
     text = " ".join("".join(t.itertext()) for t in svg.iter(SVG + "text"))
     for count in GRAPH.objects(URIRef(lighting), KC.memberTypeCount):
         assert str(GRAPH.value(count, KC.statedAs)) in text
     assert _classes(svg).count("exact") == 4
     bim = ID_BASE + "cluster/bim"
-    assert composition_svg(cluster_view(bim, facts[bim], "en", {}), "en") is None
+    assert composition_svg(cluster_view(bim, facts[bim], "en", {}, SITE), "en") is None
 
 
 def test_the_composition_for_a_cluster_page(dataset):
     from krakow_clusters.pages.describe import Pages
 
     lighting = ID_BASE + "cluster/intelligent-lighting"
-    comp = composition_of(dataset, lighting, "pl", pid="composition")
+    comp = composition_of(dataset, SITE, lighting, "pl", pid="composition")
     assert comp is not None and comp["cluster"]["iri"] == lighting
     assert [p["value"] for p in comp["cluster"]["breakdown"]] == [31, 19, 7, 6]
     assert comp["cluster"]["breakdown"][0]["type_label"]["text"] == "przedsiębiorstwa"
     template = (
-        Pages()
+        Pages(SITE)
         .envs["pl"]
         .from_string(
             '{% from "pictures.html" import composition with context %}{{ composition(comp) }}'
@@ -397,14 +400,14 @@ def test_the_composition_for_a_cluster_page(dataset):
     )
     figure = template.render(comp=comp)
     assert figure.count("<tr>") == 5 and 'aria-labelledby="composition-title' in figure
-    assert composition_of(dataset, ID_BASE + "cluster/bim", "en") is None
-    assert composition_of(dataset, ID_BASE + "cluster/no-such-cluster", "en") is None
-    assert composition_of(dataset, ID_BASE + "cluster/x> } <y", "en") is None
+    assert composition_of(dataset, SITE, ID_BASE + "cluster/bim", "en") is None
+    assert composition_of(dataset, SITE, ID_BASE + "cluster/no-such-cluster", "en") is None
+    assert composition_of(dataset, SITE, ID_BASE + "cluster/x>) <y", "en") is None
 
 
 def test_pictures_are_the_same_bytes_each_time(dataset):
-    first = index_page(dataset, [], "pl")["pictures"]
-    second = index_page(dataset, [], "pl")["pictures"]
+    first = index_page(dataset, SITE, [], "pl")["pictures"]
+    second = index_page(dataset, SITE, [], "pl")["pictures"]
     assert str(first["network"]) == str(second["network"])
     assert str(first["members"]) == str(second["members"])
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from .identity import GRAPH_BASE
+
 PREFIXES = """
 PREFIX kc:      <https://w3id.org/krakow-clusters/ontology#>
 PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
@@ -528,7 +530,9 @@ GENERIC_CLUSTERS = "SELECT ?c { ?c a <http://www.w3.org/ns/org#OrganizationalCol
 def test_generic_client_finds_exactly_the_eight_clusters(project):
     from krakow_clusters.store.embedded import EmbeddedStore
 
-    data_only = EmbeddedStore.from_files(project.data_files())  # no ontology, no inference
+    data_only = EmbeddedStore.from_files(
+        project.data_files(), GRAPH_BASE
+    )  # no ontology, no inference
     clusters = {str(row[0]) for row in data_only.query(GENERIC_CLUSTERS).rows}
     assert clusters == {
         f"https://w3id.org/krakow-clusters/id/cluster/{slug}"

@@ -16,8 +16,9 @@ from krakow_clusters.cli import cli
 from krakow_clusters.formats import media, table
 from krakow_clusters.formats import results as formats
 from krakow_clusters.formats.rdf import RDF_WRITERS, serialize_graph
-from krakow_clusters.rdf.namespaces import DUMP_NAMESPACES, NAMESPACES
 from krakow_clusters.rdf.results import QueryResult
+
+from .identity import DUMP_NAMESPACES, NAMESPACES, NS
 
 RESULT = QueryResult(
     "select",
@@ -58,8 +59,8 @@ def test_json_round_trips_terms():
 
 
 def test_the_cli_writes_what_the_endpoint_writes():
-    assert table.render(RESULT, "csv") == formats.results_csv(RESULT)
-    assert table.render(RESULT, "tsv") == formats.results_tsv(RESULT)
+    assert table.render(RESULT, "csv", NS) == formats.results_csv(RESULT)
+    assert table.render(RESULT, "tsv", NS) == formats.results_tsv(RESULT)
     assert json.loads(table.render_json(RESULT)) == json.loads(formats.results_json(RESULT))
 
 

@@ -20,7 +20,7 @@ def validate_with_graphs(project, path):
     from krakow_clusters.validate import validate_files
 
     files = [*project.ontology_files(), project.data_dir / "graphs.ttl", path]
-    return validate_files(files, project.shapes_file, project.check_queries())
+    return validate_files(project.settings, files, project.shapes_file, project.check_queries())
 
 
 def test_fixtures_were_found():

@@ -13,6 +13,7 @@ from krakow_clusters.rdf.terms import iri, string_literal, term_converter, to_ox
 from krakow_clusters.sparql.library import library
 from krakow_clusters.store.embedded import EmbeddedStore
 
+from .identity import GRAPH_BASE, NS
 from .query_support import FIXTURE_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,8 +109,8 @@ def test_converter_converts_a_repeated_term_once():
 
 
 def test_every_answer_of_the_library_is_converted_as_to_rdflib_would():
-    store = EmbeddedStore.from_files(FIXTURE_FILES)
-    queries = [q for q in library(ROOT / "queries") if "SERVICE" not in q.text.upper()]
+    store = EmbeddedStore.from_files(FIXTURE_FILES, GRAPH_BASE)
+    queries = [q for q in library(ROOT / "queries", NS) if "SERVICE" not in q.text.upper()]
     assert len(queries) > 10
     for q in queries:
         text, bindings = q.prepare()

@@ -18,6 +18,7 @@ from krakow_clusters.pages.i18n import is_page, split_prefix
 
 from .appserver import get
 from .htmlcheck import Page, check_page
+from .identity import SETTINGS
 from .sitepages import KINDS, LANGUAGES
 
 # The crawl's bounds: HTML pages read, and URLs asked for in all (pages, data, downloads).
@@ -157,7 +158,7 @@ def _unprefixed_page_links(path: str, page: Page) -> list[str]:
             and not link.value.startswith("//")
         ):
             target = urlsplit(link.value).path
-            if is_page(target) and split_prefix(target)[0] is None:
+            if is_page(target) and split_prefix(target, SETTINGS.languages)[0] is None:
                 found.append(
                     f"{path}: line {link.line}: <{link.tag}> {link.value!r} has no /{path[1:3]}/"
                 )

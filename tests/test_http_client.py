@@ -31,7 +31,7 @@ def ask_all_three(url: str) -> None:
 @pytest.mark.parametrize(
     ("environment", "expected"),
     [
-        ({}, f"krakow-clusters/{__version__} (https://w3id.org/krakow-clusters/)"),
+        ({}, f"krakow-clusters/{__version__}"),
         (
             {"KRAKOW_CLUSTERS_CONTACT": "curator@example.org"},
             f"krakow-clusters/{__version__} (curator@example.org)",

@@ -17,6 +17,7 @@ from krakow_clusters.project import Project
 from krakow_clusters.release.build import build
 
 from .appserver import get
+from .identity import SETTINGS
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "krakow_clusters"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "translate": (2,)}
@@ -105,7 +106,7 @@ def test_translations_keep_their_placeholders():
     ],
 )
 def test_accept_language_with_q_values(header, language):
-    assert negotiate_language(header) == language
+    assert negotiate_language(header, SETTINGS.languages) == language
 
 
 class Page(HTMLParser):
@@ -184,7 +185,7 @@ def test_without_a_prefix_the_page_follows_accept_language(app, path):
 
 def test_a_polish_page_is_in_polish_and_links_to_polish_pages(app):
     _headers, found = page(app, "/pl/")
-    assert found.h1 == "Klastry innowacji Krakowskiego Obszaru Metropolitalnego"
+    assert found.h1 == SETTINGS.title["pl"]
     assert "/pl/id/cluster/bim" in found.hrefs
     assert "/pl/id/" in found.hrefs
     assert "/id/cluster/bim" not in found.hrefs, "a chosen language stays chosen"

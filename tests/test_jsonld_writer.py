@@ -14,9 +14,10 @@ from benchmarks.generate import write
 
 from krakow_clusters.formats import jsonld_writer
 from krakow_clusters.formats.rdf import serialize_jsonld
-from krakow_clusters.project import BASE_IRI
 from krakow_clusters.release.jsonld import CONTEXT_FILE, clusters_frame, make_context
 from krakow_clusters.store.embedded import EmbeddedStore
+
+from .identity import BASE_IRI, GRAPH_BASE, NS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "jsonld" / "corners.ttl"
 CONTEXT_URL = BASE_IRI + CONTEXT_FILE
@@ -32,27 +33,31 @@ def both_ways(triples: list, context: dict, frame: dict | None, direct: str = "d
 def generated(tmp_path_factory) -> list:
     path = tmp_path_factory.mktemp("jsonld") / "10k.ttl"
     write(10_000, path)
-    return list(EmbeddedStore.from_files([path]).triples())
+    return list(EmbeddedStore.from_files([path], GRAPH_BASE).triples())
 
 
 @pytest.fixture(scope="module")
 def corners() -> list:
-    return list(EmbeddedStore.from_files([FIXTURE]).triples())
+    return list(EmbeddedStore.from_files([FIXTURE], GRAPH_BASE).triples())
 
 
 @pytest.mark.parametrize("framed", [False, True], ids=["compacted", "framed"])
 def test_real_data(dataset, framed):
     triples = list(dataset.triples())
-    context = make_context(triples)
-    ours, reference = both_ways(triples, context, clusters_frame(CONTEXT_URL) if framed else None)
+    context = make_context(triples, NS)
+    ours, reference = both_ways(
+        triples, context, clusters_frame(CONTEXT_URL, NS) if framed else None
+    )
     assert ours == reference
     assert '"ClusterInitiative"' in ours
 
 
 @pytest.mark.parametrize("framed", [False, True], ids=["compacted", "framed"])
 def test_generated_graph(generated, framed):
-    context = make_context(generated)
-    ours, reference = both_ways(generated, context, clusters_frame(CONTEXT_URL) if framed else None)
+    context = make_context(generated, NS)
+    ours, reference = both_ways(
+        generated, context, clusters_frame(CONTEXT_URL, NS) if framed else None
+    )
     assert ours == reference
     assert ours.count('"ClusterInitiative"') >= 20
 
@@ -60,7 +65,7 @@ def test_generated_graph(generated, framed):
 @pytest.mark.parametrize("framed", [False, True], ids=["compacted", "framed"])
 def test_corners(corners, framed):
     ours, reference = both_ways(
-        corners, make_context(corners), clusters_frame(CONTEXT_URL) if framed else None
+        corners, make_context(corners, NS), clusters_frame(CONTEXT_URL, NS) if framed else None
     )
     assert ours == reference
     # The corners are reached: a lone role is a scalar, the odd role and the unlabelled sector
@@ -74,7 +79,7 @@ def test_corners(corners, framed):
 
 def test_a_context_that_does_not_fit_the_values(dataset, corners):
     """The real data's context on other data: terms whose type or container do not fit."""
-    context = make_context(list(dataset.triples()))
+    context = make_context(list(dataset.triples()), NS)
     ours, reference = both_ways(corners, context, None)
     assert ours == reference
     assert '"label": {' in ours
@@ -92,10 +97,10 @@ def test_blank_nodes_are_compacted_directly_and_framed_by_pyld(corners):
         ),
     ]
     with_blank.append((rdflib.BNode("n"), rdflib.RDFS.label, rdflib.Literal("note", lang="en")))
-    context = make_context(with_blank)
+    context = make_context(with_blank, NS)
     ours, reference = both_ways(with_blank, context, None)
     assert ours == reference and '"_:' in ours
-    frame = clusters_frame(CONTEXT_URL)
+    frame = clusters_frame(CONTEXT_URL, NS)
     with pytest.raises(jsonld_writer.Unsupported, match="blank nodes"):
         serialize_jsonld(with_blank, context, CONTEXT_URL, frame, writer="direct")
     ours, reference = both_ways(with_blank, context, frame, direct="auto")
@@ -103,8 +108,8 @@ def test_blank_nodes_are_compacted_directly_and_framed_by_pyld(corners):
 
 
 def test_what_it_does_not_implement_is_declined(corners):
-    context = make_context(corners)
-    frame = clusters_frame(CONTEXT_URL)
+    context = make_context(corners, NS)
+    frame = clusters_frame(CONTEXT_URL, NS)
     frame["label"] = {"@default": "none"}
     with pytest.raises(jsonld_writer.Unsupported):
         serialize_jsonld(corners, context, CONTEXT_URL, frame, writer="direct")
@@ -143,7 +148,7 @@ def test_tiny_graphs(subjects, framed):
         (rdflib.URIRef(f"{BASE_IRI}id/cluster/c{i}"), rdflib.RDF.type, kc.ClusterInitiative)
         for i in range(subjects)
     ]
-    context = make_context(triples)
-    frame = clusters_frame(CONTEXT_URL) if framed else None
+    context = make_context(triples, NS)
+    frame = clusters_frame(CONTEXT_URL, NS) if framed else None
     ours, reference = both_ways(triples, context, frame)
     assert ours == reference

@@ -233,6 +233,6 @@ def test_queries_sent_to_wikidata_are_standard_sparql():
         facts_query,
     )
 
-    prepareQuery(facts_query([URIRef(WD + "Q31487"), URIRef(WD + "Q36")]))
+    prepareQuery(facts_query([URIRef(WD + "Q31487"), URIRef(WD + "Q36")], ("en", "pl")))
     prepareQuery(exact_label_query([Literal("Kraków", lang="pl"), Literal('a "b"', lang="en")]))
     prepareQuery(contains_search_query('Kraków "x"', "pl"))

@@ -23,9 +23,11 @@ from krakow_clusters.wikidata.propose import (
     write_review,
 )
 from krakow_clusters.wikidata.queries import mwapi_search_query
-from krakow_clusters.wikidata.resources import KC
 
+from .identity import SITE
 from .linking import ID, WD, WIKIDATA_FIXTURE, client, copy_project
+
+KC = SITE.kc
 
 LINK_METHOD = ID + "link-method/"
 DAY = "2026-11-24"

@@ -7,7 +7,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 from rdflib.namespace import DCTERMS, SH
 
-from krakow_clusters.project import ONTOLOGY_IRI, ONTOLOGY_NS
+from .identity import ONTOLOGY_IRI, ONTOLOGY_NS
 
 # The standard vocabularies the data may use without declaring their terms.
 STANDARD = {

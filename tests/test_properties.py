@@ -31,11 +31,12 @@ from krakow_clusters.pages.describe import (
 )
 from krakow_clusters.pages.facets import index_page
 from krakow_clusters.pages.profile import gather, resource_page
-from krakow_clusters.project import ID_BASE, Project
-from krakow_clusters.rdf.namespaces import NAMESPACES
+from krakow_clusters.project import Project
 from krakow_clusters.sparql.library import QueryFile
 from krakow_clusters.sparql.run import ParamWarning
 from krakow_clusters.store.embedded import EmbeddedStore
+
+from .identity import GRAPH_BASE, ID_BASE, NAMESPACES, SITE
 
 BOUNDED = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -69,7 +70,7 @@ def cluster_triples(name: str, name_pl: str, description: str) -> set[tuple]:
 def load(folder: Path, name: str, data: bytes, *more: Path) -> EmbeddedStore:
     path = folder / name
     path.write_bytes(data)
-    return EmbeddedStore.from_files([*more, path])
+    return EmbeddedStore.from_files([*more, path], GRAPH_BASE)
 
 
 @BOUNDED
@@ -106,7 +107,7 @@ def assert_escaped(page: str, *texts: str) -> None:
 @BOUNDED
 @given(name=HOSTILE, description=HOSTILE)
 def test_names_render_escaped_on_every_kind_of_page(project: Project, name, description):
-    pages = Pages()
+    pages = Pages(SITE)
     template = (Path(__file__).parent / "fixtures/shapes/valid/complete-cluster.ttl").read_text()
     cluster = ID_BASE + "cluster/test"
     extra = serialize_turtle(
@@ -122,10 +123,10 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
         store = load(folder, "names.ttl", extra.encode(), *project.ontology_files(),
                      folder / "cluster.ttl")  # fmt: skip
     rendered: dict[str, str] = {}
-    rendered["home"] = pages.render("home.html", title="Home", **index_page(store, [], "en"))
-    rendered["index"] = pages.render("index.html", groups=index_view(store), title="All")
-    view = resource_view(describe(store, cluster))
-    desc = describe(store, cluster)
+    rendered["home"] = pages.render("home.html", title="Home", **index_page(store, SITE, [], "en"))
+    rendered["index"] = pages.render("index.html", groups=index_view(store, SITE), title="All")
+    view = resource_view(describe(store, cluster, SITE), "en")
+    desc = describe(store, cluster, SITE)
     gather(store, desc)
     template, context = resource_page(desc, "pl")
     assert template == "cluster.html"
@@ -141,7 +142,8 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     assert answer.rows, "the cluster's name is in the store"
     query = QueryFile(name="q", path=Path("q.rq"), text=name, summary=description)
     rendered["query"] = pages.render(
-        "query.html", title=description, q=query, values={"x": name}, table=table_view(answer),
+        "query.html", title=description, q=query, values={"x": name},
+        table=table_view(answer, SITE),
         pickers={"x": [{"value": name, "label": description, "selected": True}]},
         warnings=[ParamWarning("x", name), ParamWarning("x", name, description)],
         query_text=name, pager={"first": 1, "last": 2, "previous": "/queries/q?offset=0",
@@ -149,7 +151,7 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     )  # fmt: skip
     rendered["sparql"] = pages.render(
         "sparql.html", title="SPARQL", examples=[{"name": "q", "summary": description,
-        "text": name}], query=name, table=table_view(answer), turtle=None, timeout=1, limit=9,
+        "text": name}], query=name, table=table_view(answer, SITE), turtle=None, timeout=1, limit=9,
         prefixes=json.dumps({"x": name}),
     )  # fmt: skip
     rendered["error"] = pages.render("error.html", title=name, message=description, iri=name)
@@ -166,7 +168,10 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     void.add((dist, DCTERMS.title, Literal(description)))
     void.add((dist, dcat.downloadURL, URIRef(ID_BASE + "x.ttl")))
     rendered["dataset"] = pages.render(
-        "dataset.html", title="Dataset", d=dataset_page(void), sections=dataset_view(void)
+        "dataset.html",
+        title="Dataset",
+        d=dataset_page(void, "en", SITE),
+        sections=dataset_view(void, "en", SITE),
     )
     rendered["listing"] = pages.render(
         "listing.html", title=name, entries=[(description, 1)], path="/dist/"
@@ -208,6 +213,6 @@ def test_arbitrary_bytes_as_a_data_file_load_or_say_why_in_one_line(data, extens
         path = Path(tmp) / f"data.{extension}"
         path.write_bytes(data)
         try:
-            EmbeddedStore().load_file(path)
+            EmbeddedStore(GRAPH_BASE).load_file(path)
         except CouldNotRun as exc:
             assert "\n" not in str(exc) and str(exc)

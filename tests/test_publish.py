@@ -16,12 +16,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from krakow_clusters.cli import cli
-from krakow_clusters.publish import DEFAULT_GRAPH, derive_query_endpoint
+from krakow_clusters.project import find_project
+from krakow_clusters.publish import derive_query_endpoint
 from krakow_clusters.rdf.sparqltext import inject_values
 from krakow_clusters.store import gsp
 from krakow_clusters.store.remote import RemoteStore
 
 from .servers import free_port
+
+# The graph publish fills by default: the project's settings say where.
+DEFAULT_GRAPH = find_project().settings.dataset_graph
 
 SECRET = "pa55-do-not-print"
 

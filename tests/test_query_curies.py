@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from krakow_clusters.cli import cli
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.rdf.namespaces import NAMESPACES, curie, expand_curie
 from krakow_clusters.sparql.library import Choices, find_query, library, read_query
 
 from .appserver import get
+from .identity import NAMESPACES, NS, curie, expand_curie
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
@@ -135,7 +135,7 @@ def test_cli_refuses_an_unknown_prefix_in_one_line():
 def test_a_service_endpoint_parameter_is_not_looked_up_in_the_dataset(dataset):
     from krakow_clusters.sparql.run import param_warnings
 
-    query = find_query(QUERIES, "wikidata-places")
+    query = find_query(QUERIES, "wikidata-places", NS)
     bindings = query.bindings({"endpoint": "http://127.0.0.1:9/sparql"})
     assert param_warnings(dataset, query, bindings) == []
 
@@ -145,7 +145,10 @@ def test_a_service_endpoint_parameter_is_not_looked_up_in_the_dataset(dataset):
 
 def test_the_library_declares_the_values_of_its_resource_parameters():
     declared = {
-        (q.name, p.name): str(p.choices) for q in library(QUERIES) for p in q.params if p.choices
+        (q.name, p.name): str(p.choices)
+        for q in library(QUERIES, NS)
+        for p in q.params
+        if p.choices
     }
     assert declared == {
         ("article-facts", "cluster"): "kc:ClusterInitiative",
@@ -153,7 +156,7 @@ def test_the_library_declares_the_values_of_its_resource_parameters():
         ("cluster-facts", "cluster"): "kc:ClusterInitiative",
         ("clusters-in-sector", "sector"): "skos:Concept in scheme:sectors",
     }
-    sector = find_query(QUERIES, "clusters-in-sector").params[0].choices
+    sector = find_query(QUERIES, "clusters-in-sector", NS).params[0].choices
     assert sector == Choices(
         "http://www.w3.org/2004/02/skos/core#Concept",
         "https://w3id.org/krakow-clusters/id/scheme/sectors",
@@ -176,7 +179,7 @@ def test_a_bad_enumerate_line_is_refused_with_the_file_named(tmp_path, line, mes
         f"#+ param: n integer 1 | A number.\n{line}\nSELECT ?n WHERE {{ }}\n", encoding="utf-8"
     )
     with pytest.raises(CouldNotRun, match=re.escape(message)):
-        read_query(path)
+        read_query(path, NS)
 
 
 # --- the saved-query pages ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from krakow_clusters.sparql.run import run
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.store.remote import RemoteStore
 
+from .identity import GRAPH_BASE, NS
 from .query_support import (
     FIXTURE_FILES,
     GOLDEN_DIR,
@@ -26,7 +27,7 @@ from .query_support import (
 from .servers import OxigraphServer, VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = library(ROOT / "queries")
+QUERIES = library(ROOT / "queries", NS)
 NAMES = [q.name for q in QUERIES]
 
 
@@ -82,7 +83,7 @@ def virtuoso_stores(
 
 @pytest.fixture(scope="module")
 def fixture_store() -> EmbeddedStore:
-    return EmbeddedStore.from_files(FIXTURE_FILES)
+    return EmbeddedStore.from_files(FIXTURE_FILES, GRAPH_BASE)
 
 
 def test_the_library_is_complete():

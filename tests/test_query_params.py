@@ -19,6 +19,7 @@ from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.store.remote import RemoteStore
 
 from .appserver import get
+from .identity import GRAPH_BASE, NS
 from .query_support import FIXTURE_FILES
 from .servers import OxigraphServer
 
@@ -56,7 +57,7 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]
 @pytest.fixture(scope="module")
 def stores(remote) -> dict[str, object]:
     return {
-        "embedded": EmbeddedStore.from_files(FIXTURE_FILES),
+        "embedded": EmbeddedStore.from_files(FIXTURE_FILES, GRAPH_BASE),
         "remote": RemoteStore(remote.query_url, timeout=20),
     }
 
@@ -71,7 +72,7 @@ def triple_count(store) -> int:
 def test_a_string_is_searched_for_as_it_is(stores, where, attack):
     store = stores[where]
     before = triple_count(store)
-    query = find_query(QUERIES, "search")
+    query = find_query(QUERIES, "search", NS)
     result = run(store, query, {"text": attack})
     assert result.kind == "select"
     assert result.rows == []  # nothing has such a name; the query is unchanged
@@ -81,7 +82,7 @@ def test_a_string_is_searched_for_as_it_is(stores, where, attack):
 
 @pytest.mark.parametrize("where", ["embedded", "remote"])
 def test_a_string_parameter_still_matches_what_it_should(stores, where):
-    result = run(stores[where], find_query(QUERIES, "search"), {"text": "lighting"})
+    result = run(stores[where], find_query(QUERIES, "search", NS), {"text": "lighting"})
     assert {str(r["name"]) for r in result.dicts()} >= {"Intelligent Lighting Cluster"}
 
 
@@ -89,7 +90,7 @@ def test_a_string_parameter_still_matches_what_it_should(stores, where):
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_other_kinds_refuse_an_attack_clearly(kind, attack):
     name, param = BY_KIND[kind]
-    query = find_query(QUERIES, name)
+    query = find_query(QUERIES, name, NS)
     with pytest.raises(CouldNotRun, match=rf"parameter {param}: .* is not"):
         query.bindings({param: attack})
 
@@ -111,24 +112,24 @@ def test_other_kinds_refuse_an_attack_clearly(kind, attack):
 def test_values_that_do_not_fit_their_kind_are_refused(kind, value):
     name, param = BY_KIND[kind]
     with pytest.raises(CouldNotRun, match=f"parameter {param}"):
-        find_query(QUERIES, name).bindings({param: value})
+        find_query(QUERIES, name, NS).bindings({param: value})
 
 
 @pytest.mark.parametrize("where", ["embedded", "remote"])
 def test_typed_parameters_are_bound_and_work(stores, where):
     store = stores[where]
-    at_least = run(store, find_query(QUERIES, "clusters-at-least"), {"min": "60"})
+    at_least = run(store, find_query(QUERIES, "clusters-at-least", NS), {"min": "60"})
     assert {str(r["cluster_label"]) for r in at_least.dicts()} == {
         "LifeScience Kraków Cluster",
         "Intelligent Lighting Cluster",
     }
     assert at_least.dicts()[0]["min"] == Literal("60", datatype=XSD_INTEGER)
-    before = run(store, find_query(QUERIES, "status-on-date"), {"on": "2016-10-20"})
-    after = run(store, find_query(QUERIES, "status-on-date"), {"on": "2016-10-21"})
+    before = run(store, find_query(QUERIES, "status-on-date", NS), {"on": "2016-10-20"})
+    after = run(store, find_query(QUERIES, "status-on-date", NS), {"on": "2016-10-21"})
     assert (len(before.rows), len(after.rows)) == (0, 1)
     facts = run(
         store,
-        find_query(QUERIES, "cluster-facts"),
+        find_query(QUERIES, "cluster-facts", NS),
         {"cluster": "https://w3id.org/krakow-clusters/id/cluster/bim"},
     )
     assert {r["cluster"] for r in facts.dicts()} == {
@@ -177,13 +178,13 @@ def test_a_service_endpoint_is_written_in_as_a_checked_iri():
 
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_the_service_endpoint_parameter_refuses_an_attack(attack):
-    query = find_query(QUERIES, "wikidata-places")
+    query = find_query(QUERIES, "wikidata-places", NS)
     with pytest.raises(CouldNotRun, match=r"parameter endpoint: .* is not an absolute IRI"):
         query.bindings({"endpoint": attack})
 
 
 def test_unknown_and_missing_parameters_are_named():
-    query = find_query(QUERIES, "search")
+    query = find_query(QUERIES, "search", NS)
     with pytest.raises(CouldNotRun, match=r"unknown parameter txt .*parameters: text"):
         query.bindings({"txt": "x"})
 
@@ -191,7 +192,7 @@ def test_unknown_and_missing_parameters_are_named():
 @pytest.mark.parametrize("value", ["20161021", "2016-W42-5", "2016-10-21T00:00"])
 def test_a_date_must_be_written_yyyy_mm_dd(value):
     with pytest.raises(CouldNotRun, match="is not a date"):
-        find_query(QUERIES, "status-on-date").bindings({"on": value})
+        find_query(QUERIES, "status-on-date", NS).bindings({"on": value})
 
 
 @pytest.mark.parametrize(
@@ -215,14 +216,14 @@ def test_a_date_must_be_written_yyyy_mm_dd(value):
 )
 def test_one_iri_check_for_parameters_values_blocks_and_publish(text, expected):
     assert is_absolute_iri(text) is expected
-    param = find_query(QUERIES, "wikidata-places").params[0]
+    param = find_query(QUERIES, "wikidata-places", NS).params[0]
     assert param.type == "iri"
     if expected:
-        assert str(param.term(text)) == text
+        assert str(param.term(text, NS)) == text
         assert f"<{text}>" in inject_values("SELECT * WHERE { }", {"a": URIRef(text)})
     else:
         with pytest.raises(CouldNotRun, match="not an absolute IRI"):
-            param.term(text)
+            param.term(text, NS)
         with pytest.raises(CouldNotRun, match="not an absolute IRI"):
             inject_values("SELECT * WHERE { }", {"a": URIRef(text)})
 
@@ -233,14 +234,14 @@ PAGED = ["roles", "unlinked"]
 
 
 def test_the_long_lists_are_paged():
-    paged = [q.name for q in library(QUERIES) if q.paged]
+    paged = [q.name for q in library(QUERIES, NS) if q.paged]
     assert paged == PAGED
 
 
 @pytest.mark.parametrize("where", ["embedded", "remote"])
 @pytest.mark.parametrize("name", PAGED)
 def test_the_pages_of_a_list_are_the_whole_list_in_order(stores, where, name):
-    store, query = stores[where], find_query(QUERIES, name)
+    store, query = stores[where], find_query(QUERIES, name, NS)
     whole = run(store, query, {"limit": "100000"}).rows
     assert len(whole) >= 4, "page through a list with a few rows"
     pages, offset = [], 0
@@ -267,11 +268,11 @@ def test_the_pages_of_a_list_are_the_whole_list_in_order(stores, where, name):
 )
 def test_a_page_out_of_range_or_not_a_number_is_refused(values, message):
     with pytest.raises(CouldNotRun, match=message):
-        find_query(QUERIES, "roles").prepare(values)
+        find_query(QUERIES, "roles", NS).prepare(values)
 
 
 def test_the_page_is_written_into_the_limit_and_offset_clause_only():
-    query = find_query(QUERIES, "unlinked")
+    query = find_query(QUERIES, "unlinked", NS)
     text, bindings = query.prepare({"limit": "25", "offset": "+050"})
     assert bindings == {}
     assert "ORDER BY ?kind ?resource\n    LIMIT 25 OFFSET 50\n" in text
@@ -296,7 +297,7 @@ def test_a_paged_query_must_end_with_its_first_page(tmp_path, tail):
         "#+ param: offset integer 0 | o\nSELECT ?s WHERE { ?s ?p ?o }\n" + tail
     )
     with pytest.raises(CouldNotRun, match="a paged query declares `limit` and `offset`"):
-        read_query(path)
+        read_query(path, NS)
 
 
 def test_a_paged_query_page_links_its_neighbours(app):

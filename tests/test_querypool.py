@@ -13,6 +13,8 @@ from krakow_clusters.project import Project
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.store.pool import QueryPool
 
+from .identity import GRAPH_BASE
+
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
@@ -20,7 +22,7 @@ def test_start_returns_before_the_workers_have_loaded_and_a_query_waits_for_them
     project: Project, dataset: EmbeddedStore
 ):
     async def main():
-        pool = QueryPool(project.dataset_files(), size=2, timeout=10)
+        pool = QueryPool(project.dataset_files(), GRAPH_BASE, size=2, timeout=10)
         try:
             await pool.start()
             loading = pool.loading
@@ -39,7 +41,7 @@ def test_a_dataset_no_worker_can_load_fails_the_query_not_the_start(tmp_path: Pa
     broken.write_text("<a> <b> .\n", encoding="utf-8")
 
     async def main():
-        pool = QueryPool([broken], size=1, timeout=5)
+        pool = QueryPool([broken], GRAPH_BASE, size=1, timeout=5)
         try:
             await pool.start()
             with pytest.raises(CouldNotRun, match=r"broken\.ttl"):

@@ -26,6 +26,7 @@ from krakow_clusters.reconcile.service import (
 
 from .appserver import get, post
 from .conftest import FIXTURES
+from .identity import SETTINGS
 
 SCHEMAS = FIXTURES / "reconciliation-0.2"
 MESSY = list(csv.DictReader((FIXTURES / "reconcile" / "messy-names.csv").open(encoding="utf-8")))
@@ -55,7 +56,7 @@ def check(kind: str, answer: object) -> None:
 
 @pytest.fixture(scope="module")
 def reconciler(dataset) -> Reconciler:
-    return Reconciler.from_store(dataset)
+    return Reconciler.from_store(dataset, SETTINGS)
 
 
 def test_the_schemas_are_the_unchanged_copies_the_readme_lists():
@@ -117,7 +118,7 @@ def test_common_words_weigh_less_than_rare_ones(reconciler):
 
 
 def test_matching_is_deterministic(reconciler, dataset):
-    again = Reconciler.from_store(dataset)
+    again = Reconciler.from_store(dataset, SETTINGS)
     for row in MESSY:
         first = reconciler.matcher.candidates(row["name"], (), None, 5)
         second = again.matcher.candidates(row["name"], (), None, 5)
@@ -477,7 +478,7 @@ def test_a_remote_store_gives_the_same_candidates(oxigraph, project, reconciler)
     from krakow_clusters.store.remote import RemoteStore
 
     server = oxigraph(project.dataset_files(), read_only=True)
-    remote = Reconciler.from_store(RemoteStore(server.query_url, timeout=20))
+    remote = Reconciler.from_store(RemoteStore(server.query_url, timeout=20), SETTINGS)
     assert remote.entities.keys() == reconciler.entities.keys()
     for row in MESSY:
         ours = reconciler.matcher.candidates(row["name"], (), None, 3)

@@ -12,10 +12,11 @@ import pytest
 import rdflib
 from rdflib import RDF, SKOS
 
-from krakow_clusters.project import BASE_IRI, ONTOLOGY_NS, Project
+from krakow_clusters.project import Project
 from krakow_clusters.release.build import build
 
 from .appserver import get
+from .identity import BASE_IRI, ONTOLOGY_NS
 
 ID = BASE_IRI + "id/"
 KC = rdflib.Namespace(ONTOLOGY_NS)

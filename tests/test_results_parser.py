@@ -13,6 +13,7 @@ from krakow_clusters.formats.results import parse_results, serialize_results
 from krakow_clusters.rdf.results import QueryResult, ResultLimitExceeded
 from krakow_clusters.store.embedded import EmbeddedStore
 
+from .identity import GRAPH_BASE
 from .query_support import FIXTURE_FILES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -61,7 +62,7 @@ def test_what_the_writers_write_reads_back_term_for_term(media_type):
 
 
 def test_the_same_terms_as_the_embedded_store():
-    store = EmbeddedStore.from_files(FIXTURE_FILES)
+    store = EmbeddedStore.from_files(FIXTURE_FILES, GRAPH_BASE)
     answer = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o")
     assert len(answer.rows) > 100
     parsed = parse_results(serialize_results(answer, SPARQL_JSON))

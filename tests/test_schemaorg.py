@@ -16,12 +16,13 @@ from rdflib import RDF, RDFS, Literal, URIRef
 
 from krakow_clusters.pages.describe import Pages, describe
 from krakow_clusters.pages.profile import gather, resource_page
-from krakow_clusters.pages.schemaorg import CLASSES, PROPERTIES
-from krakow_clusters.project import ID_BASE, ONTOLOGY_NS, Project
+from krakow_clusters.pages.schemaorg import PROPERTIES, schema_class, schema_property
+from krakow_clusters.project import Project
 from krakow_clusters.release.build import build
 from krakow_clusters.store.embedded import EmbeddedStore
 
 from .appserver import get
+from .identity import GRAPH_BASE, ID_BASE, ONTOLOGY_NS, SITE
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
 KC = rdflib.Namespace(ONTOLOGY_NS)
@@ -59,8 +60,11 @@ def entailed(triple: tuple, dataset: rdflib.Graph) -> bool:
     """Whether the dataset states `triple`, or a statement the table carries over to it."""
     s, p, o = triple
     if p == RDF.type:
-        return any(c == o or (CLASSES.get(str(c)) == str(o)) for c in dataset.objects(s, RDF.type))
-    return any(q == p or PROPERTIES.get(str(q)) == str(p) for q in dataset.predicates(s, o))
+        classes = dataset.objects(s, RDF.type)
+        return any(c == o or schema_class(str(c), ONTOLOGY_NS) == str(o) for c in classes)
+    return any(
+        q == p or schema_property(str(q), ONTOLOGY_NS) == str(p) for q in dataset.predicates(s, o)
+    )
 
 
 def test_the_table_follows_the_ontology_where_the_ontology_says(dataset: rdflib.Graph):
@@ -75,7 +79,7 @@ def test_the_table_follows_the_ontology_where_the_ontology_says(dataset: rdflib.
             declared += 1
     assert declared == 4
     assert (KC.qualifier, RDFS.subPropertyOf, SCHEMA.valueReference) in dataset
-    assert PROPERTIES[str(KC.qualifier)] == str(SCHEMA.valueReference)
+    assert schema_property(str(KC.qualifier), ONTOLOGY_NS) == str(SCHEMA.valueReference)
     # Closeness is not identity: a close match never becomes schema:sameAs.
     assert "http://www.w3.org/2004/02/skos/core#closeMatch" not in PROPERTIES
 
@@ -146,12 +150,12 @@ def test_no_string_breaks_out_of_the_script(project: Project, tmp_path: Path):
         f"<{subject}> <http://purl.org/dc/terms/description> {Literal(HOSTILE).n3()} .",
     ]
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    store = EmbeddedStore.from_files([*project.ontology_files(), data])
-    desc = describe(store, subject)
+    store = EmbeddedStore.from_files([*project.ontology_files(), data], GRAPH_BASE)
+    desc = describe(store, subject, SITE)
     gather(store, desc)
     for lang in ("en", "pl"):
         template, context = resource_page(desc, lang)
-        html = Pages().render(template, lang=lang, path="/id/cluster/hostile", **context)
+        html = Pages(SITE).render(template, lang=lang, path="/id/cluster/hostile", **context)
         assert html.count("<script") == 1 and html.count("</script>") == 1
         document, graph = embedded(html)
         assert (URIRef(subject), SCHEMA.name, Literal(HOSTILE, lang="en")) in graph

@@ -10,13 +10,17 @@ from starlette.responses import Response
 
 from krakow_clusters.project import Project
 from krakow_clusters.store.embedded import EmbeddedStore
-from krakow_clusters.web.state import AppState, Settings
+from krakow_clusters.web.state import AppState, ServeOptions
+
+from .identity import GRAPH_BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _state(tmp_path: Path) -> AppState:
-    return AppState(Settings(Project(ROOT), EmbeddedStore.from_files([]), tmp_path / "dist"))
+    return AppState(
+        ServeOptions(Project(ROOT), EmbeddedStore.from_files([], GRAPH_BASE), tmp_path / "dist")
+    )
 
 
 def test_the_cache_keeps_at_most_its_maximum_the_most_recent_stays(tmp_path):

@@ -20,6 +20,7 @@ from krakow_clusters.sparql.library import library
 from krakow_clusters.store.embedded import EmbeddedStore
 
 from .appserver import AppServer, get, start_server
+from .identity import GRAPH_BASE, NS
 from .servers import OxigraphServer, VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +68,7 @@ def remote_app(
         else:
             # Virtuoso's default graph holds its own system graphs: the dataset's default graph
             # is the merge of its graphs, and they are its named graphs, by the SPARQL protocol.
-            graphs = EmbeddedStore.from_files(project_files()).graph_names()
+            graphs = EmbeddedStore.from_files(project_files(), GRAPH_BASE).graph_names()
             parameters = [("default-graph-uri", g) for g in graphs]
             parameters += [("named-graph-uri", g) for g in graphs]
         # Credentials written in the URL (Oxigraph ignores them) must be shown on no page.
@@ -248,7 +249,7 @@ def test_no_service_request_through_the_remote_store(remote_app, request):
         assert len(script.seen) >= 1, "the store itself does federate: the refusal is serve's"
 
 
-SAVED = [q.name for q in library(ROOT / "queries") if q.name != "wikidata-places"]
+SAVED = [q.name for q in library(ROOT / "queries", NS) if q.name != "wikidata-places"]
 
 
 def test_saved_queries_compared_are_the_library_but_the_federated_one():

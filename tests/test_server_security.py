@@ -17,6 +17,7 @@ from krakow_clusters.pages.describe import Pages, describe, resource_view
 
 from .appserver import AppServer, get, post, start_server
 from .httpservers import EMPTY_RESULT, answer, scripted_server
+from .identity import GRAPH_BASE, NS, SETTINGS, SITE
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -172,8 +173,10 @@ def test_data_iris_link_only_when_http_or_mailto(tmp_path):
     lines.append(f"<{subject}> <http://purl.org/dc/terms/source> <javascript:void(0)> .")
     data = tmp_path / "hostile.nt"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    store = EmbeddedStore.from_files([data])
-    page = Pages().render("resource.html", title="x", r=resource_view(describe(store, subject)))
+    store = EmbeddedStore.from_files([data], GRAPH_BASE)
+    page = Pages(SITE).render(
+        "resource.html", title="x", r=resource_view(describe(store, subject, SITE), "en")
+    )
     hrefs = re.findall(r'href="([^"]*)"', page)
     assert [h for h in hrefs if not re.match(r"(https?:|mailto:|/|#)", h)] == []
     for iri in SAFE:
@@ -397,7 +400,7 @@ def test_the_policy_allows_the_stylesheet_of_the_built_ontology_documentation(ap
         graph.parse(path)
     policy = get(app.base + "/")[1]["Content-Security-Policy"]
     for lang in ("en", "pl"):
-        page = render_ontology_html(graph, lang)
+        page = render_ontology_html(graph, lang, NS, SETTINGS.languages)
         styles = re.findall(r"<style>(.*?)</style>", page, re.S)
         assert styles, "the documentation has its stylesheet"
         for css in styles:

@@ -9,6 +9,7 @@ import pytest
 from krakow_clusters.validate import expected_triples
 
 from .conftest import FIXTURES, validate_with_ontology
+from .identity import GRAPH_BASE
 
 SHAPES = FIXTURES / "shapes"
 VALID = sorted((SHAPES / "valid").glob("*.ttl"))
@@ -90,7 +91,7 @@ def test_a_second_source_can_date_a_status_differently(project):
 
     fixture = SHAPES / "valid" / "second-source-claim.ttl"
     assert run(project, fixture).findings == []
-    store = EmbeddedStore.from_files([fixture])
+    store = EmbeddedStore.from_files([fixture], GRAPH_BASE)
     rows = store.query(
         "SELECT ?date ?source WHERE { "
         "<https://w3id.org/krakow-clusters/id/cluster/test> "

@@ -17,9 +17,10 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS
 
 from krakow_clusters.cli import cli
-from krakow_clusters.project import BASE_IRI, ONTOLOGY_NS, Project
+from krakow_clusters.project import Project
 
 from .facet_data import expected_members
+from .identity import BASE_IRI, ONTOLOGY_NS
 
 ID = BASE_IRI + "id/"
 KC = rdflib.Namespace(ONTOLOGY_NS)

@@ -11,7 +11,6 @@ import pytest
 from benchmarks.generate import write
 from rdflib import OWL, SKOS
 
-from krakow_clusters.rdf.namespaces import NAMESPACES
 from krakow_clusters.rdf.terms import to_rdflib
 from krakow_clusters.release.void import (
     _earliest_date,
@@ -20,6 +19,8 @@ from krakow_clusters.release.void import (
     wikidata_links,
 )
 from krakow_clusters.store.embedded import EmbeddedStore
+
+from .identity import GRAPH_BASE, NAMESPACES, NS, SETTINGS
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 WD = NAMESPACES["wd"]
@@ -77,14 +78,14 @@ def python_figures(store: EmbeddedStore) -> tuple[dict, dict, object]:
 def generated(tmp_path_factory) -> EmbeddedStore:
     path = tmp_path_factory.mktemp("void") / "2k.ttl"
     write(2000, path, 7)
-    return EmbeddedStore.from_files([path])
+    return EmbeddedStore.from_files([path], GRAPH_BASE)
 
 
 @pytest.fixture(scope="module")
 def corners(tmp_path_factory) -> EmbeddedStore:
     path = tmp_path_factory.mktemp("void") / "corners.ttl"
     path.write_text(CORNERS, encoding="utf-8")
-    return EmbeddedStore.from_files([path])
+    return EmbeddedStore.from_files([path], GRAPH_BASE)
 
 
 @pytest.mark.parametrize("name", ["real data", "generated", "corners"])
@@ -94,7 +95,7 @@ def test_the_store_counts_what_a_python_pass_counts(name, dataset, generated, co
     assert void_statistics(store) == stats
     assert wikidata_links(store) == links
     assert _earliest_date(store) == earliest
-    assert _vocabularies(void_statistics(store))  # the data uses known vocabularies
+    assert _vocabularies(void_statistics(store), SETTINGS, NS)  # the data uses known vocabularies
     assert stats["triples"] > 10 and stats["classes_partition"]
 
 

@@ -15,6 +15,7 @@ from krakow_clusters.rdf.results import QuerySyntaxError, SparqlSyntaxError
 from krakow_clusters.workers import Worker, WorkerStopped, WorkerTimeout
 
 from .conftest import ROOT
+from .identity import SETTINGS
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_an_error_comes_back_as_the_nearest_class_that_travels(worker, tmp_path:
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .\n", encoding="utf-8")
     with pytest.raises(CouldNotRun, match=r"broken\.ttl:1"):
-        worker.call("krakow_clusters.store:open_embedded", [broken])
+        worker.call("krakow_clusters.store:open_embedded", SETTINGS, [broken])
     assert worker.call("operator:add", 1, 2) == 3, "an error leaves the worker usable"
 
 

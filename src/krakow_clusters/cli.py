@@ -99,7 +99,7 @@ def validate(files: tuple[Path, ...], fmt: str, engine: str) -> None:
     default=None,
     metavar="IRI",
     help="Where the release is published: download URLs, SPARQL endpoint and JSON-LD context "
-    "URL start with it. Default https://w3id.org/krakow-clusters/. Resource IRIs never change.",
+    "URL start with it. Default: base_iri of settings.toml. Resource IRIs never change.",
 )
 @click.option(
     "--site/--no-site",
@@ -116,7 +116,7 @@ def build(out: Path, base_iri: str | None, site: bool) -> None:
     Polish), void.ttl (DCAT-AP 3.0.1 and VoID), the w3id.org .htaccess and a static HTML site
     (site/: serve's pages with relative links). Data that does not conform is not built (exit 1,
     with the validation report); a failed build leaves the previous release as it was. Dates come
-    from release.toml, so two builds give the same bytes.
+    from settings.toml, so two builds give the same bytes.
 
     Example: krakow-clusters build --out dist
     """
@@ -370,6 +370,7 @@ def query(
     krakow-clusters query clusters-in-sector --param sector=sector:ict
     """
     from .formats.table import render
+    from .rdf.namespaces import Namespaces
     from .sparql.run import list_queries, parse_params, run_named
 
     project = find_project()
@@ -379,7 +380,7 @@ def query(
     if not name:
         raise CouldNotRun("name a query (see `krakow-clusters query --list`)")
     answer = run_named(project, name, parse_params(params), endpoint, timeout)
-    click.echo(render(answer.result, fmt), nl=False)
+    click.echo(render(answer.result, fmt, Namespaces.of(project.settings)), nl=False)
     for warning in answer.warnings:  # after the answer, which stays whole on stdout
         click.echo(f"warning: {warning}", err=True)
 
@@ -407,7 +408,10 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     from .release.diff import diff_releases, render_json, render_text
 
     result = diff_releases(old, new)
-    click.echo((render_json if fmt == "json" else render_text)(result), nl=False)
+    if fmt == "json":
+        click.echo(render_json(result), nl=False)
+    else:
+        click.echo(render_text(result, _curie_of_project()), nl=False)
     sys.exit(result.exit_code)
 
 
@@ -579,7 +583,8 @@ def reconcile(csv_file: Path, column: str, types: tuple[str, ...], fmt: str, out
 
     if out is not None:
         check_output_folder(out)  # before the work, and write_atomic would make the folder
-    reconciler = Reconciler.from_store(open_store(find_project()))
+    project = find_project()
+    reconciler = Reconciler.from_store(open_store(project), project.settings)
     text = reconcile_table(reconciler, csv_file, column, types, fmt)
     if out is None:
         click.echo(text, nl=False)
@@ -599,7 +604,7 @@ def reconcile(csv_file: Path, column: str, types: tuple[str, ...], fmt: str, out
     "graph_iri",
     default=None,
     metavar="IRI",
-    help="Named graph to replace (default: https://w3id.org/krakow-clusters/dataset).",
+    help="Named graph to replace (default: base_iri of settings.toml + dataset).",
 )
 @click.option(
     "--query-endpoint",
@@ -637,3 +642,14 @@ def publish(
 
 if __name__ == "__main__":  # pragma: no cover
     cli()
+
+
+def _curie_of_project():
+    """The project's CURIE function where a project is found (a diff of two releases may be run
+    anywhere: outside a project, IRIs are shown in full)."""
+    from .rdf.namespaces import Namespaces
+
+    try:
+        return Namespaces.of(find_project().settings).curie
+    except CouldNotRun:
+        return lambda _iri: None

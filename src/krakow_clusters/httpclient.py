@@ -21,12 +21,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from . import __version__
 from .errors import CouldNotRun
-from .project import BASE_IRI
 
 if TYPE_CHECKING:
     import httpx
-
-DEFAULT_CONTACT = BASE_IRI
 
 
 def redact_url(url: str) -> str:
@@ -82,12 +79,13 @@ def unresolvable_host(exc: BaseException) -> bool:
 
 def user_agent(contact: str | None = None) -> str:
     """`krakow-clusters/<version> (<contact>)`, or $KRAKOW_CLUSTERS_USER_AGENT when it is set
-    and no contact is given."""
+    and no contact is given. The contact is the caller's (the link commands give the
+    publisher's address from the settings), else $KRAKOW_CLUSTERS_CONTACT, else none."""
     override = os.environ.get("KRAKOW_CLUSTERS_USER_AGENT")
     if override and not contact:
         return override
-    contact = contact or os.environ.get("KRAKOW_CLUSTERS_CONTACT") or DEFAULT_CONTACT
-    return f"krakow-clusters/{__version__} ({contact})"
+    contact = contact or os.environ.get("KRAKOW_CLUSTERS_CONTACT")
+    return f"krakow-clusters/{__version__}" + (f" ({contact})" if contact else "")
 
 
 def client(

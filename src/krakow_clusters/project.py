@@ -1,5 +1,5 @@
-"""Where the project's hand-edited sources live (ontology, schemes, shapes, data, links, queries),
-its IRIs, and the one namespace table with its one CURIE function.
+"""Where the project's hand-edited sources live (ontology, schemes, shapes, data, links, queries)
+and its settings (settings.toml: the project's identity, see settings.py).
 
 A checkout is found from $KRAKOW_CLUSTERS_HOME, else from the working directory upwards, else next
 to the installed package (an editable install from a clone).
@@ -7,35 +7,15 @@ to the installed package (an editable install from a clone).
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CouldNotRun
+from .settings import SETTINGS_FILE, Settings
 
-BASE_IRI = "https://w3id.org/krakow-clusters/"
-ONTOLOGY_IRI = BASE_IRI + "ontology"
-ONTOLOGY_NS = ONTOLOGY_IRI + "#"
-ID_BASE = BASE_IRI + "id/"
-# Every statement lives in a named graph by origin (data/README.md): a Turtle file is the graph
-# GRAPH_BASE + its file name without extension (data/article.ttl is <…/graph/article>).
-GRAPH_BASE = BASE_IRI + "graph/"
-SOURCE_ARTICLE = (
-    "https://kma4business.metropoliakrakowska.pl/aktualnosci/"
-    "innovative-clusters-in-the-krakow-metropolitan-area"
-)
-
-
-def graph_for_file(path: Path) -> str:
-    """The named graph a file of triples is loaded into: GRAPH_BASE + its name, no extension.
-
-    >>> graph_for_file(Path("data/article.ttl"))
-    'https://w3id.org/krakow-clusters/graph/article'
-    """
-    return GRAPH_BASE + Path(path).stem
-
-
-_MARKER = Path("ontology") / "krakow-clusters.ttl"
+_MARKER = Path(SETTINGS_FILE)
 
 
 @dataclass(frozen=True)
@@ -43,6 +23,15 @@ class Project:
     """The folders of one checkout and the files that make up the published dataset."""
 
     root: Path
+
+    @functools.cached_property
+    def settings(self) -> Settings:
+        """The project's identity, read once from its settings file."""
+        return Settings.load(self.settings_file)
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / SETTINGS_FILE
 
     @property
     def ontology_dir(self) -> Path:

@@ -16,12 +16,10 @@ from rdflib import URIRef
 
 from .errors import CouldNotRun
 from .httpclient import redact_url, split_credentials
-from .project import BASE_IRI, Project
+from .project import Project
 from .rdf.sparqltext import is_absolute_iri
 from .store import credentials, open_embedded, open_store
 from .store.gsp import put_graph
-
-DEFAULT_GRAPH = BASE_IRI + "dataset"
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }"
 
@@ -71,7 +69,7 @@ def publish_dataset(
     under its own IRI), check the counts; return a one-line report."""
     if by_origin and graph_iri:
         raise CouldNotRun("--graph and --by-origin exclude each other: choose one graph or all")
-    graph_iri = graph_iri or DEFAULT_GRAPH
+    graph_iri = graph_iri or project.settings.dataset_graph
     if not is_absolute_iri(graph_iri):
         raise CouldNotRun(
             f"parameter graph: {graph_iri!r} is not an absolute IRI "
@@ -91,7 +89,7 @@ def publish_dataset(
     else:
         query_url, query_user, query_password = derive_query_endpoint(endpoint), user, password
 
-    store = open_embedded(project.dataset_files())
+    store = open_embedded(project.settings, project.dataset_files())
     graphs = store.graph_names() if by_origin else [graph_iri]
     sent: dict[str, int] = {}
     for name in graphs:

@@ -17,11 +17,13 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from ..errors import CouldNotRun, one_line
-from ..rdf.namespaces import NAMESPACES
+from ..rdf.namespaces import STANDARD_PREFIXES
 from ..rdf.terms import XSD_STRING, Triple, term_converter, to_oxigraph
 from . import jsonld_writer
 from .jsonld_writer import dump_json, json_order
 from .media import JSONLD, NTRIPLES, RDFXML, TURTLE
+
+RDF_NS = STANDARD_PREFIXES["rdf"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -424,9 +426,7 @@ RDF_WRITERS: dict[str, Callable[[Iterable, Mapping[str, str]], bytes]] = {
 }
 
 
-def serialize_graph(
-    triples: Iterable, media_type: str, prefixes: Mapping[str, str] = NAMESPACES
-) -> bytes:
+def serialize_graph(triples: Iterable, media_type: str, prefixes: Mapping[str, str]) -> bytes:
     """The triples in an RDF media type (one of `media.RDF_TYPES`), by the writer registered
     for it; ValueError for any other type."""
     writer = RDF_WRITERS.get(media_type)
@@ -444,6 +444,6 @@ def empty_graph_document(media_type: str, message: str) -> bytes:
     if media_type == RDFXML:
         return (
             '<?xml version="1.0" encoding="utf-8"?>\n'
-            f'<rdf:RDF xmlns:rdf="{NAMESPACES["rdf"]}"><!-- {escape(message)} --></rdf:RDF>\n'
+            f'<rdf:RDF xmlns:rdf="{RDF_NS}"><!-- {escape(message)} --></rdf:RDF>\n'
         ).encode()
     return message.encode() + b"\n"

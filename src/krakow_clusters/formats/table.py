@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rdflib.term import BNode, Node, URIRef
 
 from ..errors import CouldNotRun
-from ..rdf.namespaces import NAMESPACES, curie
+from ..rdf.namespaces import Namespaces
 from ..rdf.results import QueryResult
 from .media import JSONLD, TURTLE
 from .rdf import serialize_graph
@@ -28,9 +28,10 @@ SELECT_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("table", "turtle", "jsonld")
 
 
-def render(result: QueryResult, fmt: str) -> str:
-    """The answer in a format (table, csv, tsv, json, turtle, jsonld); CouldNotRun when the
-    format does not fit the result (a graph as CSV, rows as Turtle)."""
+def render(result: QueryResult, fmt: str, namespaces: Namespaces) -> str:
+    """The answer in a format (table, csv, tsv, json, turtle, jsonld), with the project's
+    prefixes; CouldNotRun when the format does not fit the result (a graph as CSV, rows as
+    Turtle)."""
     if result.kind == "graph":
         if fmt not in GRAPH_FORMATS:
             raise CouldNotRun(
@@ -38,7 +39,7 @@ def render(result: QueryResult, fmt: str) -> str:
                 f"use {', '.join(GRAPH_FORMATS)}"
             )
         media = JSONLD if fmt == "jsonld" else TURTLE
-        return serialize_graph(result.triples, media, NAMESPACES).decode()
+        return serialize_graph(result.triples, media, namespaces.table).decode()
     if fmt not in SELECT_FORMATS:
         raise CouldNotRun(
             f"a table (SELECT/ASK) result cannot be written as {fmt}; "
@@ -48,16 +49,18 @@ def render(result: QueryResult, fmt: str) -> str:
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
         return ("true" if result.boolean else "false") + "\n"
-    writers = {"table": render_table, "csv": results_csv, "tsv": results_tsv, "json": render_json}
+    if fmt == "table":
+        return render_table(result, namespaces)
+    writers = {"csv": results_csv, "tsv": results_tsv, "json": render_json}
     return writers[fmt](result)
 
 
-def short(term: Node | None) -> str:
+def short(term: Node | None, namespaces: Namespaces) -> str:
     """A term for people: literals as their text, IRIs as prefixed names where a prefix fits."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        return curie(str(term)) or f"<{term}>"
+        return namespaces.curie(str(term)) or f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
@@ -93,10 +96,12 @@ def table_columns(variables: Sequence[str]) -> list[Column]:
     return columns
 
 
-def _cell(row: Sequence[Node | None], index: Mapping[str, int], column: Column) -> str:
+def _cell(
+    row: Sequence[Node | None], index: Mapping[str, int], column: Column, namespaces: Namespaces
+) -> str:
     value = row[index[column.value]]
     label = row[index[column.label]] if column.label else None
-    text = str(label) if label is not None else short(value)
+    text = str(label) if label is not None else short(value, namespaces)
     qualifier = row[index[column.qualifier]] if column.qualifier else None
     if qualifier is not None and text:
         text = f"{qualifier} {text}"
@@ -104,11 +109,11 @@ def _cell(row: Sequence[Node | None], index: Mapping[str, int], column: Column) 
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def render_table(result: QueryResult) -> str:
+def render_table(result: QueryResult, namespaces: Namespaces) -> str:
     """Aligned columns for a terminal: labels for IRIs, qualifiers with counts, long text cut."""
     columns = table_columns(result.variables)
     index = {v: i for i, v in enumerate(result.variables)}
-    cells = [[_cell(row, index, column) for column in columns] for row in result.rows]
+    cells = [[_cell(row, index, column, namespaces) for column in columns] for row in result.rows]
     headings = [column.heading for column in columns]
     widths = [max([len(h)] + [len(line[i]) for line in cells]) for i, h in enumerate(headings)]
     out = ["  ".join(h.ljust(w) for h, w in zip(headings, widths, strict=True)).rstrip()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,23 +20,20 @@ from typing import Any
 import jinja2
 import rdflib
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SKOS, VOID
 from rdflib.term import Node
 
 from ..formats import media as F
-from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE
-from ..rdf.namespaces import NAMESPACES, curie
+from ..rdf.labels import LABEL_PROPERTIES, pick_label, pick_literal
+from ..rdf.namespaces import STANDARD_PREFIXES, Namespaces
 from ..rdf.results import GraphStore, QueryResult
 from ..rdf.terms import Triple
+from ..settings import Settings
 from .assets import asset_url
-from .i18n import DEFAULT as DEFAULT_LANGUAGE
-from .i18n import LANGUAGES, N_, is_page, translator, with_language
-from .i18n import NAMES as LANGUAGE_NAMES
-
-KC = Namespace(ONTOLOGY_NS)
-LABEL_PROPERTIES = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))
+from .i18n import N_, is_page, language_name, translator, with_language
 
 # One segment of a resource's path, /id/{kind}/{slug}: the server answers for these paths only, and
 # the static site writes a page for these only. A checked segment is safe inside an IRI term.
@@ -108,7 +105,7 @@ SELECT DISTINCT ?s ?p ?label WHERE {
 """
 
 LICENSE = f"""
-SELECT ?license WHERE {{ <{ONTOLOGY_IRI}> <{DCTERMS.license}> ?license }} LIMIT 1
+SELECT ?license WHERE {{ $ONTOLOGY <{DCTERMS.license}> ?license }} LIMIT 1
 """
 
 
@@ -133,6 +130,36 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(URIRef(i).n3() for i in iris)
 
 
+class Site:
+    """What every page of one project shares: its settings (base IRI, languages, names) and its
+    namespace table; it makes the server's path of the project's own IRIs (`local_href`) and
+    their prefixed names (`curie`)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.namespaces = Namespaces.of(settings)
+        self.curie = self.namespaces.curie
+        self.languages = settings.languages
+        self.default_language = settings.default_language
+        self.kc = Namespace(self.namespaces.table["kc"])
+
+    def local_href(self, iri: str) -> str:
+        """Where an IRI is dereferenced from a page of this server: the project's own IRIs by
+        their path, any other as it is."""
+        base = self.settings.base_iri
+        if iri.startswith(base):
+            return "/" + iri[len(base) :]
+        return iri
+
+    def iri_view(self, iri: str, label: str, local: bool = True) -> dict:
+        """A cell or value for an IRI: a link where `linkable` (to this server's page of it when
+        `local`), else the IRI as text."""
+        href = self.local_href(iri) if local else iri
+        if linkable(href):
+            return {"kind": "link", "href": href, "label": label, "iri": iri, "text_lang": None}
+        return {"kind": "literal", "text": iri, "lang": None, "datatype": None, "text_lang": None}
+
+
 @dataclass
 class Description:
     iri: str
@@ -148,13 +175,14 @@ class Description:
     # What a page for people shows beyond the description (pages/profile.py's gather): the
     # clusters of an organisation or a sector, a concept's hierarchy.
     related: dict[str, Any] = field(default_factory=dict)
+    # The project the resource belongs to (links, prefixed names, languages).
+    site: Site | None = None
 
-
-def local_href(iri: str) -> str:
-    """Where an IRI is dereferenced from a page of this server."""
-    if iri.startswith(BASE_IRI):
-        return "/" + iri[len(BASE_IRI) :]
-    return iri
+    @property
+    def the_site(self) -> Site:
+        if self.site is None:
+            raise ValueError("a description made without its site")
+        return self.site
 
 
 # The schemes a page links to. Any other IRI (javascript:, data:, file:, …), whether it comes from
@@ -169,32 +197,6 @@ def linkable(href: str) -> bool:
     """Whether a page may link to `href`: an http, https or mailto IRI, or a path or fragment of
     this server (what `local_href` gives for the dataset's own IRIs)."""
     return bool(_LINKABLE.fullmatch(href) or _LOCAL.fullmatch(href))
-
-
-def iri_view(iri: str, label: str, local: bool = True) -> dict:
-    """A cell or value for an IRI: a link where `linkable` (to this server's page of it when
-    `local`), else the IRI as text."""
-    href = local_href(iri) if local else iri
-    if linkable(href):
-        return {"kind": "link", "href": href, "label": label, "iri": iri, "text_lang": None}
-    return {"kind": "literal", "text": iri, "lang": None, "datatype": None, "text_lang": None}
-
-
-def pick_literal(labels: list[Literal] | None, lang: str = "en") -> Literal | None:
-    """The label in `lang`, else one without a language, else the English one, else the first."""
-    if not labels:
-        return None
-    for wanted in (lang, None, DEFAULT_LANGUAGE):
-        for literal in labels:
-            if literal.language == wanted:
-                return literal
-    return labels[0]
-
-
-def pick_label(labels: list[Literal] | None, lang: str = "en") -> str | None:
-    """The text of `pick_literal`."""
-    literal = pick_literal(labels, lang)
-    return None if literal is None else str(literal)
 
 
 def other_language(literal: Literal | None, lang: str) -> str | None:
@@ -318,16 +320,20 @@ def graphs_of(store: GraphStore, graphs: set[str]) -> dict[str, dict[str, list[N
     return {g: {p: sorted(objects) for p, objects in by.items()} for g, by in found.items()}
 
 
-def origin_name(graph: str, desc: Description, lang: str = DEFAULT_LANGUAGE) -> Markup:
+def origin_name(graph: str, desc: Description, lang: str) -> Markup:
     """The name of a graph in `lang` (marked when it falls back), else its prefixed name."""
     names = [
         o for o in desc.graphs.get(graph, {}).get(str(RDFS.label), []) if isinstance(o, Literal)
     ]
-    return label_in(names, lang) or escape(curie(graph) or graph)
+    return label_in(names, lang) or escape(desc.the_site.curie(graph) or graph)
 
 
 def describe(
-    store: GraphStore, iri: str, ontology: bool = False, labels: LabelSource | None = None
+    store: GraphStore,
+    iri: str,
+    site: Site,
+    ontology: bool = False,
+    labels: LabelSource | None = None,
 ) -> Description:
     """What the store says about `iri` (and its hash IRIs, `iri#…`), with the labels of everything
     the page mentions."""
@@ -357,7 +363,7 @@ def describe(
     if named - wanted:
         more = named - wanted
         found = found + (labels(more) if labels is not None else label_triples(store, more))
-    return Description(iri, sorted(triples), label_index(found), origins, graphs)
+    return Description(iri, sorted(triples), label_index(found), origins, graphs, site=site)
 
 
 def describes_something(desc: Description) -> bool:
@@ -369,9 +375,7 @@ def describes_something(desc: Description) -> bool:
 # --- views ---------------------------------------------------------------------------------------
 
 
-def value_view(
-    term: Node, desc: Description, nodes: dict[str, dict] | None = None, lang: str = "en"
-) -> dict:
+def value_view(term: Node, desc: Description, nodes: dict[str, dict] | None, lang: str) -> dict:
     """A value of a page in `lang`: a link with the label in the page's language (`text_lang`:
     the label's language where it falls back to another), a hash node's section, or a literal
     (`text_lang`: its language where it is not the page's)."""
@@ -384,17 +388,18 @@ def value_view(
         label, text_lang = (
             (str(literal), other_language(literal, lang)) if literal else (None, None)
         )
-        if label is None and "#" in iri and iri.startswith(BASE_IRI):
+        site = desc.the_site
+        if label is None and "#" in iri and iri.startswith(site.settings.base_iri):
             document, fragment = iri.split("#", 1)
             literal = pick_literal(desc.labels.get(document), lang)
             text_lang = other_language(literal, lang)
-            document_label = str(literal) if literal else curie(document) or document
+            document_label = str(literal) if literal else site.curie(document) or document
             label = f"{document_label} › {fragment}"
-        return iri_view(iri, label or curie(iri) or iri) | {"text_lang": text_lang}
+        return site.iri_view(iri, label or site.curie(iri) or iri) | {"text_lang": text_lang}
     if isinstance(term, Literal):
         datatype = None
         if term.datatype is not None:
-            datatype = curie(str(term.datatype)) or str(term.datatype)
+            datatype = desc.the_site.curie(str(term.datatype)) or str(term.datatype)
         return {
             "kind": "literal",
             "text": str(term),
@@ -408,9 +413,7 @@ def value_view(
 _FIRST = [str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(DCTERMS.description)]
 
 
-def _properties(
-    subject: str, desc: Description, nodes: dict[str, dict], lang: str = DEFAULT_LANGUAGE
-) -> list[dict]:
+def _properties(subject: str, desc: Description, nodes: dict[str, dict], lang: str) -> list[dict]:
     grouped: dict[str, list[Node]] = defaultdict(list)
     subject_term = None
     for s, p, o in desc.triples:
@@ -427,20 +430,20 @@ def _properties(
 
     rows = []
     for p in sorted(grouped, key=order):
-        # The page's language first, then English, then the rest.
+        # The page's language first, then the project's default, then the rest.
         values = sorted(
             grouped[p],
             key=lambda t: (
                 getattr(t, "language", None) != lang,
-                getattr(t, "language", None) != DEFAULT_LANGUAGE,
+                getattr(t, "language", None) != desc.the_site.default_language,
                 str(t),
             ),
         )
         rows.append(
             {
                 "label": predicate_name(p, desc, lang),
-                "curie": curie(p) or p,
-                "href": local_href(p) if linkable(local_href(p)) else None,
+                "curie": desc.the_site.curie(p) or p,
+                "href": href if linkable(href := desc.the_site.local_href(p)) else None,
                 "values": [
                     value_view(v, desc, nodes, lang)
                     | {"origin": origin((subject_term, URIRef(p), v))}
@@ -500,13 +503,13 @@ _NAMES = {
 }
 
 
-def predicate_name(p: str, desc: Description, lang: str = DEFAULT_LANGUAGE) -> Markup:
+def predicate_name(p: str, desc: Description, lang: str) -> Markup:
     """The name of predicate `p` on a page in `lang`: its label in the store (the ontology's, in
     English and Polish), else the page's message for a standard predicate, else its CURIE."""
     label = label_in(desc.labels.get(p), lang)
     if label is not None:
         return label
-    name = curie(p) or p
+    name = desc.the_site.curie(p) or p
     if name in _NAMES:
         return escape(translator(lang).gettext(_NAMES[name]))
     return escape(name)
@@ -521,7 +524,7 @@ def capitalized(text: Markup) -> Markup:
     return Markup(plain[:1].upper() + plain[1:])
 
 
-def node_title(node: str, desc: Description, lang: str = DEFAULT_LANGUAGE) -> Markup:
+def node_title(node: str, desc: Description, lang: str) -> Markup:
     """The heading of a hash node (`…#members`, `…#coordinator`) on a page in `lang`: the
     wording of a count, "Coordinator: …" for a role, "… since …" for a status, else its label."""
     _ = translator(lang).gettext
@@ -537,15 +540,16 @@ def node_title(node: str, desc: Description, lang: str = DEFAULT_LANGUAGE) -> Ma
                 return label_in(desc.labels.get(str(found[0])), lang)
         return None
 
-    stated = [o for o in values.get(str(KC.statedAs), []) if isinstance(o, Literal)]
+    kc = desc.the_site.kc
+    stated = [o for o in values.get(str(kc.statedAs), []) if isinstance(o, Literal)]
     if stated:
         literal = pick_literal(stated, lang)
         return in_language(str(literal), other_language(literal, lang))
-    role = label_of(str(KC.roleType), str(ORG.role))
-    member = label_of(str(KC.heldBy), str(ORG.member))
+    role = label_of(str(kc.roleType), str(ORG.role))
+    member = label_of(str(kc.heldBy), str(ORG.member))
     if role and member:
         return Markup(_("%(role)s: %(member)s")) % {"role": capitalized(role), "member": member}
-    status = label_of(str(KC.statusType))
+    status = label_of(str(kc.statusType))
     if status:
         since = values.get(str(SDO.startDate))
         if since:
@@ -561,7 +565,7 @@ def node_title(node: str, desc: Description, lang: str = DEFAULT_LANGUAGE) -> Ma
     return Markup("{}: {}").format(kind, fragment) if kind else escape(fragment)
 
 
-def resource_view(desc: Description, lang: str = DEFAULT_LANGUAGE) -> dict:
+def resource_view(desc: Description, lang: str) -> dict:
     """The statements of a page in `lang`: the resource's, its hash nodes', those that point to
     it, its sources."""
     iri = desc.iri
@@ -577,7 +581,8 @@ def resource_view(desc: Description, lang: str = DEFAULT_LANGUAGE) -> dict:
     if not labels:
         labels = desc.labels.get(iri, [])
     literal = pick_literal(labels, lang)
-    title = str(literal) if literal is not None else curie(iri) or iri
+    site = desc.the_site
+    title = str(literal) if literal is not None else site.curie(iri) or iri
     others = sorted(
         {
             (x.language, str(x))
@@ -592,7 +597,7 @@ def resource_view(desc: Description, lang: str = DEFAULT_LANGUAGE) -> dict:
                 {
                     "subject": value_view(s, desc, {}, lang),
                     "predicate": predicate_name(str(p), desc, lang),
-                    "curie": curie(str(p)) or str(p),
+                    "curie": site.curie(str(p)) or str(p),
                 }
             )
     incoming.sort(key=lambda r: (str(r["predicate"]), r["subject"]["label"]))
@@ -614,7 +619,8 @@ def resource_view(desc: Description, lang: str = DEFAULT_LANGUAGE) -> dict:
         "nodes": [nodes[n] for n in hash_nodes],
         "incoming": incoming,
         "sources": [
-            iri_view(s, pick_label(desc.labels.get(s), lang) or s, local=False) for s in sources
+            site.iri_view(s, pick_label(desc.labels.get(s), lang) or s, local=False)
+            for s in sources
         ],
     }
 
@@ -675,23 +681,24 @@ def _other_kind(t: Any, n: int) -> str:
     return t.ngettext("%(num)d resource", "%(num)d resources", n)
 
 
-def kind_name(kind: str, lang: str = DEFAULT_LANGUAGE) -> str:
+def kind_name(kind: str, lang: str) -> str:
     """The heading of a kind of resource (`cluster`: "Clusters") in `lang`; an unknown kind is
     named by its path segment."""
     known = KINDS.get(kind)
     return translator(lang).gettext(known[0]) if known else kind
 
 
-def kind_count(kind: str, n: int, lang: str = DEFAULT_LANGUAGE) -> str:
+def kind_count(kind: str, n: int, lang: str) -> str:
     """ "8 clusters" in `lang`, with its plural form."""
     count = KINDS[kind][1] if kind in KINDS else _other_kind
     return count(translator(lang), n) % {"num": n}
 
 
-def index_view(store: GraphStore) -> dict[str, list[dict]]:
+def index_view(store: GraphStore, site: Site) -> dict[str, list[dict]]:
     """Every resource under /id/ in each language: grouped by kind (clusters, organisations,
     sectors first), each named in the language (`text_lang` where it falls back), by name."""
-    answer = store.query(INDEX.replace("$ID", Literal(ID_BASE).n3()))
+    id_base = site.settings.id_base
+    answer = store.query(INDEX.replace("$ID", Literal(id_base).n3()))
     names: dict[str, list[tuple[int, Literal]]] = defaultdict(list)
     for s, p, label in answer.rows:
         ranked = names[str(s)]  # every resource, named or not
@@ -699,15 +706,15 @@ def index_view(store: GraphStore) -> dict[str, list[dict]]:
             ranked.append((LABEL_PROPERTIES.index(str(p)), label))
     order = list(KINDS)
     views: dict[str, list[dict]] = {}
-    for lang in LANGUAGES:
+    for lang in site.languages:
         kinds: dict[str, list[dict]] = defaultdict(list)
         for iri, ranked in names.items():
-            kind = iri[len(ID_BASE) :].split("/", 1)[0]
+            kind = iri[len(id_base) :].split("/", 1)[0]
             literal = pick_literal([label for _rank, label in sorted(ranked)], lang)
             kinds[kind].append(
                 {
-                    "href": local_href(iri),
-                    "label": str(literal) if literal is not None else curie(iri) or iri,
+                    "href": site.local_href(iri),
+                    "label": str(literal) if literal is not None else site.curie(iri) or iri,
                     "text_lang": other_language(literal, lang),
                 }
             )
@@ -729,7 +736,7 @@ def index_view(store: GraphStore) -> dict[str, list[dict]]:
     return views
 
 
-def dataset_view(graph: Iterable[Triple], lang: str = DEFAULT_LANGUAGE) -> list[dict]:
+def dataset_view(graph: Iterable[Triple], lang: str, site: Site) -> list[dict]:
     """The sections of the dataset page (void.ttl) in `lang`: catalogue and dataset first, then
     their distributions, then everything else."""
     triples = sorted(graph)
@@ -741,28 +748,29 @@ def dataset_view(graph: Iterable[Triple], lang: str = DEFAULT_LANGUAGE) -> list[
                 if str(o).endswith(("#" + kind, "/" + kind)):
                     rank[str(s)] = min(rank.get(str(s), 9), i)
     subjects = sorted({str(s) for s, _p, _o in triples}, key=lambda s: (rank.get(s, 9), s))
-    desc = Description("", triples, {})
+    desc = Description("", triples, {}, site=site)
     for s, p, o in triples:
         if p in (RDFS.label, DCTERMS.title) and isinstance(o, Literal):
             desc.labels.setdefault(str(s), []).append(o)
+    void = site.settings.base_iri + "void#"
     return [
         {
             "iri": subject,
             # void.ttl's own nodes (<base>void#dataset …) are sections of its page: links to
             # /void#dataset land on them.
-            "anchor": subject.partition("#")[2] if subject.startswith(BASE_IRI + "void#") else None,
-            "title": label_in(desc.labels.get(subject), lang) or curie(subject) or subject,
+            "anchor": subject.partition("#")[2] if subject.startswith(void) else None,
+            "title": label_in(desc.labels.get(subject), lang) or site.curie(subject) or subject,
             "properties": _properties(subject, desc, {}, lang),
         }
         for subject in subjects
     ]
 
 
-DCAT = Namespace(NAMESPACES["dcat"])
+DCAT = Namespace(STANDARD_PREFIXES["dcat"])
 IANA_MEDIA = "http://www.iana.org/assignments/media-types/"
 
 
-def dataset_page(graph: rdflib.Graph, lang: str = "en") -> dict | None:
+def dataset_page(graph: rdflib.Graph, lang: str, site: Site) -> dict | None:
     """What the dataset page tells a person, from void.ttl alone: the dataset's title,
     description, version and dates, publisher, licence, sources, SPARQL endpoint, its files
     (format, media type, size, link) and how to cite it. None when the graph describes no
@@ -791,7 +799,7 @@ def dataset_page(graph: rdflib.Graph, lang: str = "en") -> dict | None:
 
     def source(node: Node) -> dict:
         label, language = label_of(node)
-        return {**iri_view(str(node), label), "lang": language}
+        return {**site.iri_view(str(node), label), "lang": language}
 
     catalogs = sorted(graph.subjects(DCAT.dataset, ds))
     publisher = first(ds, DCTERMS.publisher)
@@ -826,12 +834,12 @@ def dataset_page(graph: rdflib.Graph, lang: str = "en") -> dict | None:
             if publisher is not None
             else None
         ),
-        "license": iri_view(str(license), str(license), local=False) if license else None,
+        "license": site.iri_view(str(license), str(license), local=False) if license else None,
         "sources": [source(s) for s in sorted(graph.objects(ds, PROV.wasDerivedFrom))],
-        "sparql": iri_view(str(endpoint), str(endpoint)) if endpoint is not None else None,
+        "sparql": site.iri_view(str(endpoint), str(endpoint)) if endpoint is not None else None,
         # The dumps of the dataset first, then its other files, then the ontology's.
         "downloads": sorted(
-            (_download(graph, d, lang) for d in graph.objects(ds, DCAT.distribution)),
+            (_download(graph, d, lang, site) for d in graph.objects(ds, DCAT.distribution)),
             key=lambda d: ("/ontology/" in d["url"], URIRef(d["url"]) not in dumps, d["url"]),
         ),
     }
@@ -840,7 +848,7 @@ def dataset_page(graph: rdflib.Graph, lang: str = "en") -> dict | None:
     return page
 
 
-def _download(graph: rdflib.Graph, dist: Node, lang: str) -> dict:
+def _download(graph: rdflib.Graph, dist: Node, lang: str, site: Site) -> dict:
     url = graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL)
     media_iri = str(graph.value(dist, DCAT.mediaType) or "")
     media = media_iri.removeprefix(IANA_MEDIA) if media_iri.startswith(IANA_MEDIA) else None
@@ -854,7 +862,7 @@ def _download(graph: rdflib.Graph, dist: Node, lang: str) -> dict:
         "title": title or url,
         "title_lang": title_lang if title else None,
         "url": url,
-        "link": iri_view(url, url) if url else None,
+        "link": site.iri_view(url, url) if url else None,
         "format": F.FORMAT_NAMES.get(media or "", media or ""),
         "media": media,
         "bytes": _grouped(size, lang) if size is not None else None,
@@ -869,18 +877,20 @@ def _picked(literals: list[Literal], lang: str) -> tuple[str | None, str | None]
 
 
 def _grouped(number: int, lang: str) -> str:
-    """A whole number with its thousands grouped as `lang` writes them: 70,481 / 70 481."""
-    grouped = f"{number:,}"
-    return grouped.replace(",", "\u00a0") if lang == "pl" else grouped
+    """A whole number with its thousands grouped as `lang` writes them (Babel): 70,481 /
+    70 481."""
+    return format_decimal(number, locale=lang.replace("-", "_"))
 
 
-def human_size(size: int, lang: str = "en") -> str:
-    """A size in bytes as a person reads it (decimal units, one decimal): 70.5 kB, 1.2 MB."""
+def human_size(size: int, lang: str) -> str:
+    """A size in bytes as a person reads it in `lang` (decimal units, one decimal, the
+    language's decimal sign from Babel): 70.5 kB, 1,2 MB."""
     if size < 1000:
         return f"{size} B"
     value, unit = (size / 1000, "kB") if size < 1_000_000 else (size / 1_000_000, "MB")
-    figure = f"{value:.1f}"
-    return (figure.replace(".", ",") if lang == "pl" else figure) + "\u00a0" + unit
+    # Rounded first as Python rounds (the figure shown so far), then written by Babel.
+    figure = format_decimal(float(f"{value:.1f}"), format="0.0", locale=lang.replace("-", "_"))
+    return figure + "\u00a0" + unit
 
 
 def _bibtex_text(value: str) -> str:
@@ -911,7 +921,7 @@ def _bibtex(page: dict) -> str:
     return f"@misc{{{key},\n{body}\n}}\n"
 
 
-def table_view(result: QueryResult) -> dict:
+def table_view(result: QueryResult, site: Site) -> dict:
     """The answer of a SELECT or ASK query as a table: its columns and rows of cells (an empty
     cell, a link with the IRI's prefixed name, or a literal with its language)."""
     if result.kind == "ask":
@@ -927,7 +937,7 @@ def table_view(result: QueryResult) -> dict:
                 cells.append({"kind": "empty"})
             elif isinstance(term, URIRef):
                 iri = str(term)
-                cells.append(iri_view(iri, curie(iri) or iri))
+                cells.append(site.iri_view(iri, site.curie(iri) or iri))
             else:
                 lang = getattr(term, "language", None)
                 cells.append({"kind": "literal", "text": str(term), "lang": lang})
@@ -935,7 +945,7 @@ def table_view(result: QueryResult) -> dict:
     return {"columns": result.variables, "rows": rows}
 
 
-def choices_view(result: QueryResult, current: str | None, lang: str = "en") -> list[dict]:
+def choices_view(result: QueryResult, current: str | None, lang: str, site: Site) -> list[dict]:
     """The options of a picker for an iri parameter, from the answer of `Choices.query()` (rows
     of ?value ?label): each with its value as people write it (the prefixed name where there is
     one, else the IRI), its label, and whether it is `current` (an IRI, already expanded). A
@@ -949,20 +959,66 @@ def choices_view(result: QueryResult, current: str | None, lang: str = "en") -> 
                 found.append(label)
     options = []
     for iri, found in labels.items():
-        written = curie(iri) or iri
+        written = site.curie(iri) or iri
         label = pick_label(found, lang) or written
         options.append({"value": written, "label": label, "selected": iri == current})
     options.sort(key=lambda o: (o["label"].casefold(), o["value"]))
     if current is not None and current not in labels:
-        written = curie(current) or current
+        written = site.curie(current) or current
         options.insert(0, {"value": written, "label": written, "selected": True})
     return options
 
 
-def license_of(store: GraphStore) -> str | None:
+def license_of(store: GraphStore, site: Site) -> str | None:
     """The licence of the dataset (the ontology's dcterms:license), shown on every page."""
-    answer = store.query(LICENSE)
+    answer = store.query(LICENSE.replace("$ONTOLOGY", URIRef(site.settings.ontology).n3()))
     return str(answer.rows[0][0]) if answer.rows else None
+
+
+SOURCES = """
+SELECT DISTINCT ?kind ?source ?p ?text ?language WHERE {
+  ?graph a ?kind ; <http://purl.org/dc/terms/source> ?source .
+  OPTIONAL { ?source <http://purl.org/dc/terms/language> ?language }
+  OPTIONAL {
+    { ?source ?p ?text VALUES ?p { <http://purl.org/dc/terms/title> } }
+    UNION
+    { ?source <http://purl.org/dc/terms/publisher> ?publisher .
+      ?publisher <http://www.w3.org/2000/01/rdf-schema#label> ?text
+      BIND(<http://purl.org/dc/terms/publisher> AS ?p) }
+  }
+}
+"""
+
+
+def sources_of(store: GraphStore, site: Site) -> dict[str, list[dict]]:
+    """The documents the facts come from, as the data names them (the sources of its source
+    graphs, data/graphs.ttl; not the project's own lists), for the footer of every page, by
+    page language: each with its title, the language it is written in, its publisher's name."""
+    kind = URIRef(site.kc + "SourceGraph")
+    found: dict[str, dict] = {}
+    for _kind, source, p, text, language in store.query(SOURCES, {"kind": kind}).rows:
+        iri = str(source)
+        if iri.startswith(site.settings.base_iri) or not linkable(iri):
+            continue
+        entry = found.setdefault(iri, {"title": [], "publisher": [], "lang": None})
+        if language is not None:
+            entry["lang"] = str(language)
+        if isinstance(text, Literal):
+            key = "title" if str(p) == str(DCTERMS.title) else "publisher"
+            if text not in entry[key]:
+                entry[key].append(text)
+    return {
+        lang: [
+            {
+                "iri": iri,
+                "title": pick_label(entry["title"], lang, site.languages) or iri,
+                "lang": entry["lang"],
+                "publisher": pick_label(entry["publisher"], lang, site.languages),
+            }
+            for iri, entry in sorted(found.items())
+        ]
+        for lang in site.languages
+    }
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -974,35 +1030,36 @@ _LINK: ContextVar[Callable[[str], str] | None] = ContextVar("link", default=None
 _PREFIX: ContextVar[str | None] = ContextVar("prefix", default=None)
 
 
-def _finish(href: str, lang: str | None) -> str:
+def _finish(href: str, lang: str | None, languages: Sequence[str]) -> str:
     # The views give only linkable hrefs; this is the last guard, for a template that forgets.
     if not linkable(href):
         return "#"
     if lang is not None:
-        href = with_language(href, lang)
+        href = with_language(href, lang, languages)
     link = _LINK.get()
     return href if link is None else link(href)
 
 
 @jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
-def _url(_context: Any, href: str) -> str:
-    return _finish(href, _PREFIX.get())
+def _url(context: Any, href: str) -> str:
+    return _finish(href, _PREFIX.get(), context["LANGUAGES"])
 
 
 @jinja2.pass_context
-def _url_in(_context: Any, href: str, lang: str | None) -> str:
+def _url_in(context: Any, href: str, lang: str | None) -> str:
     """`href` in language `lang` (None: the unprefixed, negotiated page)."""
-    return _finish(href, lang)
+    return _finish(href, lang, context["LANGUAGES"])
 
 
 class Pages:
-    """The templates of pages/templates/, rendered to text in either language."""
+    """The templates of pages/templates/, rendered to text in each language of the project: the
+    one Jinja environment per language, with the site's name and languages."""
 
-    def __init__(self) -> None:
-        self.envs = {lang: self._environment(lang) for lang in LANGUAGES}
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.envs = {lang: self._environment(lang) for lang in site.languages}
 
-    @staticmethod
-    def _environment(lang: str) -> jinja2.Environment:
+    def _environment(self, lang: str) -> jinja2.Environment:
         env = jinja2.Environment(
             loader=jinja2.PackageLoader("krakow_clusters.pages", "templates"),
             autoescape=jinja2.select_autoescape(["html"]),
@@ -1012,8 +1069,12 @@ class Pages:
         env.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
         env.filters["url"] = _url
         env.filters["url_in"] = _url_in
-        env.globals["LANGUAGES"] = LANGUAGES
-        env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+        settings = self.site.settings
+        env.globals["LANGUAGES"] = settings.languages
+        env.globals["LANGUAGE_NAMES"] = {code: language_name(code) for code in settings.languages}
+        env.globals["SITE_NAME"] = settings.text(settings.name, lang)
+        env.globals["SITE_TITLE"] = settings.text(settings.title, lang)
+        env.globals["SITE_ABOUT"] = settings.text(settings.about, lang)
         env.globals["asset_url"] = asset_url
         return env
 
@@ -1021,7 +1082,7 @@ class Pages:
         self,
         name: str,
         link: Callable[[str], str] | None = None,
-        lang: str = DEFAULT_LANGUAGE,
+        lang: str | None = None,
         explicit: bool = False,
         page_path: str | None = None,
         **context: Any,
@@ -1034,7 +1095,10 @@ class Pages:
         context.setdefault("license", None)
         if context["license"] is not None and not linkable(context["license"]):
             context["license"] = None  # shown only as a link, so only when it can be one
-        context.setdefault("source", SOURCE_ARTICLE)
+        lang = lang or self.site.default_language
+        # The footer's sources (sources_of): given for every language, shown in the page's.
+        sources = context.get("sources") or {}
+        context["sources"] = sources.get(lang, []) if isinstance(sources, dict) else sources
         context.setdefault("alternates", [])
         context.setdefault("remote", None)
         context["static"] = link is not None

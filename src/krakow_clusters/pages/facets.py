@@ -40,9 +40,9 @@ from urllib.parse import urlencode
 
 from rdflib import Literal, URIRef
 
-from ..project import ID_BASE
+from ..rdf.labels import pick_label
 from ..rdf.results import GraphStore
-from .describe import SLUG, local_href, pick_label
+from .describe import SLUG, Site
 from .i18n import N_, translator
 from .pictures import HELIX_ORDER, composition_svg, helix_mix_svg, member_counts_svg, network_svg
 
@@ -58,7 +58,7 @@ class FilterError(ValueError):
 class Facet:
     name: str  # the query-string parameter
     title: str  # an English msgid
-    kind: str  # the IRIs of its values: ID_BASE + kind + "/" + slug
+    kind: str  # the IRIs of its values: the project's id base + kind + "/" + slug
     pattern: str  # ?c has value ?v
 
 
@@ -85,8 +85,9 @@ BY_NAME = {f.name: f for f in FACETS}
 SORTS = ("name", "members")
 DEFAULT_SORT = "name"
 
-PREFIXES = """PREFIX kc: <https://w3id.org/krakow-clusters/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+# The standard prefixes of the queries below; the project's own (kc:) is added when a query is
+# asked (_query), from its settings.
+PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX schema: <https://schema.org/>
 """
@@ -198,8 +199,13 @@ def _ordered(filters: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(set(filters), key=lambda f: (order.index(f[0]), f[1])))
 
 
-def value_iri(name: str, slug: str) -> str:
-    return f"{ID_BASE}{BY_NAME[name].kind}/{slug}"
+def value_iri(site: Site, name: str, slug: str) -> str:
+    return f"{site.settings.id_base}{BY_NAME[name].kind}/{slug}"
+
+
+def _query(store: GraphStore, site: Site, text: str):
+    """The answer of one of the queries above, with the project's ontology prefix."""
+    return store.query(site.namespaces.prologue("kc") + text)
 
 
 def _shown(text: str) -> str:
@@ -230,11 +236,11 @@ def parse_selection(params: Iterable[tuple[str, str]]) -> Selection:
     return Selection(_ordered(filters), sort)
 
 
-def _filter_patterns(selection: Selection) -> str:
+def _filter_patterns(selection: Selection, site: Site) -> str:
     patterns = []
     for name, slug in selection.filters:
         # The slug matched SLUG, so the IRI is safe as an N3 term.
-        iri = URIRef(value_iri(name, slug)).n3()
+        iri = URIRef(value_iri(site, name, slug)).n3()
         patterns.append("{ " + BY_NAME[name].pattern.replace("?v", iri) + " }")
     return "\n  ".join(patterns)
 
@@ -246,7 +252,7 @@ def _number(term) -> int | None:
         return None
 
 
-def cluster_facts(store: GraphStore, only: str | None = None) -> dict[str, dict]:
+def cluster_facts(store: GraphStore, site: Site, only: str | None = None) -> dict[str, dict]:
     """Everything the index shows of each cluster, by IRI (in both languages: labels are lists
     of literals): names, member counts, direct sectors and member types, roles, helices.
     `only`: the IRI of one cluster, the only one asked about."""
@@ -255,7 +261,7 @@ def cluster_facts(store: GraphStore, only: str | None = None) -> dict[str, dict]
     restrict = f"VALUES ?c {{ {URIRef(only).n3()} }}" if only is not None else ""
 
     def ask(template: str):
-        return store.query(template.replace("$ONLY", restrict).replace("$FILTERS", "")).rows
+        return _query(store, site, template.replace("$ONLY", restrict).replace("$FILTERS", "")).rows
 
     clusters: dict[str, dict] = defaultdict(
         lambda: {
@@ -292,7 +298,7 @@ def cluster_facts(store: GraphStore, only: str | None = None) -> dict[str, dict]
             found = count["type_labels"][str(mtype)]
             if isinstance(mlabel, Literal) and mlabel not in found:
                 found.append(mlabel)
-    helix_of = {str(mt): str(h) for mt, h in store.query(HELICES).rows}
+    helix_of = {str(mt): str(h) for mt, h in _query(store, site, HELICES).rows}
     for c, what, x, label, role, rlabel in ask(LINKS):
         if str(c) not in clusters:
             continue
@@ -349,7 +355,7 @@ def count_view(count: dict | None, lang: str) -> dict | None:
     }
 
 
-def cluster_view(iri: str, facts: dict, lang: str, type_labels: dict) -> dict:
+def cluster_view(iri: str, facts: dict, lang: str, type_labels: dict, site: Site) -> dict:
     """One cluster of the index, in `lang`: its name (the other language's beside it), its size
     as stated, the parts of a breakdown, its sectors."""
     names = facts["names"]
@@ -378,7 +384,7 @@ def cluster_view(iri: str, facts: dict, lang: str, type_labels: dict) -> dict:
     sectors.sort(key=lambda s: s["label"]["text"].casefold())
     return {
         "iri": iri,
-        "href": local_href(iri),
+        "href": site.local_href(iri),
         "slug": iri.rsplit("/", 1)[-1],
         "name": name,
         "other_name": {"text": other, "lang": other_lang} if other else None,
@@ -390,7 +396,7 @@ def cluster_view(iri: str, facts: dict, lang: str, type_labels: dict) -> dict:
         "roles": [
             {
                 "iri": o,
-                "href": local_href(o),
+                "href": site.local_href(o),
                 "label": _labels({o: v["labels"]}, o, lang),
                 "roles": sorted(
                     (
@@ -421,6 +427,7 @@ def _sort_key(sort: str):
 
 def explore(
     store: GraphStore,
+    site: Site,
     params: Iterable[tuple[str, str]],
     lang: str,
     static: bool = False,
@@ -435,45 +442,47 @@ def explore(
     selection = parse_selection(params)
     labels: dict[str, list[Literal]] = defaultdict(list)
     known: dict[str, set[str]] = defaultdict(set)
-    for facet, v, label in store.query(VALUES).rows:
+    for facet, v, label in _query(store, site, VALUES).rows:
         if facet is None or v is None:
             continue
         known[str(facet)].add(str(v))
         if isinstance(label, Literal) and label not in labels[str(v)]:
             labels[str(v)].append(label)
     for name, slug in selection.filters:
-        if value_iri(name, slug) not in known[name]:
+        if value_iri(site, name, slug) not in known[name]:
             slugs = sorted(i.rsplit("/", 1)[-1] for i in known[name])
             listed = ", ".join(slugs[:20]) + (", …" if len(slugs) > 20 else "")
             raise FilterError(
                 f"{name}={_shown(slug)} is not a value of the dataset; one of: {listed}"
             )
-    filters = _filter_patterns(selection)
+    filters = _filter_patterns(selection, site)
     matching = {
         str(c)
-        for c, _name in store.query(MATCHING.replace("$FILTERS", filters).replace("$ONLY", "")).rows
+        for c, _name in _query(
+            store, site, MATCHING.replace("$FILTERS", filters).replace("$ONLY", "")
+        ).rows
         if isinstance(c, URIRef) and _IRI.fullmatch(str(c))  # safe to write back into a query
     }
     # The count beside a value is that of the page its link leads to: among the clusters left on
     # serve (the link adds a filter), among all clusters in the static site (one filter a page).
     counted = matching
     if static and selection.filters:
-        every = store.query(MATCHING.replace("$FILTERS", "").replace("$ONLY", "")).rows
+        every = _query(store, site, MATCHING.replace("$FILTERS", "").replace("$ONLY", "")).rows
         counted = {str(c) for c, _name in every if isinstance(c, URIRef) and _IRI.fullmatch(str(c))}
     counts: dict[tuple[str, str], int] = {}
     if counted:
         values = " ".join(URIRef(c).n3() for c in sorted(counted))
-        for facet, v, n in store.query(COUNTS.replace("$CLUSTERS", values)).rows:
+        for facet, v, n in _query(store, site, COUNTS.replace("$CLUSTERS", values)).rows:
             if facet is not None and v is not None:
                 counts[(str(facet), str(v))] = _number(n) or 0
 
-    facts = facts if facts is not None else cluster_facts(store)
+    facts = facts if facts is not None else cluster_facts(store, site)
     type_labels = {**labels}
     for entry in facts.values():
         for t, v in entry["member_types"].items():
             type_labels.setdefault(t, v["labels"])
     clusters = [
-        cluster_view(iri, facts[iri], lang, type_labels) for iri in matching if iri in facts
+        cluster_view(iri, facts[iri], lang, type_labels, site) for iri in matching if iri in facts
     ]
     clusters.sort(key=_sort_key(selection.sort))
     for cluster in clusters:
@@ -487,7 +496,7 @@ def explore(
         values = []
         for iri in known[facet.name]:
             slug = iri.rsplit("/", 1)[-1]
-            if value_iri(facet.name, slug) != iri:
+            if value_iri(site, facet.name, slug) != iri:
                 continue  # not an IRI of the dataset's own: no slug names it
             is_selected = (facet.name, slug) in selected
             n = counts.get((facet.name, iri), 0)
@@ -514,7 +523,7 @@ def explore(
     chosen = [
         {
             "facet": _(BY_NAME[name].title),
-            "label": _labels(labels, value_iri(name, slug), lang),
+            "label": _labels(labels, value_iri(site, name, slug), lang),
             "href": (
                 "/"
                 if static
@@ -546,13 +555,13 @@ def explore(
     }
 
 
-def facet_pages(store: GraphStore) -> list[tuple[str, str]]:
+def facet_pages(store: GraphStore, site: Site) -> list[tuple[str, str]]:
     """Every (facet, slug) the static site writes a page for: each value some cluster has."""
     found = set()
-    for facet, v, _label in store.query(VALUES).rows:
+    for facet, v, _label in _query(store, site, VALUES).rows:
         if facet is not None and v is not None and str(facet) in BY_NAME:
             slug = str(v).rsplit("/", 1)[-1]
-            if SLUG.fullmatch(slug) and value_iri(str(facet), slug) == str(v):
+            if SLUG.fullmatch(slug) and value_iri(site, str(facet), slug) == str(v):
                 found.add((str(facet), slug))
     return sorted(found)
 
@@ -565,6 +574,7 @@ PICTURE_LIMIT = 40
 
 def index_page(
     store: GraphStore,
+    site: Site,
     params: Iterable[tuple[str, str]],
     lang: str,
     static: bool = False,
@@ -572,7 +582,7 @@ def index_page(
 ) -> dict:
     """The context of the home page (template home.html): `explore`'s view and the pictures of
     the clusters it keeps (pages/pictures.py), each with the facts of its table alternative."""
-    view = explore(store, params, lang, static, facts)
+    view = explore(store, site, params, lang, static, facts)
     clusters = view["clusters"]
     view["picture_limit"] = PICTURE_LIMIT
     if len(clusters) > PICTURE_LIMIT:
@@ -603,14 +613,16 @@ def index_page(
     return view
 
 
-def composition_of(store: GraphStore, iri: str, lang: str, pid: str = "composition") -> dict | None:
+def composition_of(
+    store: GraphStore, site: Site, iri: str, lang: str, pid: str = "composition"
+) -> dict | None:
     """The composition picture of ONE cluster (`iri`), for its own page: `{"cluster": its view
     (see cluster_view; `breakdown` holds the facts of the table alternative), "svg": the picture}`,
     the shape the `composition` macro of templates/pictures.html renders; None when the source
     gives no breakdown by member type (or nothing about `iri`)."""
-    facts = cluster_facts(store, only=iri)
+    facts = cluster_facts(store, site, only=iri)
     if iri not in facts:
         return None
-    view = cluster_view(iri, facts[iri], lang, {})
+    view = cluster_view(iri, facts[iri], lang, {}, site)
     picture = composition_svg(view, lang, pid=pid)
     return None if picture is None else {"cluster": view, "svg": picture}

@@ -20,15 +20,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
-from rdflib import OWL, RDF, RDFS, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 from rdflib.term import Node
 
-from ..rdf.namespaces import curie
 from ..rdf.results import GraphStore
 from ..rdf.terms import Triple
 from .describe import (
-    KC,
     Description,
     LabelSource,
     capitalized,
@@ -45,16 +43,15 @@ from .describe import (
     value_view,
 )
 from .facets import composition_of
-from .i18n import DEFAULT, N_, translator
+from .i18n import N_, language_name_in, translator
 from .schemaorg import schema_org, script_json
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 ROLES_HELD = """
 SELECT DISTINCT ?cluster ?type WHERE {
-  { ?role <https://w3id.org/krakow-clusters/ontology#heldBy> $R ;
-          <https://w3id.org/krakow-clusters/ontology#roleIn> ?cluster .
-    OPTIONAL { ?role <https://w3id.org/krakow-clusters/ontology#roleType> ?type } }
+  { ?role kc:heldBy $R ; kc:roleIn ?cluster .
+    OPTIONAL { ?role kc:roleType ?type } }
   UNION
   { ?role <http://www.w3.org/ns/org#member> $R ; <http://www.w3.org/ns/org#organization> ?cluster .
     OPTIONAL { ?role <http://www.w3.org/ns/org#role> ?type } }
@@ -84,7 +81,7 @@ CLUSTERS_OF = """
 SELECT DISTINCT ?cluster ?p ?c WHERE {
   VALUES ?c { $IRIS }
   ?cluster ?p ?c .
-  ?cluster a <https://w3id.org/krakow-clusters/ontology#ClusterInitiative> .
+  ?cluster a kc:ClusterInitiative .
 }
 """
 
@@ -96,16 +93,17 @@ MAX_CONCEPTS = 500
 ROLE_ORDER = ["coordinator", "host-institution", "partner", "member"]
 
 # Facts shown as they are (one value each, linked where an IRI), in this order, after the
-# names, description, sectors, size and roles.
+# names, description, sectors, size and roles: the ontology's terms by local name (the project's
+# kc: namespace), the others in full.
 PLAIN_FACTS = [
-    str(KC.memberType),
-    str(KC.memberRegion),
+    "memberType",
+    "memberRegion",
     str(SDO.location),
-    str(KC.legalForm),
+    "legalForm",
     str(SDO.foundingDate),
     str(SDO.containedInPlace),
-    str(KC.terytCode),
-    str(KC.helix),
+    "terytCode",
+    "helix",
     str(SKOS.inScheme),
     str(SKOS.editorialNote),
     # A link's record (data/links/wikidata.ttl): what it links, how and on what evidence.
@@ -113,12 +111,16 @@ PLAIN_FACTS = [
     str(RDF.predicate),
     str(RDF.object),
     str(DCTERMS.type),
-    str(KC.evidence),
+    "evidence",
     str(PROV.wasDerivedFrom),
 ]
-IDENTITY = (str(OWL.sameAs), str(SKOS.exactMatch))
 
-LANGUAGE_NAMES = {"en": N_("English"), "pl": N_("Polish")}
+
+def _plain_facts(kc: Namespace) -> list[str]:
+    return [p if ":" in p else str(kc[p]) for p in PLAIN_FACTS]
+
+
+IDENTITY = (str(OWL.sameAs), str(SKOS.exactMatch))
 
 
 def _values(store: GraphStore, template: str, iris: Iterable[str]) -> list[tuple]:
@@ -146,10 +148,11 @@ def gather(store: GraphStore, desc: Description, labels: LabelSource | None = No
     the clusters of it and of its narrower concepts; with their labels."""
     iri = desc.iri
     subject = URIRef(iri)
+    prologue = desc.the_site.namespaces.prologue("kc")
     named: set[str] = set()
     roles = [
         (str(cluster), str(kind) if kind is not None else None)
-        for cluster, kind in store.query(ROLES_HELD.replace("$R", subject.n3())).rows
+        for cluster, kind in store.query(prologue + ROLES_HELD.replace("$R", subject.n3())).rows
         if isinstance(cluster, URIRef)
     ]
     desc.related["roles"] = sorted(roles, key=lambda r: (r[0], r[1] or ""))
@@ -160,7 +163,7 @@ def gather(store: GraphStore, desc: Description, labels: LabelSource | None = No
         concepts = {iri} | {b for _a, b in down}
         clusters = [
             (str(c), str(p), str(x))
-            for c, p, x in _values(store, CLUSTERS_OF, concepts)
+            for c, p, x in _values(store, prologue + CLUSTERS_OF, concepts)
             if isinstance(c, URIRef)
         ]
         desc.related |= {"narrower": down, "broader": up, "clusters": sorted(set(clusters))}
@@ -221,8 +224,9 @@ def _slug(iri: str | None) -> str:
     return re.split(r"[/#:]", (iri or "").rstrip("/"))[-1]
 
 
-def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
+def profile_view(desc: Description, lang: str) -> dict:
     """What the page of `desc` shows people first, in `lang` (see the module's docstring)."""
+    kc = desc.the_site.kc
     _ = translator(lang).gettext
     iri, subject = desc.iri, URIRef(desc.iri)
     notes = Footnotes(desc, lang)
@@ -263,9 +267,9 @@ def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
     name_of = RDFS.label if about.get(str(RDFS.label)) else SKOS.prefLabel
     labels = literals(about.get(str(name_of), []))
     for literal in sorted(labels, key=lambda t: (t.language != lang, t.language or "", str(t))):
-        language = LANGUAGE_NAMES.get(literal.language or "")
+        language = language_name_in(literal.language, lang) if literal.language else None
         names.append(
-            value(literal, [(subject, name_of, literal)], escape(_(language)) if language else None)
+            value(literal, [(subject, name_of, literal)], escape(language) if language else None)
         )
     facts = []
     if names:
@@ -281,22 +285,22 @@ def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
             )
         )
 
-    sectors = about.get(str(KC.sector), [])
+    sectors = about.get(str(kc.sector), [])
     if sectors:
         facts.append(
             row(
-                predicate_name(str(KC.sector), desc, lang),
-                [value(s, [(subject, KC.sector, s)]) for s in _sorted(sectors, desc, lang)],
+                predicate_name(str(kc.sector), desc, lang),
+                [value(s, [(subject, kc.sector, s)]) for s in _sorted(sectors, desc, lang)],
                 "sector",
             )
         )
 
     # Size: the source's wording and qualifier, and a breakdown by member type.
-    for predicate, key in ((KC.memberCount, "size"), (KC.memberTypeCount, "breakdown")):
+    for predicate, key in ((kc.memberCount, "size"), (kc.memberTypeCount, "breakdown")):
         counts = []
         for node in sorted(about.get(str(predicate), []), key=lambda n: _count_order(n, of_node)):
             facts_of = of_node.get(str(node), {})
-            stated = pick_literal(literals(facts_of.get(str(KC.statedAs), [])), lang)
+            stated = pick_literal(literals(facts_of.get(str(kc.statedAs), [])), lang)
             if stated is None:
                 continue
             cited = [(subject, predicate, node)]
@@ -313,9 +317,9 @@ def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
     by_role: dict[str, list[dict]] = defaultdict(list)
     role_names: dict[str, Markup] = {}
     for node, facts_of in sorted(of_node.items()):
-        if subject not in facts_of.get(str(KC.roleIn), []):
+        if subject not in facts_of.get(str(kc.roleIn), []):
             continue
-        kinds = facts_of.get(str(KC.roleType), [])
+        kinds = facts_of.get(str(kc.roleType), [])
         kind = str(kinds[0]) if kinds else ""
         role_names[kind] = (label_in(desc.labels.get(kind), lang) if kind else None) or escape(
             _("role")
@@ -324,27 +328,27 @@ def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
         texts = literals(facts_of.get(str(DCTERMS.description), []))
         literal = pick_literal(texts, lang)
         extra = in_language(str(literal), other_language(literal, lang)) if literal else None
-        for holder in facts_of.get(str(KC.heldBy), []):
+        for holder in facts_of.get(str(kc.heldBy), []):
             by_role[kind].append(value(holder, cited, extra))
     for kind in sorted(by_role, key=lambda k: (_role_rank(k), k)):
         facts.append(row(role_names[kind], by_role[kind], "role-" + _slug(kind)))
 
     # Statuses with their dates.
     statuses = []
-    for node in sorted(about.get(str(KC.status), []), key=str):
+    for node in sorted(about.get(str(kc.status), []), key=str):
         facts_of = of_node.get(str(node), {})
-        cited = [(subject, KC.status, node)]
+        cited = [(subject, kc.status, node)]
         cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
         since = facts_of.get(str(SDO.startDate), [])
         extra = (
             escape(_("since %(date)s") % {"date": format_day(since[0], lang)}) if since else None
         )
-        for kind in facts_of.get(str(KC.statusType), []):
+        for kind in facts_of.get(str(kc.statusType), []):
             statuses.append(value(kind, cited, extra))
     if statuses:
-        facts.append(row(predicate_name(str(KC.status), desc, lang), statuses, "status"))
+        facts.append(row(predicate_name(str(kc.status), desc, lang), statuses, "status"))
 
-    for predicate in PLAIN_FACTS:
+    for predicate in _plain_facts(kc):
         objects = about.get(predicate, [])
         if objects:
             values = [
@@ -385,7 +389,7 @@ def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
     ]
 
     return {
-        "cluster": str(KC.ClusterInitiative) in types,
+        "cluster": str(kc.ClusterInitiative) in types,
         "description": description,
         "facts": facts,
         "roles_held": held,
@@ -398,19 +402,22 @@ def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
 def _count_detail(facts_of: dict[str, list[Node]], desc: Description, lang: str) -> Markup:
     """The qualifier and the number a count states, and the member type a breakdown line counts
     ("qualifier: more than; number stated: 70")."""
+    kc = desc.the_site.kc
     _ = translator(lang).gettext
     parts = []
-    qualifiers = facts_of.get(str(KC.qualifier), [])
+    qualifiers = facts_of.get(str(kc.qualifier), [])
     numbers = facts_of.get(str(SDO.value), [])
     if qualifiers:
         qualifier = label_in(desc.labels.get(str(qualifiers[0])), lang) or escape(
-            curie(str(qualifiers[0])) or ""
+            desc.the_site.curie(str(qualifiers[0])) or ""
         )
         parts.append(Markup(_("qualifier: %(qualifier)s")) % {"qualifier": qualifier})
     if numbers:
         parts.append(escape(_("number stated: %(number)s") % {"number": str(numbers[0])}))
-    for kind in facts_of.get(str(KC.countedMemberType), []):
-        name = label_in(desc.labels.get(str(kind)), lang) or escape(curie(str(kind)) or str(kind))
+    for kind in facts_of.get(str(kc.countedMemberType), []):
+        name = label_in(desc.labels.get(str(kind)), lang) or escape(
+            desc.the_site.curie(str(kind)) or str(kind)
+        )
         parts.append(Markup(_("counts: %(type)s")) % {"type": name})
     return Markup("; ").join(parts)
 
@@ -441,6 +448,7 @@ def _hierarchy(desc: Description, lang: str) -> dict:
     """A concept's broader chains (from the top down to its parent), its narrower concepts as a
     tree, and the clusters of it and of its narrower concepts, grouped by the predicate that
     links them (kc:sector, kc:memberType …)."""
+    kc = desc.the_site.kc
     _ = translator(lang).gettext
     related = desc.related
     if "narrower" not in related:
@@ -482,10 +490,10 @@ def _hierarchy(desc: Description, lang: str) -> dict:
     for cluster, predicate, concept in related["clusters"]:
         groups[predicate][cluster].add(concept)
     concept_clusters = []
-    for predicate in sorted(groups, key=lambda p: (p != str(KC.sector), p)):
+    for predicate in sorted(groups, key=lambda p: (p != str(kc.sector), p)):
         heading = {
-            str(KC.sector): N_("Clusters in this sector or a narrower one"),
-            str(KC.memberType): N_("Clusters with members of this type or a narrower one"),
+            str(kc.sector): N_("Clusters in this sector or a narrower one"),
+            str(kc.memberType): N_("Clusters with members of this type or a narrower one"),
         }.get(predicate)
         label = (
             escape(_(heading))
@@ -508,11 +516,12 @@ def _hierarchy(desc: Description, lang: str) -> dict:
 
 def is_cluster(desc: Description) -> bool:
     """Whether `desc` is a cluster initiative's (its page has the cluster template)."""
-    return (URIRef(desc.iri), RDF.type, KC.ClusterInitiative) in set(desc.triples)
+    kc = desc.the_site.kc
+    return (URIRef(desc.iri), RDF.type, kc.ClusterInitiative) in set(desc.triples)
 
 
 def resource_page(
-    desc: Description, lang: str = DEFAULT, store: GraphStore | None = None
+    desc: Description, lang: str, store: GraphStore | None = None
 ) -> tuple[str, dict]:
     """The template and context of the page of `desc` in `lang` (serve's and the static site's):
     a cluster's template for a cluster initiative, else the resource template; the view for
@@ -526,6 +535,8 @@ def resource_page(
         "r": view,
         "p": profile_view(desc, lang),
         "jsonld": script_json(schema_org(desc)),
-        "composition": composition_of(store, desc.iri, lang) if cluster and store else None,
+        "composition": (
+            composition_of(store, desc.the_site, desc.iri, lang) if cluster and store else None
+        ),
     }
     return ("cluster.html" if cluster else "resource.html"), context

@@ -20,14 +20,17 @@ import json
 from collections.abc import Callable, Iterable
 
 from markupsafe import Markup
-from rdflib import OWL, RDF, RDFS, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, SDO, SKOS, XSD
 
-from ..project import ONTOLOGY_NS
+from ..rdf.labels import LABEL_PROPERTIES
 from ..rdf.terms import Triple
-from .describe import KC, LABEL_PROPERTIES, Description
+from .describe import Description
 
 SCHEMA = str(SDO)
+# The ontology's terms in the tables below, by their prefixed name: the project's own namespace
+# (its settings) is read as `kc:` when a term is looked up (_local), and is the JSON-LD's `kc`.
+KC = Namespace("kc:")
 
 # The dataset's predicate -> the schema.org predicate (or the dataset's own, kept as it is).
 # Any schema.org predicate the dataset uses is carried over as it is.
@@ -71,28 +74,34 @@ CLASSES: dict[str, str] = {
     str(DCTERMS.BibliographicResource): str(SDO.CreativeWork),
 }
 
-CONTEXT = {"@vocab": SCHEMA, "kc": ONTOLOGY_NS, "xsd": str(XSD)}
+
+def _context(kc: str) -> dict:
+    return {"@vocab": SCHEMA, "kc": kc, "xsd": str(XSD)}
 
 
-def schema_property(predicate: str) -> str | None:
+def _local(iri: str, kc: str) -> str:
+    """An IRI of the project's ontology (`kc`) as `kc:Term`, any other as it is."""
+    return "kc:" + iri[len(kc) :] if iri.startswith(kc) else iri
+
+
+def schema_property(predicate: str, kc: str) -> str | None:
     """The predicate of the JSON-LD for a predicate of the dataset, or None (left out)."""
     if predicate.startswith(SCHEMA):
         return predicate
-    return PROPERTIES.get(predicate)
+    return PROPERTIES.get(_local(predicate, kc))
 
 
-def schema_class(cls: str) -> str | None:
+def schema_class(cls: str, kc: str) -> str | None:
     """The schema.org class of the JSON-LD for a class of the dataset, or None (left out)."""
     if cls.startswith(SCHEMA):
         return cls
-    return CLASSES.get(cls)
+    return CLASSES.get(_local(cls, kc))
 
 
 def _key(iri: str) -> str:
+    """The JSON-LD key of a term: schema.org's by name, the ontology's as `kc:Term`."""
     if iri.startswith(SCHEMA):
         return iri[len(SCHEMA) :]
-    if iri.startswith(ONTOLOGY_NS):
-        return "kc:" + iri[len(ONTOLOGY_NS) :]
     return iri
 
 
@@ -112,6 +121,7 @@ def schema_org(desc: Description) -> dict:
     """The JSON-LD document of `desc`: the resource, its hash nodes, and the names of what they
     point to, in schema.org terms (see PROPERTIES, CLASSES)."""
     iri = desc.iri
+    kc = desc.the_site.namespaces.table["kc"]
     own = {s for s, _p, _o in desc.triples if str(s) == iri or str(s).startswith(iri + "#")}
     pointed = {o for s, _p, o in desc.triples if s in own and isinstance(o, URIRef)} - own
     nodes: dict[str, dict[str, set]] = {iri: {}}  # the resource first, even with nothing mapped
@@ -119,14 +129,14 @@ def schema_org(desc: Description) -> dict:
         # The resource's and its hash nodes' statements, and the names of what they point to.
         if not (s in own or (s in pointed and str(p) in LABEL_PROPERTIES)):
             continue
-        _collect(nodes, (s, p, o), schema_class, schema_property)
+        _collect(nodes, (s, p, o), lambda c: schema_class(c, kc), lambda p: schema_property(p, kc))
     # A count the source qualifies ("almost 50", "more than 70") has its bound: the stated number
     # stays in the description's wording, not as schema:value, which a reader takes as the count.
     bounds = {_key(str(SDO.minValue)), _key(str(SDO.maxValue))}
     for fields in nodes.values():
         if bounds & fields.keys():
             fields.pop(_key(str(SDO.value)), None)
-    return _document(nodes, {iri})
+    return _document(nodes, {iri}, kc)
 
 
 def _collect(
@@ -149,7 +159,7 @@ def _collect(
         node.setdefault(_key(target), set()).add(json.dumps(_value(o), sort_keys=True))
 
 
-def _document(nodes: dict[str, dict[str, set]], first: set[str]) -> dict:
+def _document(nodes: dict[str, dict[str, set]], first: set[str], kc: str) -> dict:
     """The JSON-LD document of `nodes`: the subjects of `first` first (kept even when nothing of
     them was carried over), then the others that have something, each sorted."""
     graph = []
@@ -166,7 +176,7 @@ def _document(nodes: dict[str, dict[str, set]], first: set[str]) -> dict:
                 decoded = [json.loads(v) for v in values]
                 node[key] = decoded if len(decoded) > 1 else decoded[0]
         graph.append(node)
-    return {"@context": CONTEXT, "@graph": graph}
+    return {"@context": _context(kc), "@graph": graph}
 
 
 def script_json(document: dict) -> Markup:
@@ -208,7 +218,7 @@ DATASET_CLASSES: dict[str, str] = {
 }
 
 
-def dataset_schema_org(triples: Iterable[Triple]) -> dict:
+def dataset_schema_org(triples: Iterable[Triple], kc: str) -> dict:
     """The JSON-LD document of the dataset page: the dcat:Dataset of void.ttl (`triples`), its
     distributions and its publisher (see DATASET_PROPERTIES, DATASET_CLASSES)."""
     triples = sorted(triples)
@@ -223,4 +233,4 @@ def dataset_schema_org(triples: Iterable[Triple]) -> dict:
     for triple in triples:
         if triple[0] in wanted:
             _collect(nodes, triple, DATASET_CLASSES.get, DATASET_PROPERTIES.get)
-    return _document(nodes, {str(d) for d in datasets})
+    return _document(nodes, {str(d) for d in datasets}, kc)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal
 
-from ..project import ID_BASE
+from ..rdf.namespaces import Namespaces
 from ..rdf.results import GraphStore
+from ..settings import Settings
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 
@@ -26,12 +27,10 @@ TYPES: dict[str, str] = {
     "place": "Place",
 }
 
+# The queries' prefixes come from the project's table (Namespaces.prologue); $ID is the literal
+# of its resource base, $LANG of its default language (both the project's, never a visitor's).
+ENTITIES_PREFIXES = ("kc", "org", "schema", "skos", "rdfs", "scheme")
 ENTITIES_QUERY = """
-PREFIX kc:     <https://w3id.org/krakow-clusters/ontology#>
-PREFIX org:    <http://www.w3.org/ns/org#>
-PREFIX schema: <https://schema.org/>
-PREFIX skos:   <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs:   <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?resource ?type ?name ?alt
 WHERE {
   {
@@ -39,7 +38,7 @@ WHERE {
   } UNION {
     ?resource a org:FormalOrganization . BIND ("organization" AS ?type)
   } UNION {
-    ?resource skos:inScheme <https://w3id.org/krakow-clusters/id/scheme/sectors> .
+    ?resource skos:inScheme scheme:sectors .
     BIND ("sector" AS ?type)
   } UNION {
     ?resource a schema:Place . BIND ("place" AS ?type)
@@ -47,18 +46,12 @@ WHERE {
   { ?resource rdfs:label ?name . BIND (false AS ?alt) }
   UNION { ?resource skos:prefLabel ?name . BIND (false AS ?alt) }
   UNION { ?resource skos:altLabel ?name . BIND (true AS ?alt) }
-  FILTER (STRSTARTS(STR(?resource), "https://w3id.org/krakow-clusters/id/"))
+  FILTER (STRSTARTS(STR(?resource), $ID))
 }
 """
 
+FACTS_PREFIXES = ("kc", "org", "schema", "skos", "rdfs", "owl", "dcterms", "role")
 FACTS_QUERY = """
-PREFIX kc:      <https://w3id.org/krakow-clusters/ontology#>
-PREFIX org:     <http://www.w3.org/ns/org#>
-PREFIX schema:  <https://schema.org/>
-PREFIX skos:    <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl:     <http://www.w3.org/2002/07/owl#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?resource ?key ?value
 WHERE {
   {
@@ -71,27 +64,27 @@ WHERE {
     FILTER (STRSTARTS(STR(?value), "http://www.wikidata.org/entity/"))
   } UNION {
     ?resource dcterms:description ?value . BIND ("description" AS ?key)
-    FILTER (LANG(?value) = "en")
+    FILTER (LANG(?value) = $LANG)
   } UNION {
     ?resource kc:memberCount/kc:statedAs ?value . BIND ("members" AS ?key)
-    FILTER (LANG(?value) = "en")
+    FILTER (LANG(?value) = $LANG)
   } UNION {
     ?resource kc:memberCount/schema:value ?value . BIND ("member_count" AS ?key)
   } UNION {
     ?resource kc:memberCount/kc:qualifier/skos:prefLabel ?value .
-    FILTER (LANG(?value) = "en")
+    FILTER (LANG(?value) = $LANG)
     BIND ("member_count_qualifier" AS ?key)
   } UNION {
     # A role (kc:ClusterRole), or a membership where a source speaks of members.
     ?role kc:roleIn|org:organization ?resource ; kc:heldBy|org:member ?value ;
-          kc:roleType|org:role <https://w3id.org/krakow-clusters/id/role/coordinator> .
+          kc:roleType|org:role role:coordinator .
     BIND ("coordinator" AS ?key)
   } UNION {
     ?resource kc:status/kc:statusType ?status . ?status skos:prefLabel ?value .
-    FILTER (LANG(?value) = "en")
+    FILTER (LANG(?value) = $LANG)
     BIND ("status" AS ?key)
   }
-  FILTER (STRSTARTS(STR(?resource), "https://w3id.org/krakow-clusters/id/"))
+  FILTER (STRSTARTS(STR(?resource), $ID))
 }
 """
 
@@ -103,16 +96,17 @@ class Entity:
 
     id: str
     type: str
+    base: str  # the project's resource base: the IRI is base + id
     names: list[tuple[str, bool]] = field(default_factory=list)  # (name, is alternative)
     facts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     @property
     def iri(self) -> str:
-        return ID_BASE + self.id
+        return self.base + self.id
 
     @property
     def label(self) -> str:
-        """The English (else the first) preferred name."""
+        """The preferred name in the project's default language (else the first)."""
         return self.names[0][0] if self.names else self.id
 
     @property
@@ -121,25 +115,33 @@ class Entity:
         return links[0].removeprefix(WIKIDATA) if links else None
 
 
-def entity_id(iri: str) -> str | None:
+def entity_id(iri: str, base: str) -> str | None:
     """The id of a resource IRI (`cluster/bim`), or None for an IRI outside the resource base."""
-    return iri[len(ID_BASE) :] if iri.startswith(ID_BASE) and len(iri) > len(ID_BASE) else None
+    return iri[len(base) :] if iri.startswith(base) and len(iri) > len(base) else None
 
 
-def load_entities(store: GraphStore) -> dict[str, Entity]:
+def _query(template: str, prefixes: tuple[str, ...], settings: Settings) -> str:
+    namespaces = Namespaces.of(settings)
+    text = template.replace("$ID", Literal(settings.id_base).n3())
+    text = text.replace("$LANG", Literal(settings.default_language).n3())
+    return namespaces.prologue(*prefixes) + text
+
+
+def load_entities(store: GraphStore, settings: Settings) -> dict[str, Entity]:
     """Every matchable resource of `store`, by id, in a stable order (by id)."""
+    base = settings.id_base
     entities: dict[str, Entity] = {}
     preferred: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
-    for row in store.query(ENTITIES_QUERY).rows:
+    for row in store.query(_query(ENTITIES_QUERY, ENTITIES_PREFIXES, settings)).rows:
         resource, kind, name, alt = row
-        ident = entity_id(str(resource))
+        ident = entity_id(str(resource), base)
         if ident is None or name is None:
             continue
-        entity = entities.setdefault(ident, Entity(ident, str(kind)))
+        entity = entities.setdefault(ident, Entity(ident, str(kind), base))
         is_alt = bool(alt.toPython()) if isinstance(alt, Literal) else False
         lang = name.language if isinstance(name, Literal) else None
-        # English preferred names first: they are the label shown; then Polish, then the rest.
-        rank = (2 if is_alt else 0) + (0 if lang == "en" else 1)
+        # Preferred names in the default language first: they are the label shown; then the rest.
+        rank = (2 if is_alt else 0) + (0 if lang == settings.default_language else 1)
         preferred[ident].append((rank, str(name), is_alt))
     for ident, names in preferred.items():
         seen: set[str] = set()
@@ -147,8 +149,8 @@ def load_entities(store: GraphStore) -> dict[str, Entity]:
             if name not in seen:
                 seen.add(name)
                 entities[ident].names.append((name, is_alt))
-    for resource, key, value in store.query(FACTS_QUERY).rows:
-        entity = entities.get(entity_id(str(resource)) or "")
+    for resource, key, value in store.query(_query(FACTS_QUERY, FACTS_PREFIXES, settings)).rows:
+        entity = entities.get(entity_id(str(resource), base) or "")
         if entity is not None and value is not None:
             entity.facts[str(key)].append(str(value))
     for entity in entities.values():

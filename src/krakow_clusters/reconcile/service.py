@@ -19,8 +19,8 @@ from html import escape
 from typing import Any
 
 from .. import __version__
-from ..project import ID_BASE, ONTOLOGY_NS
 from ..rdf.results import GraphStore
+from ..settings import Settings
 from .index import TYPES, Entity, entity_id, load_entities
 from .matching import Candidate, Matcher, fold
 
@@ -79,6 +79,7 @@ class Reconciler:
 
     entities: dict[str, Entity]
     matcher: Matcher
+    settings: Settings
     # Folded name -> IRI, made once: `resolve` looks every constraint value up here instead of
     # folding every name of every entity again. The first entity (and name) that has it wins, as
     # a scan in this order would find.
@@ -91,10 +92,11 @@ class Reconciler:
                 self.by_name.setdefault(fold(name), entity.iri)
 
     @classmethod
-    def from_store(cls, store: GraphStore) -> Reconciler:
-        """The reconciler of everything `store` names (read with two SPARQL queries)."""
-        entities = load_entities(store)
-        return cls(entities, Matcher.build(entities.values()))
+    def from_store(cls, store: GraphStore, settings: Settings) -> Reconciler:
+        """The reconciler of everything `store` names (read with two SPARQL queries), for the
+        project of `settings`."""
+        entities = load_entities(store, settings)
+        return cls(entities, Matcher.build(entities.values()), settings)
 
     # -- the manifest
 
@@ -103,10 +105,10 @@ class Reconciler:
         service = base + "/reconcile"
         return {
             "versions": ["0.1", "0.2"],
-            "name": "Kraków innovation clusters",
-            "identifierSpace": ID_BASE,
-            "schemaSpace": ONTOLOGY_NS,
-            "documentation": "https://w3id.org/krakow-clusters/",
+            "name": self.settings.name[self.settings.default_language],
+            "identifierSpace": self.settings.id_base,
+            "schemaSpace": self.settings.ontology_ns,
+            "documentation": self.settings.base_iri,
             "serviceVersion": __version__,
             "view": {"url": base + "/id/{{id}}"},
             "defaultTypes": [_type_object(t) for t in TYPES],
@@ -133,7 +135,7 @@ class Reconciler:
         types = []
         for item in values:
             type_id = item.get("id") if isinstance(item, dict) else item
-            type_id = str(type_id).removeprefix(ONTOLOGY_NS)
+            type_id = str(type_id).removeprefix(self.settings.ontology_ns)
             if type_id not in TYPES:
                 raise BadRequest(f"unknown type {str(type_id)[:80]!r}; types: {', '.join(TYPES)}")
             types.append(type_id)
@@ -145,10 +147,10 @@ class Reconciler:
         if isinstance(value, dict):
             value = value.get("id", value.get("name", ""))
         text = str(value).strip()
-        if text.startswith(ID_BASE):
+        if text.startswith(self.settings.id_base):
             return text
         if text in self.entities:
-            return ID_BASE + text
+            return self.settings.id_base + text
         return self.by_name.get(fold(text), text)
 
     def _properties(self, value: Any) -> dict[str, list[str]]:
@@ -261,7 +263,7 @@ class Reconciler:
 
     def entity(self, ident: str) -> Entity:
         """The entity of an id (or of a full IRI); KeyError for an unknown one."""
-        found = self.entities.get(entity_id(ident) or ident)
+        found = self.entities.get(entity_id(ident, self.settings.id_base) or ident)
         if found is None:
             raise KeyError(ident)
         return found
@@ -293,7 +295,7 @@ class Reconciler:
     def _value_name(self, pid: str, value: str) -> str:
         if pid == "wikidata":
             return value.rsplit("/", 1)[-1]
-        target = self.entities.get(entity_id(value) or "")
+        target = self.entities.get(entity_id(value, self.settings.id_base) or "")
         return target.label if target else value
 
     # -- data extension
@@ -334,7 +336,7 @@ class Reconciler:
             meta.append(field)
         rows: dict[str, Any] = {}
         for ident in ids:
-            entity = self.entities.get(entity_id(str(ident)) or str(ident))
+            entity = self.entities.get(entity_id(str(ident), self.settings.id_base) or str(ident))
             rows[str(ident)] = {
                 pid: [self._cell(pid, v) for v in entity.facts.get(pid, ())] if entity else []
                 for pid in pids
@@ -343,7 +345,7 @@ class Reconciler:
 
     def _cell(self, pid: str, value: str) -> dict[str, Any]:
         if PROPERTIES[pid][2]:
-            target = self.entities.get(entity_id(value) or "")
+            target = self.entities.get(entity_id(value, self.settings.id_base) or "")
             if target is not None:
                 return {"id": target.id, "name": target.label}
             return {"str": value}

@@ -1,7 +1,9 @@
 """The release: build = validate, stage, swap; one module per artefact.
 
 - `build`: `build()` validates, runs the writers into a staging folder and swaps it into place;
-  release.toml (`Release`), what the writers share (`BuildContext`), the outcome (`BuildResult`);
+  the outcome (`BuildResult`);
+- `context`: what the writers share (`BuildContext`: the project's settings, the store, the
+  folder);
 - `dumps`: the named graphs as TriG and N-Quads, their union as Turtle and N-Triples;
 - `jsonld`: the JSON-LD context, the dataset as JSON-LD and the clusters as framed JSON-LD;
 - `overview`: overview.csv, the overview query's results;

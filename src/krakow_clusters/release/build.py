@@ -4,7 +4,7 @@
 of the artefacts (WRITERS, one module each: dumps, jsonld, overview, ontology, w3id, void, the
 static site) into a temporary folder next to the target and swaps that folder into place only
 when all of them succeeded, so a failed build leaves the previous release untouched. Nothing
-reads the clock: dates come from the sources and from release.toml, so two builds of the same
+reads the clock: dates come from the sources and from settings.toml, so two builds of the same
 sources are byte-identical.
 """
 
@@ -18,16 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CouldNotRun
-from ..project import BASE_IRI, Project
+from ..pages.describe import Site
+from ..project import Project
+from ..settings import Settings
 from ..store import open_embedded
 from ..store.embedded import EmbeddedStore
 from ..validate import Report, validate_files
 from ..workers import Background
-from .context import BuildContext, Release, release_file
+from .context import BuildContext
 from .dumps import write_dumps
 from .jsonld import write_jsonld
 from .ontology import write_ontology
 from .overview import write_overview
+from .site import SITE_DIR
+from .site import write_site as write_pages
 from .void import VOID_FILE, write_void
 from .w3id import write_htaccess
 
@@ -65,26 +69,30 @@ def build(
     the static HTML site (dist/site/), the one output whose size grows with every resource.
     `parallel`: validate in a thread while writing (default: from PARALLEL_FROM triples on).
     """
-    base = base_iri or BASE_IRI
+    settings = project.settings
+    base = base_iri or settings.base_iri
     if not base.startswith(("http://", "https://")) or any(c in base for c in ' <>"{}|\\^`#?'):
-        raise CouldNotRun(f"--base-iri {base!r}: not an http(s) IRI such as {BASE_IRI}")
+        raise CouldNotRun(f"--base-iri {base!r}: not an http(s) IRI such as {settings.base_iri}")
     if not base.endswith("/"):
         base += "/"
-    release = Release.load(release_file(project))
     requested = Path(out)
     _check_target(requested.resolve(), project)
     files = project.dataset_files()
-    store = open_embedded(files)
+    store = open_embedded(project.settings, files)
     checks = project.check_queries()
     if parallel is None:
         parallel = len(store) >= PARALLEL_FROM
     if parallel:
-        validation = ParallelValidation(files, project.shapes_file, checks, project.root, store)
+        validation = ParallelValidation(
+            project.settings, files, project.shapes_file, checks, project.root, store
+        )
     else:
-        report = validate_files(files, project.shapes_file, checks, root=project.root, store=store)
+        report = validate_files(
+            project.settings, files, project.shapes_file, checks, root=project.root, store=store
+        )
         if not report.conforms:
             return BuildResult(report, requested)
-    ontology = open_embedded(project.ontology_files())
+    ontology = open_embedded(project.settings, project.ontology_files())
     # Not resolve(): `out` is normally a link to the current release, and it is the link that
     # is replaced.
     out = Path(out).parent.resolve() / Path(out).name
@@ -95,7 +103,7 @@ def build(
         ctx = BuildContext(
             project,
             store,
-            release,
+            settings,
             base,
             staging,
             ontology=ontology,
@@ -138,11 +146,18 @@ class ParallelValidation:
     """
 
     def __init__(
-        self, files: list[Path], shapes: Path, checks: list[Path], root: Path, store: EmbeddedStore
+        self,
+        settings: Settings,
+        files: list[Path],
+        shapes: Path,
+        checks: list[Path],
+        root: Path,
+        store: EmbeddedStore,
     ) -> None:
         files, checks = list(files), list(checks)
         self._task = Background(
-            lambda: validate_files(files, shapes, checks, root=root, store=store), "validation"
+            lambda: validate_files(settings, files, shapes, checks, root=root, store=store),
+            "validation",
         )
 
     def report(self) -> Report:
@@ -207,10 +222,7 @@ def _remove_stale_releases(out: Path) -> None:
 def write_site(ctx: BuildContext) -> None:
     """dist/site/: serve's pages as static files with relative links (the site module). Written
     after void.ttl, which its dataset page shows; the site is not a distribution of void.ttl."""
-    from .site import SITE_DIR
-    from .site import write_site as write_pages
-
-    write_pages(ctx.store, ctx.folder / SITE_DIR, release=ctx.folder)
+    write_pages(ctx.store, Site(ctx.settings), ctx.folder / SITE_DIR, release=ctx.folder)
 
 
 WRITERS: list[Callable[[BuildContext], None]] = [
@@ -227,7 +239,6 @@ WRITERS: list[Callable[[BuildContext], None]] = [
 def render_listing(result: BuildResult, shown_as: Path | str) -> str:
     """What a build wrote, for people: each file with its size, the static site's pages as one
     line, and the total."""
-    from .site import SITE_DIR
 
     lines: list[tuple[int, str]] = []
     total = pages = site_bytes = 0

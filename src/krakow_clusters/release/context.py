@@ -1,65 +1,23 @@
-"""What the writers of a release share: the declared release (release.toml) and the build's
-context (the project, the loaded dataset, the target folder). Its own module, so that the writers
-and build.py both import it and neither imports the other."""
+"""What the writers of a release share: the build's context (the project and its settings, the
+loaded dataset, the target folder). Its own module, so that the writers and build.py both import
+it and neither imports the other."""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CouldNotRun
 from ..project import Project
+from ..rdf.namespaces import Namespaces
 from ..rdf.terms import NativeTriple
+from ..settings import Settings
 from ..store.embedded import EmbeddedStore
 
 HEADER = (
-    "The Kraków innovation clusters knowledge graph, release {version} ({date}).\n"
+    "The {name} knowledge graph, release {version} ({date}).\n"
     "Built by `krakow-clusters build` from the project's sources; do not edit."
 )
-
-
-# --- the declared release ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Release:
-    """What release.toml declares: version, date, licence, host, publisher, dataset texts."""
-
-    version: str
-    date: str
-    licence: str
-    host: str
-    publisher_name: str
-    publisher_url: str
-    dataset: dict
-
-    @classmethod
-    def load(cls, path: Path) -> Release:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise CouldNotRun(f"{path}: cannot read: {exc.strerror or exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise CouldNotRun(f"{path}: not valid TOML: {exc}") from None
-        try:
-            release, publisher = data["release"], data["publisher"]
-            return cls(
-                version=str(release["version"]),
-                date=str(release["date"]),
-                licence=release["licence"],
-                host=release["host"],
-                publisher_name=publisher["name"],
-                publisher_url=publisher["url"],
-                dataset=data["dataset"],
-            )
-        except KeyError as exc:
-            raise CouldNotRun(f"{path}: missing key {exc.args[0]!r}") from None
-
-
-def release_file(project: Project) -> Path:
-    return project.root / "release.toml"
 
 
 # --- the build -----------------------------------------------------------------------------------
@@ -74,7 +32,7 @@ class BuildContext:
 
     project: Project
     store: EmbeddedStore
-    release: Release
+    settings: Settings
     base: str
     folder: Path
     ontology: EmbeddedStore | None = None
@@ -87,8 +45,14 @@ class BuildContext:
         return self.store.iter_native_triples()
 
     @property
+    def namespaces(self) -> Namespaces:
+        return Namespaces.of(self.settings)
+
+    @property
     def header(self) -> str:
-        return HEADER.format(version=self.release.version, date=self.release.date)
+        settings = self.settings
+        name = settings.name[settings.default_language]
+        return HEADER.format(name=name, version=settings.version, date=settings.date)
 
     def write(self, name: str, content: str | bytes) -> Path:
         path = self.folder / name

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,6 @@ from rdflib.term import Node
 
 from ..errors import CouldNotRun
 from ..formats.rdf import read_canonical_quads
-from ..rdf.namespaces import curie
 from .dumps import DUMP
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -171,7 +171,7 @@ def _term(term: Node) -> str:
     return term.n3()
 
 
-def _short(term: str) -> str:
+def _short(term: str, curie: Callable[[str], str | None]) -> str:
     """A term for people: a prefixed name, a number or a quoted text."""
     if term.startswith("<") and term.endswith(">"):
         return curie(term[1:-1]) or term
@@ -183,30 +183,35 @@ def _short(term: str) -> str:
     return term
 
 
-def render_text(diff: Diff) -> str:
-    """The changelog for people: one block per resource, one line per changed property."""
+def render_text(diff: Diff, curie: Callable[[str], str | None] = lambda _iri: None) -> str:
+    """The changelog for people: one block per resource, one line per changed property; IRIs
+    as prefixed names where `curie` (the project's) gives one."""
+
+    def short(term: str) -> str:
+        return _short(term, curie)
+
     if diff.same:
         return f"{diff.old} and {diff.new} state the same facts.\n"
     lines: list[str] = []
     for document, (label, changes) in sorted(diff.resources.items(), key=lambda i: i[0]):
-        shown = _short(f"<{document}>") if not document.startswith("_:") else document
+        shown = short(f"<{document}>") if not document.startswith("_:") else document
         lines.append(f"{label} ({shown})" if label else shown)
         for c in changes:
             node = c.node[1:-1] if c.node.startswith("<") else c.node
             if node.startswith(document + "#"):
                 where = "#" + node.split("#", 1)[1] + " "  # a node of the resource's document
             else:
-                where = "" if node == document else _short(c.node) + " "
+                where = "" if node == document else short(c.node) + " "
             if c.kind == "changed":
-                values = ", ".join(map(_short, c.old)) + " → " + ", ".join(map(_short, c.new))
+                values = ", ".join(map(short, c.old)) + " → " + ", ".join(map(short, c.new))
             else:
-                values = ", ".join(map(_short, c.new if c.kind == "added" else c.old))
+                values = ", ".join(map(short, c.new if c.kind == "added" else c.old))
             origin = ""
             if c.graphs:
-                origin = "  [" + ", ".join(_short(f"<{g}>") for g in c.graphs)
+                origin = "  [" + ", ".join(short(f"<{g}>") for g in c.graphs)
                 origin += "; source " + ", ".join(c.origins) if c.origins else ""
                 origin += "]"
-            lines.append(f"  {c.kind:<8} {where}{_short(f'<{c.predicate}>')}: {values}{origin}")
+            lines.append(f"  {c.kind:<8} {where}{short(f'<{c.predicate}>')}: {values}{origin}")
         lines.append("")
     count = sum(len(changes) for _, changes in diff.resources.values())
     lines.append(

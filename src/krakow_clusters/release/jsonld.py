@@ -11,12 +11,11 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
-from rdflib import RDFS, SKOS, XSD, Namespace
+from rdflib import RDFS, SKOS, XSD
 from rdflib.namespace import SDO
 
 from ..formats.rdf import RDF_TYPE, jsonld_expanded, native_triples, serialize_jsonld
-from ..project import ONTOLOGY_NS
-from ..rdf.namespaces import DUMP_NAMESPACES, NAMESPACES
+from ..rdf.namespaces import Namespaces
 from ..rdf.terms import is_iri, is_literal
 from .context import BuildContext
 from .dumps import DUMP
@@ -24,26 +23,24 @@ from .dumps import DUMP
 CONTEXT_FILE = "context.jsonld"
 FRAMED_FILE = "clusters.jsonld"
 
-KC = Namespace(NAMESPACES["kc"])
-
 
 def write_jsonld(ctx: BuildContext) -> None:
     """context.jsonld, the whole dataset as compacted JSON-LD, and the clusters as framed JSON-LD,
     both documents from one expanded graph and with the context at its release URL."""
-    context = make_context(ctx.triples())
+    context = make_context(ctx.triples(), ctx.namespaces)
     context_url = ctx.base + CONTEXT_FILE
     ctx.write(CONTEXT_FILE, json.dumps(context, indent=2, ensure_ascii=False) + "\n")
     expanded = jsonld_expanded(ctx.triples())  # for both documents
     ctx.write(
         f"{DUMP}.jsonld", serialize_jsonld(ctx.triples(), context, context_url, expanded=expanded)
     )
-    frame = clusters_frame(context_url)
+    frame = clusters_frame(context_url, ctx.namespaces)
     ctx.write(
         FRAMED_FILE, serialize_jsonld(ctx.triples(), context, context_url, frame, expanded=expanded)
     )
 
 
-def make_context(triples: Iterable) -> dict:
+def make_context(triples: Iterable, namespaces: Namespaces) -> dict:
     """The dataset's JSON-LD context, derived from the vocabulary the data uses.
 
     Each predicate gets a term named by its local name (unless two share one): IRI-valued
@@ -95,9 +92,9 @@ def make_context(triples: Iterable) -> dict:
         terms[name] = definition
     # Prefixes for compact IRIs, except where a property's term has the same name (`sector`,
     # `status`): the term wins and those IRIs stay in full.
-    terms |= {prefix: ns for prefix, ns in sorted(DUMP_NAMESPACES.items()) if prefix not in terms}
+    terms |= {prefix: ns for prefix, ns in sorted(namespaces.dump.items()) if prefix not in terms}
     for cls in sorted(classes):
-        if cls.startswith(ONTOLOGY_NS) and local_name(cls) not in terms:
+        if cls.startswith(namespaces.table["kc"]) and local_name(cls) not in terms:
             terms[local_name(cls)] = cls
     return {"@context": terms}
 
@@ -111,24 +108,25 @@ def local_name(iri: str) -> str:
     return iri
 
 
-EMBEDDED = {
-    "sector": KC.sector,
-    "memberType": KC.memberType,
-    "memberRegion": KC.memberRegion,
-    "location": SDO.location,
-    "legalForm": KC.legalForm,
-    "memberCount": KC.memberCount,
-    "memberTypeCount": KC.memberTypeCount,
-    "qualifier": KC.qualifier,
-    "countedMemberType": KC.countedMemberType,
-    "status": KC.status,
-    "statusType": KC.statusType,
-    "heldBy": KC.heldBy,
-    "roleType": KC.roleType,
-}
+# The properties whose objects the frame embeds: the ontology's (by local name) and schema.org's.
+EMBEDDED = (
+    "sector",
+    "memberType",
+    "memberRegion",
+    "location",
+    "legalForm",
+    "memberCount",
+    "memberTypeCount",
+    "qualifier",
+    "countedMemberType",
+    "status",
+    "statusType",
+    "heldBy",
+    "roleType",
+)
 
 
-def clusters_frame(context_url: str) -> dict:
+def clusters_frame(context_url: str, namespaces: Namespaces) -> dict:
     """The frame of clusters.jsonld: `clusters` is a plain array of cluster objects with their
     counts, status and roles (`roles`) embedded, and sectors, member types, places, qualifiers and
     organisations embedded with their labels only. Anything else is referred to by its IRI."""
@@ -137,9 +135,12 @@ def clusters_frame(context_url: str) -> dict:
     # Nested frames inherit @embed: sources stay references.
     source = {"@embed": "@never"}
     count = {"@embed": "@always", "qualifier": named, "countedMemberType": named, "source": source}
-    local: dict[str, object] = {"clusters": "@graph", "roles": {"@reverse": str(KC.roleIn)}}
+    kc = namespaces.table["kc"]
+    local: dict[str, object] = {"clusters": "@graph", "roles": {"@reverse": kc + "roleIn"}}
     # Embedded objects need terms without `"@type": "@id"`, which only matches plain references.
-    local |= {name: {"@id": str(iri)} for name, iri in EMBEDDED.items()}
+    local |= {
+        name: {"@id": str(SDO.location) if name == "location" else kc + name} for name in EMBEDDED
+    }
     return {
         "@context": [context_url, local],
         "type": "ClusterInitiative",

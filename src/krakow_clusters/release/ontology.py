@@ -1,9 +1,10 @@
 """The ontology release: the ontology with its SKOS schemes as Turtle, JSON-LD and RDF/XML, and its
-HTML documentation in English and Polish.
+HTML documentation in each language of the project.
 
 The documentation is rendered with the package's own Jinja2 template (release/templates/
 ontology.html): one self-contained page per language, with every class, property and scheme, their
-labels and definitions in both languages. No script, font or style sheet is fetched from elsewhere.
+labels and definitions in its language and the next one of the project. No script, font or
+style sheet is fetched from elsewhere.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from ..formats.rdf import serialize_jsonld, serialize_rdfxml, serialize_turtle
-from ..project import ONTOLOGY_IRI
-from ..rdf.namespaces import DUMP_NAMESPACES, curie
+from ..pages.i18n import N_, language_name, translator
+from ..rdf.namespaces import Namespaces
 from .context import BuildContext
 from .dumps import DUMP
 from .jsonld import make_context
@@ -28,77 +29,51 @@ ONTOLOGY_DIR = "ontology"
 
 def write_ontology(ctx: BuildContext) -> None:
     """The ontology with its SKOS schemes as Turtle, JSON-LD and RDF/XML, and its documentation
-    as HTML in English and Polish (self-contained: no script, font or style from elsewhere)."""
+    as HTML in each language of the project (self-contained: no script, font or style from
+    elsewhere)."""
     triples = ctx.ontology_triples
-    context = make_context(triples)
+    context = make_context(triples, ctx.namespaces)
     context_url = ctx.base + f"{ONTOLOGY_DIR}/context.jsonld"
     folder = ONTOLOGY_DIR
     ctx.write(f"{folder}/context.jsonld", json.dumps(context, indent=2, ensure_ascii=False) + "\n")
-    ctx.write(f"{folder}/{DUMP}.ttl", serialize_turtle(triples, DUMP_NAMESPACES, ctx.header))
+    ctx.write(f"{folder}/{DUMP}.ttl", serialize_turtle(triples, ctx.namespaces.dump, ctx.header))
     ctx.write(f"{folder}/{DUMP}.jsonld", serialize_jsonld(triples, context, context_url))
-    ctx.write(f"{folder}/{DUMP}.rdf", serialize_rdfxml(triples, DUMP_NAMESPACES))
-    for lang in ("en", "pl"):
-        page = render_ontology_html(ctx.ontology.to_rdflib(), lang, ctx.release.version)
+    ctx.write(f"{folder}/{DUMP}.rdf", serialize_rdfxml(triples, ctx.namespaces.dump))
+    graph = ctx.ontology.to_rdflib()
+    for lang in ctx.settings.languages:
+        page = render_ontology_html(
+            graph, lang, ctx.namespaces, ctx.settings.languages, ctx.settings.version
+        )
         ctx.write(f"{folder}/index.{lang}.html", page)
 
 
 # --- the documentation -------------------------------------------------------------------------
 
+# The documentation's own words, English msgids translated by the pages' catalogue.
 UI = {
-    "en": {
-        "lang_name": "English",
-        "other": "Polski",
-        "classes": "Classes",
-        "object_properties": "Object properties",
-        "datatype_properties": "Datatype properties",
-        "schemes": "SKOS concept schemes",
-        "iri": "IRI",
-        "version": "Version",
-        "licence": "Licence",
-        "created": "Created",
-        "modified": "Modified",
-        "prefix": "Preferred prefix",
-        "label": "Label",
-        "definition": "Definition",
-        "subclass_of": "Subclass of",
-        "subproperty_of": "Subproperty of",
-        "domain": "Domain",
-        "range": "Range",
-        "see_also": "See also",
-        "concepts": "Concepts",
-        "broader": "Broader",
-        "helix": "Helix",
-        "contents": "Contents",
-        "downloads": "Downloads",
-        "title_suffix": "documentation",
-    },
-    "pl": {
-        "lang_name": "Polski",
-        "other": "English",
-        "classes": "Klasy",
-        "object_properties": "Właściwości obiektowe",
-        "datatype_properties": "Właściwości typu danych",
-        "schemes": "Schematy pojęć SKOS",
-        "iri": "IRI",
-        "version": "Wersja",
-        "licence": "Licencja",
-        "created": "Utworzono",
-        "modified": "Zmieniono",
-        "prefix": "Zalecany prefiks",
-        "label": "Etykieta",
-        "definition": "Definicja",
-        "subclass_of": "Podklasa",
-        "subproperty_of": "Podwłaściwość",
-        "domain": "Dziedzina",
-        "range": "Zakres",
-        "see_also": "Zobacz też",
-        "concepts": "Pojęcia",
-        "broader": "Szersze",
-        "helix": "Helisa",
-        "contents": "Spis treści",
-        "downloads": "Pliki do pobrania",
-        "title_suffix": "dokumentacja",
-    },
+    "classes": N_("Classes"),
+    "object_properties": N_("Object properties"),
+    "datatype_properties": N_("Datatype properties"),
+    "schemes": N_("SKOS concept schemes"),
+    "iri": N_("IRI"),
+    "version": N_("Version"),
+    "licence": N_("Licence"),
+    "created": N_("Created"),
+    "modified": N_("Modified"),
+    "prefix": N_("Preferred prefix"),
+    "label": N_("Label"),
+    "definition": N_("Definition"),
+    "subclass_of": N_("Subclass of"),
+    "subproperty_of": N_("Subproperty of"),
+    "domain": N_("Domain"),
+    "range": N_("Range"),
+    "see_also": N_("See also"),
+    "concepts": N_("Concepts"),
+    "broader": N_("Broader"),
+    "helix": N_("Helix"),
+    "contents": N_("Contents"),
+    "downloads": N_("Downloads"),
+    "title_suffix": N_("documentation"),
 }
 
 
@@ -119,25 +94,37 @@ def _text(graph: rdflib.Graph, node: Node, prop: URIRef) -> dict[str, str]:
     return {lang: " / ".join(sorted(texts)) for lang, texts in sorted(values.items())}
 
 
-def _anchor(iri: str) -> str:
+def _anchor(iri: str, kc: str) -> str:
     """Terms by their local name (as in the ontology's own IRIs); concepts as kind-slug."""
-    if iri.startswith(ONTOLOGY_IRI + "#"):
+    if iri.startswith(kc):
         return iri.split("#", 1)[1]
     return "-".join(iri.rstrip("/").rsplit("/", 2)[-2:])
 
 
-def render_ontology_html(graph: rdflib.Graph, lang: str, version: str = "") -> str:
-    """The documentation page in `lang` ("en" or "pl") of the ontology and schemes in `graph`."""
+def render_ontology_html(
+    graph: rdflib.Graph,
+    lang: str,
+    namespaces: Namespaces,
+    languages: tuple[str, ...],
+    version: str = "",
+) -> str:
+    """The documentation page in `lang`, one of `languages`, of the ontology and schemes in
+    `graph`; it shows the next language of the project beside its own and links to its page."""
     import jinja2
 
-    other = "pl" if lang == "en" else "en"
+    other = languages[(languages.index(lang) + 1) % len(languages)]
+    _ = translator(lang).gettext
+    ui = {key: _(message) for key, message in UI.items()}
+    ui["other"] = language_name(other, capitalized=True)
+    kc = namespaces.table["kc"]
+    ontology_iri = kc.rstrip("#")
 
     def name(node: Node) -> tuple[str, str]:
         """(text, href) for a linked term: its label in the page's language when known."""
         iri = str(node)
         labels = _text(graph, node, RDFS.label) or _text(graph, node, SKOS.prefLabel)
-        text = labels.get(lang) or labels.get("en") or curie(iri) or iri
-        href = "#" + _anchor(iri) if (node, RDF.type, None) in graph else iri
+        text = labels.get(lang) or labels.get(languages[0]) or namespaces.curie(iri) or iri
+        href = "#" + _anchor(iri, kc) if (node, RDF.type, None) in graph else iri
         return text, href
 
     def term(node: Node, label_prop: URIRef, relations: list[tuple[str, URIRef]]) -> Term:
@@ -145,11 +132,11 @@ def render_ontology_html(graph: rdflib.Graph, lang: str, version: str = "") -> s
         for key, prop in relations:
             targets = sorted(graph.objects(node, prop), key=str)
             if targets:
-                links.append((UI[lang][key], [name(t) for t in targets]))
+                links.append((ui[key], [name(t) for t in targets]))
         definitions = _text(graph, node, SKOS.definition)
         return Term(
             iri=str(node),
-            anchor=_anchor(str(node)),
+            anchor=_anchor(str(node), kc),
             labels=_text(graph, node, label_prop),
             definitions=definitions,
             links=links,
@@ -171,13 +158,13 @@ def render_ontology_html(graph: rdflib.Graph, lang: str, version: str = "") -> s
             term(
                 c,
                 SKOS.prefLabel,
-                [("broader", SKOS.broader), ("helix", URIRef(ONTOLOGY_IRI + "#helix"))],
+                [("broader", SKOS.broader), ("helix", URIRef(kc + "helix"))],
             )
             for c in sorted(graph.subjects(SKOS.inScheme, scheme), key=str)
         ]
         entry = term(scheme, SKOS.prefLabel, [])
         schemes.append((entry, concepts))
-    ontology = URIRef(ONTOLOGY_IRI)
+    ontology = URIRef(ontology_iri)
     meta = {
         "titles": _text(graph, ontology, DCTERMS.title),
         "descriptions": _text(graph, ontology, DCTERMS.description),
@@ -204,8 +191,8 @@ def render_ontology_html(graph: rdflib.Graph, lang: str, version: str = "") -> s
     return env.get_template("ontology.html").render(
         lang=lang,
         other=other,
-        ui=UI[lang],
-        iri=ONTOLOGY_IRI,
+        ui=ui,
+        iri=ontology_iri,
         meta=meta,
         classes=[term(c, RDFS.label, class_rel) for c in of_type(OWL.Class)],
         object_properties=[term(p, RDFS.label, prop_rel) for p in of_type(OWL.ObjectProperty)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..formats.results import results_csv
+from ..rdf.namespaces import Namespaces
 from ..sparql.library import read_query
 from .context import BuildContext
 
@@ -16,5 +17,5 @@ def write_overview(ctx: BuildContext) -> None:
 
 def overview_csv(ctx: BuildContext) -> str:
     """queries/overview.rq run on the dataset, as SPARQL CSV results (one row per cluster)."""
-    query = read_query(ctx.project.queries_dir / "overview.rq")
+    query = read_query(ctx.project.queries_dir / "overview.rq", Namespaces.of(ctx.settings))
     return results_csv(ctx.store.query(query.text))

@@ -27,27 +27,26 @@ from ..pages.describe import (
     SLUG,
     LabelIndex,
     Pages,
+    Site,
     dataset_page,
     dataset_view,
     describe,
     describes_something,
     index_view,
     license_of,
-    local_href,
+    sources_of,
 )
 from ..pages.facets import cluster_facts, facet_pages, index_page
-from ..pages.i18n import DEFAULT as DEFAULT_LANGUAGE
-from ..pages.i18n import LANGUAGES, split_prefix, translator
+from ..pages.i18n import split_prefix, translator
 from ..pages.profile import gather, resource_page
 from ..pages.schemaorg import dataset_schema_org, script_json
-from ..project import BASE_IRI, ID_BASE
 from ..rdf.results import GraphStore
 
 SITE_DIR = "site"
 HOME = "index.html"
 INDEX = "id/index.html"
 DATASET = "dataset.html"
-ONTOLOGY_DOC = "ontology/index.en.html"  # in the release, beside the site
+ONTOLOGY_DOCS = "ontology/index.{lang}.html"  # in the release, beside the site
 
 SUBJECTS = """
 SELECT DISTINCT ?s WHERE {
@@ -57,12 +56,13 @@ SELECT DISTINCT ?s WHERE {
 """
 
 
-def page_of(iri: str) -> str | None:
-    """The page of a resource IRI, relative to the site (`id/cluster/bim.html`); None for an IRI
-    that serve has no page for either (not /id/{kind}/{slug})."""
-    if not iri.startswith(ID_BASE):
+def page_of(iri: str, id_base: str) -> str | None:
+    """The page of a resource IRI (under the project's `id_base`), relative to the site
+    (`id/cluster/bim.html`); None for an IRI that serve has no page for either (not
+    /id/{kind}/{slug})."""
+    if not iri.startswith(id_base):
         return None
-    kind, sep, slug = iri[len(ID_BASE) :].split("#", 1)[0].partition("/")
+    kind, sep, slug = iri[len(id_base) :].split("#", 1)[0].partition("/")
     if not sep or not SLUG.fullmatch(kind) or not SLUG.fullmatch(slug):
         return None
     return f"id/{kind}/{slug}.html"
@@ -72,7 +72,8 @@ class Links:
     """Turns the links of serve's pages (`/id/cluster/bim#members`, `/ontology#memberCount`,
     `/dataset`, `/context.jsonld`) into links between the files of the site and the release."""
 
-    def __init__(self, pages: set[str], release_files: set[str]) -> None:
+    def __init__(self, pages: set[str], release_files: set[str], site: Site) -> None:
+        self.site = site
         self.pages = pages
         self.release_files = release_files  # relative to the release folder (the site's parent)
         self.targets: dict[str, str] = {}
@@ -87,20 +88,24 @@ class Links:
     def _target(self, href: str) -> str:
         path, hash_, fragment = href.partition("#")
         suffix = hash_ + fragment
-        lang, path = split_prefix(path)
-        english = self._english_target(path)
-        if english is None:
-            return BASE_IRI + path[1:] + suffix  # no file for it: the canonical IRI
-        if lang not in (None, DEFAULT_LANGUAGE):
-            if english.startswith("../ontology/index.en.html"):
-                translated = f"ontology/index.{lang}.html"
+        lang, path = split_prefix(path, self.site.languages)
+        default = self._default_target(path)
+        if default is None:
+            return self.site.settings.base_iri + path[1:] + suffix  # no file: the canonical IRI
+        if lang not in (None, self.site.default_language):
+            if default.startswith("../" + self._ontology_doc()):
+                translated = ONTOLOGY_DOCS.format(lang=lang)
                 if translated in self.release_files:
                     return "../" + translated + suffix
-            elif not english.startswith("../"):
-                return f"{lang}/{english}{suffix}"  # a page of the site, in the language's folder
-        return english + suffix
+            elif not default.startswith("../"):
+                return f"{lang}/{default}{suffix}"  # a page of the site, in the language's folder
+        return default + suffix
 
-    def _english_target(self, path: str) -> str | None:
+    def _ontology_doc(self) -> str:
+        return ONTOLOGY_DOCS.format(lang=self.site.default_language)
+
+    def _default_target(self, path: str) -> str | None:
+        """Where `path` leads in the default language's tree."""
         if path == "/":
             return HOME
         if path == "/id/":
@@ -109,10 +114,11 @@ class Links:
             return path[1:] + ".html"
         if path in ("/dataset", "/void", "/.well-known/void") and DATASET in self.pages:
             return DATASET
-        if path == "/ontology" and ONTOLOGY_DOC in self.release_files:
-            return "../" + ONTOLOGY_DOC
+        if path == "/ontology" and self._ontology_doc() in self.release_files:
+            return "../" + self._ontology_doc()
         if path.startswith("/id/"):
-            page = page_of(ID_BASE + path[len("/id/") :])
+            id_base = self.site.settings.id_base
+            page = page_of(id_base + path[len("/id/") :], id_base)
             if page in self.pages:
                 return page
         else:
@@ -126,8 +132,8 @@ class Links:
         folder = posixpath.dirname(page) or "."
 
         def link(href: str) -> str:
-            if href.startswith(ID_BASE):  # an IRI written as it is (a page's sources)
-                href = local_href(href)
+            if href.startswith(self.site.settings.id_base):  # an IRI as it is (page sources)
+                href = self.site.local_href(href)
             if not href.startswith("/"):
                 return href  # external, or already relative
             target = self.target(href)
@@ -139,8 +145,9 @@ class Links:
         return link
 
 
-def write_site(store: GraphStore, out: Path, release: Path | None = None) -> list[Path]:
-    """Write the static site of the data in `store` into the folder `out` (created).
+def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = None) -> list[Path]:
+    """Write the static site of the data in `store` (the project of `site`) into the folder
+    `out` (created).
 
     `release` is the folder of the release the site belongs to (default: `out`'s parent): links
     to the ontology documentation, the dumps and the dataset description (void.ttl) point at its
@@ -155,21 +162,23 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
     )
     release_files = {f for f in release_files if not f.startswith(SITE_DIR + "/")}
 
-    answer = store.query(SUBJECTS.replace("$ID", Literal(ID_BASE).n3()))
+    id_base = site.settings.id_base
+    answer = store.query(SUBJECTS.replace("$ID", Literal(id_base).n3()))
     documents = sorted({str(row[0]).split("#", 1)[0] for row in answer.rows})
-    resources = {iri: page for iri in documents if (page := page_of(iri)) is not None}
+    resources = {iri: page for iri in documents if (page := page_of(iri, id_base)) is not None}
     has_void = "void.ttl" in release_files
-    facets = facet_pages(store)
+    facets = facet_pages(store, site)
     facet_files = {(name, slug): f"facet/{name}/{slug}.html" for name, slug in facets}
     pages = {HOME, INDEX, *resources.values(), *facet_files.values()}
     pages |= {DATASET} if has_void else set()
-    links = Links(pages, release_files)
+    links = Links(pages, release_files, site)
 
-    renderer = Pages()
-    license = license_of(store)
+    renderer = Pages(site)
+    license = license_of(store, site)
+    sources = sources_of(store, site)
     written: list[Path] = []
-    groups = index_view(store)
-    facts = cluster_facts(store)  # once for every page of the index
+    groups = index_view(store, site)
+    facts = cluster_facts(store, site)  # once for every page of the index
     graph = None
     if has_void:
         import rdflib
@@ -177,8 +186,8 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
         graph = rdflib.Graph().parse(release / "void.ttl", format="turtle")
 
     def write(lang: str, page: str, server_path: str, template: str, **context) -> None:
-        # English at the site's root, each other language in its own folder (the same tree).
-        page = page if lang == DEFAULT_LANGUAGE else f"{lang}/{page}"
+        # The default language at the site's root, each other in its own folder (the same tree).
+        page = page if lang == site.default_language else f"{lang}/{page}"
         html = renderer.render(
             template,
             link=links.for_page(page),
@@ -186,6 +195,7 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
             explicit=True,
             page_path=server_path,
             license=license,
+            sources=sources,
             **context,
         )
         path = out / page
@@ -193,29 +203,29 @@ def write_site(store: GraphStore, out: Path, release: Path | None = None) -> lis
         path.write_bytes(html.encode("utf-8"))
         written.append(path)
 
-    for lang in LANGUAGES:
+    for lang in site.languages:
         _ = translator(lang).gettext
-        title = _("Kraków innovation clusters")
-        home = index_page(store, [], lang, static=True, facts=facts)
+        title = site.settings.text(site.settings.name, lang)
+        home = index_page(store, site, [], lang, static=True, facts=facts)
         write(lang, HOME, "/", "home.html", title=title, **home)
         for (name, slug), page in sorted(facet_files.items(), key=lambda item: item[1]):
-            view = index_page(store, [(name, slug)], lang, static=True, facts=facts)
+            view = index_page(store, site, [(name, slug)], lang, static=True, facts=facts)
             write(lang, page, f"/facet/{name}/{slug}", "home.html", title=title, **view)
         write(lang, INDEX, "/id/", "index.html", groups=groups, title=_("All resources"))
         if graph is not None:
             alternates = [{"href": "/void.ttl", "label": "Turtle"}]
             write(lang, DATASET, "/dataset", "dataset.html", title=_("Dataset description"),
-                  alternates=alternates, d=dataset_page(graph, lang),
-                  sections=dataset_view(graph, lang),
-                  jsonld=script_json(dataset_schema_org(graph)))  # fmt: skip
+                  alternates=alternates, d=dataset_page(graph, lang, site),
+                  sections=dataset_view(graph, lang, site),
+                  jsonld=script_json(dataset_schema_org(graph, site.kc)))  # fmt: skip
     labels = LabelIndex(store)
     for iri, page in sorted(resources.items(), key=lambda item: item[1]):
-        desc = describe(store, iri, labels=labels)  # once for both languages
+        desc = describe(store, iri, site, labels=labels)  # once for every language
         if not describes_something(desc):
             continue
         gather(store, desc, labels)
-        path = local_href(iri)
-        for lang in LANGUAGES:
+        path = site.local_href(iri)
+        for lang in site.languages:
             template, context = resource_page(desc, lang, store)
             write(lang, page, path, template, path=path, **context)
     return written

@@ -6,6 +6,7 @@ the data. Written after every file it describes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
@@ -15,9 +16,10 @@ from rdflib.term import Node
 from ..errors import CouldNotRun
 from ..formats import media as F
 from ..formats.rdf import serialize_turtle
-from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, SOURCE_ARTICLE
-from ..rdf.namespaces import DUMP_NAMESPACES, NAMESPACES, split_iri
+from ..pages.i18n import N_, has_catalogue, language_name, translator
+from ..rdf.namespaces import STANDARD_PREFIXES, Namespaces
 from ..rdf.terms import Triple
+from ..settings import Settings
 from ..store.embedded import EmbeddedStore
 from .context import BuildContext
 from .dumps import DUMP
@@ -26,54 +28,65 @@ from .ontology import ONTOLOGY_DIR
 from .overview import OVERVIEW_FILE
 
 VOID_FILE = "void.ttl"
-EVIDENCE_LIST = ID_BASE + "source/identifier-evidence-list"
 
 # From the one table: rdflib's DCAT is DCAT 2, without DCAT 3's dcat:version.
-DCAT = Namespace(NAMESPACES["dcat"])
-SPDX = Namespace(NAMESPACES["spdx"])
-VCARD = Namespace(NAMESPACES["vcard"])
-WD = NAMESPACES["wd"]
+DCAT = Namespace(STANDARD_PREFIXES["dcat"])
+SPDX = Namespace(STANDARD_PREFIXES["spdx"])
+VCARD = Namespace(STANDARD_PREFIXES["vcard"])
+WD = STANDARD_PREFIXES["wd"]
 IANA = "http://www.iana.org/assignments/media-types/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+# The EU's language authority names a language by its ISO 639-2/B code: those of the EU's
+# official languages and a few neighbours'; a language missing here is left out of dct:language.
+EU_LANGUAGES = {
+    "bg": "BUL", "cs": "CES", "da": "DAN", "de": "DEU", "el": "ELL", "en": "ENG", "es": "SPA",
+    "et": "EST", "fi": "FIN", "fr": "FRA", "ga": "GLE", "hr": "HRV", "hu": "HUN", "it": "ITA",
+    "lt": "LIT", "lv": "LAV", "mt": "MLT", "nl": "NLD", "pl": "POL", "pt": "POR", "ro": "RON",
+    "sk": "SLK", "sl": "SLV", "sv": "SWE", "uk": "UKR", "no": "NOR", "is": "ISL",
+}  # fmt: skip
 
 DISTRIBUTION_TITLES = {
-    f"{DUMP}.ttl": ("The whole dataset as Turtle", "Cały zbiór danych w formacie Turtle"),
-    f"{DUMP}.nt": ("The whole dataset as N-Triples", "Cały zbiór danych w formacie N-Triples"),
-    f"{DUMP}.jsonld": ("The whole dataset as JSON-LD", "Cały zbiór danych w formacie JSON-LD"),
-    f"{DUMP}.trig": (
-        "The dataset as TriG: every statement in the named graph of its origin",
-        "Zbiór danych w formacie TriG: każde stwierdzenie w nazwanym grafie swojego pochodzenia",
-    ),
-    f"{DUMP}.nq": (
-        "The dataset as N-Quads: every statement in the named graph of its origin",
-        "Zbiór danych w formacie N-Quads: każde stwierdzenie w nazwanym grafie swojego pochodzenia",
-    ),
-    CONTEXT_FILE: ("The JSON-LD context of the dataset", "Kontekst JSON-LD zbioru danych"),
-    FRAMED_FILE: (
-        "The clusters as a JSON array (framed JSON-LD)",
-        "Klastry jako tablica JSON (JSON-LD w ramce)",
-    ),
-    OVERVIEW_FILE: (
-        "Overview of the clusters as CSV",
-        "Przegląd klastrów w formacie CSV",
-    ),
-    f"{ONTOLOGY_DIR}/{DUMP}.ttl": ("The ontology as Turtle", "Ontologia w formacie Turtle"),
-    f"{ONTOLOGY_DIR}/{DUMP}.jsonld": ("The ontology as JSON-LD", "Ontologia w formacie JSON-LD"),
-    f"{ONTOLOGY_DIR}/context.jsonld": (
-        "The JSON-LD context of the ontology",
-        "Kontekst JSON-LD ontologii",
-    ),
-    f"{ONTOLOGY_DIR}/{DUMP}.rdf": ("The ontology as RDF/XML", "Ontologia w formacie RDF/XML"),
-    f"{ONTOLOGY_DIR}/index.en.html": (
-        "Documentation of the ontology in English",
-        "Dokumentacja ontologii po angielsku",
-    ),
-    f"{ONTOLOGY_DIR}/index.pl.html": (
-        "Documentation of the ontology in Polish",
-        "Dokumentacja ontologii po polsku",
-    ),
+    f"{DUMP}.ttl": N_("The whole dataset as Turtle"),
+    f"{DUMP}.nt": N_("The whole dataset as N-Triples"),
+    f"{DUMP}.jsonld": N_("The whole dataset as JSON-LD"),
+    f"{DUMP}.trig": N_("The dataset as TriG: every statement in the named graph of its origin"),
+    f"{DUMP}.nq": N_("The dataset as N-Quads: every statement in the named graph of its origin"),
+    CONTEXT_FILE: N_("The JSON-LD context of the dataset"),
+    FRAMED_FILE: N_("The clusters as a JSON array (framed JSON-LD)"),
+    OVERVIEW_FILE: N_("Overview of the clusters as CSV"),
+    f"{ONTOLOGY_DIR}/{DUMP}.ttl": N_("The ontology as Turtle"),
+    f"{ONTOLOGY_DIR}/{DUMP}.jsonld": N_("The ontology as JSON-LD"),
+    f"{ONTOLOGY_DIR}/context.jsonld": N_("The JSON-LD context of the ontology"),
+    f"{ONTOLOGY_DIR}/{DUMP}.rdf": N_("The ontology as RDF/XML"),
 }
+# The ontology's documentation is written in each language of the project (release/ontology.py).
+DOCUMENTATION_TITLES = {
+    "en": N_("Documentation of the ontology in English"),
+    "pl": N_("Documentation of the ontology in Polish"),
+    "de": N_("Documentation of the ontology in German"),
+}
+DOCUMENTATION_IN = N_("Documentation of the ontology (%(language)s)")
+
+
+def distribution_titles(languages: tuple[str, ...]) -> dict[str, str]:
+    """Every file of the release that void.ttl describes, with its title (an English msgid;
+    empty for a documentation page in a language of no title of its own: DOCUMENTATION_IN)."""
+    titles = dict(DISTRIBUTION_TITLES)
+    for lang in languages:
+        titles[f"{ONTOLOGY_DIR}/index.{lang}.html"] = DOCUMENTATION_TITLES.get(lang, "")
+    return titles
+
+
+def _translated(message: str, languages: tuple[str, ...], **values: str) -> list[Literal]:
+    """`message` in each of the project's languages that has a catalogue, tagged with it."""
+    found = []
+    for lang in languages:
+        if has_catalogue(lang):
+            text = translator(lang).gettext(message)
+            found.append(Literal(text % values if values else text, lang=lang))
+    return found
+
 
 DUMP_FILES = (f"{DUMP}.ttl", f"{DUMP}.nt", f"{DUMP}.jsonld", f"{DUMP}.trig", f"{DUMP}.nq")
 LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
@@ -84,31 +97,33 @@ def write_void(ctx: BuildContext) -> None:
     release, and the VoID statistics and linksets computed from the data."""
     triples = void_triples(ctx)
     header = ctx.header + "\nDCAT-AP 3.0.1 and VoID description of the dataset and its files."
-    ctx.write(VOID_FILE, serialize_turtle(triples, DUMP_NAMESPACES, header))
+    namespaces = Namespaces.of(ctx.settings)
+    ctx.write(VOID_FILE, serialize_turtle(triples, namespaces.dump, header))
 
 
 def void_triples(ctx: BuildContext) -> list[Triple]:
-    base, release = ctx.base, ctx.release
+    base, release = ctx.base, ctx.settings
+    languages = release.languages
+    namespaces = Namespaces.of(release)
     doc = base + "void"
     catalog, dataset = URIRef(doc + "#catalog"), URIRef(doc + "#dataset")
     publisher, contact = URIRef(doc + "#publisher"), URIRef(doc + "#contact-point")
     wikidata, period = URIRef(doc + "#wikidata"), URIRef(doc + "#temporal-coverage")
     licence = URIRef(release.licence)
     date = Literal(release.date, datatype=XSD.date)
-    meta = release.dataset
     g: list[Triple] = []
 
     def add(s: Node, p: Node, o: Node) -> None:
         g.append((s, p, o))
 
-    def texts(node: Node, prop: URIRef, key: str) -> None:
-        for lang in ("en", "pl"):
-            add(node, prop, Literal(meta[f"{key}_{lang}"], lang=lang))
+    def texts(node: Node, prop: URIRef, table: Mapping[str, str]) -> None:
+        for lang in languages:
+            add(node, prop, Literal(table[lang], lang=lang))
 
     # The catalogue and the dataset.
     add(catalog, RDF.type, DCAT.Catalog)
-    texts(catalog, DCTERMS.title, "title")
-    texts(catalog, DCTERMS.description, "description")
+    texts(catalog, DCTERMS.title, release.title)
+    texts(catalog, DCTERMS.description, release.description)
     add(catalog, DCTERMS.publisher, publisher)
     add(catalog, DCTERMS.license, licence)
     add(catalog, DCAT.dataset, dataset)
@@ -118,10 +133,10 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
 
     for t in (DCAT.Dataset, VOID.Dataset):
         add(dataset, RDF.type, t)
-    texts(dataset, DCTERMS.title, "title")
-    texts(dataset, DCTERMS.description, "description")
-    for lang in ("en", "pl"):
-        for keyword in meta[f"keywords_{lang}"]:
+    texts(dataset, DCTERMS.title, release.title)
+    texts(dataset, DCTERMS.description, release.description)
+    for lang in languages:
+        for keyword in release.keywords[lang]:
             add(dataset, DCAT.keyword, Literal(keyword, lang=lang))
     add(dataset, DCTERMS.publisher, publisher)
     add(dataset, DCAT.contactPoint, contact)
@@ -130,23 +145,23 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     add(dataset, DCAT.version, Literal(release.version))
     add(dataset, DCAT.landingPage, URIRef(base))
     add(URIRef(base), RDF.type, FOAF.Document)
-    for source in (URIRef(SOURCE_ARTICLE), URIRef(EVIDENCE_LIST)):
+    for source in _sources(ctx.store, namespaces):
         add(dataset, PROV.wasDerivedFrom, source)
         # Its name as the data gives it, so that a reader of void.ttl alone can show it.
         for label in _labels(ctx.store, source):
             add(source, RDFS.label, label)
-    add(dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI))
-    add(URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard)
-    for code in ("ENG", "POL"):
+    add(dataset, DCTERMS.conformsTo, URIRef(release.ontology))
+    add(URIRef(release.ontology), RDF.type, DCTERMS.Standard)
+    for code in (EU_LANGUAGES[lang] for lang in languages if lang in EU_LANGUAGES):
         add(dataset, DCTERMS.language, URIRef(EU_LANGUAGE + code))
         add(URIRef(EU_LANGUAGE + code), RDF.type, DCTERMS.LinguisticSystem)
     theme = URIRef(EU_THEME + "ECON")
     add(dataset, DCAT.theme, theme)
     add(theme, RDF.type, SKOS.Concept)
-    add(theme, SKOS.prefLabel, Literal("Economy and finance", lang="en"))
-    add(theme, SKOS.prefLabel, Literal("Gospodarka i finanse", lang="pl"))
+    for label in _translated(N_("Economy and finance"), languages):
+        add(theme, SKOS.prefLabel, label)
 
-    for place in meta["spatial"]:
+    for place in release.spatial:
         node = URIRef(place)
         add(dataset, DCTERMS.spatial, node)
         add(node, RDF.type, DCTERMS.Location)
@@ -173,7 +188,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     # One distribution per file of the release (void.ttl cannot carry its own checksum).
     sha256 = SPDX.checksumAlgorithm_sha256
     add(sha256, RDF.type, SPDX.ChecksumAlgorithm)
-    for name, (title_en, title_pl) in DISTRIBUTION_TITLES.items():
+    for name, title in distribution_titles(languages).items():
         path = ctx.folder / name
         if not path.is_file():
             raise CouldNotRun(f"build: {name} was not written before void.ttl")
@@ -185,8 +200,10 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
         media = URIRef(IANA + F.FILE_TYPES[Path(name).suffix])
         add(dataset, DCAT.distribution, dist)
         add(dist, RDF.type, DCAT.Distribution)
-        add(dist, DCTERMS.title, Literal(title_en, lang="en"))
-        add(dist, DCTERMS.title, Literal(title_pl, lang="pl"))
+        language = Path(name).suffixes[0][1:] if name.endswith(".html") else ""
+        shown = {} if title else {"language": language_name(language)}
+        for label in _translated(title or DOCUMENTATION_IN, languages, **shown):
+            add(dist, DCTERMS.title, label)
         add(dist, DCAT.accessURL, url)
         add(dist, DCAT.downloadURL, url)
         add(dist, DCAT.mediaType, media)
@@ -207,22 +224,22 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
 
     # VoID: statistics computed from the data.
     add(dataset, VOID.sparqlEndpoint, URIRef(base + "sparql"))
-    add(dataset, VOID.uriSpace, Literal(BASE_IRI + "id/"))
+    add(dataset, VOID.uriSpace, Literal(release.id_base))
     stats = void_statistics(ctx.store)
     for figure, value in stats.items():
         if not figure.endswith("_partition"):
             add(dataset, VOID[figure], Literal(value))
     for cls, entities in stats["classes_partition"].items():
-        node = URIRef(f"{doc}#class-{_slug(cls)}")
+        node = URIRef(f"{doc}#class-{_slug(cls, namespaces)}")
         add(dataset, VOID.classPartition, node)
         add(node, VOID["class"], URIRef(cls))
         add(node, VOID.entities, Literal(entities))
     for prop, count in stats["properties_partition"].items():
-        node = URIRef(f"{doc}#property-{_slug(prop)}")
+        node = URIRef(f"{doc}#property-{_slug(prop, namespaces)}")
         add(dataset, VOID.propertyPartition, node)
         add(node, VOID.property, URIRef(prop))
         add(node, VOID.triples, Literal(count))
-    for vocabulary in sorted(_vocabularies(stats)):
+    for vocabulary in sorted(_vocabularies(stats, release, namespaces)):
         add(dataset, VOID.vocabulary, URIRef(vocabulary))
 
     # One subset per named graph: its size, its name and where it comes from, as the data says.
@@ -241,7 +258,7 @@ def void_triples(ctx: BuildContext) -> list[Triple]:
     add(wikidata, VOID.uriSpace, Literal(WD))
     add(wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql"))
     for predicate, count in wikidata_links(ctx.store).items():
-        node = URIRef(f"{doc}#links-wikidata-{_slug(predicate)}")
+        node = URIRef(f"{doc}#links-wikidata-{_slug(predicate, namespaces)}")
         add(node, RDF.type, VOID.Linkset)
         add(node, VOID.subjectsTarget, dataset)
         add(node, VOID.objectsTarget, wikidata)
@@ -326,17 +343,18 @@ def wikidata_links(store: EmbeddedStore) -> dict[str, int]:
     return dict(sorted((str(p), int(n)) for p, n in store.query(query).rows))
 
 
-def _vocabularies(stats: dict) -> set[str]:
-    """The vocabularies whose terms the data uses, as properties or as classes."""
+def _vocabularies(stats: dict, settings: Settings, namespaces: Namespaces) -> set[str]:
+    """The vocabularies whose terms the data uses, as properties or as classes (not the
+    project's resources, its sources' sites or Wikidata's items)."""
     used = set(stats["properties_partition"]) | set(stats["classes_partition"])
-    known = {ns for prefix, ns in DUMP_NAMESPACES.items() if not ns.startswith(BASE_IRI + "id/")}
-    known -= {DUMP_NAMESPACES["src"], DUMP_NAMESPACES["wd"]}
+    known = {ns for ns in namespaces.dump.values() if not ns.startswith(settings.id_base)}
+    known -= {*settings.prefixes.values(), WD}
     return {ns for ns in known if any(term.startswith(ns) for term in used)}
 
 
-def _slug(iri: str) -> str:
+def _slug(iri: str, namespaces: Namespaces) -> str:
     """The fragment that names a class, property or linkset in void.ttl: `kc-ClusterInitiative`."""
-    parts = split_iri(iri, DUMP_NAMESPACES)
+    parts = namespaces.split(iri, namespaces.dump)
     if parts is not None:
         return "-".join(parts)
     return hashlib.sha1(iri.encode()).hexdigest()[:12]
@@ -358,6 +376,21 @@ def _labels(store: EmbeddedStore, node: URIRef) -> list[Literal]:
             if labels:
                 break
     return labels
+
+
+SOURCES = """
+SELECT DISTINCT ?kind ?source WHERE {
+  ?graph a ?kind ; <http://purl.org/dc/terms/source> ?source
+} ORDER BY ?source
+"""
+
+
+def _sources(store: EmbeddedStore, namespaces: Namespaces) -> list[URIRef]:
+    """What the dataset is derived from, as the data says: the source of each source graph
+    (data/graphs.ttl)."""
+    kind = URIRef(namespaces.table["kc"] + "SourceGraph")
+    # Oxigraph binds only variables that are projected.
+    return [URIRef(str(row[1])) for row in store.query(SOURCES, {"kind": kind}).rows]
 
 
 def _earliest_date(store: EmbeddedStore) -> Literal | None:

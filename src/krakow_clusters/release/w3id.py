@@ -10,8 +10,8 @@ from .void import DISTRIBUTION_TITLES, VOID_FILE
 HTACCESS_FILE = ".htaccess"
 
 HTACCESS = """\
-# Redirect rules for https://w3id.org/krakow-clusters/ (w3id.org keeps one .htaccess per project).
-# Built by `krakow-clusters build` from release.toml; the target host is {host}
+# Redirect rules for {base} (w3id.org keeps one .htaccess per project).
+# Built by `krakow-clusters build` from settings.toml; the target host is {host}
 # Each IRI pattern goes to the file for the type the client asks for (Accept), HTML otherwise.
 Options +FollowSymLinks
 RewriteEngine on
@@ -57,8 +57,12 @@ RewriteRule ^$ {host} [R=302,L]
 
 def write_htaccess(ctx: BuildContext) -> None:
     """dist/.htaccess: the w3id.org rules for every IRI pattern of the project."""
-    host = ctx.release.host if ctx.release.host.endswith("/") else ctx.release.host + "/"
-    ctx.write(HTACCESS_FILE, HTACCESS.format(host=host, dump=DUMP, files=root_files_pattern()))
+    public = ctx.settings.public_url
+    host = public if public.endswith("/") else public + "/"
+    text = HTACCESS.format(
+        base=ctx.settings.base_iri, host=host, dump=DUMP, files=root_files_pattern()
+    )
+    ctx.write(HTACCESS_FILE, text)
 
 
 def root_files_pattern() -> str:

@@ -10,7 +10,7 @@ A query file starts with comment lines:
 A `#+ param:` line is `NAME TYPE [DEFAULT] | DESCRIPTION`; TYPE is one of iri, string, integer,
 date; a parameter without DEFAULT is required. Values are bound as RDF terms (never pasted into the
 query text): the query refers to the parameter as the variable ?NAME. An `iri` value may be a
-prefixed name of the one namespace table (`sector:ict`, see project.expand_curie).
+prefixed name of the project's namespace table (`sector:ict`, see Namespaces.expand).
 
 A `#+ enumerate:` line (grlc's name for "offer the values of this parameter") is
 `NAME CLASS [in SCHEME]`: the values that make sense for the iri parameter NAME are the instances
@@ -44,7 +44,7 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import CouldNotRun
-from ..rdf.namespaces import curie, expand_curie
+from ..rdf.namespaces import Namespaces
 from ..rdf.sparqltext import is_absolute_iri, tokens
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
@@ -69,6 +69,8 @@ class Choices:
 
     cls: str
     scheme: str | None = None
+    # The project's prefixes, to name the choices for people (not part of what they are).
+    namespaces: Namespaces | None = field(default=None, compare=False, repr=False)
 
     def pattern(self, var: str) -> str:
         """The SPARQL triple patterns that hold for ?`var` when it is one of the choices."""
@@ -92,6 +94,7 @@ class Choices:
         return "ASK { " + self.pattern("value").replace("?value", f"<{iri}>") + " }"
 
     def __str__(self) -> str:
+        curie = self.namespaces.curie if self.namespaces else lambda _iri: None
         name = curie(self.cls) or f"<{self.cls}>"
         if self.scheme:
             name += " in " + (curie(self.scheme) or f"<{self.scheme}>")
@@ -110,8 +113,9 @@ class Param:
     def required(self) -> bool:
         return self.default is None
 
-    def term(self, value: str) -> Node:
-        """The RDF term for a value given as text; CouldNotRun when it does not fit the type."""
+    def term(self, value: str, namespaces: Namespaces) -> Node:
+        """The RDF term for a value given as text (an IRI may be a prefixed name of
+        `namespaces`); CouldNotRun when it does not fit the type."""
         if len(value) > MAX_PARAM_LENGTH:
             raise CouldNotRun(
                 f"parameter {self.name}: {len(value)} characters, more than {MAX_PARAM_LENGTH}"
@@ -125,7 +129,7 @@ class Param:
             )
         if self.type == "iri":
             try:
-                value = expand_curie(value)
+                value = namespaces.expand(value)
             except CouldNotRun as exc:
                 raise CouldNotRun(f"parameter {self.name}: {exc}") from None
             if not is_absolute_iri(value):
@@ -166,6 +170,8 @@ class QueryFile:
     summary: str = ""
     description: str = ""
     params: tuple[Param, ...] = field(default_factory=tuple)
+    # The project's prefixes, for values given as prefixed names.
+    namespaces: Namespaces | None = field(default=None, compare=False, repr=False)
 
     @property
     def paged(self) -> bool:
@@ -188,6 +194,12 @@ class QueryFile:
         page = f"LIMIT {limit} OFFSET {offset}"
         return self.text[: clause.start()] + page + self.text[clause.end() :], bound
 
+    @property
+    def _namespaces(self) -> Namespaces:
+        if self.namespaces is None:
+            raise CouldNotRun(f"query {self.name}: read without the project's prefixes")
+        return self.namespaces
+
     def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Node]:
         """Validate `values` against the declared parameters and fill in defaults."""
         values = dict(values or {})
@@ -201,9 +213,9 @@ class QueryFile:
         bound: dict[str, Node] = {}
         for param in self.params:
             if param.name in values:
-                bound[param.name] = param.term(values[param.name])
+                bound[param.name] = param.term(values[param.name], self._namespaces)
             elif not param.required:
-                bound[param.name] = param.term(param.default)
+                bound[param.name] = param.term(param.default, self._namespaces)
             else:
                 raise CouldNotRun(f"query {self.name}: parameter {param.name} is required")
         return bound
@@ -225,7 +237,7 @@ def _parse_param(text: str, path: Path) -> Param:
     return Param(parts[0], parts[1], default, description.strip())
 
 
-def _parse_enumerate(text: str, path: Path) -> tuple[str, Choices]:
+def _parse_enumerate(text: str, path: Path, namespaces: Namespaces) -> tuple[str, Choices]:
     """(parameter name, its choices) from an `#+ enumerate:` line's text."""
     parts = text.split()
     if len(parts) not in (2, 4) or (len(parts) == 4 and parts[2] != "in"):
@@ -236,16 +248,18 @@ def _parse_enumerate(text: str, path: Path) -> tuple[str, Choices]:
     def iri(term: str) -> str:
         if term.startswith("<") and term.endswith(">"):
             term = term[1:-1]
-        value = expand_curie(term)
+        value = namespaces.expand(term)
         if not is_absolute_iri(value):
             raise CouldNotRun(f"{path}: '#+ enumerate:' {term!r} is not an IRI")
         return value
 
-    return parts[0], Choices(iri(parts[1]), iri(parts[3]) if len(parts) == 4 else None)
+    scheme = iri(parts[3]) if len(parts) == 4 else None
+    return parts[0], Choices(iri(parts[1]), scheme, namespaces)
 
 
-def read_query(path: Path) -> QueryFile:
-    """Read a .rq file and its header lines (the comment block at the top)."""
+def read_query(path: Path, namespaces: Namespaces) -> QueryFile:
+    """Read a .rq file and its header lines (the comment block at the top); prefixed names in
+    them and in the values given later are the project's (`namespaces`)."""
     path = Path(path)
     if not path.is_file():  # a FIFO would block the reader, a device never ends
         raise CouldNotRun(f"{path}: not a regular file")
@@ -272,7 +286,7 @@ def read_query(path: Path) -> QueryFile:
             headers.setdefault(match.group(1).lower(), []).append(match.group(2))
     params = [_parse_param(p, path) for p in headers.get("param", [])]
     for line in headers.get("enumerate", []):
-        name, choices = _parse_enumerate(line, path)
+        name, choices = _parse_enumerate(line, path, namespaces)
         found = [i for i, p in enumerate(params) if p.name == name]
         if not found or params[found[0]].type != "iri":
             raise CouldNotRun(f"{path}: '#+ enumerate: {name}' names no iri parameter")
@@ -284,6 +298,7 @@ def read_query(path: Path) -> QueryFile:
         summary=" ".join(headers.get("summary", [])),
         description=" ".join(headers.get("description", [])),
         params=tuple(params),
+        namespaces=namespaces,
     )
     if query.paged:
         _check_paged(query)
@@ -325,19 +340,19 @@ def _check_paged(query: QueryFile) -> None:
         )
 
 
-def library(queries_dir: Path) -> list[QueryFile]:
+def library(queries_dir: Path, namespaces: Namespaces) -> list[QueryFile]:
     """Every query of the library (queries/*.rq; the checks in queries/checks/ are not in it)."""
-    return [read_query(p) for p in sorted(Path(queries_dir).glob("*.rq"))]
+    return [read_query(p, namespaces) for p in sorted(Path(queries_dir).glob("*.rq"))]
 
 
-def find_query(queries_dir: Path, name_or_path: str) -> QueryFile:
+def find_query(queries_dir: Path, name_or_path: str, namespaces: Namespaces) -> QueryFile:
     """A library query by name, or any .rq file by path; unknown names list the close matches."""
     candidate = Path(name_or_path)
     if candidate.suffix == ".rq" and (candidate.exists() or candidate.is_symlink()):
-        return read_query(candidate)
+        return read_query(candidate, namespaces)
     path = Path(queries_dir) / f"{name_or_path}.rq"
     if path.is_file():
-        return read_query(path)
+        return read_query(path, namespaces)
     names = [p.stem for p in sorted(Path(queries_dir).glob("*.rq"))]
     close = difflib.get_close_matches(name_or_path, names, n=3, cutoff=0.5)
     hint = (

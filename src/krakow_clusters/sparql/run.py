@@ -16,9 +16,10 @@ from rdflib.term import Node
 
 from ..errors import CouldNotRun
 from ..project import Project
-from ..rdf.namespaces import curie
+from ..rdf.namespaces import Namespaces
 from ..rdf.results import GraphStore, QueryResult, SparqlSyntaxError
 from ..rdf.sparqltext import strip_comments
+from ..settings import Settings
 from ..store import open_embedded, open_store
 from ..store.embedded import check_syntax
 from .library import QueryFile, find_query, library
@@ -83,7 +84,7 @@ def param_warnings(
         if re.search(rf"SERVICE\s+(?:SILENT\s+)?\?{param.name}\b", text, re.I):
             continue
         iri = str(term)  # checked by Param.term: an absolute IRI that <…> can hold
-        shown = curie(iri) or f"<{iri}>"
+        shown = (query.namespaces and query.namespaces.curie(iri)) or f"<{iri}>"
         used = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} UNION {{ ?s <{iri}> ?o }} }}"
         if not store.query(used).boolean:
             warnings.append(ParamWarning(param.name, shown))
@@ -108,7 +109,7 @@ def run_named(
     timeout: float = 30.0,
 ) -> Answer:
     """Find a query by name (or .rq path), check its parameters, and run it."""
-    query = find_query(project.queries_dir, name_or_path)
+    query = find_query(project.queries_dir, name_or_path, Namespaces.of(project.settings))
     query.prepare(params)  # refuse bad parameters before loading or contacting anything
     if endpoint:
         return Answer(
@@ -134,6 +135,7 @@ def run_contained(
             files = [str(p) for p in project.dataset_files()]
             return call_once(
                 f"{__name__}:run_in_worker",
+                project.settings,
                 files,
                 query,
                 params,
@@ -156,10 +158,14 @@ def run_contained(
 
 
 def run_in_worker(
-    files: list[str], query: QueryFile, params: Mapping[str, str] | None, timeout: float
+    settings: Settings,
+    files: list[str],
+    query: QueryFile,
+    params: Mapping[str, str] | None,
+    timeout: float,
 ) -> tuple[QueryResult, list[ParamWarning]]:
     """The worker's side of `run_contained`."""
-    store = open_embedded(files, timeout=timeout)
+    store = open_embedded(settings, files, timeout=timeout)
     return run_checked(store, query, params)
 
 
@@ -185,7 +191,7 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
 def list_queries(project: Project) -> str:
     """The library as text: each query's name, summary and parameters."""
     lines: list[str] = []
-    for query in library(project.queries_dir):
+    for query in library(project.queries_dir, Namespaces.of(project.settings)):
         lines.append(f"{query.name}")
         lines.append(f"    {query.summary}")
         for param in query.params:

@@ -27,6 +27,7 @@ from .engines import SHACL_ENGINES
 if TYPE_CHECKING:
     from ..project import Project
     from ..rdf.results import GraphStore
+    from ..settings import Settings
     from .embedded import EmbeddedStore
 
 __all__ = ["PASSWORD_VARIABLE", "SHACL_ENGINES", "USER_VARIABLE", "credentials", "open_store"]
@@ -69,15 +70,17 @@ def open_store(
         if user is None:
             user, password = found_user, found_password
         return RemoteStore(url, timeout=timeout, user=user, password=password)
-    return open_embedded(project.dataset_files(), timeout=timeout)
+    return open_embedded(project.settings, project.dataset_files(), timeout=timeout)
 
 
-def open_embedded(files: Iterable[Path], *, timeout: float = 60.0) -> EmbeddedStore:
-    """The embedded store holding the RDF files `files` (each in the named graph of its name):
-    for the steps that need the engine's own powers (SHACL, dumps, the release) or a worker
-    process's own copy of the dataset."""
+def open_embedded(
+    settings: Settings, files: Iterable[Path], *, timeout: float = 60.0
+) -> EmbeddedStore:
+    """The embedded store holding the RDF files `files` (each file of triples in the named graph
+    of its name under the project's graph base): for the steps that need the engine's own powers
+    (SHACL, dumps, the release) or a worker process's own copy of the dataset."""
     from .embedded import EmbeddedStore
 
-    store = EmbeddedStore.from_files(files)
+    store = EmbeddedStore.from_files(files, settings.graph_base)
     store.service_timeout = timeout
     return store

@@ -1,7 +1,7 @@
 """The embedded store: Oxigraph in process, holding the dataset's named graphs and, as its
 default graph, their union.
 
-Each file of triples goes into its own named graph (`project.graph_for_file`: the graph of its
+Each file of triples goes into its own named graph (`settings.graph_for_file`: the graph of its
 origin); a TriG or N-Quads file keeps the graphs it names. The default graph is the union of
 them all, kept in the store itself (each triple is also added there), so that SPARQL without
 `GRAPH`, SHACL, the dumps and every reader of the default graph see the whole dataset as before,
@@ -28,7 +28,6 @@ from .. import files
 from ..errors import CouldNotRun, RdfSyntaxError, one_line
 from ..files import MAX_FILE_VARIABLE, size_limit
 from ..formats.rdf import serialize_ntriples
-from ..project import graph_for_file
 from ..rdf.results import QueryResult, SparqlSyntaxError, limited
 from ..rdf.sparqltext import query_form, tokens
 from ..rdf.terms import Triple, term_converter, to_oxigraph, to_rdflib
@@ -93,7 +92,10 @@ class EmbeddedStore:
     can_cache = True
     source_files: tuple[Path, ...] = ()
 
-    def __init__(self, service_timeout: float = 60.0) -> None:
+    def __init__(self, graph_base: str, service_timeout: float = 60.0) -> None:
+        # A file of triples is loaded into the named graph graph_base + its name (the
+        # project's settings.graph_for_file).
+        self.graph_base = graph_base
         self._store = ox.Store()
         self._rdflib: rdflib.Graph | None = None
         # Oxigraph's SERVICE client has no time limit of its own: a hung endpoint would hang
@@ -101,8 +103,8 @@ class EmbeddedStore:
         self.service_timeout = service_timeout
 
     @classmethod
-    def from_files(cls, paths: Iterable[Path]) -> EmbeddedStore:
-        store = cls()
+    def from_files(cls, paths: Iterable[Path], graph_base: str) -> EmbeddedStore:
+        store = cls(graph_base)
         store.source_files = tuple(Path(p) for p in paths)
         for path in store.source_files:
             store.add_file(path)
@@ -113,7 +115,7 @@ class EmbeddedStore:
         union (the default graph).
 
         A file of triples goes into the named graph `graph`, by default the one of its file
-        name (`graph_for_file`); a TriG or N-Quads file into the graphs it names. A syntax
+        name (`settings.graph_for_file`); a TriG or N-Quads file into the graphs it names. A syntax
         error raises RdfSyntaxError naming the file, line and column, and adds nothing.
         """
         # Counted by the engine before and after: a scan of the union each time, which loading
@@ -140,7 +142,7 @@ class EmbeddedStore:
                 # Oxigraph's own loader: transactional (all or nothing), twice as fast as
                 # parsing in Python and adding the triples one by one; parsing twice (the
                 # named graph, then the union) is still faster than copying in Python.
-                name = ox.NamedNode(graph or graph_for_file(path))
+                name = ox.NamedNode(graph or self.graph_base + path.stem)
                 self._store.load(path=str(path), format=fmt, to_graph=name)
                 self._store.load(path=str(path), format=fmt)
         except SyntaxError as exc:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 _LOADED: dict[str, EmbeddedStore] = {}
 
 
-def load_dataset(files: Sequence[str]) -> None:
+def load_dataset(files: Sequence[str], graph_base: str) -> None:
     """In a query worker: load the dataset, at a low priority (the server answers pages
     meanwhile, and they come first). Once loaded, the worker stays a little below the server
     (a niceness of 5 more): while every worker is busy with slow queries, the pages that the
@@ -42,7 +42,7 @@ def load_dataset(files: Sequence[str]) -> None:
 
     priority = os.getpriority(os.PRIO_PROCESS, 0)
     os.setpriority(os.PRIO_PROCESS, 0, min(priority + 10, 19))
-    _LOADED["store"] = EmbeddedStore.from_files(Path(f) for f in files)
+    _LOADED["store"] = EmbeddedStore.from_files((Path(f) for f in files), graph_base)
     with contextlib.suppress(PermissionError):
         os.setpriority(os.PRIO_PROCESS, 0, min(priority + 5, 19))
 
@@ -64,8 +64,11 @@ class AllWorkersBusy(QueryTimeout):
 class QueryPool:
     """A fixed number of query worker processes for one dataset."""
 
-    def __init__(self, files: Sequence[Path], size: int = 2, timeout: float = 10.0) -> None:
+    def __init__(
+        self, files: Sequence[Path], graph_base: str, size: int = 2, timeout: float = 10.0
+    ) -> None:
         self.files = [str(f) for f in files]
+        self.graph_base = graph_base
         self.size = max(1, size)
         self.timeout = timeout
         self._idle: asyncio.Queue[Worker] | None = None
@@ -86,7 +89,7 @@ class QueryPool:
         """Start a worker process; it loads the dataset while the caller goes on."""
         worker = Worker("query worker")
         self._all.add(worker)  # from now on, close() stops it
-        worker.submit(LOAD, self.files)
+        worker.submit(LOAD, self.files, self.graph_base)
         return worker
 
     def _await_ready(self, worker: Worker) -> Worker:

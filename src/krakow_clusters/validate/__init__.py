@@ -20,6 +20,7 @@ from rdflib.namespace import SH
 
 from ..errors import CouldNotRun
 from ..project import Project
+from ..settings import Settings
 from ..store import open_embedded
 from ..store.embedded import EmbeddedStore
 from ..workers import Background
@@ -61,10 +62,13 @@ def validate_project(project: Project, extra: Sequence[Path] = (), engine: str =
         if not path.exists() and not path.is_symlink():
             raise CouldNotRun(f"{path}: no such file")
     checks = project.check_queries()
-    return validate_files(files, project.shapes_file, checks, root=project.root, engine=engine)
+    return validate_files(
+        project.settings, files, project.shapes_file, checks, root=project.root, engine=engine
+    )
 
 
 def validate_files(
+    settings: Settings,
     files: Sequence[Path],
     shapes_file: Path,
     checks: Sequence[Path],
@@ -78,13 +82,14 @@ def validate_files(
     graph, such as build, loads it once).
     """
     if store is None:
-        store = open_embedded(files)
-    namer = Namer(store)
+        store = open_embedded(settings, files)
+    namer = Namer(store, settings)
     # The checks' queries run in a thread while the SHACL engine runs: turbo and Oxigraph leave
     # the GIL while they work, so on two cores the checks cost next to nothing (pySHACL, pure
     # Python, gains nothing and loses nothing). Their findings are made after, in order.
     answers = Background(
-        lambda: [answer_check(store, check, root) for check in checks], "validation-checks"
+        lambda: [answer_check(store, check, root, namer.namespaces) for check in checks],
+        "validation-checks",
     )
     results_graph, findings, used = run_shapes(store, shapes_file, namer, engine)
     for answer in answers.result():
@@ -93,5 +98,14 @@ def validate_files(
     report_node = next(results_graph.subjects(RDF.type, SH.ValidationReport))
     conforms = not any(f.severity == "Violation" for f in findings)
     results_graph.set((report_node, SH.conforms, Literal(conforms)))
-    bind_prefixes(results_graph)
-    return Report(findings, results_graph, list(files), list(checks), root, shapes_file, used)
+    bind_prefixes(results_graph, namer.namespaces)
+    return Report(
+        findings,
+        results_graph,
+        list(files),
+        list(checks),
+        root,
+        shapes_file,
+        used,
+        namer.namespaces,
+    )

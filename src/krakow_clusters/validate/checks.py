@@ -11,18 +11,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 import rdflib
-from rdflib import RDF, BNode, Literal, Namespace
+from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.namespace import SH
 
 from ..errors import CouldNotRun
-from ..rdf.namespaces import NAMESPACES, curie
+from ..rdf.namespaces import Namespaces
 from ..rdf.results import QueryResult
 from ..sparql.library import QueryFile, read_query
 from ..store.embedded import EmbeddedStore
 from .names import Namer
 from .report import Finding
-
-CHECKS = Namespace(NAMESPACES["check"])
 
 
 class CheckAnswer(NamedTuple):
@@ -31,10 +29,12 @@ class CheckAnswer(NamedTuple):
     answer: QueryResult
 
 
-def answer_check(store: EmbeddedStore, path: Path, root: Path | None) -> CheckAnswer:
+def answer_check(
+    store: EmbeddedStore, path: Path, root: Path | None, namespaces: Namespaces
+) -> CheckAnswer:
     """The check's query answered on the store (what may run beside the SHACL engine: it touches
     neither the namer nor the report graph)."""
-    query = read_query(path)
+    query = read_query(path, namespaces)
     shown = path.relative_to(root) if root and path.is_relative_to(root) else path
     try:
         answer = store.query(query.text)
@@ -63,7 +63,7 @@ def check_findings(namer: Namer, results: rdflib.Graph, checked: CheckAnswer) ->
                 resource=resource,
                 resource_label=label,
                 focus=focus,
-                path=(curie(str(rpath)) or f"<{rpath}>") if rpath is not None else None,
+                path=(namer.curie(str(rpath)) or f"<{rpath}>") if rpath is not None else None,
                 message=message,
                 severity="Violation",
                 rule=rule,
@@ -78,7 +78,8 @@ def check_findings(namer: Namer, results: rdflib.Graph, checked: CheckAnswer) ->
         results.add((node, SH.focusNode, focus))
         results.add((node, SH.resultSeverity, SH.Violation))
         results.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-        results.add((node, SH.sourceConstraint, CHECKS[query.name]))
+        check = URIRef(namer.namespaces.table["check"] + query.name)
+        results.add((node, SH.sourceConstraint, check))
         results.add((node, SH.resultMessage, Literal(message)))
         if rpath is not None:
             results.add((node, SH.resultPath, rpath))

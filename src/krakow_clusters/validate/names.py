@@ -7,7 +7,8 @@ from rdflib import RDFS, SKOS, BNode, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from ..rdf.namespaces import curie
+from ..rdf.namespaces import Namespaces
+from ..settings import Settings
 from ..store.embedded import EmbeddedStore
 
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
@@ -23,8 +24,11 @@ SELECT ?node ?property ?label WHERE {
 class Namer:
     """Names resources for people, asking the store (no copy of the graph is needed)."""
 
-    def __init__(self, store: EmbeddedStore):
+    def __init__(self, store: EmbeddedStore, settings: Settings):
         self.store = store
+        self.settings = settings
+        self.namespaces = Namespaces.of(settings)
+        self.curie = self.namespaces.curie
         self._labels: dict[Node, str | None] = {}
 
     def label(self, node: Node) -> str | None:
@@ -60,7 +64,7 @@ class Namer:
             base_label = self.label(base)
             described = self.store.query("ASK { ?node ?p ?o }", {"node": base}).boolean
             if base_label or described:
-                return base, base_label or f"(no name) {curie(str(base)) or f'<{base}>'}"
+                return base, base_label or f"(no name) {self.curie(str(base)) or f'<{base}>'}"
         if isinstance(focus, BNode):
             rows = self.store.query("SELECT ?s ?node WHERE { ?s ?p ?node }", {"node": focus}).rows
             for subject, _ in sorted(rows, key=lambda r: str(r[0])):
@@ -68,5 +72,5 @@ class Namer:
                 if subject_label:
                     return subject, subject_label
         if isinstance(focus, URIRef):
-            return focus, f"(no name) {curie(str(focus)) or f'<{focus}>'}"
+            return focus, f"(no name) {self.curie(str(focus)) or f'<{focus}>'}"
         return focus, "(blank node)"

@@ -12,7 +12,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..rdf.namespaces import NAMESPACES, curie
+from ..rdf.namespaces import Namespaces
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class Report:
     root: Path | None = None
     shapes: Path | None = None
     engine: str = "pyshacl"
+    # The project's prefixes, for the values the report shows.
+    namespaces: Namespaces | None = None
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -67,10 +69,10 @@ class Report:
         return 0 if self.conforms else 1
 
 
-def bind_prefixes(graph: rdflib.Graph) -> None:
+def bind_prefixes(graph: rdflib.Graph, namespaces: Namespaces) -> None:
     """Bind the one namespace table in a report graph, so its Turtle reads with the project's
     prefixes, whichever process made it."""
-    for prefix, namespace in NAMESPACES.items():
+    for prefix, namespace in namespaces.table.items():
         graph.bind(prefix, namespace, replace=True)
 
 
@@ -121,17 +123,17 @@ def render_text(report: Report) -> str:
             where = f.path or "(no property)"
             line = f"{f.severity.lower():<9} {f.resource_label} <{iri}> {where}: {f.message}"
             if f.value is not None:
-                line += f" Value: {_show_value(f.value)}."
+                line += f" Value: {_show_value(f.value, report.namespaces)}."
             lines.append(f"{line} [{f.rule}]")
     lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
 
-def _show_value(value: Node) -> str:
+def _show_value(value: Node, namespaces: Namespaces | None) -> str:
     if isinstance(value, Literal):
         return f'"{value}"' if not _is_number(value) else str(value)
-    return curie(str(value)) or f"<{value}>"
+    return (namespaces and namespaces.curie(str(value))) or f"<{value}>"
 
 
 def _is_number(value: Literal) -> bool:

@@ -6,6 +6,7 @@ are chosen by the store (`EmbeddedStore.validate_shacl`, `store.engines.SHACL_EN
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import rdflib
@@ -14,7 +15,6 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from ..rdf.namespaces import curie
 from ..store import open_embedded
 from ..store.embedded import EmbeddedStore
 from .names import Namer
@@ -25,7 +25,7 @@ def run_shapes(
     store: EmbeddedStore, shapes_file: Path, namer: Namer, engine: str = "auto"
 ) -> tuple[rdflib.Graph, list[Finding], str]:
     """The standard SHACL report graph, its findings, and the engine that made it."""
-    shapes = open_embedded([shapes_file]).to_rdflib()
+    shapes = open_embedded(namer.settings, [shapes_file]).to_rdflib()
     results_graph, used = store.validate_shacl(shapes, engine)
     return results_graph, shacl_findings(results_graph, namer), used
 
@@ -39,7 +39,7 @@ def shacl_findings(results: rdflib.Graph, namer: Namer) -> list[Finding]:
         path = results.value(result, SH.resultPath)
         severity = results.value(result, SH.resultSeverity)
         component = results.value(result, SH.sourceConstraintComponent)
-        rule = curie(str(component)) or f"<{component}>"
+        rule = namer.curie(str(component)) or f"<{component}>"
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         resource, label = namer.describe(focus)
         findings.append(
@@ -47,7 +47,7 @@ def shacl_findings(results: rdflib.Graph, namer: Namer) -> list[Finding]:
                 resource=resource,
                 resource_label=label,
                 focus=focus,
-                path=render_path(results, path) if path is not None else None,
+                path=render_path(results, path, namer.curie) if path is not None else None,
                 message=messages[0] if messages else rule,
                 severity=str(severity).rsplit("#", 1)[-1],
                 rule=rule,
@@ -57,20 +57,24 @@ def shacl_findings(results: rdflib.Graph, namer: Namer) -> list[Finding]:
     return findings
 
 
-def render_path(graph: rdflib.Graph, path: Node) -> str:
+def render_path(graph: rdflib.Graph, path: Node, curie: Callable[[str], str | None]) -> str:
     """A SHACL property path in SPARQL notation: `^kc:status`, `(a|b)`, `a/b`."""
     if isinstance(path, URIRef):
         return curie(str(path)) or f"<{path}>"
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
-        return "^" + render_path(graph, inverse)
+        return "^" + render_path(graph, inverse, curie)
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
-        return "(" + "|".join(render_path(graph, p) for p in Collection(graph, alternatives)) + ")"
+        return (
+            "("
+            + "|".join(render_path(graph, p, curie) for p in Collection(graph, alternatives))
+            + ")"
+        )
     for op, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         inner = graph.value(path, op)
         if inner is not None:
-            return render_path(graph, inner) + mark
+            return render_path(graph, inner, curie) + mark
     if graph.value(path, RDF.first) is not None:
-        return "/".join(render_path(graph, p) for p in Collection(graph, path))
+        return "/".join(render_path(graph, p, curie) for p in Collection(graph, path))
     return str(path)

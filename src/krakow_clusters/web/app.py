@@ -33,7 +33,7 @@ from ..errors import CouldNotRun
 from ..pages.i18n import LanguagePrefix
 from .guard import Guard
 from .openapi import openapi
-from .state import AppState, Settings
+from .state import AppState, ServeOptions
 from .views.base import store_failed
 from .views.dataset import dataset
 from .views.downloads import ROOT_FILES, downloads, ontology_file, release_file
@@ -93,11 +93,11 @@ ROUTES = [
     Route("/static/{path:path}", static),
 ]
 
-# After the guard (first, made by create_app with the settings' limits and hosts: its limits, HEAD
-# handling and security headers cover every route and every answer, CORS's included): the
-# language prefix (/pl/…, /en/…), stripped before any route is matched.
+# After the guard and the language prefix (made by create_app: the guard first, with serve's
+# limits and hosts, so its limits, HEAD handling and security headers cover every route and every
+# answer, CORS's included; then the prefix of a language of the project, /pl/…, /en/…, stripped
+# before any route is matched).
 MIDDLEWARE = [
-    Middleware(LanguagePrefix),
     Middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -109,9 +109,9 @@ MIDDLEWARE = [
 ]
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The ASGI application for `settings`; its state is `app.state.web`, an `AppState`."""
-    state = AppState(settings)
+def create_app(options: ServeOptions) -> Starlette:
+    """The ASGI application for `options`; its state is `app.state.web`, an `AppState`."""
+    state = AppState(options)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -125,10 +125,11 @@ def create_app(settings: Settings) -> Starlette:
         assert isinstance(exc, CouldNotRun)
         return store_failed(state, exc)
 
-    guard = Middleware(Guard, limits=settings.limits, allowed_hosts=settings.allowed_hosts)
+    guard = Middleware(Guard, limits=options.limits, allowed_hosts=options.allowed_hosts)
+    languages = Middleware(LanguagePrefix, languages=state.settings.languages)
     app = Starlette(
         routes=ROUTES,
-        middleware=[guard, *MIDDLEWARE],
+        middleware=[guard, languages, *MIDDLEWARE],
         lifespan=lifespan,
         exception_handlers={CouldNotRun: could_not_run},
     )

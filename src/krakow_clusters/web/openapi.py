@@ -207,14 +207,15 @@ def _reconciliation_paths() -> dict[str, Any]:
     }
 
 
-def describe_api() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of the server's HTTP API."""
+def describe_api(name: str, base_iri: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the server's HTTP API, for the project called `name` whose
+    identifiers start with `base_iri`."""
     query_text = _query("query", "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
     result_format = _query("format", "A media type or an alias (json, xml, csv, tsv, ttl, …).")
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Kraków innovation clusters: linked data",
+            "title": f"{name}: linked data",
             "version": "1",
             "description": (
                 "Dereferenceable IRIs (content negotiation), a read-only SPARQL 1.1 endpoint, "
@@ -245,14 +246,14 @@ def describe_api() -> dict[str, Any]:
             },
             "/id/": {"get": _operation("Every resource, by kind.", _PAGE)},
             "/id/{kind}/{slug}": _resource(
-                "A resource: https://w3id.org/krakow-clusters/id/{kind}/{slug}.",
+                f"A resource: {base_iri}id/{{kind}}/{{slug}}.",
                 [
                     _path("kind", "cluster, organization, sector, …", SEGMENT),
                     _path("slug", "Its slug, with an extension (.ttl, …) or not.", SEGMENT),
                 ],
             ),
             "/graph/{slug}": _resource(
-                "A named graph of the dataset: https://w3id.org/krakow-clusters/graph/{slug}.",
+                f"A named graph of the dataset: {base_iri}graph/{{slug}}.",
                 [_path("slug", "article, translations, …, with an extension or not.", SEGMENT)],
             ),
             "/ontology": _resource("The ontology."),
@@ -345,6 +346,8 @@ def describe_api() -> dict[str, Any]:
     }
 
 
-async def openapi(_request: Request) -> Response:
+async def openapi(request: Request) -> Response:
     """/openapi.json."""
-    return JSONResponse(describe_api())
+    settings = request.app.state.web.settings
+    name = settings.name[settings.default_language]
+    return JSONResponse(describe_api(name, settings.base_iri))

@@ -17,7 +17,7 @@ from ..store import open_store
 from .app import create_app
 from .front import uvicorn_config
 from .guard import Limits
-from .state import Settings
+from .state import ServeOptions
 
 # A host name as an operator lists it for --allowed-host: DNS labels, or an IPv4 address.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
@@ -96,7 +96,7 @@ def serve(
             raise CouldNotRun(f"--allow-service {url!r}: not an http(s) URL")
     store = open_store(project, sparql_endpoint, timeout=query_timeout)
     store.query("ASK {}")  # fail now, with one line, when the store cannot be reached
-    settings = Settings(
+    options = ServeOptions(
         project=project,
         store=store,
         dist=dist,
@@ -111,7 +111,7 @@ def serve(
         allowed_hosts=tuple(h.lower() for h in allowed_hosts),
         public_url=public_url.rstrip("/"),
     )
-    app = create_app(settings)
+    app = create_app(options)
     # uvicorn reports a port in use by logging and exiting with code 3: bind the socket here, so
     # that it is one line and exit code 2 like every other failure to start, and hand it over.
     try:

@@ -1,4 +1,4 @@
-"""What the web app holds: the settings `serve` was asked for and the state behind the app (the
+"""What the web app holds: the options `serve` was asked for and the state behind the app (the
 store, the cached responses, the query workers, the templates)."""
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import CouldNotRun
-from ..pages.describe import Description, Pages, describe, license_of
-from ..pages.i18n import DEFAULT, page_language
+from ..pages.describe import Description, Pages, Site, describe, license_of, sources_of
+from ..pages.i18n import page_language
 from ..pages.schemaorg import dataset_schema_org, script_json
 from ..project import Project
+from ..rdf.namespaces import Namespaces
 from ..rdf.results import GraphStore, QueryResult
 from ..rdf.sparqltext import inject_values
 from ..reconcile.service import Reconciler
@@ -38,7 +39,7 @@ def add_vary(response: Response, field: str) -> None:
 
 
 @dataclass
-class Settings:
+class ServeOptions:
     """What `serve` was asked for."""
 
     project: Project
@@ -71,13 +72,19 @@ class AppState:
     # recently used goes first.
     max_cached = 512
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.store = settings.store
+    def __init__(self, options: ServeOptions) -> None:
+        self.options = options
+        # The project's identity (settings.toml) and its namespace table, for every view.
+        self.settings = options.project.settings
+        self.namespaces = Namespaces.of(self.settings)
+        self.store = options.store
         self.cache: OrderedDict[tuple, Response] = OrderedDict()
         self.pool = None
-        self.pages = Pages()
+        self.site = Site(self.settings)
+        self.pages = Pages(self.site)
         self.license: str | None = None
+        # The documents the facts come from, for every page's footer (sources_of).
+        self.sources: dict[str, list[dict]] = {}
         # Visitors' queries on a remote store run in threads of their own, as many as there
         # would be query workers: a slow store ties up these, never the threads of the pages.
         # (Made in startup(): a limiter belongs to the running event loop.)
@@ -103,7 +110,7 @@ class AppState:
         endpoint), under the query timeout and the result limit: in a query worker on the
         embedded store, else in one of the query threads. AllWorkersBusy when no worker or
         thread frees within the queue wait."""
-        settings = self.settings
+        settings = self.options
         limit = settings.result_limit
         if self.pool is not None:
             text = inject_values(sparql, bindings) if bindings else sparql
@@ -126,20 +133,20 @@ class AppState:
     @property
     def retry_after(self) -> int:
         """Seconds after which a refused query may find a worker: at most one query timeout."""
-        return max(1, int(self.settings.query_timeout + 0.999))
+        return max(1, int(self.options.query_timeout + 0.999))
 
     async def reconciler(self) -> Reconciler:
         """The reconciliation service over the store (see _reconciler)."""
         if self._reconciler is not None:
             return self._reconciler
-        found = await run_in_threadpool(Reconciler.from_store, self.store)
+        found = await run_in_threadpool(Reconciler.from_store, self.store, self.settings)
         if self.store.can_cache:
             self._reconciler = found
         return found
 
     async def startup(self) -> None:
         """Start the query workers (embedded store) and read the licence the pages show."""
-        slots = max(1, self.settings.query_workers)
+        slots = max(1, self.options.query_workers)
         self.query_slots = anyio.CapacityLimiter(slots)
         self.query_threads = anyio.CapacityLimiter(slots)
         if self.store.source_files:
@@ -147,12 +154,14 @@ class AppState:
 
             self.pool = QueryPool(
                 list(self.store.source_files),
-                size=self.settings.query_workers,
-                timeout=self.settings.query_timeout,
+                self.settings.graph_base,
+                size=self.options.query_workers,
+                timeout=self.options.query_timeout,
             )
             await self.pool.start()
         try:
-            self.license = await run_in_threadpool(license_of, self.store)
+            self.license = await run_in_threadpool(license_of, self.store, self.site)
+            self.sources = await run_in_threadpool(sources_of, self.store, self.site)
         except CouldNotRun:
             self.license = None
 
@@ -163,7 +172,7 @@ class AppState:
 
     async def describe(self, iri: str, ontology: bool = False) -> Description:
         """What the store says about `iri` (see `pages.describe`), in a thread."""
-        return await run_in_threadpool(describe, self.store, iri, ontology)
+        return await run_in_threadpool(describe, self.store, iri, self.site, ontology)
 
     # -- files read once
 
@@ -173,7 +182,7 @@ class AppState:
         tried again on the next request)."""
         if self._library is None:
             try:
-                self._library = library(self.settings.project.queries_dir)
+                self._library = library(self.options.project.queries_dir, self.namespaces)
             except CouldNotRun:
                 return []
         return self._library
@@ -194,7 +203,7 @@ class AppState:
         version of the file (see void_graph)."""
         graph = self.void_graph(path)
         if self._void_jsonld is None or self._void_jsonld[0] is not graph:
-            self._void_jsonld = (graph, script_json(dataset_schema_org(graph)))
+            self._void_jsonld = (graph, script_json(dataset_schema_org(graph, self.site.kc)))
         return self._void_jsonld[1]
 
     # -- responses
@@ -206,8 +215,11 @@ class AppState:
         the language `request` asks for (English without a request). A page whose language was
         negotiated says it varies with Accept-Language."""
         context.setdefault("license", self.license)
-        context.setdefault("remote", self.settings.endpoint)
-        lang, explicit = page_language(request) if request is not None else (DEFAULT, True)
+        context.setdefault("sources", self.sources)
+        context.setdefault("remote", self.options.endpoint)
+        lang, explicit = (
+            page_language(request) if request is not None else (self.site.default_language, True)
+        )
         if request is not None:
             query = request.url.query
             context.setdefault("page_path", request.url.path + ("?" + query if query else ""))

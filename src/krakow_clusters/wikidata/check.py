@@ -14,8 +14,8 @@ from rdflib.namespace import DCTERMS
 
 from ..errors import CouldNotRun
 from ..files import write_atomic
-from ..project import ID_BASE, Project
-from ..rdf.namespaces import curie
+from ..project import Project
+from ..rdf.namespaces import Namespaces
 from .client import WikidataClient
 from .entities import fetch_entities
 from .matching import class_verdict, label_similarity, show_label
@@ -52,6 +52,8 @@ class CheckReport:
     checks: list[LinkCheck]
     requests: int = 0
     cache_hits: int = 0
+    # The project's prefixes, for the report.
+    namespaces: Namespaces | None = None
 
     @property
     def wrong(self) -> list[LinkCheck]:
@@ -66,7 +68,8 @@ def check_links(project: Project, client: WikidataClient) -> CheckReport:
     """Ask the endpoint about every link in the data and say which are wrong, and why."""
     graph, resources = load_resources(project)
     links = [(r, p, t) for r in resources.values() for p, t in r.links]
-    entities = fetch_entities(client, [t for _, _, t in links])
+    languages = project.settings.languages
+    entities = fetch_entities(client, [t for _, _, t in links], languages)
     country = country_qid(graph)
     checks = []
     for resource, predicate, target in links:
@@ -104,7 +107,13 @@ def check_links(project: Project, client: WikidataClient) -> CheckReport:
                 check.notes.append(
                     "located in (P131) " + ", ".join(qid(p) for p in entity.located_in)
                 )
-    return CheckReport(client.endpoint, checks, client.requests_sent, client.cache_hits)
+    return CheckReport(
+        client.endpoint,
+        checks,
+        client.requests_sent,
+        client.cache_hits,
+        Namespaces.of(project.settings),
+    )
 
 
 def record_verified(project: Project, report: CheckReport, today: date) -> list[URIRef]:
@@ -118,7 +127,8 @@ def record_verified(project: Project, report: CheckReport, today: date) -> list[
     path = links_file(project)
     text = path.read_text(encoding="utf-8")
     graph = rdflib.Graph().parse(data=text, format="turtle")
-    evidence_list = URIRef(ID_BASE + "link-method/evidence-list")
+    id_base = project.settings.id_base
+    evidence_list = URIRef(id_base + "link-method/evidence-list")
     stamp = today.isoformat()
     changed: list[URIRef] = []
     for check in report.checks:
@@ -129,10 +139,10 @@ def record_verified(project: Project, report: CheckReport, today: date) -> list[
                 graph.value(record, RDF.predicate) != check.predicate
                 or graph.value(record, RDF.object) != check.target
                 or graph.value(record, DCTERMS.type) != evidence_list
-                or not str(record).startswith(ID_BASE + "link/")
+                or not str(record).startswith(id_base + "link/")
             ):
                 continue
-            local = re.escape(str(record)[len(ID_BASE + "link/") :])
+            local = re.escape(str(record)[len(id_base + "link/") :])
             block = re.search(rf"(?ms)^link:{local}\n.*?\s\.\n", text)
             if block is None or "lm:evidence-list ;" not in block.group(0):
                 continue
@@ -174,11 +184,12 @@ def render_check(report: CheckReport) -> str:
         f"(requests sent: {report.requests}, answers from the cache: {report.cache_hits}).",
         "",
     ]
+    curie = report.namespaces.curie if report.namespaces else lambda _iri: None
     ordered = sorted(report.checks, key=lambda c: (not c.wrong, c.resource.short, str(c.target)))
     for check in ordered:
         verdict = "WRONG" if check.wrong else "ok"
         lines.append(
-            f"{verdict:<5} {check.resource.short} {curie(check.predicate)} "
+            f"{verdict:<5} {check.resource.short} {curie(check.predicate) or check.predicate} "
             f"wd:{qid(check.target)}  ({check.resource.name})"
         )
         for problem in check.problems:

@@ -375,7 +375,9 @@ def client_for(
     cache = os.environ.get("KRAKOW_CLUSTERS_CACHE") or project.root / ".cache" / "wikidata"
     settings = ClientSettings(
         endpoint=endpoint,
-        contact=contact,
+        contact=contact
+        or os.environ.get("KRAKOW_CLUSTERS_CONTACT")
+        or project.settings.publisher_url,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         deadline=max(read_timeout * 1.5, read_timeout + connect_timeout),

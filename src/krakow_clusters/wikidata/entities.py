@@ -3,7 +3,7 @@ classes, country, location, redirect), fetched for many items at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -32,7 +32,8 @@ class Entity:
         return qid(self.iri)
 
     def label(self, lang: str = "en") -> str:
-        for wanted in (lang, "en", "pl"):
+        """The label in `lang`, else in English (Wikidata's own), else in any language."""
+        for wanted in (lang, "en", *sorted({str(label.language) for label in self.labels})):
             for label in self.labels:
                 if label.language == wanted:
                     return str(label)
@@ -45,13 +46,15 @@ class Entity:
         return ""
 
 
-def fetch_entities(client: WikidataClient, items: Iterable[URIRef]) -> dict[URIRef, Entity]:
+def fetch_entities(
+    client: WikidataClient, items: Iterable[URIRef], languages: Sequence[str]
+) -> dict[URIRef, Entity]:
     """What the endpoint says about each item, 50 items a query; an item it knows nothing of
     has `exists` False."""
     wanted = sorted(set(items))
     entities = {iri: Entity(iri) for iri in wanted}
     for start in range(0, len(wanted), 50):
-        for row in client.query(facts_query(wanted[start : start + 50])).dicts():
+        for row in client.query(facts_query(wanted[start : start + 50], languages)).dicts():
             entity = entities.get(row["item"])
             if entity is None:
                 continue

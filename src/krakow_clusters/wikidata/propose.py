@@ -16,8 +16,8 @@ from rdflib import Literal, URIRef
 
 from ..errors import CouldNotRun
 from ..files import write_atomic
-from ..project import ID_BASE, Project
-from ..rdf.namespaces import curie
+from ..project import Project
+from ..rdf.namespaces import Namespaces
 from .client import WikidataClient, is_public_wikidata
 from .entities import Entity, fetch_entities
 from .matching import class_verdict, label_similarity
@@ -111,7 +111,8 @@ def propose_links(
     country = country_qid(graph)
     mode = search_mode_for(client.endpoint, search)
     unlinked = [r for r in resources.values() if not r.links and r.kind in kinds]
-    all_labels = sorted({lit for r in unlinked for lit in r.labels if lit.language in ("en", "pl")})
+    languages = project.settings.languages
+    all_labels = sorted({lit for r in unlinked for lit in r.labels if lit.language in languages})
     found: dict[URIRef, set[URIRef]] = {r.iri: set() for r in unlinked}
     by_label: dict[Literal, list[Resource]] = {}
     for resource in unlinked:
@@ -130,9 +131,9 @@ def propose_links(
             if row["item"] is not None and is_item(row["item"]):
                 for resource in by_label[label]:
                     found[resource.iri].add(row["item"])
-    entities = fetch_entities(client, {i for items in found.values() for i in items})
+    entities = fetch_entities(client, {i for items in found.values() for i in items}, languages)
     targets = {e.redirect for e in entities.values() if e.redirect is not None}
-    entities.update(fetch_entities(client, targets - set(entities)))
+    entities.update(fetch_entities(client, targets - set(entities), languages))
     stamp = (today or date.today()).isoformat()
     proposals = []
     for resource in unlinked:
@@ -265,7 +266,6 @@ def read_review(path: Path) -> list[dict[str, str]]:
 
 
 _ACCEPTED = {"yes", "y", "x", "1", "true", "accept", "accepted"}
-_PREDICATES_BY_NAME = {curie(p): p for p in LINK_PREDICATES}
 
 
 @dataclass
@@ -310,6 +310,7 @@ def accept_proposals(
             raise CouldNotRun(f"two proposals accepted for {row['resource']}: accept one")
         per_resource[row["resource"]] = row
     _graph, resources = load_resources(project)
+    by_name = _predicates_by_name(Namespaces.of(project.settings))
     target_file = links_file(project)
     text = target_file.read_text(encoding="utf-8")
     existing = rdflib.Graph().parse(data=text, format="turtle")
@@ -322,16 +323,16 @@ def accept_proposals(
             raise CouldNotRun(f"{resource_iri}: not a resource of the data")
         if resource.links:
             raise CouldNotRun(f"{resource.short} already has a link: {resource.links[0][1]}")
-        predicate = _PREDICATES_BY_NAME.get(row["predicate"].strip())
+        predicate = by_name.get(row["predicate"].strip())
         if predicate is None:
             raise CouldNotRun(
                 f"{resource.short}: predicate {row['predicate']!r} is not one of "
-                + ", ".join(_PREDICATES_BY_NAME)
+                + ", ".join(by_name)
             )
         target = URIRef(row["candidate"])
         if not is_item(target):
             raise CouldNotRun(f"{resource.short}: {target} is not a Wikidata item IRI")
-        record = URIRef(f"{ID_BASE}link/{resource.kind}-{resource.slug}-wikidata")
+        record = URIRef(f"{project.settings.id_base}link/{resource.kind}-{resource.slug}-wikidata")
         if (record, None, None) in existing:
             raise CouldNotRun(f"{record} already exists in {target_file.name}")
         evidence = (
@@ -339,7 +340,8 @@ def accept_proposals(
             f"{row['proposed']} with score {row['score']} ({row['evidence']}); "
             f"accepted by a curator on {stamp}"
         )
-        blocks.append(_record_text(resource, predicate, target, record, evidence, stamp, row))
+        name = {p: n for n, p in by_name.items()}[predicate]
+        blocks.append(_record_text(resource, name, target, record, evidence, stamp, row))
         accepted.append(Accepted(resource.iri, predicate, target, record))
     new_text = with_xsd_prefix(text).rstrip("\n") + "\n" + "".join(blocks)
     try:
@@ -356,16 +358,20 @@ def accept_proposals(
     return accepted
 
 
+def _predicates_by_name(namespaces: Namespaces) -> dict[str, URIRef]:
+    """The link predicates by the prefixed names a review file writes them with."""
+    return {namespaces.curie(str(p)) or str(p): p for p in LINK_PREDICATES}
+
+
 def _record_text(
     resource: Resource,
-    predicate: URIRef,
+    name: str,
     target: URIRef,
     record: URIRef,
     evidence: str,
     stamp: str,
     row: dict[str, str],
 ) -> str:
-    name = curie(predicate)
     item = qid(target)
     local = str(record).rsplit("/", 1)[-1]
     return f"""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rdflib import Literal, URIRef
 
-from ..rdf.namespaces import NAMESPACES
+from ..rdf.namespaces import STANDARD_PREFIXES
 from .resources import qid
 
 # Wikidata's RDF has schema:version and schema:description under http://schema.org/, not under the
@@ -15,7 +15,10 @@ WIKIDATA_SCHEMA = "http://schema.org/"
 
 # The PREFIX lines every query below starts with.
 QUERY_PROLOGUE = (
-    "".join(f"PREFIX {prefix}: <{NAMESPACES[prefix]}>\n" for prefix in ("wd", "wdt", "rdfs", "owl"))
+    "".join(
+        f"PREFIX {prefix}: <{STANDARD_PREFIXES[prefix]}>\n"
+        for prefix in ("wd", "wdt", "rdfs", "owl")
+    )
     + f"PREFIX schema: <{WIKIDATA_SCHEMA}>\n"
 )
 
@@ -32,20 +35,22 @@ def sparql_string(text: str, lang: str | None = None) -> str:
     return f'"{escaped}"' + (f"@{lang}" if lang else "")
 
 
-def facts_query(items: Sequence[URIRef]) -> str:
+def facts_query(items: Sequence[URIRef], languages: Sequence[str]) -> str:
     """One query for the labels, descriptions, classes, country and location of some items.
 
     Every Wikidata item has schema:version; a redirected item has only owl:sameAs to its target.
     """
     values = " ".join(f"wd:{qid(i)}" for i in items)
+    # The labels and descriptions in the project's languages (and English, Wikidata's own).
+    tags = ", ".join(sparql_string(lang) for lang in dict.fromkeys([*languages, "en"]))
     return (
         QUERY_PROLOGUE
         + f"""SELECT ?item ?prop ?value ?valueLabel WHERE {{
   VALUES ?item {{ {values} }}
   {{ ?item schema:version ?value . BIND("version" AS ?prop) }}
   UNION {{ ?item owl:sameAs ?value . BIND("redirect" AS ?prop) }}
-  UNION {{ ?item rdfs:label ?value . FILTER(LANG(?value) IN ("en", "pl")) BIND("label" AS ?prop) }}
-  UNION {{ ?item schema:description ?value . FILTER(LANG(?value) IN ("en", "pl"))
+  UNION {{ ?item rdfs:label ?value . FILTER(LANG(?value) IN ({tags})) BIND("label" AS ?prop) }}
+  UNION {{ ?item schema:description ?value . FILTER(LANG(?value) IN ({tags}))
            BIND("description" AS ?prop) }}
   UNION {{ ?item wdt:P31 ?value . BIND("P31" AS ?prop)
            OPTIONAL {{ ?value rdfs:label ?valueLabel . FILTER(LANG(?valueLabel) = "en") }} }}

@@ -7,19 +7,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from rdflib import SDO, SKOS, XSD, Literal, URIRef
+from rdflib import SDO, SKOS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
 from ..errors import CouldNotRun
-from ..project import ID_BASE, Project
-from .resources import KC, country_qid, is_item, load_resources, qid, qid_of
+from ..project import Project
+from ..rdf.namespaces import Namespaces
+from .resources import country_qid, is_item, load_resources, qid, qid_of
 
-DESCRIPTIONS = {
-    ID_BASE + "place/krakow-metropolitan-area": {
-        "en": "cluster initiative in the Kraków Metropolitan Area, Poland",
-        "pl": "inicjatywa klastrowa w Krakowskim Obszarze Metropolitalnym",
-    },
-}
 QS_LINE = re.compile(
     r"^(CREATE"
     r"|(LAST|Q[1-9]\d*)\t[LDA][a-z]{2,3}(-[a-z]+)?\t\"[^\"\t\n]*\""
@@ -54,13 +49,16 @@ def quickstatements(project: Project, retrieved: date) -> QuickStatements:
     Each statement cites the cluster's source (S854) and the retrieval date (S813).
     """
     graph, resources = load_resources(project)
+    settings = project.settings
+    kc = Namespace(Namespaces.of(settings).table["kc"])
+    cq = Namespaces.of(settings).table["cq"]
     country = country_qid(graph)
     day = f"+{retrieved.isoformat()}T00:00:00Z/11"
     notes = [
         "P31 (instance of) is left out: there is no evidence-backed QID for 'business cluster' "
         "(data/links/identifiers-evidence.md); add it by hand once one is confirmed.",
-        "P131 is the nearest containing place with a Wikidata link: the Kraków Metropolitan Area "
-        "has no item, so it is the voivodeship that contains it.",
+        "P131 is the nearest containing place with a Wikidata link: a place of ours without an "
+        "item is passed over for the one that contains it.",
         "P2124 (member count) only for exact counts, without P585 (point in time): the source "
         "gives no date for the count.",
     ]
@@ -76,16 +74,15 @@ def quickstatements(project: Project, retrieved: date) -> QuickStatements:
             continue
         ref = f"S854\t{_qs_string(sources[0])}\tS813\t{day}"
         lines.append("CREATE")
-        for lang in ("en", "pl"):
+        for lang in settings.languages:
             if lang in resource.pref:
                 lines.append(f"LAST\tL{lang}\t{_qs_string(resource.pref[lang])}")
-        location = next(iter(sorted(graph.objects(resource.iri, SDO.location))), None)
-        descriptions = DESCRIPTIONS.get(str(location), {})
-        for lang in ("en", "pl"):
-            if lang in descriptions:
-                lines.append(f"LAST\tD{lang}\t{_qs_string(descriptions[lang])}")
+        for lang in settings.languages:
+            if lang in settings.wikidata_description:
+                description = settings.wikidata_description[lang]
+                lines.append(f"LAST\tD{lang}\t{_qs_string(description)}")
         for alias in sorted(graph.objects(resource.iri, SKOS.altLabel)):
-            if isinstance(alias, Literal) and alias.language in ("en", "pl"):
+            if isinstance(alias, Literal) and alias.language in settings.languages:
                 lines.append(f"LAST\tA{alias.language}\t{_qs_string(str(alias))}")
         if country is not None:
             lines.append(f"LAST\tP17\t{qid(country)}\t{ref}")
@@ -95,16 +92,16 @@ def quickstatements(project: Project, retrieved: date) -> QuickStatements:
         )
         if admin is not None:
             lines.append(f"LAST\tP131\t{qid(admin)}\t{ref}")
-        for sector in sorted(graph.objects(resource.iri, KC.sector)):
+        for sector in sorted(graph.objects(resource.iri, kc.sector)):
             for prop in (SKOS.exactMatch, SKOS.closeMatch):
                 for target in sorted(graph.objects(sector, prop)):
                     if is_item(target):
                         lines.append(f"LAST\tP452\t{qid(target)}\t{ref}")
-        for count in sorted(graph.objects(resource.iri, KC.memberCount)):
-            qualifier = graph.value(count, KC.qualifier)
+        for count in sorted(graph.objects(resource.iri, kc.memberCount)):
+            qualifier = graph.value(count, kc.qualifier)
             value = graph.value(count, SDO.value)
             # A bare number (as stated) or an exact one: never "more than" or "almost".
-            exact = (ID_BASE + "count-qualifier/exactly", ID_BASE + "count-qualifier/stated")
+            exact = (cq + "exactly", cq + "stated")
             if str(qualifier) in exact and value is not None:
                 lines.append(f"LAST\tP2124\t{int(value)}\t{ref}")
         for founded in sorted(graph.objects(resource.iri, SDO.foundingDate)):

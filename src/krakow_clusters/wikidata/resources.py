@@ -12,15 +12,14 @@ import rdflib
 from rdflib import OWL, RDFS, SDO, SKOS, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from ..project import ID_BASE, Project
-from ..rdf.namespaces import NAMESPACES
+from ..project import Project
+from ..rdf.namespaces import STANDARD_PREFIXES
 from ..store import open_embedded
 
-KC = Namespace(NAMESPACES["kc"])
-WD = Namespace(NAMESPACES["wd"])
+WD = Namespace(STANDARD_PREFIXES["wd"])
 LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
 KINDS = ("cluster", "organization", "place", "sector")
-_ITEM = re.compile(re.escape(NAMESPACES["wd"]) + r"(Q[1-9][0-9]*)")
+_ITEM = re.compile(re.escape(STANDARD_PREFIXES["wd"]) + r"(Q[1-9][0-9]*)")
 
 
 def is_item(iri: str) -> bool:
@@ -53,6 +52,8 @@ class Resource:
     pref: dict[str, str] = field(default_factory=dict)
     links: list[tuple[URIRef, URIRef]] = field(default_factory=list)
     parents: list[URIRef] = field(default_factory=list)
+    # The project's languages, the first the default: the order names are picked in.
+    languages: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -60,32 +61,36 @@ class Resource:
 
     @property
     def name(self) -> str:
-        return self.pref.get("en") or self.pref.get("pl") or self.slug
+        return next((self.pref[lang] for lang in self.languages if lang in self.pref), self.slug)
 
     @property
     def short(self) -> str:
         return f"{self.kind}:{self.slug}"
 
 
-def kind_of(iri: URIRef) -> str | None:
-    """cluster, organization, place or sector for one of our resources' IRIs; None otherwise."""
+def kind_of(iri: URIRef, id_base: str) -> str | None:
+    """cluster, organization, place or sector for one of our resources' IRIs (under `id_base`);
+    None otherwise."""
     text = str(iri)
-    if not text.startswith(ID_BASE) or "#" in text:
+    if not text.startswith(id_base) or "#" in text:
         return None
-    kind = text[len(ID_BASE) :].split("/", 1)[0]
+    kind = text[len(id_base) :].split("/", 1)[0]
     return kind if kind in KINDS else None
 
 
 def load_resources(project: Project) -> tuple[rdflib.Graph, dict[URIRef, Resource]]:
     """The dataset as a graph, and every resource that has a name, by IRI in IRI order."""
-    graph = open_embedded(project.dataset_files()).to_rdflib()
+    settings = project.settings
+    graph = open_embedded(settings, project.dataset_files()).to_rdflib()
     resources: dict[URIRef, Resource] = {}
     for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
         for subject, label in graph.subject_objects(prop):
-            kind = kind_of(subject)
+            kind = kind_of(subject, settings.id_base)
             if kind is None or not isinstance(label, Literal):
                 continue
-            resource = resources.setdefault(subject, Resource(subject, kind))
+            resource = resources.setdefault(
+                subject, Resource(subject, kind, languages=settings.languages)
+            )
             if label not in resource.labels:
                 resource.labels.append(label)
             if prop != SKOS.altLabel and label.language and label.language not in resource.pref:
@@ -147,5 +152,5 @@ def with_xsd_prefix(text: str) -> str:
         return text
     lines = text.split("\n")
     last = max((i for i, line in enumerate(lines) if line.startswith("@prefix")), default=-1)
-    lines.insert(last + 1, f"@prefix xsd:     <{NAMESPACES['xsd']}> .")
+    lines.insert(last + 1, f"@prefix xsd:     <{STANDARD_PREFIXES['xsd']}> .")
     return "\n".join(lines)

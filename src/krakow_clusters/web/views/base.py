@@ -100,6 +100,6 @@ def store_failed(state: AppState, exc: CouldNotRun) -> Response:
     """The one-line answer when the store could not answer (the one rule for every route; the
     app's exception handler uses it too): 502 when the store is remote (serve
     --sparql-endpoint: a gateway's failure, not ours), else 500 (the embedded store failed)."""
-    status = 502 if state.settings.endpoint else 500
+    status = 502 if state.options.endpoint else 500
     # One line: a store's message may span several (an HTTP error body).
     return plain(status, " ".join(str(exc).split()) or type(exc).__name__)

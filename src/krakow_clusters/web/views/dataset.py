@@ -26,7 +26,7 @@ async def dataset(request: Request) -> Response:
     """void.ttl as it is (Turtle), in another RDF format, or as the dataset page; 404 in the
     format asked for before the first build."""
     state = app_state(request)
-    void = state.settings.dist / "void.ttl"
+    void = state.options.dist / "void.ttl"
     name, extension = split_extension(request.url.path.rsplit("/", 1)[1])
     if name not in ("dataset", "void"):
         # /dataset.{ext} with an extension of no format (/void.xyz): no such document.
@@ -56,13 +56,13 @@ async def dataset(request: Request) -> Response:
         return rdf_response(void.read_bytes(), media)
     graph = state.void_graph(void)
     if media != F.HTML:
-        return rdf_response(serialize_graph(graph, media), media)
+        return rdf_response(serialize_graph(graph, media, state.namespaces.table), media)
     response = state.render(
         "dataset.html",
         request=request,
         title=translate(request, "Dataset description"),
-        d=dataset_page(graph, page_language(request)[0]),
-        sections=dataset_view(graph, page_language(request)[0]),
+        d=dataset_page(graph, page_language(request)[0], state.site),
+        sections=dataset_view(graph, page_language(request)[0], state.site),
         jsonld=state.dataset_jsonld(void),
         alternates=data_links(request.url.path),
     )

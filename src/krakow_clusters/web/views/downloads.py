@@ -46,7 +46,7 @@ async def release_file(request: Request) -> Response:
 async def dist_file(request: Request, relative: str) -> Response:
     """The file or folder `relative` to dist/ (never outside it), or 404."""
     state = app_state(request)
-    dist = state.settings.dist
+    dist = state.options.dist
     if not dist.is_dir():
         # No path in the answer: the server's folders are none of the visitor's business.
         return plain(404, "nothing is built yet (krakow-clusters build)")

@@ -33,13 +33,13 @@ async def _explore(request: Request, params: list[tuple[str, str]]) -> Response:
 
     async def make() -> Response:
         try:
-            view = await run_in_threadpool(index_page, state.store, params, lang)
+            view = await run_in_threadpool(index_page, state.store, state.site, params, lang)
         except FilterError as exc:
             return plain(400, str(exc))
         return state.render(
             "home.html",
             request=request,
-            title=translate(request, "Kraków innovation clusters"),
+            title=state.settings.text(state.settings.name, lang),
             **view,
         )
 
@@ -51,7 +51,7 @@ async def index(request: Request) -> Response:
     state = app_state(request)
 
     async def make() -> Response:
-        groups = await run_in_threadpool(index_view, state.store)
+        groups = await run_in_threadpool(index_view, state.store, state.site)
         return state.render(
             "index.html",
             request=request,

@@ -28,7 +28,7 @@ async def queries(request: Request) -> Response:
     """/queries/ (HTML, or JSON by Accept) and /queries.json: the saved queries, their
     parameters and links."""
     state = app_state(request)
-    allowed = state.settings.allowed_services
+    allowed = state.options.allowed_services
     items = [
         {
             "name": q.name,
@@ -70,7 +70,7 @@ async def saved_query(request: Request) -> Response:
     """/queries/{name}[.json|.csv|.html]: the answer of a saved query, its parameters bound from
     the URL's query string."""
     state = app_state(request)
-    settings = state.settings
+    settings = state.options
     name = request.path_params["name"]
     media = None
     for ext, ext_media in ((".json", F.SPARQL_JSON), (".csv", F.CSV), (".html", F.HTML)):
@@ -84,7 +84,7 @@ async def saved_query(request: Request) -> Response:
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
         return plain(404, f"no query named {name!r}")
     try:
-        query_file = find_query(settings.project.queries_dir, name)
+        query_file = find_query(settings.project.queries_dir, name, state.namespaces)
     except CouldNotRun as exc:
         return plain(404, str(exc))
     values = dict(request.query_params)
@@ -126,7 +126,7 @@ async def saved_query(request: Request) -> Response:
                 values=values,
                 pickers=await _pickers(state, query_file, bindings, page_language(request)[0]),
                 warnings=warnings,
-                table=table_view(result),
+                table=table_view(result, state.site),
                 query_text=text,
                 pager=_pager(query_file, values, len(result.rows)),
                 alternates=[
@@ -151,7 +151,7 @@ async def _pickers(
             answer = await state.query(param.choices.query())
             current = bindings.get(param.name)
             current = None if current is None else str(current)
-            pickers[param.name] = choices_view(answer, current, lang)
+            pickers[param.name] = choices_view(answer, current, lang, state.site)
     return pickers
 
 

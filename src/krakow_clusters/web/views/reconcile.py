@@ -25,7 +25,7 @@ MAX_FORM_FIELD = 1_000_000  # characters of `queries` or `extend`
 def _base(request: Request) -> str:
     # From the settings, never from the request: a Host header a client writes must not turn up
     # in the URLs that OpenRefine (or a cache in between) hands to other people.
-    return app_state(request).settings.public_url
+    return app_state(request).options.public_url
 
 
 async def _params(request: Request) -> dict[str, str]:

@@ -9,10 +9,9 @@ from starlette.responses import RedirectResponse, Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
-from ...pages.describe import SLUG, alternates, describes_something, local_href, resource_view
+from ...pages.describe import SLUG, alternates, describes_something, resource_view
 from ...pages.i18n import page_language
 from ...pages.profile import gather, resource_page
-from ...project import GRAPH_BASE, ID_BASE, ONTOLOGY_IRI
 from ..state import add_vary
 from .base import (
     app_state,
@@ -29,8 +28,12 @@ async def resource(request: Request) -> Response:
     kind = request.path_params["kind"]
     slug, extension = split_extension(request.path_params["slug"])
     if not (SLUG.fullmatch(kind) and SLUG.fullmatch(slug)):
-        return await not_found(request, f"{ID_BASE}{kind}/{slug}", extension)
-    return await dereference(request, f"{ID_BASE}{kind}/{slug}", extension)
+        return await not_found(
+            request, f"{app_state(request).settings.id_base}{kind}/{slug}", extension
+        )
+    return await dereference(
+        request, f"{app_state(request).settings.id_base}{kind}/{slug}", extension
+    )
 
 
 async def graph(request: Request) -> Response:
@@ -39,8 +42,10 @@ async def graph(request: Request) -> Response:
     name, its source or its curators and date), as a page or in an RDF format."""
     slug, extension = split_extension(request.path_params["slug"])
     if not SLUG.fullmatch(slug):
-        return await not_found(request, f"{GRAPH_BASE}{slug}", extension)
-    return await dereference(request, f"{GRAPH_BASE}{slug}", extension)
+        return await not_found(
+            request, f"{app_state(request).settings.graph_base}{slug}", extension
+        )
+    return await dereference(request, f"{app_state(request).settings.graph_base}{slug}", extension)
 
 
 async def dereference(request: Request, iri: str, extension: str | None) -> Response:
@@ -65,13 +70,13 @@ async def ontology(request: Request) -> Response:
     if media == F.HTML:
         lang, explicit = page_language(request)
         for candidate in [f"index.{lang}.html", "index.en.html", "index.html"]:
-            if (state.settings.dist / "ontology" / candidate).is_file():
+            if (state.options.dist / "ontology" / candidate).is_file():
                 url = "/dist/ontology/" + candidate
                 vary = "Accept" if explicit else "Accept, Accept-Language"
                 return RedirectResponse(url, 303, headers={"Vary": vary})
     return await state.cached(
         ("ontology", media),
-        lambda: describe_as(request, ONTOLOGY_IRI, media, ontology=True),
+        lambda: describe_as(request, app_state(request).settings.ontology, media, ontology=True),
         request,
     )
 
@@ -84,8 +89,8 @@ async def describe_as(request: Request, iri: str, media: str, ontology: bool = F
     if not describes_something(desc):
         return await not_found(request, iri, media)
     if media != F.HTML:
-        return rdf_response(serialize_graph(desc.triples, media), media)
-    path = local_href(iri)
+        return rdf_response(serialize_graph(desc.triples, media, state.namespaces.table), media)
+    path = state.site.local_href(iri)
     lang, _explicit = page_language(request)
     if ontology:
         view = resource_view(desc, lang)

@@ -16,7 +16,6 @@ from ...formats import media as F
 from ...formats.rdf import serialize_graph
 from ...formats.results import serialize_results
 from ...pages.describe import table_view
-from ...rdf.namespaces import NAMESPACES
 from ...rdf.results import QueryResult
 from ...rdf.sparqltext import inject_values, is_update
 from ...sparql.library import QueryFile
@@ -70,7 +69,7 @@ async def sparql(request: Request) -> Response:
             return plain(400, f"{name} is not supported: the dataset is one default graph")
     state = app_state(request)
     try:
-        check_federation(query, state.settings.allowed_services)
+        check_federation(query, state.options.allowed_services)
     except FederationRefused as exc:
         return plain(400, str(exc))
     result = await answer_or_error(state, query)
@@ -110,7 +109,8 @@ def results_response(
     if media == F.HTML:
         return sparql_page(request, query, result)
     if graph:
-        return rdf_response(serialize_graph(result.triples, media), media)
+        prefixes = app_state(request).namespaces.table
+        return rdf_response(serialize_graph(result.triples, media, prefixes), media)
     body = serialize_results(result, media)
     charset = "; charset=utf-8"
     return Response(body, media_type=media + charset, headers={"Vary": "Accept"})
@@ -123,15 +123,15 @@ def sparql_page(
     load the library's queries into it; with `result`, its answer as a table or as Turtle. The
     page has script (the editor), so its policy is the editor's (guard.editor_policy)."""
     state = app_state(request)
-    settings = state.settings
+    settings = state.options
     library = state.query_library()
     examples = [{"name": q.name, "summary": q.summary} for q in library]
     table = None
     turtle = None
     if result is not None and result.kind == "graph":
-        turtle = serialize_graph(result.triples, F.TURTLE).decode("utf-8")
+        turtle = serialize_graph(result.triples, F.TURTLE, state.namespaces.table).decode("utf-8")
     elif result is not None:
-        table = table_view(result)
+        table = table_view(result, state.site)
     response = state.render(
         "sparql.html",
         request=request,
@@ -144,7 +144,7 @@ def sparql_page(
         timeout=settings.query_timeout,
         limit=settings.result_limit,
         # The editor's prefixes: the one namespace table, as data for the page's script.
-        prefixes=json.dumps(NAMESPACES, ensure_ascii=False),
+        prefixes=json.dumps(app_state(request).namespaces.table, ensure_ascii=False),
     )
     add_vary(response, "Accept")
     response.headers["Content-Security-Policy"] = editor_policy(template_styles())
