@@ -76,7 +76,12 @@ def split_iri(iri: str, namespaces: Mapping[str, str] = NAMESPACES) -> tuple[str
     return best
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the same predicates, types and sources again and again
+# IRIs longer than this are not remembered by `curie`: with at most _CURIE_CACHE of them the
+# cache stays under about a megabyte, whatever IRIs visitors' answers hold.
+_CURIE_CACHED_LENGTH = 200
+_CURIE_CACHE = 4096
+
+
 def curie(iri: str) -> str | None:
     """The prefixed name of an IRI with the one namespace table, for people: the longest matching
     namespace, and a local part of letters, digits, `-`, `_`, `.` and `#` (so `cluster:bim#members`
@@ -88,6 +93,12 @@ def curie(iri: str) -> str | None:
     >>> curie("https://schema.org/a/b") is None  # a slash is no part of a local name
     True
     """
+    if len(iri) > _CURIE_CACHED_LENGTH:
+        return _curie(iri)
+    return _cached_curie(iri)
+
+
+def _curie(iri: str) -> str | None:
     parts = split_iri(iri)
     if parts is None:
         return None
@@ -95,6 +106,10 @@ def curie(iri: str) -> str | None:
     if all(c.isalnum() or c in "-_.#" for c in local) and not local.endswith("."):
         return f"{prefix}:{local}"
     return None
+
+
+# The same predicates, types and sources again and again: short IRIs are remembered, a bounded few.
+_cached_curie = functools.lru_cache(maxsize=_CURIE_CACHE)(_curie)
 
 
 # Schemes of IRIs written without "//" (and a few with): a value `scheme:rest` with one of these
