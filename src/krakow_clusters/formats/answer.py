@@ -85,6 +85,19 @@ def first_cells(result: QueryResult, cells: int | None) -> QueryResult:
     return QueryResult("select", variables=result.variables, rows=result.rows[:keep])
 
 
+def _first_bytes(result: QueryResult, size: int | None) -> QueryResult:
+    """The first rows of a SELECT's answer that fit in `size` bytes (see result_size): a page
+    shows fewer rows rather than none."""
+    if size is None or result.kind != "select":
+        return result
+    total = 0
+    for count, row in enumerate(result.rows):
+        total += sum(len(t) + 4 for t in row if t is not None)
+        if total > size:
+            return QueryResult("select", variables=result.variables, rows=result.rows[:count])
+    return result
+
+
 def write_answer(
     result: QueryResult, formats: Mapping[str, str | None], limits: AnswerLimits
 ) -> Answer:
@@ -103,8 +116,7 @@ def write_answer(
         answer.rows = len(result.triples)
     elif media == HTML:
         answer.rows = len(result.rows)
-        shown = first_cells(result, limits.cells)
-        check_size(result_size(shown), limits.bytes)
+        shown = _first_bytes(first_cells(result, limits.cells), limits.bytes)
         answer.result = shown
         return answer
     else:

@@ -43,7 +43,8 @@ _LOADED: dict[str, EmbeddedStore] = {}
 _LIMITS: dict[str, int] = {}
 
 
-# Memory a query worker may take beyond the dataset it holds, by default (serve --query-memory).
+# Memory a query worker may take beyond the dataset it holds, by default (serve --limit
+# query-memory=BYTES).
 DEFAULT_QUERY_MEMORY = 1 << 30
 
 

@@ -122,9 +122,9 @@ async def saved_query(request: Request) -> Response:
             pickers = await _pickers(state, query_file, bindings, page_language(request)[0])
 
             def page() -> Response:
-                # Rendered in a thread, the table cut at Settings.page_cells cells: a page of
+                # Rendered in a thread, the table cut at the limit page-cells cells: a page of
                 # 100,000 rows (a paged query's largest) must hold up no other visitor.
-                table = table_view(first_cells(result, settings.page_cells))
+                table = table_view(first_cells(result, settings.limits.page_cells))
                 if len(table["rows"]) < len(result.rows):
                     table["total"] = len(result.rows)
                 return state.render(

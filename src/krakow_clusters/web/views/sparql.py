@@ -92,7 +92,7 @@ def _offered(graph: bool) -> tuple[str, ...]:
 
 async def answer_response(request: Request, query: str, answer: Answer) -> Response:
     """The written answer with its media type; for HTML, the endpoint's page with it (rendered
-    in a thread: a page of up to Settings.page_cells cells takes a moment)."""
+    in a thread: a page of up to the limit page-cells cells takes a moment)."""
     media = answer.media
     if media is None:
         return not_acceptable(_offered(answer.kind == "graph"))
@@ -135,7 +135,7 @@ def sparql_page(
 ) -> Response:
     """The endpoint's page: the query form (with `query`, else the first example) and links that
     load the library's queries into it; with `answer` (written for HTML), its answer as a table
-    (the first rows, up to Settings.page_cells cells) or as Turtle. The page has script (the
+    (the first rows, up to the limit page-cells cells) or as Turtle. The page has script (the
     editor), so its policy is the editor's (guard.editor_policy)."""
     state = app_state(request)
     settings = state.settings
