@@ -146,6 +146,7 @@ class QueryPool:
         self._starting: list[Worker] = []
         self._start_tasks: list[asyncio.Future] = []
         self._failure: str | None = None
+        self._closed = False
         # Threads of its own that wait on the workers (a call, a start, a replacement), so that
         # the pool never queues behind, nor holds up, the threads other work runs on.
         self._threads = ThreadPoolExecutor(2 * self.size + 2, thread_name_prefix="query-pool")
@@ -167,13 +168,24 @@ class QueryPool:
             return worker
         except WorkerTimeout:
             message = "a query worker did not start within 120 s"
-        except WorkerStopped:  # it died while loading, or close() stopped it
-            message = "a query worker could not load the dataset"
+        except WorkerStopped as exc:  # it died while loading, or close() stopped it
+            self._all.discard(worker)
+            worker.kill()
+            raise WorkerStopped(
+                "a query worker could not load the dataset", exc.returncode
+            ) from None
         except CouldNotRun as exc:
             message = str(exc)
         self._all.discard(worker)
         worker.kill()
         raise CouldNotRun(message)
+
+    def _killed(self, exc: CouldNotRun) -> bool:
+        """Whether a worker that did not load the dataset was killed by a signal from outside
+        (the OOM killer, an operator), where another start may do, rather than failing on the
+        dataset itself, where it would fail again."""
+        returncode = exc.returncode if isinstance(exc, WorkerStopped) else None
+        return not self._closed and returncode is not None and returncode < 0
 
     async def start(self) -> None:
         """Start the worker processes and return at once: each loads its copy of the dataset in
@@ -185,14 +197,21 @@ class QueryPool:
         launched = [self._launch() for _ in range(self.size)]
         self._starting = list(launched)
 
-        async def ready(worker: Worker) -> None:
+        async def ready(launched: Worker) -> None:
+            worker = launched
             try:
-                await loop.run_in_executor(self._threads, self._await_ready, worker)
-                self._idle.put_nowait(worker)
-            except CouldNotRun as exc:
-                self._failure = str(exc)
+                for attempt in range(self.REPLACE_ATTEMPTS + 1):
+                    try:
+                        await loop.run_in_executor(self._threads, self._await_ready, worker)
+                        self._idle.put_nowait(worker)
+                        return
+                    except CouldNotRun as exc:
+                        self._failure = str(exc)
+                        if attempt == self.REPLACE_ATTEMPTS or not self._killed(exc):
+                            return
+                    worker = self._launch()
             finally:
-                self._starting.remove(worker)
+                self._starting.remove(launched)
                 if not self._idle.empty() or not self._starting:
                     self._ready.set()
 
@@ -207,15 +226,29 @@ class QueryPool:
         """Wait until a worker is ready; CouldNotRun when none could load the dataset."""
         assert self._ready is not None, "QueryPool.start() was not awaited"
         await self._ready.wait()
-        if not self._all and self._failure:
+        replacing = any(not f.done() for f in self._replacing)
+        if not self._all and not replacing and self._failure:
             raise CouldNotRun(self._failure)
+
+    # Attempts at starting a replacement: one killed while it loads (by the OOM killer, say) is
+    # tried again, so that the pool does not shrink for good; a dataset that cannot load at all
+    # is not tried for ever.
+    REPLACE_ATTEMPTS = 3
 
     async def _replace(self, worker: Worker) -> None:
         loop = asyncio.get_running_loop()
         self._all.discard(worker)
         await loop.run_in_executor(self._threads, worker.kill)
-        replacement = await loop.run_in_executor(self._threads, self._start_and_wait)
-        self._idle.put_nowait(replacement)
+        for _attempt in range(self.REPLACE_ATTEMPTS):
+            try:
+                replacement = await loop.run_in_executor(self._threads, self._start_and_wait)
+            except CouldNotRun as exc:
+                self._failure = str(exc)
+                if self._killed(exc):
+                    continue
+                break
+            self._idle.put_nowait(replacement)
+            break
         self._replacing = {f for f in self._replacing if not f.done()}
 
     async def run(
@@ -232,12 +265,19 @@ class QueryPool:
         await self.wait_ready()
         loop = asyncio.get_running_loop()
         wait = self.timeout if wait is None else wait
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), wait)
-        except TimeoutError:
-            raise AllWorkersBusy(
-                f"every query worker stayed busy for {wait:g} s; try again later"
-            ) from None
+        deadline = loop.time() + wait
+        while True:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), max(0, deadline - loop.time()))
+            except TimeoutError:
+                raise AllWorkersBusy(
+                    f"every query worker stayed busy for {wait:g} s; try again later"
+                ) from None
+            if worker.alive:
+                break
+            # It died while idle (killed from outside, the machine's OOM killer): not this
+            # query's doing, so it goes to another worker while this one is replaced.
+            self._replacing.add(asyncio.ensure_future(self._replace(worker)))
         remaining = self.timeout
         call = functools.partial(worker.call, ANSWER, sparql, limits, formats, timeout=remaining)
         try:
@@ -262,6 +302,7 @@ class QueryPool:
         return result
 
     def close(self) -> None:
+        self._closed = True
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
