@@ -44,14 +44,14 @@ def kill(pid: int) -> None:
         time.sleep(0.05)
 
 
-def test_a_worker_killed_while_idle_costs_no_visitor_an_answer(limits_app):
-    workers = wait_for_workers(limits_app, 2)
+def test_a_worker_killed_while_idle_costs_no_visitor_an_answer(work_limited):
+    workers = wait_for_workers(work_limited, 2)
     assert len(workers) == 2
     kill(min(workers))
-    answers = [sparql(limits_app, "ASK { ?s ?p ?o }", "application/sparql-results+json")]
-    answers += [sparql(limits_app, "ASK {}", "application/sparql-results+json") for _ in range(3)]
+    answers = [sparql(work_limited, "ASK { ?s ?p ?o }", "application/sparql-results+json")]
+    answers += [sparql(work_limited, "ASK {}", "application/sparql-results+json") for _ in range(3)]
     assert [status for status, _ in answers] == [200, 200, 200, 200], answers
-    after = wait_for_workers(limits_app, 2)
+    after = wait_for_workers(work_limited, 2)
     assert len(after) == 2 and min(workers) not in after, "the dead worker was replaced"
 
 
