@@ -8,7 +8,11 @@ process id and stops by itself:
 - saved queries: the library's queries as JSON, some with changing parameters;
 - slow SPARQL: a cross join that runs until the server's query timeout stops it (a deliberate
   503 "query timeout"), and small queries that find every worker busy (a deliberate 503 "server
-  busy" with Retry-After) or get their answer.
+  busy" with Retry-After) or get their answer;
+- hostile requests (issue 22, tests/limits/): a CONSTRUCT of a blank-node clique as Turtle, a
+  query that wants gigabytes, answers over the byte limit, a wide answer as HTML, an RDF 1.2
+  triple term, a prefix-like IRI as JSON-LD, a reconciliation batch nested 1,000 deep: each
+  must end in a bounded answer or a 4xx (a 503 when the workers are busy), never another 5xx.
 
 It records every answer's latency by kind, what is an error (any 5xx other than those deliberate
 503s, any unexpected status or a broken connection), and the memory (RSS) of the server process
@@ -51,6 +55,31 @@ PAGES = [
     "/id/cluster/bim.ttl",
     "/queries/",
 ]
+HOSTILE_QUERIES = [
+    (
+        "CONSTRUCT { "
+        + " ".join(f"_:n{i} <http://example.org/p> _:n{j} ." for i in range(9) for j in range(9))
+        + " } WHERE {}",
+        "text/turtle",
+    ),
+    (
+        "SELECT (STRLEN(CONCAT(?x, ?x, ?x, ?x, ?x, ?x, ?x, ?x)) AS ?n) WHERE { { SELECT "
+        "(GROUP_CONCAT(CONCAT(STR(?a), STR(?b), STR(?c))) AS ?x) WHERE { ?a ?b ?c . ?d ?e ?f } } "
+        "?s ?p ?o }",
+        "application/sparql-results+json",
+    ),
+    ("SELECT ?s ?p ?o ?t WHERE { ?s ?p ?o . ?t ?q ?r } LIMIT 9999", "text/csv"),
+    (
+        "SELECT ?s "
+        + " ".join(f"?c{i}" for i in range(100))
+        + " WHERE { ?s ?p ?o "
+        + " ".join(f'BIND("{i}" AS ?c{i})' for i in range(100))
+        + " } LIMIT 5000",
+        "text/html",
+    ),
+    ("SELECT (TRIPLE(?s, ?p, ?o) AS ?t) WHERE { ?s ?p ?o } LIMIT 1", "application/json"),
+    ("CONSTRUCT { <http://example.org/s> <cluster:x> 1 } WHERE {}", "application/ld+json"),
+]
 SAVED = [
     "/queries/overview.json",
     "/queries/national-key-clusters.json",
@@ -66,7 +95,7 @@ class Kind:
 
     name: str
     clients: int
-    targets: list[str]
+    targets: list[str | tuple[str, str]]  # a target, or (target, Accept)
     expected: tuple[int, ...] = (200,)
     deliberate: tuple[int, ...] = ()
     latencies: list[float] = field(default_factory=list)
@@ -80,20 +109,32 @@ def sparql_target(query: str) -> str:
     return "/sparql?" + urlencode({"query": query})
 
 
+def hostile_targets() -> list[tuple[str, str]]:
+    """(target, Accept) of each hostile request (see the module's docstring)."""
+    from urllib.parse import urlencode
+
+    deep = urlencode({"queries": "[" * 1000 + "]" * 1000})
+    return [
+        *((sparql_target(query), accept) for query, accept in HOSTILE_QUERIES),
+        (f"/reconcile?{deep}", "application/json"),
+    ]
+
+
+ACCEPT = "text/html, application/sparql-results+json;q=0.9"
+
+
 async def _client(kind: Kind, port: int, stop: asyncio.Event, budget: list[int], offset: int):
     reader = writer = None
     i = offset
     while not stop.is_set() and budget[0] > 0:
         budget[0] -= 1
         target = kind.targets[i % len(kind.targets)]
+        target, accept = target if isinstance(target, tuple) else (target, ACCEPT)
         i += 1
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            request = (
-                f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                "Accept: text/html, application/sparql-results+json;q=0.9\r\n\r\n"
-            )
+            request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: {accept}\r\n\r\n"
             started = time.perf_counter()
             writer.write(request.encode())
             status = int((await asyncio.wait_for(reader.readline(), 60)).split()[1])
@@ -256,13 +297,19 @@ def report(args, kinds: list[Kind], seconds: float, sent: int, samples) -> str:
         ]
     pages = [k for k in kinds if k.name in ("page", "saved query")]
     worst = max(percentile(k.latencies or [0.0], 99) for k in pages) * ms
+    freeze = max(max(k.latencies or [0.0]) for k in pages) * ms
     errors = sum(k.errors for k in kinds)
+    server_errors = sum(n for k in kinds for s, n in k.statuses.items() if s >= 500 and s != 503)
     lines += [
         "",
         "Against the targets of issue 12 (computed from the figures above): errors apart from "
         f"the deliberate 503s: {errors} (target 0); p99 of pages and saved queries while every "
         f"worker is busy: {worst:.0f} ms (target under 100 ms); the server's memory after the "
         + (f"warm-up moved by {max(warm) - min(warm):.1f} MB (target: flat)." if warm else "?"),
+        "",
+        f"Against those of issue 22 (hostile requests among the others): 5xx answers other than "
+        f"503: {server_errors} (target 0); the worst wait of an ordinary page or saved query: "
+        f"{freeze:.0f} ms (target: under the query timeout, {args.query_timeout * ms:.0f} ms).",
     ]
     return "\n".join(lines) + "\n"
 
@@ -295,6 +342,7 @@ def main() -> None:
         Kind("saved query", 2, SAVED),
         Kind("slow SPARQL", 2, [sparql_target(SLOW)], expected=(), deliberate=(503,)),
         Kind("small SPARQL", 1, [sparql_target(SMALL)], expected=(200,), deliberate=(503,)),
+        Kind("hostile", 1, hostile_targets(), expected=(200, 400), deliberate=(503,)),
     ]
     process, port = start_server(args)
     try:

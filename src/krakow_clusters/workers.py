@@ -128,6 +128,11 @@ class Worker:
     def pid(self) -> int:
         return self._process.pid
 
+    @property
+    def alive(self) -> bool:
+        """Whether the process is still running (it may have been killed while idle)."""
+        return self._process.poll() is None
+
     def call(self, function: str, *args: object, timeout: float | None = None) -> object:
         """`function(*args)` in the worker: its value, or the CouldNotRun it raised.
 

@@ -212,29 +212,22 @@ class ActiveContext:
 
 NODE = ("node", None)
 PLAIN = ("plain", None)
-_LANGUAGES: dict[str, tuple] = {}
-_DATATYPES: dict[str, tuple] = {}
 
 
 def value_kind(value: Mapping[str, object]) -> tuple:
     """What term selection looks at in an expanded value: a node (reference or object), a
-    language-tagged string, a typed literal or a plain literal (one tuple per kind, kept)."""
+    language-tagged string, a typed literal or a plain literal. (Made afresh each time: a table
+    that kept one per language or datatype would keep every one a visitor's answer holds, for the
+    life of the server.)"""
     if "@value" not in value:
         return NODE
     if "@language" in value:
         language = value["@language"]
-        kind = _LANGUAGES.get(language)
-        if kind is None:
-            if "_" in language or "@direction" in value or "@index" in value:
-                raise Unsupported(f"value {value!r}")
-            kind = _LANGUAGES[language] = ("language", language)
-        return kind
+        if "_" in language or "@direction" in value or "@index" in value:
+            raise Unsupported(f"value {value!r}")
+        return ("language", language)
     if "@type" in value:
-        datatype = value["@type"]
-        kind = _DATATYPES.get(datatype)
-        if kind is None:
-            kind = _DATATYPES[datatype] = ("typed", datatype)
-        return kind
+        return ("typed", value["@type"])
     if len(value) != 1:
         raise Unsupported(f"value {value!r}")
     return PLAIN

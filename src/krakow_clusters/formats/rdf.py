@@ -3,10 +3,16 @@
 Every writer takes triples in any order and gives the same bytes for the same graph: triples are
 sorted by their N-Triples form, subjects are grouped, and blank nodes (none in the curated data,
 but a file may add some) get labels from RDF canonicalization, not from the parser.
+
+RDF canonicalization (RDFC-1.0) can take time that grows exponentially with the blank nodes of a
+graph (a CONSTRUCT whose template is a clique of nine blank nodes takes a minute). The release
+needs it; a visitor's answer does not: written with `canonical=False`, its blank nodes get
+`stable_blank_labels` instead, in time that grows with the size of the answer only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -39,15 +45,64 @@ def native_triples(triples: Iterable) -> Iterator[ox.Triple]:
         yield t if isinstance(t, ox.Triple) else ox.Triple(*(to_oxigraph(x) for x in t))
 
 
-def _sorted_oxigraph(triples: Iterable, type_first: bool | None) -> list[ox.Triple]:
+# Rounds of `stable_blank_labels`: each tells apart nodes one more step away; a fixed number
+# keeps the cost linear in the answer.
+_LABEL_ROUNDS = 3
+
+
+def stable_blank_labels(items: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples with their blank nodes relabelled `b0`, `b1` … in bounded time: a node's label
+    follows from a digest of what surrounds it (its predicates and the terms at their other end),
+    refined over a fixed number of rounds; nodes that stay alike keep the order they came in.
+
+    Not a canonical form (two isomorphic graphs may be labelled differently when their blank nodes
+    cannot be told apart in a few steps), but the same answer gets the same labels whenever they
+    can, and the cost grows with the number of triples only, where RDFC-1.0's can grow
+    exponentially with the blank nodes."""
+    first: dict[ox.BlankNode, int] = {}
+    for t in items:
+        for term in (t.subject, t.object):
+            if type(term) is ox.BlankNode and term not in first:
+                first[term] = len(first)
+    if not first:
+        return items
+    names = {t.predicate: str(t.predicate) for t in items}
+    colour = dict.fromkeys(first, "")
+    for _ in range(_LABEL_ROUNDS):
+        signatures: dict[ox.BlankNode, list[str]] = {b: [] for b in first}
+        for t in items:
+            subject, obj = t.subject, t.object
+            if subject in colour:
+                other = colour[obj] if obj in colour else str(obj)
+                signatures[subject].append(f"> {names[t.predicate]} {other}")
+            if obj in colour:
+                other = colour[subject] if subject in colour else str(subject)
+                signatures[obj].append(f"< {names[t.predicate]} {other}")
+        colour = {
+            b: hashlib.sha256("\n".join(sorted(sig)).encode()).hexdigest()[:24]
+            for b, sig in signatures.items()
+        }
+    order = sorted(first, key=lambda b: (colour[b], first[b]))
+    labels = {b: ox.BlankNode(f"b{i}") for i, b in enumerate(order)}
+    return [
+        ox.Triple(labels.get(t.subject, t.subject), t.predicate, labels.get(t.object, t.object))
+        for t in items
+    ]
+
+
+def _sorted_oxigraph(
+    triples: Iterable, type_first: bool | None, canonical: bool = True
+) -> list[ox.Triple]:
     """Oxigraph triples (given as such or as rdflib triples), without duplicates, blank nodes
-    relabelled by RDF canonicalization (RDFC-1.0) so that labels do not depend on the parser, and
-    sorted by subject, then (with `type_first`) rdf:type, predicate and object; in the order they
-    came with `type_first=None`."""
+    relabelled by RDF canonicalization (RDFC-1.0) so that labels do not depend on the parser
+    (`stable_blank_labels` when not `canonical`), and sorted by subject, then (with `type_first`)
+    rdf:type, predicate and object; in the order they came with `type_first=None`."""
     # dict.fromkeys drops duplicates and keeps the order the triples came in: a store gives them
     # index-ordered, which makes the sort below much cheaper than sorting a set would be.
     items = list(dict.fromkeys(native_triples(triples)))
-    if any(type(t.subject) is ox.BlankNode or type(t.object) is ox.BlankNode for t in items):
+    if not canonical:
+        items = stable_blank_labels(items)
+    elif any(type(t.subject) is ox.BlankNode or type(t.object) is ox.BlankNode for t in items):
         dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in items)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         items = [q.triple for q in dataset]
@@ -66,10 +121,11 @@ def _sorted_oxigraph(triples: Iterable, type_first: bool | None) -> list[ox.Trip
     return sorted(items, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def serialize_ntriples(triples: Iterable) -> str:
+def serialize_ntriples(triples: Iterable, canonical: bool = True) -> str:
     """N-Triples, one line per triple, lines sorted (written by Oxigraph)."""
     # Sorting the lines is cheaper than sorting the triples first (one string per triple).
-    text = ox.serialize(_sorted_oxigraph(triples, None), format=ox.RdfFormat.N_TRIPLES).decode()
+    ordered = _sorted_oxigraph(triples, None, canonical)
+    text = ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES).decode()
     # Split at "\n" only: str.splitlines also splits at U+0085, U+2028 and other characters
     # that Oxigraph leaves unescaped inside literals.
     lines = text.split("\n")
@@ -82,11 +138,13 @@ def serialize_ntriples(triples: Iterable) -> str:
 _ESCAPED_HASH = re.compile(r"(?<![^\s(,])([A-Za-z][\w-]*):([\w.-]*)\\#([\w.-]*)")
 
 
-def serialize_turtle(triples: Iterable, prefixes: Mapping[str, str], header: str = "") -> str:
+def serialize_turtle(
+    triples: Iterable, prefixes: Mapping[str, str], header: str = "", canonical: bool = True
+) -> str:
     """Readable, deterministic Turtle written by Oxigraph: the header as comments, the prefixes
     used (sorted), then one block per subject (sorted, a blank line between blocks), rdf:type
     first as `a`, then predicates and objects sorted."""
-    ordered = _sorted_oxigraph(triples, type_first=True)
+    ordered = _sorted_oxigraph(triples, type_first=True, canonical=canonical)
     text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)).decode()
     # Each copy of a large graph (the triples, the text, its lines) is let go as soon as the next
     # is made: at 1M triples each is a few hundred MB, and build writes beside validation.
@@ -234,11 +292,13 @@ def serialize_trig(quads: Iterable[ox.Quad], prefixes: Mapping[str, str], header
     return head + "\n" + "\n".join(blocks)
 
 
-def serialize_rdfxml(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> bytes:
+def serialize_rdfxml(
+    triples: Iterable[Triple], prefixes: Mapping[str, str], canonical: bool = True
+) -> bytes:
     """RDF/XML written by Oxigraph from the sorted triples (so the same graph gives the same
     bytes)."""
     return ox.serialize(
-        _sorted_oxigraph(triples, type_first=False),
+        _sorted_oxigraph(triples, type_first=False, canonical=canonical),
         format=ox.RdfFormat.RDF_XML,
         prefixes=dict(prefixes),
     )
@@ -248,7 +308,7 @@ _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
-def jsonld_expanded(triples: Iterable) -> list[dict]:
+def jsonld_expanded(triples: Iterable, canonical: bool = True) -> list[dict]:
     """The triples as expanded JSON-LD (JSON-LD 1.1 "RDF to JSON-LD" with native types: integers
     and booleans as JSON numbers and booleans, every other datatype and every language tag kept).
 
@@ -258,7 +318,7 @@ def jsonld_expanded(triples: Iterable) -> list[dict]:
     """
     nodes: dict[str, dict] = {}
     # In the order the triples came: the writers sort nodes and values afterwards.
-    for t in _sorted_oxigraph(triples, type_first=None):
+    for t in _sorted_oxigraph(triples, type_first=None, canonical=canonical):
         subject = _jsonld_id(t.subject)
         node = nodes.setdefault(subject, {"@id": subject})
         if t.predicate.value == RDF_TYPE and not isinstance(t.object, ox.Literal):
@@ -382,7 +442,9 @@ def _sorted_json(value: object) -> object:
 # --- one writer per media type --------------------------------------------------------------
 
 
-def serialize_jsonld_compacted(triples: Iterable, prefixes: Mapping[str, str]) -> str:
+def serialize_jsonld_compacted(
+    triples: Iterable, prefixes: Mapping[str, str], canonical: bool = True
+) -> str:
     """Compacted JSON-LD with an inline context of the prefixes the triples use: for a document
     that stands alone (a resource, a query's answer), where the dumps refer to context.jsonld."""
     items = list(native_triples(triples))
@@ -392,8 +454,15 @@ def serialize_jsonld_compacted(triples: Iterable, prefixes: Mapping[str, str]) -
         for term in t
         if type(term) is not ox.BlankNode
     }
-    context = {p: ns for p, ns in sorted(prefixes.items()) if any(u.startswith(ns) for u in used)}
-    expanded = jsonld_expanded(items)
+    # A prefix that an IRI of the graph starts with as its scheme (`<cluster:x>`) would make that
+    # IRI read as a compact IRI, which JSON-LD refuses: such a prefix stays out of the context.
+    schemes = {u.split(":", 1)[0] for u in used}
+    context = {
+        p: ns
+        for p, ns in sorted(prefixes.items())
+        if p not in schemes and any(u.startswith(ns) for u in used)
+    }
+    expanded = jsonld_expanded(items, canonical)
     try:
         return jsonld_writer.compact_document(expanded, [context], context) + "\n"
     except jsonld_writer.Unsupported:
@@ -404,21 +473,21 @@ def serialize_jsonld_compacted(triples: Iterable, prefixes: Mapping[str, str]) -
         return dump_json(_sorted_json(result)) + "\n"
 
 
-def _turtle(triples: Iterable, prefixes: Mapping[str, str]) -> bytes:
-    return serialize_turtle(triples, prefixes).encode()
+def _turtle(triples: Iterable, prefixes: Mapping[str, str], canonical: bool = True) -> bytes:
+    return serialize_turtle(triples, prefixes, canonical=canonical).encode()
 
 
-def _ntriples(triples: Iterable, _prefixes: Mapping[str, str]) -> bytes:
-    return serialize_ntriples(triples).encode()
+def _ntriples(triples: Iterable, _prefixes: Mapping[str, str], canonical: bool = True) -> bytes:
+    return serialize_ntriples(triples, canonical).encode()
 
 
-def _jsonld(triples: Iterable, prefixes: Mapping[str, str]) -> bytes:
-    return serialize_jsonld_compacted(triples, prefixes).encode()
+def _jsonld(triples: Iterable, prefixes: Mapping[str, str], canonical: bool = True) -> bytes:
+    return serialize_jsonld_compacted(triples, prefixes, canonical).encode()
 
 
 # The one path per RDF format, looked up by media type: the server, the CLI and build all write a
 # format with its writer here, so the same graph gives the same bytes whoever asks.
-RDF_WRITERS: dict[str, Callable[[Iterable, Mapping[str, str]], bytes]] = {
+RDF_WRITERS: dict[str, Callable[..., bytes]] = {
     TURTLE: _turtle,
     NTRIPLES: _ntriples,
     JSONLD: _jsonld,
@@ -426,13 +495,19 @@ RDF_WRITERS: dict[str, Callable[[Iterable, Mapping[str, str]], bytes]] = {
 }
 
 
-def serialize_graph(triples: Iterable, media_type: str, prefixes: Mapping[str, str]) -> bytes:
+def serialize_graph(
+    triples: Iterable,
+    media_type: str,
+    prefixes: Mapping[str, str],
+    canonical: bool = True,
+) -> bytes:
     """The triples in an RDF media type (one of `media.RDF_TYPES`), by the writer registered
-    for it; ValueError for any other type."""
+    for it; ValueError for any other type. `canonical=False` for a visitor's answer: blank nodes
+    get `stable_blank_labels`, in bounded time, instead of RDFC-1.0's labels."""
     writer = RDF_WRITERS.get(media_type)
     if writer is None:
         raise ValueError(f"not an RDF media type: {media_type}")
-    return writer(triples, prefixes)
+    return writer(triples, prefixes, canonical=canonical)
 
 
 def empty_graph_document(media_type: str, message: str) -> bytes:

@@ -52,7 +52,10 @@ def assets() -> dict[str, Asset]:
     """Every file of static/ by its path under the folder (`yasgui/yasgui.min.js`)."""
     index = {}
     for name, entry in sorted(_walk(resources.files("krakow_clusters.pages") / "static").items()):
-        body = entry.read_bytes()
+        try:
+            body = entry.read_bytes()
+        except OSError:  # a dangling link or a link loop: not a file to serve
+            continue
         media = next(m for ext, m in MEDIA_TYPES.items() if name.endswith(ext))
         version = hashlib.sha256(body).hexdigest()[:16]
         # mtime=0: the same bytes on every start, so the ETag and the body agree

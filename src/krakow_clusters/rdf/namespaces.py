@@ -84,9 +84,11 @@ class Namespaces:
     ('https://example.org/clusters/id/cluster/', 'https://example.org/clusters/ontology#')
     """
 
-    # Names seen again and again (the same predicates, types and sources); bounded, as the
-    # names of visitors' answers pass here too.
+    # Names seen again and again (the same predicates, types and sources) are remembered, a
+    # bounded few and short ones only: visitors' answers pass here too, and the cache stays under
+    # about a megabyte whatever IRIs they hold.
     CACHE = 4096
+    CACHED_LENGTH = 200
 
     def __init__(
         self,
@@ -101,7 +103,11 @@ class Namespaces:
         self.table |= dict(extra or {})
         self.table |= STANDARD_PREFIXES
         self.dump: dict[str, str] = {k: v for k, v in self.table.items() if k not in REPORT_ONLY}
-        self.curie = functools.lru_cache(maxsize=self.CACHE)(self._curie)
+        self._cached = functools.lru_cache(maxsize=self.CACHE)(self._curie)
+
+    def curie(self, iri: str) -> str | None:
+        """The prefixed name of an IRI (see `_curie`), remembered for a short IRI."""
+        return self._curie(iri) if len(iri) > self.CACHED_LENGTH else self._cached(iri)
 
     def prologue(self, *prefixes: str) -> str:
         """The PREFIX lines of a query for some of the table's prefixes.

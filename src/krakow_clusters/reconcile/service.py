@@ -30,6 +30,10 @@ MAX_TEXT = 1000  # characters of a query
 # Property constraints in one query, and values in one constraint: each value is resolved and
 # matched, so an uncapped list lets one request hold a worker for seconds.
 MAX_CONSTRAINTS = 20
+# Levels of nesting of a request's JSON: a batch is an object of queries, a query holds lists of
+# constraints and values, objects in them; four levels more than that is room enough, and no
+# deeper structure reaches code that walks it by recursion (str() of a value, json.dumps).
+MAX_DEPTH = 8
 MAX_VALUES = 100
 DEFAULT_LIMIT = 5
 _CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$.]{0,99}")
@@ -66,11 +70,33 @@ def check_callback(callback: str) -> str:
 
 
 def parse_json(text: str, what: str) -> Any:
-    """The JSON of form field `what`, or BadRequest naming the field."""
+    """The JSON of form field `what`, or BadRequest naming the field (also when it is nested
+    deeper than MAX_DEPTH levels)."""
+    if _depth(text) > MAX_DEPTH:
+        raise BadRequest(f"{what} is nested deeper than {MAX_DEPTH} levels")
     try:
         return json.loads(text)
-    except ValueError as exc:
-        raise BadRequest(f"{what} is not JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(f"{what} is not JSON: {str(exc)[:200]}") from None
+
+
+# A bracket, or a string (whose brackets do not count; an unclosed one runs to the end).
+_BRACKET_OR_STRING = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*"?', re.S)
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of brackets in JSON text, outside its strings: counted before parsing,
+    in one pass without recursion (the parser's own recursion is what a deep text would
+    exhaust)."""
+    deepest = depth = 0
+    for match in _BRACKET_OR_STRING.finditer(text):
+        bracket = match[0]
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif bracket in "]}":
+            depth -= 1
+    return deepest
 
 
 @dataclass

@@ -28,7 +28,7 @@ from .. import files
 from ..errors import CouldNotRun, RdfSyntaxError, one_line
 from ..files import MAX_FILE_VARIABLE, size_limit
 from ..formats.rdf import serialize_ntriples
-from ..rdf.results import QueryResult, SparqlSyntaxError, limited
+from ..rdf.results import QueryResult, QuerySyntaxError, SparqlSyntaxError, limited
 from ..rdf.sparqltext import query_form, tokens
 from ..rdf.terms import Triple, term_converter, to_oxigraph, to_rdflib
 from ..workers import Background
@@ -233,6 +233,13 @@ class EmbeddedStore:
             return QueryResult("graph", triples=triples)
         except SyntaxError as exc:
             raise sparql_syntax_error(exc) from None
+        except TypeError:
+            # The one term the conversion refuses: RDF 1.2's triple terms, which Oxigraph's
+            # parser accepts (TRIPLE(…), <<( … )>>) but SPARQL 1.1 answers cannot hold.
+            raise QuerySyntaxError(
+                "the answer holds an RDF 1.2 triple term (TRIPLE(…) or <<( … )>>), which this "
+                "SPARQL 1.1 service does not give"
+            ) from None
         except (OSError, RuntimeError, ValueError) as exc:
             # Evaluation is lazy: a failing SERVICE call or an unbound substitution surfaces
             # while the solutions are read, as OSError or RuntimeError (ValueError: bad terms).

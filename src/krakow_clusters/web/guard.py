@@ -31,6 +31,8 @@ from typing import Any
 
 from starlette.requests import ClientDisconnect
 
+from ..store.pool import DEFAULT_QUERY_MEMORY
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -83,6 +85,16 @@ class Limits:
     # descriptors.
     max_connections: int = 1024
     max_connections_per_client: int = 64
+    # What a visitor's query may cost (issue 22): bytes a query worker may take beyond its copy
+    # of the dataset (its address space, RLIMIT_AS; a query that wants more gets 400) ...
+    query_memory: int = DEFAULT_QUERY_MEMORY
+    # ... bytes of its answer once written, in any format (more gets 400: add LIMIT) ...
+    max_answer: int = 16_000_000
+    # ... and cells (rows × columns) of it on a page for people (the rest is a download).
+    page_cells: int = 20_000
+    # Bytes of the responses the page cache keeps (with 512 responses at most): its keys hold
+    # what visitors send.
+    cache_bytes: int = 64_000_000
 
 
 def parse_limits(items: Iterable[str], base: Limits | None = None) -> Limits:

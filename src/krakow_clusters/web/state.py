@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import CouldNotRun
+from ..formats.answer import Answer, AnswerLimits, check_size, result_size, write_answer
 from ..pages.describe import Description, Pages, Site, describe, license_of, sources_of
 from ..pages.i18n import page_language
 from ..pages.schemaorg import dataset_schema_org, script_json
@@ -79,6 +80,7 @@ class AppState:
         self.namespaces = Namespaces.of(self.settings)
         self.store = options.store
         self.cache: OrderedDict[tuple, Response] = OrderedDict()
+        self.cache_size = 0  # bytes of the responses in `cache` (see keep)
         self.pool = None
         self.site = Site(self.settings)
         self.pages = Pages(self.site)
@@ -103,18 +105,30 @@ class AppState:
         """The answer of the store to one of the project's own queries (in a thread)."""
         return await run_in_threadpool(self.store.query, sparql, bindings)
 
+    @property
+    def answer_limits(self) -> AnswerLimits:
+        """What a visitor's answer may be: rows, bytes once written, cells on a page."""
+        limits = self.options.limits
+        return AnswerLimits(
+            self.options.result_limit, limits.max_answer, limits.page_cells, self.namespaces.table
+        )
+
     async def run_query(
-        self, sparql: str, bindings: Mapping[str, Node] | None = None
-    ) -> QueryResult:
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        formats: Mapping[str, str | None] | None = None,
+    ) -> QueryResult | Answer:
         """The answer to a visitor's query (/sparql, or a saved query that asks another
-        endpoint), under the query timeout and the result limit: in a query worker on the
-        embedded store, else in one of the query threads. AllWorkersBusy when no worker or
-        thread frees within the queue wait."""
+        endpoint), under the query timeout and the limits: in a query worker on the embedded
+        store, else in one of the query threads. With `formats` (a media type for a `graph` and
+        for `results`), written in the one for its kind (formats/answer.py), by the worker.
+        AllWorkersBusy when no worker or thread frees within the queue wait."""
         settings = self.options
-        limit = settings.result_limit
+        limits = self.answer_limits
         if self.pool is not None:
             text = inject_values(sparql, bindings) if bindings else sparql
-            return await self.pool.run(text, limit, wait=settings.queue_wait)
+            return await self.pool.run(text, limits, wait=settings.queue_wait, formats=formats)
         assert self.query_slots is not None, "AppState.startup() was not awaited"
         try:
             with anyio.fail_after(settings.queue_wait):
@@ -123,10 +137,16 @@ class AppState:
             raise AllWorkersBusy(
                 f"every query thread stayed busy for {settings.queue_wait:g} s; try again later"
             ) from None
+
+        def answer() -> QueryResult | Answer:
+            result = self.store.query(sparql, bindings, limits.rows)
+            if formats is None:
+                check_size(result_size(result), limits.bytes)
+                return result
+            return write_answer(result, formats, limits)
+
         try:
-            return await anyio.to_thread.run_sync(
-                self.store.query, sparql, bindings, limit, limiter=self.query_threads
-            )
+            return await anyio.to_thread.run_sync(answer, limiter=self.query_threads)
         finally:
             self.query_slots.release()
 
@@ -157,6 +177,7 @@ class AppState:
                 self.settings.graph_base,
                 size=self.options.query_workers,
                 timeout=self.options.query_timeout,
+                memory=self.options.limits.query_memory,
             )
             await self.pool.start()
         try:
@@ -256,8 +277,26 @@ class AppState:
         return response
 
     def keep(self, key: tuple, response: Response) -> None:
-        """Cache `response` under `key`, dropping the least recently used beyond max_cached."""
+        """Cache `response` under `key`, dropping the least recently used beyond max_cached
+        responses or the cache's bytes (the limit cache-bytes): the count alone would let 512
+        large answers (a saved query's page of 100,000 rows) stay for the life of the server. A
+        response larger than an eighth of the budget is not kept."""
+        budget = self.options.limits.cache_bytes
+        size = _size(key, response)
+        if size > budget // 8:
+            return
+        if key in self.cache:
+            self.cache_size -= _size(key, self.cache[key])
         self.cache[key] = response
         self.cache.move_to_end(key)
-        while len(self.cache) > self.max_cached:
-            self.cache.popitem(last=False)
+        self.cache_size += size
+        while len(self.cache) > self.max_cached or self.cache_size > budget:
+            old_key, old = self.cache.popitem(last=False)
+            self.cache_size -= _size(old_key, old)
+
+
+def _size(key: tuple, response: Response) -> int:
+    """About the bytes a cached response holds: its body, its headers and its key."""
+    body = getattr(response, "body", b"") or b""
+    headers = sum(len(k) + len(v) for k, v in response.raw_headers)
+    return len(body) + headers + len(repr(key))

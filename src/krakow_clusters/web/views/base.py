@@ -11,9 +11,10 @@ from starlette.responses import Response
 
 from ...errors import CouldNotRun
 from ...formats import media as F
+from ...formats.answer import Answer
 from ...pages.i18n import page_language, translator
 from ...rdf.results import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
-from ...store.pool import AllWorkersBusy
+from ...store.pool import AllWorkersBusy, QueryMemoryExceeded
 from ...workers import WorkerStopped
 from ..state import AppState
 
@@ -71,13 +72,17 @@ def plain(status: int, message: str) -> Response:
 
 
 async def answer_or_error(
-    state: AppState, query: str, bindings: Mapping[str, Node] | None = None
-) -> QueryResult | Response:
-    """The answer to a visitor's query (see AppState.run_query), or the one-line error response:
-    400 for a query that cannot be answered as sent, 503 (with Retry-After when every worker is
-    busy) for one that ran out of time or found no free worker."""
+    state: AppState,
+    query: str,
+    bindings: Mapping[str, Node] | None = None,
+    formats: Mapping[str, str | None] | None = None,
+) -> QueryResult | Answer | Response:
+    """The answer to a visitor's query (see AppState.run_query; written in `formats` when
+    given), or the one-line error response: 400 for a query that cannot be answered as sent (bad
+    syntax, an answer over a limit, more memory than a query may take), 503 (with Retry-After
+    when every worker is busy) for one that ran out of time or found no free worker."""
     try:
-        return await state.run_query(query, bindings)
+        return await state.run_query(query, bindings, formats)
     except QuerySyntaxError as exc:
         return plain(400, str(exc))
     except ResultLimitExceeded as exc:
@@ -86,12 +91,18 @@ async def answer_or_error(
         response = plain(503, f"server busy: {exc}")
         response.headers["Retry-After"] = str(state.retry_after)
         return response
+    except QueryMemoryExceeded as exc:
+        return plain(400, str(exc))
     except QueryTimeout as exc:
         return plain(503, f"query timeout: {exc}")
     except WorkerStopped:
-        # The engine died on this query (pyoxigraph can abort on some queries): what the client
-        # sent cannot be answered; the worker has been replaced.
-        return plain(400, "the query engine stopped on this query; it cannot be answered here")
+        # The engine died on this query (pyoxigraph aborts at the worker's memory limit, and can
+        # on some queries): what the client sent cannot be answered; the worker is replaced.
+        return plain(
+            400,
+            "the query engine stopped on this query (it may need more memory than a query may "
+            "take here); it cannot be answered here",
+        )
     except CouldNotRun as exc:
         return store_failed(state, exc)
 

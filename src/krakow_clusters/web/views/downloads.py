@@ -50,8 +50,12 @@ async def dist_file(request: Request, relative: str) -> Response:
     if not dist.is_dir():
         # No path in the answer: the server's folders are none of the visitor's business.
         return plain(404, "nothing is built yet (krakow-clusters build)")
-    root = dist.resolve()
-    target = (root / relative).resolve()
+    try:
+        root = dist.resolve()
+        # A link loop makes resolve() fail (RuntimeError before Python 3.13, OSError after).
+        target = (root / relative).resolve()
+    except (RuntimeError, OSError):
+        return plain(404, f"/dist/{relative} does not exist")
     if target != root and root not in target.parents:
         return plain(404, "not found")
     if target.is_dir():
@@ -59,9 +63,7 @@ async def dist_file(request: Request, relative: str) -> Response:
             return RedirectResponse(request.url.path + "/", 301)
         if (target / "index.html").is_file():
             return FileResponse(target / "index.html")
-        entries = sorted(
-            (p.name + ("/" if p.is_dir() else ""), p.stat().st_size) for p in target.iterdir()
-        )
+        entries = sorted(_entries(target))
         return state.render(
             "listing.html",
             request=request,
@@ -72,6 +74,19 @@ async def dist_file(request: Request, relative: str) -> Response:
     if target.is_file():
         return file_response(request, target)
     return plain(404, f"/dist/{relative} does not exist")
+
+
+def _entries(folder: Path) -> list[tuple[str, int]]:
+    """(name, size) of the files and folders in `folder`, a folder's name ending in a slash;
+    without what cannot be stat'ed (a dangling link, a link loop)."""
+    entries = []
+    for path in folder.iterdir():
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        entries.append((path.name + ("/" if path.is_dir() else ""), size))
+    return entries
 
 
 def file_response(request: Request, path: Path) -> Response:

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from ...errors import CouldNotRun
 from ...formats import media as F
+from ...formats.answer import first_cells
 from ...formats.results import serialize_results
 from ...pages.describe import choices_view, table_view
 from ...pages.i18n import page_language
@@ -118,23 +119,33 @@ async def saved_query(request: Request) -> Response:
         if media == F.HTML:
             # A value that names nothing gets a visible notice, not a silent empty table.
             warnings = await run_in_threadpool(param_warnings, state.store, query_file, bindings)
-            return state.render(
-                "query.html",
-                request=request,
-                title=query_file.summary or name,
-                q=query_file,
-                values=values,
-                pickers=await _pickers(state, query_file, bindings, page_language(request)[0]),
-                warnings=warnings,
-                table=table_view(result, state.site),
-                query_text=text,
-                pager=_pager(query_file, values, len(result.rows)),
-                alternates=[
-                    {"href": _with_query(f"/queries/{name}.json", values), "label": "JSON"},
-                    {"href": _with_query(f"/queries/{name}.csv", values), "label": "CSV"},
-                ],
-            )
-        body = serialize_results(result, media)
+            pickers = await _pickers(state, query_file, bindings, page_language(request)[0])
+
+            def page() -> Response:
+                # Rendered in a thread, the table cut at the limit page-cells cells: a page of
+                # 100,000 rows (a paged query's largest) must hold up no other visitor.
+                table = table_view(first_cells(result, settings.limits.page_cells), state.site)
+                if len(table["rows"]) < len(result.rows):
+                    table["total"] = len(result.rows)
+                return state.render(
+                    "query.html",
+                    request=request,
+                    title=query_file.summary or name,
+                    q=query_file,
+                    values=values,
+                    pickers=pickers,
+                    warnings=warnings,
+                    table=table,
+                    query_text=text,
+                    pager=_pager(query_file, values, len(result.rows)),
+                    alternates=[
+                        {"href": _with_query(f"/queries/{name}.json", values), "label": "JSON"},
+                        {"href": _with_query(f"/queries/{name}.csv", values), "label": "CSV"},
+                    ],
+                )
+
+            return await run_in_threadpool(page)
+        body = await run_in_threadpool(serialize_results, result, media)
         return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
     return await state.cached(key, make, request)

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import json
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ...errors import CouldNotRun
 from ...formats import media as F
-from ...formats.rdf import serialize_graph
-from ...formats.results import serialize_results
+from ...formats.answer import Answer
 from ...pages.describe import table_view
-from ...rdf.results import QueryResult
-from ...rdf.sparqltext import inject_values, is_update
+from ...rdf.sparqltext import inject_values, is_update, query_form
 from ...sparql.library import QueryFile
 from ..federation import FederationRefused, check_federation
 from ..guard import editor_policy, template_styles
@@ -72,21 +71,44 @@ async def sparql(request: Request) -> Response:
         check_federation(query, state.options.allowed_services)
     except FederationRefused as exc:
         return plain(400, str(exc))
-    result = await answer_or_error(state, query)
-    if isinstance(result, Response):
-        return result
-    return results_response(request, params, query, result)
+    # The format is chosen before the query runs, for either kind of answer, so that the query
+    # worker writes the answer (under its limits) and the server only passes the bytes on.
+    formats = {kind: _chosen_format(request, params, kind == "graph") for kind in _KINDS}
+    if not any(formats.values()):
+        return not_acceptable(_offered(query_form(query) in ("CONSTRUCT", "DESCRIBE")))
+    answer = await answer_or_error(state, query, formats=formats)
+    if isinstance(answer, Response):
+        return answer
+    return await answer_response(request, query, answer)
 
 
-def results_response(
-    request: Request, params: QueryParams, query: str, result: QueryResult
-) -> Response:
-    """The answer in the format asked for by ?format=, ?output= or ?results= (the first offered
-    one), else by Accept: results formats for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE,
-    HTML (the endpoint's page with the answer) for both."""
+_KINDS = ("graph", "results")
+
+
+def _offered(graph: bool) -> tuple[str, ...]:
+    return (*F.RDF_TYPES, F.HTML) if graph else (*F.RESULT_TYPES, F.HTML)
+
+
+async def answer_response(request: Request, query: str, answer: Answer) -> Response:
+    """The written answer with its media type; for HTML, the endpoint's page with it (rendered
+    in a thread: a page of up to the limit page-cells cells takes a moment)."""
+    media = answer.media
+    if media is None:
+        return not_acceptable(_offered(answer.kind == "graph"))
+    if media == F.HTML:
+        return await run_in_threadpool(sparql_page, request, query, answer)
+    if answer.kind == "graph":
+        return rdf_response(answer.body, media)
+    charset = "; charset=utf-8"
+    return Response(answer.body, media_type=media + charset, headers={"Vary": "Accept"})
+
+
+def _chosen_format(request: Request, params: QueryParams, graph: bool) -> str | None:
+    """The format asked for by ?format=, ?output= or ?results= (the first offered one), else by
+    Accept: results formats for SELECT and ASK (`graph` false), RDF for CONSTRUCT and DESCRIBE,
+    HTML (the endpoint's page with the answer) for both; None when none is offered."""
     requested = [v for key in ("format", "output", "results") for v in params.getlist(key)]
-    graph = result.kind == "graph"
-    offered = (*F.RDF_TYPES, F.HTML) if graph else (*F.RESULT_TYPES, F.HTML)
+    offered = _offered(graph)
     media = None
     if requested:
         for value in requested:
@@ -104,34 +126,28 @@ def results_response(
         accept = request.headers.get("accept")
         synonyms = {F.JSON: F.JSONLD} if graph else {F.JSON: F.SPARQL_JSON}
         media = F.negotiate(accept, offered, synonyms)
-    if media is None:
-        return not_acceptable(offered)
-    if media == F.HTML:
-        return sparql_page(request, query, result)
-    if graph:
-        prefixes = app_state(request).namespaces.table
-        return rdf_response(serialize_graph(result.triples, media, prefixes), media)
-    body = serialize_results(result, media)
-    charset = "; charset=utf-8"
-    return Response(body, media_type=media + charset, headers={"Vary": "Accept"})
+    return media
 
 
 def sparql_page(
-    request: Request, query: str | None = None, result: QueryResult | None = None
+    request: Request, query: str | None = None, answer: Answer | None = None
 ) -> Response:
     """The endpoint's page: the query form (with `query`, else the first example) and links that
-    load the library's queries into it; with `result`, its answer as a table or as Turtle. The
-    page has script (the editor), so its policy is the editor's (guard.editor_policy)."""
+    load the library's queries into it; with `answer` (written for HTML), its answer as a table
+    (the first rows, up to the limit page-cells cells) or as Turtle. The page has script (the
+    editor), so its policy is the editor's (guard.editor_policy)."""
     state = app_state(request)
     settings = state.options
     library = state.query_library()
     examples = [{"name": q.name, "summary": q.summary} for q in library]
     table = None
     turtle = None
-    if result is not None and result.kind == "graph":
-        turtle = serialize_graph(result.triples, F.TURTLE, state.namespaces.table).decode("utf-8")
-    elif result is not None:
-        table = table_view(result, state.site)
+    if answer is not None and answer.kind == "graph":
+        turtle = answer.body.decode("utf-8")
+    elif answer is not None and answer.result is not None:
+        table = table_view(answer.result, state.site)
+        if answer.truncated:
+            table["total"] = answer.rows
     response = state.render(
         "sparql.html",
         request=request,
