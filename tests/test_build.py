@@ -199,7 +199,7 @@ def test_trig_and_nquads_hold_the_same_quads(release: Path):
     assert all(g.startswith(f"<{BASE_IRI}graph/") for *_, g in nquads), (
         "no statement outside a graph"
     )
-    article = f"<{BASE_IRI}graph/article>"
+    article = f"<{BASE_IRI}graph/clusters>"
     bim = f"<{BASE_IRI}id/cluster/bim>"
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     assert (bim, label, '"Cluster of Information Technologies in Construction"@en', article) in trig
@@ -226,7 +226,7 @@ def test_void_describes_each_graph_with_its_triple_count(void: rdflib.Graph, rel
         assert (dataset, VOID.subset, node) in void, graph
         assert void.value(node, VOID.triples).toPython() == size, graph
         assert void.value(node, DCTERMS.title) is not None, graph
-    article = URIRef(BASE_IRI + "graph/article")
+    article = URIRef(BASE_IRI + "graph/clusters")
     assert void.value(article, DCTERMS.source) == URIRef(
         "https://kma4business.metropoliakrakowska.pl/aktualnosci/"
         "innovative-clusters-in-the-krakow-metropolitan-area"

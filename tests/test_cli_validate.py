@@ -56,7 +56,7 @@ def test_real_data_conforms():
 
 
 def test_removing_an_english_label_fails_naming_the_cluster(checkout):
-    edit(checkout / "data" / "article.ttl", 'rdfs:label "South Poland Cleantech Cluster"@en ;', "")
+    edit(checkout / "data" / "clusters.ttl", 'rdfs:label "South Poland Cleantech Cluster"@en ;', "")
     result = run()
     assert result.exit_code == 1
     # With no English name left, the cluster is named by its IRI.
@@ -72,7 +72,7 @@ def test_removing_an_english_label_fails_naming_the_cluster(checkout):
     [("-1", "sh:MinInclusiveConstraintComponent"), ('"many"', "sh:DatatypeConstraintComponent")],
 )
 def test_a_bad_member_count_fails_naming_the_cluster(checkout, value, rule):
-    edit(checkout / "data" / "article.ttl", "schema:value 50 ;", f"schema:value {value} ;")
+    edit(checkout / "data" / "clusters.ttl", "schema:value 50 ;", f"schema:value {value} ;")
     result = run()
     assert result.exit_code == 1
     lines = violation_lines(
@@ -99,7 +99,7 @@ def test_a_malformed_wikidata_link_fails_naming_the_cluster(checkout):
 
 
 def test_a_syntax_error_names_file_line_and_column(checkout):
-    data = checkout / "data" / "article.ttl"
+    data = checkout / "data" / "clusters.ttl"
     edit(data, 'kc:statedAs "42 institutions"@en', 'kc:statedAs "42 institutions@en')
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 2
@@ -128,7 +128,7 @@ def test_an_unknown_file_type_cannot_run(tmp_path):
 
 
 def test_json_report(checkout):
-    edit(checkout / "data" / "article.ttl", "schema:value 50 ;", "schema:value -1 ;")
+    edit(checkout / "data" / "clusters.ttl", "schema:value 50 ;", "schema:value -1 ;")
     result = run("--format", "json")
     assert result.exit_code == 1
     payload = json.loads(result.output)
@@ -143,7 +143,7 @@ def test_json_report(checkout):
 
 
 def test_turtle_report_is_the_standard_shacl_report(checkout):
-    edit(checkout / "data" / "article.ttl", "schema:value 50 ;", "schema:value -1 ;")
+    edit(checkout / "data" / "clusters.ttl", "schema:value 50 ;", "schema:value -1 ;")
     result = run("--format", "turtle")
     assert result.exit_code == 1
     graph = rdflib.Graph().parse(data=result.output, format="turtle")

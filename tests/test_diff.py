@@ -51,7 +51,7 @@ def test_one_changed_count_is_named_with_its_source(release: Path, tmp_path: Pat
     lines = result.output.splitlines()
     assert lines[0] == "South Poland Cleantech Cluster (cluster:south-poland-cleantech)"
     assert lines[1].split()[:5] == ["changed", "#members", "schema:value:", "80", "→"]
-    assert "85  [graph:article; source https://kma4business" in lines[1]
+    assert "85  [graph:clusters; source https://kma4business" in lines[1]
     assert lines[-1] == "1 change(s) in 1 resource(s): 1 fact(s) added, 1 removed."
 
     as_json = json.loads(run(release, changed, "--format", "json").output)
@@ -63,7 +63,7 @@ def test_one_changed_count_is_named_with_its_source(release: Path, tmp_path: Pat
     assert change["subject"] == CLEANTECH + "#members"
     assert change["old"] == ['"80"^^<http://www.w3.org/2001/XMLSchema#integer>']
     assert change["new"] == ['"85"^^<http://www.w3.org/2001/XMLSchema#integer>']
-    assert change["graphs"] == ["https://w3id.org/krakow-clusters/graph/article"]
+    assert change["graphs"] == ["https://w3id.org/krakow-clusters/graph/clusters"]
 
 
 def test_added_and_removed_facts(release: Path, tmp_path: Path):
@@ -78,20 +78,20 @@ def test_added_and_removed_facts(release: Path, tmp_path: Path):
     lines.remove(label)
     lines.append(
         f'<{CLEANTECH}> <http://www.w3.org/2004/02/skos/core#altLabel> "SPCC"@en '
-        "<https://w3id.org/krakow-clusters/graph/article> .\n"
+        "<https://w3id.org/krakow-clusters/graph/clusters> .\n"
     )
     dump.write_text("".join(lines), encoding="utf-8")
     result = run(release, changed)
     assert result.exit_code == 1
-    assert '  added    skos:altLabel: "SPCC"@en  [graph:article' in result.output
+    assert '  added    skos:altLabel: "SPCC"@en  [graph:clusters' in result.output
     assert (
-        '  removed  rdfs:label: "South Poland Cleantech Cluster"@en  [graph:article'
+        '  removed  rdfs:label: "South Poland Cleantech Cluster"@en  [graph:clusters'
         in result.output
     )
 
 
 def test_order_and_blank_node_labels_are_no_difference(tmp_path: Path):
-    graph = "<https://w3id.org/krakow-clusters/graph/article>"
+    graph = "<https://w3id.org/krakow-clusters/graph/clusters>"
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
     two.mkdir()

@@ -71,7 +71,7 @@ def has(cluster: str, prop: str, *values: str) -> str:
     return "{ " + " ".join(f"{cluster} {prop} {v} ." for v in values) + " }"
 
 
-A = "article"  # what the article states
+A = "clusters"  # what the article states (data/clusters.ttl)
 EVIDENCE = "identifier-evidence"  # what the identifier evidence list states
 CLASSIFIED = "classifications"  # the article's words mapped by the curators to scheme concepts
 INTERPRETED = "interpretations"  # read by the curators from a name
@@ -436,7 +436,7 @@ FACTS: list[tuple[str, str | None, str]] = [
     (
         "every cluster operates in the Kraków Metropolitan Area",
         None,
-        "{ FILTER NOT EXISTS { ?c a kc:ClusterInitiative FILTER NOT EXISTS { GRAPH graph:article { ?c schema:location place:krakow-metropolitan-area } } } }",
+        "{ FILTER NOT EXISTS { ?c a kc:ClusterInitiative FILTER NOT EXISTS { GRAPH graph:clusters { ?c schema:location place:krakow-metropolitan-area } } } }",
     ),
     (
         "voivodeships carry TERYT codes",
@@ -456,7 +456,7 @@ FACTS: list[tuple[str, str | None, str]] = [
         None,
         f"""{{ FILTER NOT EXISTS {{
         {{ ?x a kc:ClusterInitiative }} UNION {{ ?x a kc:MemberCount }} UNION {{ ?x a kc:StatusAssignment }} UNION {{ ?x a kc:ClusterRole }}
-        FILTER NOT EXISTS {{ GRAPH graph:article {{ ?x dcterms:source <{ARTICLE}> }} }} }} }}""",
+        FILTER NOT EXISTS {{ GRAPH graph:clusters {{ ?x dcterms:source <{ARTICLE}> }} }} }} }}""",
     ),
     (
         "the article is described with its title",
@@ -466,7 +466,7 @@ FACTS: list[tuple[str, str | None, str]] = [
     (
         "the article's graph names the article as its source",
         "graphs",
-        f"{{ graph:article a kc:SourceGraph ; dcterms:source <{ARTICLE}> ; prov:wasDerivedFrom <{ARTICLE}> }}",
+        f"{{ graph:clusters a kc:SourceGraph ; dcterms:source <{ARTICLE}> ; prov:wasDerivedFrom <{ARTICLE}> }}",
     ),
     (
         "every cluster has an English summary and a Polish translation by the curators",

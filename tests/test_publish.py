@@ -57,7 +57,7 @@ def test_publish_by_origin_puts_each_graph_under_its_own_iri(oxigraph, dataset):
     names = dataset.graph_names()
     assert len(names) >= 10
     assert f"in {len(names)} graphs by origin" in result.output
-    article = "https://w3id.org/krakow-clusters/graph/article"
+    article = "https://w3id.org/krakow-clusters/graph/clusters"
     in_article = dataset.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{article}> {{ ?s ?p ?o }} }}")
     assert count_in(server, article) == int(in_article.rows[0][0]) > 100
     assert count_in(server, DEFAULT_GRAPH) == 0
@@ -264,6 +264,6 @@ def test_publish_to_virtuoso_in_parts(virtuoso, dataset, monkeypatch):
     result = run("--endpoint", server.store_url, "--by-origin", env=virtuoso_env(server))
     assert result.exit_code == 0, result.output
     assert "graphs by origin" in result.output
-    article = "https://w3id.org/krakow-clusters/graph/article"
+    article = "https://w3id.org/krakow-clusters/graph/clusters"
     in_article = dataset.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{article}> {{ ?s ?p ?o }} }}")
     assert count_in(server, article) == int(in_article.rows[0][0]) > 150, "four parts or more"

@@ -88,7 +88,7 @@ def test_graph_names_where_a_statement_comes_from(app):
     )
     sparql.setReturnFormat(JSON)
     rows = sparql.query().convert()["results"]["bindings"]
-    assert [r["g"]["value"] for r in rows] == ["https://w3id.org/krakow-clusters/graph/article"]
+    assert [r["g"]["value"] for r in rows] == ["https://w3id.org/krakow-clusters/graph/clusters"]
     sparql.setQuery("""SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }""")
     graphs = sparql.query().convert()["results"]["bindings"][0]["graphs"]["value"]
     assert int(graphs) >= 10

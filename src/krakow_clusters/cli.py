@@ -577,7 +577,7 @@ def reconcile(csv_file: Path, column: str, types: tuple[str, ...], fmt: str, out
 @click.option(
     "--by-origin",
     is_flag=True,
-    help="PUT each named graph of the dataset (graph:article, graph:translations …) under its "
+    help="PUT each named graph of the dataset (graph:clusters, graph:translations …) under its "
     "own IRI instead of the union into one graph.",
 )
 def publish(

@@ -22,7 +22,7 @@ ONTOLOGY_IRI = BASE_IRI + "ontology"
 ONTOLOGY_NS = ONTOLOGY_IRI + "#"
 ID_BASE = BASE_IRI + "id/"
 # Every statement lives in a named graph by origin (data/README.md): a Turtle file is the graph
-# GRAPH_BASE + its file name without extension (data/article.ttl is <…/graph/article>).
+# GRAPH_BASE + its file name without extension (data/clusters.ttl is <…/graph/clusters>).
 GRAPH_BASE = BASE_IRI + "graph/"
 SOURCE_ARTICLE = (
     "https://kma4business.metropoliakrakowska.pl/aktualnosci/"
@@ -162,8 +162,8 @@ def expand_curie(text: str, namespaces: Mapping[str, str] = NAMESPACES) -> str:
 def graph_for_file(path: Path) -> str:
     """The named graph a file of triples is loaded into: GRAPH_BASE + its name, no extension.
 
-    >>> graph_for_file(Path("data/article.ttl"))
-    'https://w3id.org/krakow-clusters/graph/article'
+    >>> graph_for_file(Path("data/clusters.ttl"))
+    'https://w3id.org/krakow-clusters/graph/clusters'
     """
     return GRAPH_BASE + Path(path).stem
 
