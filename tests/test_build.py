@@ -303,7 +303,13 @@ def test_overview_csv_has_a_row_per_cluster(release: Path):
         rows = list(csv.DictReader(handle))
     assert len(rows) == 8
     bim = next(r for r in rows if r["cluster"].endswith("/bim"))
-    assert (bim["members"], bim["qualifier"]) == ("50", "almost")
+    # The number is read with its qualifier, and the bound it implies is a column of its own.
+    assert (bim["stated_number"], bim["qualifier"], bim["members_at_most"]) == (
+        "50",
+        "almost",
+        "49",
+    )
+    assert bim["members"] == "" and bim["members_at_least"] == ""
 
 
 # --- DCAT-AP and VoID --------------------------------------------------------------------------

@@ -41,10 +41,15 @@ ARTICLE = (
 )
 
 
-def count(cluster: str, value: int, qualifier: str, wording: str) -> str:
-    return f"""{{ {cluster} kc:memberCount ?c . ?c schema:value {value} ;
+def count(
+    cluster: str, value: int, qualifier: str, wording: str, link: str = "kc:memberCount"
+) -> str:
+    # schema:value only for a bare or exact number: a qualified one is kc:statedNumber.
+    number = "schema:value" if qualifier in ("stated", "exactly") else "kc:statedNumber"
+    return f"""{{ {cluster} {link} ?c . ?c {number} {value} ;
         kc:qualifier cq:{qualifier} ; kc:statedAs "{wording}"@en ; dcterms:source <{ARTICLE}> .
-        FILTER (DATATYPE(?c2v) = xsd:integer) ?c schema:value ?c2v }}"""
+        FILTER (DATATYPE(?c2v) = xsd:integer) ?c {number} ?c2v
+        FILTER NOT EXISTS {{ ?c {"kc:statedNumber" if number == "schema:value" else "schema:value"} ?other }} }}"""
 
 
 def breakdown(value: int, wording: str) -> str:
@@ -78,6 +83,22 @@ INTERPRETED = "interpretations"  # read by the curators from a name
 LINKS = "wikidata"
 
 FACTS: list[tuple[str, str | None, str]] = [
+    # names: the curators' Polish names, and a short name read from a company's name
+    (
+        "The Municipality of Kraków in Polish, translated by the curators",
+        "translations",
+        '{ orgn:municipality-of-krakow rdfs:label "Gmina Miejska Kraków"@pl }',
+    ),
+    (
+        "Sustainable Infrastructure in Polish, translated by the curators",
+        "translations",
+        name("cluster:sustainable-infrastructure", "Klaster Zrównoważonej Infrastruktury", "pl"),
+    ),
+    (
+        "Modern Cast as a short name is the curators' reading",
+        INTERPRETED,
+        '{ orgn:modern-cast skos:altLabel "Modern Cast"@en }',
+    ),
     # names
     (
         "LifeScience Kraków Cluster is named",
@@ -152,7 +173,13 @@ FACTS: list[tuple[str, str | None, str]] = [
     (
         "Sustainable Infrastructure: more than 130 partners",
         A,
-        count("cluster:sustainable-infrastructure", 130, "more-than", "More than 130 partners"),
+        count(
+            "cluster:sustainable-infrastructure",
+            130,
+            "more-than",
+            "More than 130 partners",
+            link="kc:partnerCount",
+        ),
     ),
     ("BIM: almost 50 members", A, count("cluster:bim", 50, "almost", "almost 50 members in total")),
     (
@@ -174,7 +201,7 @@ FACTS: list[tuple[str, str | None, str]] = [
     (
         "Sustainable Infrastructure: more than 130 is at least 131",
         A,
-        "{ cluster:sustainable-infrastructure kc:memberCount ?c . ?c schema:minValue 131 }",
+        "{ cluster:sustainable-infrastructure kc:partnerCount ?c . ?c a kc:PartnerCount ; schema:minValue 131 FILTER NOT EXISTS { cluster:sustainable-infrastructure kc:memberCount ?m } }",
     ),
     (
         "BIM: almost 50 is at most 49",
@@ -407,20 +434,26 @@ FACTS: list[tuple[str, str | None, str]] = [
     ),
     # geography
     (
-        "Cleantech members from Małopolska, Silesia and other Polish regions",
+        "Cleantech members mainly from Małopolska, also from other Polish regions",
         A,
         has(
             "cluster:south-poland-cleantech",
-            "kc:memberRegion",
+            "kc:mainMemberRegion",
             "place:malopolskie",
-            "place:slaskie",
-            "place:poland",
-        ),
+        )[:-1]
+        + has(
+            "cluster:south-poland-cleantech", "kc:memberRegion", "place:malopolskie", "place:poland"
+        )[1:],
+    ),
+    (
+        "Cleantech members also from Silesia, read as the Silesian Voivodeship",
+        INTERPRETED,
+        has("cluster:south-poland-cleantech", "kc:memberRegion", "place:slaskie"),
     ),
     ("BIM members from all over Poland", A, has("cluster:bim", "kc:memberRegion", "place:poland")),
     (
-        "Cracov Movies: film production from Małopolska",
-        A,
+        "Cracov Movies: film production from Małopolska, read as its members' region",
+        INTERPRETED,
         has("cluster:cracov-movies", "kc:memberRegion", "place:malopolskie"),
     ),
     (

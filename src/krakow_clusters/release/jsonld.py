@@ -121,6 +121,7 @@ EMBEDDED = {
     "legalForm": KC.legalForm,
     "memberCount": KC.memberCount,
     "memberTypeCount": KC.memberTypeCount,
+    "partnerCount": KC.partnerCount,
     "qualifier": KC.qualifier,
     "countedMemberType": KC.countedMemberType,
     "status": KC.status,
@@ -152,6 +153,7 @@ def clusters_frame(context_url: str) -> dict:
         "legalForm": named,
         "memberCount": count,
         "memberTypeCount": count,
+        "partnerCount": count,
         "status": {"@embed": "@always", "statusType": named, "source": source},
         "roles": {"@embed": "@always", "heldBy": named, "roleType": named, "source": source},
     }

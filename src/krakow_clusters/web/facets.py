@@ -139,7 +139,7 @@ MEMBER_COUNTS = (
   ?c a kc:ClusterInitiative .
   { ?c kc:memberCount ?node BIND("total" AS ?part) }
   UNION { ?c kc:memberTypeCount ?node BIND("breakdown" AS ?part) }
-  OPTIONAL { ?node schema:value ?value }
+  OPTIONAL { ?node schema:value|kc:statedNumber ?value }
   OPTIONAL { ?node kc:qualifier ?qualifier OPTIONAL { ?qualifier skos:prefLabel ?qlabel } }
   OPTIONAL { ?node kc:statedAs ?stated }
   OPTIONAL { ?node schema:minValue ?min }

@@ -292,7 +292,13 @@ def profile_view(desc: Description, lang: str = DEFAULT) -> dict:
         )
 
     # Size: the source's wording and qualifier, and a breakdown by member type.
-    for predicate, key in ((KC.memberCount, "size"), (KC.memberTypeCount, "breakdown")):
+    # A partner count is shown apart from the size: partners are not members.
+    counted = (
+        (KC.memberCount, "size"),
+        (KC.memberTypeCount, "breakdown"),
+        (KC.partnerCount, "partners"),
+    )
+    for predicate, key in counted:
         counts = []
         for node in sorted(about.get(str(predicate), []), key=lambda n: _count_order(n, of_node)):
             facts_of = of_node.get(str(node), {})
@@ -401,7 +407,7 @@ def _count_detail(facts_of: dict[str, list[Node]], desc: Description, lang: str)
     _ = translator(lang).gettext
     parts = []
     qualifiers = facts_of.get(str(KC.qualifier), [])
-    numbers = facts_of.get(str(SDO.value), [])
+    numbers = facts_of.get(str(SDO.value)) or facts_of.get(str(KC.statedNumber), [])
     if qualifiers:
         qualifier = label_in(desc.labels.get(str(qualifiers[0])), lang) or escape(
             curie(str(qualifiers[0])) or ""
@@ -417,7 +423,8 @@ def _count_detail(facts_of: dict[str, list[Node]], desc: Description, lang: str)
 
 def _count_order(node: Node, of_node: dict[str, dict[str, list[Node]]]) -> tuple:
     """Counts by their stated number, largest first (the data gives them in no order)."""
-    numbers = of_node.get(str(node), {}).get(str(SDO.value), [])
+    facts = of_node.get(str(node), {})
+    numbers = facts.get(str(SDO.value)) or facts.get(str(KC.statedNumber), [])
     number = numbers[0].toPython() if numbers and isinstance(numbers[0], Literal) else 0
     return (-number if isinstance(number, int) else 0, str(node))
 
