@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,26 +13,11 @@ from click.testing import CliRunner
 
 from krakow_clusters.cli import cli
 
-from .conftest import ROOT
+from .conftest import ROOT, edit
 
 BIM = "https://w3id.org/krakow-clusters/id/cluster/bim"
 LIFESCIENCE = "https://w3id.org/krakow-clusters/id/cluster/lifescience-krakow"
 CLEAN_ENERGY = "https://w3id.org/krakow-clusters/id/cluster/malopolsko-podkarpacki-clean-energy"
-
-
-@pytest.fixture
-def checkout(tmp_path, monkeypatch) -> Path:
-    """A copy of the project's sources that a test may break; the CLI is pointed at it."""
-    for folder in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    monkeypatch.setenv("KRAKOW_CLUSTERS_HOME", str(tmp_path))
-    return tmp_path
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def run(*args: str):
