@@ -397,9 +397,10 @@ def query(
 )
 def diff(old: Path, new: Path, fmt: str) -> None:
     """Compare the facts of two releases (two built folders, such as dist/): added, removed and
-    changed facts by resource, each with its graph and source.
+    changed facts by resource, each with its graph and source, and facts moved to another graph.
 
-    Exit 0 when both state the same facts, 1 when they differ, 2 when a release cannot be read,
+    Exit 0 when both state the same facts in the same graphs, 1 when they differ, 2 when a
+    release cannot be read,
     like diff. Blank-node labels and the order of lines are no differences.
 
     Example: krakow-clusters diff old-dist dist
