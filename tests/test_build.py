@@ -281,8 +281,14 @@ def test_framed_clusters_are_a_plain_array_of_true_statements(release: Path, sou
         str(c) for c in expected
     }
     lifescience = next(c for c in clusters if c["id"] == "cluster:lifescience-krakow")
-    assert lifescience["label"] == {"en": "LifeScience Kraków Cluster"}
-    assert lifescience["memberCount"]["value"] == 70
+    assert lifescience["label"] == {
+        "en": "LifeScience Kraków Cluster",
+        "pl": "Klaster LifeScience Kraków",
+    }
+    # "more than 70": the number beside its qualifier, never schema:value, and the bound.
+    assert "value" not in lifescience["memberCount"]
+    assert lifescience["memberCount"]["statedNumber"] == 70
+    assert lifescience["memberCount"]["minValue"] == 71
     assert lifescience["memberCount"]["qualifier"]["prefLabel"]["pl"] == "ponad"
     assert lifescience["status"]["startDate"] == "2016-10-21"
     roles = {

@@ -84,7 +84,8 @@ def test_graph_names_where_a_statement_comes_from(app):
     sparql.setQuery(
         """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT ?g WHERE { GRAPH ?g {
-          <https://w3id.org/krakow-clusters/id/cluster/bim> rdfs:label ?label } }"""
+          <https://w3id.org/krakow-clusters/id/cluster/bim> rdfs:label ?label
+          FILTER (LANG(?label) = "en") } }"""
     )
     sparql.setReturnFormat(JSON)
     rows = sparql.query().convert()["results"]["bindings"]

@@ -43,7 +43,7 @@ from rdflib import Literal, URIRef
 from ..project import ID_BASE
 from ..store.results import GraphStore
 from .i18n import N_, translator
-from .pages import SLUG, local_href, pick_label
+from .pages import SLUG, local_href, pick_label, pick_literal
 from .pictures import HELIX_ORDER, composition_svg, helix_mix_svg, member_counts_svg, network_svg
 
 # An IRI that can be written as <…> in a query (what the store gave back may be anything).
@@ -168,8 +168,11 @@ HELICES = PREFIXES + """SELECT ?mt ?helix WHERE { ?mt kc:helix ?helix }"""
 
 def _labels(found: dict[str, list[Literal]], key: str, lang: str) -> dict:
     """{"text": …, "lang": the language of the text when it is not the page's}."""
-    text = pick_label(found.get(key), lang)
-    literal_lang = next((lit.language for lit in found.get(key, []) if str(lit) == text), None)
+    # The picked literal's own language: a name written alike in two languages (a Polish company's
+    # "Sp. z o.o." name in en and pl) must not take the other's tag by its text.
+    literal = pick_literal(found.get(key), lang)
+    text = None if literal is None else str(literal)
+    literal_lang = None if literal is None else literal.language
     if text is None:
         text = key.rsplit("/", 1)[-1]
     return {"text": text, "lang": literal_lang if literal_lang and literal_lang != lang else None}
