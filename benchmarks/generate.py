@@ -159,20 +159,23 @@ def generate(triples: int, seed: int = 7, broken: bool = False) -> Generated:
         out.append("\n".join(lines) + "\n")
 
         value = str(count)
+        # schema:value only for a bare or exact number; the number of "more than" / "almost" is
+        # kc:statedNumber (issue 23).
+        number = "schema:value" if qualifier in ("stated", "exactly") else "kc:statedNumber"
         if defect == "negative":
             value = "-1"
-            injected.add((iri + "#members", "schema:value", "sh:MinInclusiveConstraintComponent"))
+            injected.add((iri + "#members", number, "sh:MinInclusiveConstraintComponent"))
         elif defect == "words":
             value = '"many"'
-            injected.add((iri + "#members", "schema:value", "sh:DatatypeConstraintComponent"))
-            injected.add((iri + "#members", "schema:value", "sh:MinInclusiveConstraintComponent"))
+            injected.add((iri + "#members", number, "sh:DatatypeConstraintComponent"))
+            injected.add((iri + "#members", number, "sh:MinInclusiveConstraintComponent"))
         # The bound a qualifier implies, as the shapes require (no random draw: same graph).
         bound = {
             "more-than": f" schema:minValue {count + 1} ;",
             "almost": f" schema:maxValue {count - 1} ;",
         }
         out.append(
-            f"<{iri}#members> a kc:MemberCount ; schema:value {value} ;{bound.get(qualifier, '')}"
+            f"<{iri}#members> a kc:MemberCount ; {number} {value} ;{bound.get(qualifier, '')}"
             f" kc:qualifier cq:{qualifier} ;"
             f' kc:statedAs "{wording.format(n=count)}"@en ; dcterms:source {src} .\n'
         )
@@ -188,6 +191,13 @@ def generate(triples: int, seed: int = 7, broken: bool = False) -> Generated:
                 f"link:{slug} a rdf:Statement ; rdf:subject cluster:{slug} ;"
                 f" rdf:predicate owl:sameAs ; rdf:object {target} ; dcterms:type lm:evidence-list ;"
                 ' kc:evidence "synthetic" ; prov:wasDerivedFrom source:identifier-evidence-list .\n'
+            )
+            # The evidence list's record the link rests on, as validate requires (issue 23).
+            out.append(
+                f"<{ID}source/identifier-evidence-list#Q{qid}> a kc:EvidenceRecord ;"
+                f" dcterms:references {target} ; dcterms:subject cluster:{slug} ;"
+                ' dcterms:description "synthetic" ;'
+                " dcterms:source source:identifier-evidence-list .\n"
             )
         coordinator = f"orgn:{slug}-coordinator"
         member_value = '"Coordinator as a string"' if defect == "coordinator" else coordinator

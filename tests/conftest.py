@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -78,3 +79,20 @@ from .browser import browser  # noqa: E402, F401
 # `serve` over the real data with a real release, and that release on a static file server: the
 # page tests' servers (tests/sitepages.py).
 from .sitepages import real_app, real_release, static_site  # noqa: E402, F401
+
+
+@pytest.fixture
+def checkout(tmp_path, monkeypatch) -> Path:
+    """A copy of the project's sources that a test may break; the CLI is pointed at it."""
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copy(ROOT / "settings.toml", tmp_path / "settings.toml")
+    monkeypatch.setenv("KRAKOW_CLUSTERS_HOME", str(tmp_path))
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file of a checkout, which must hold it."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

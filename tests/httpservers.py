@@ -73,6 +73,23 @@ def trickle(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) 
             return
 
 
+def short_body(body: dict, missing: int = 100):
+    """A step that answers 200 with a Content-Length `missing` bytes larger than the body it
+    sends, then closes the connection: an answer cut short by the server."""
+    data = json.dumps(body).encode()
+
+    def step(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Length", str(len(data) + missing))
+        handler.end_headers()
+        handler.wfile.write(data)
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    return step
+
+
 def slow_answer(delay: float, body: dict):
     """A step that waits, then answers 200: to see that requests do not overlap."""
     inner = answer(200, body)

@@ -20,7 +20,7 @@ GOLDEN_DIR = HERE / "golden" / "queries"
 FIXTURE_FILES = [
     FIXTURE_DIR / name
     for name in (
-        "article.ttl",  # loaded, like data/article.ttl, into graph:article
+        "clusters.ttl",  # loaded, like data/clusters.ttl, into graph:clusters
         "links.ttl",
         "sectors.ttl",
         "member-types.ttl",

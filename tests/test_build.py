@@ -200,7 +200,7 @@ def test_trig_and_nquads_hold_the_same_quads(release: Path):
     assert all(g.startswith(f"<{BASE_IRI}graph/") for *_, g in nquads), (
         "no statement outside a graph"
     )
-    article = f"<{BASE_IRI}graph/article>"
+    article = f"<{BASE_IRI}graph/clusters>"
     bim = f"<{BASE_IRI}id/cluster/bim>"
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     assert (bim, label, '"Cluster of Information Technologies in Construction"@en', article) in trig
@@ -227,7 +227,7 @@ def test_void_describes_each_graph_with_its_triple_count(void: rdflib.Graph, rel
         assert (dataset, VOID.subset, node) in void, graph
         assert void.value(node, VOID.triples).toPython() == size, graph
         assert void.value(node, DCTERMS.title) is not None, graph
-    article = URIRef(BASE_IRI + "graph/article")
+    article = URIRef(BASE_IRI + "graph/clusters")
     assert void.value(article, DCTERMS.source) == URIRef(
         "https://kma4business.metropoliakrakowska.pl/aktualnosci/"
         "innovative-clusters-in-the-krakow-metropolitan-area"
@@ -282,8 +282,14 @@ def test_framed_clusters_are_a_plain_array_of_true_statements(release: Path, sou
         str(c) for c in expected
     }
     lifescience = next(c for c in clusters if c["id"] == "cluster:lifescience-krakow")
-    assert lifescience["label"] == {"en": "LifeScience Kraków Cluster"}
-    assert lifescience["memberCount"]["value"] == 70
+    assert lifescience["label"] == {
+        "en": "LifeScience Kraków Cluster",
+        "pl": "Klaster LifeScience Kraków",
+    }
+    # "more than 70": the number beside its qualifier, never schema:value, and the bound.
+    assert "value" not in lifescience["memberCount"]
+    assert lifescience["memberCount"]["statedNumber"] == 70
+    assert lifescience["memberCount"]["minValue"] == 71
     assert lifescience["memberCount"]["qualifier"]["prefLabel"]["pl"] == "ponad"
     assert lifescience["status"]["startDate"] == "2016-10-21"
     roles = {
@@ -304,7 +310,13 @@ def test_overview_csv_has_a_row_per_cluster(release: Path):
         rows = list(csv.DictReader(handle))
     assert len(rows) == 8
     bim = next(r for r in rows if r["cluster"].endswith("/bim"))
-    assert (bim["members"], bim["qualifier"]) == ("50", "almost")
+    # The number is read with its qualifier, and the bound it implies is a column of its own.
+    assert (bim["stated_number"], bim["qualifier"], bim["members_at_most"]) == (
+        "50",
+        "almost",
+        "49",
+    )
+    assert bim["members"] == "" and bim["members_at_least"] == ""
 
 
 # --- DCAT-AP and VoID --------------------------------------------------------------------------

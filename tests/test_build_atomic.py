@@ -134,11 +134,11 @@ def test_syntax_error_exits_2_and_leaves_dist(checkout: Project, tmp_path: Path)
     env = {"KRAKOW_CLUSTERS_HOME": str(checkout.root)}
     assert CliRunner().invoke(cli, ["build", "--out", str(out)], env=env).exit_code == 0
     before = snapshot(out)
-    data = checkout.data_dir / "article.ttl"
+    data = checkout.data_dir / "clusters.ttl"
     data.write_text(data.read_text(encoding="utf-8") + "\ncluster:broken a \n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", "--out", str(out)], env=env)
     assert result.exit_code == 2, result.output
-    assert "error:" in result.output and "article.ttl" in result.output
+    assert "error:" in result.output and "clusters.ttl" in result.output
     assert "Traceback" not in result.output
     assert snapshot(out) == before
 
@@ -185,7 +185,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_release(checkout: Project, tm
         assert result.exit_code == 2, (target, result.output)
         assert "refusing" in result.output or "not an earlier release" in result.output
     assert (precious / "todo.txt").read_text() == "keep me"
-    assert (checkout.data_dir / "article.ttl").is_file()
+    assert (checkout.data_dir / "clusters.ttl").is_file()
 
 
 def test_rejects_a_base_iri_that_is_not_http(checkout: Project, tmp_path: Path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,26 +13,11 @@ from click.testing import CliRunner
 
 from krakow_clusters.cli import cli
 
-from .conftest import ROOT
+from .conftest import ROOT, edit
 
 BIM = "https://w3id.org/krakow-clusters/id/cluster/bim"
 LIFESCIENCE = "https://w3id.org/krakow-clusters/id/cluster/lifescience-krakow"
-
-
-@pytest.fixture
-def checkout(tmp_path, monkeypatch) -> Path:
-    """A copy of the project's sources that a test may break; the CLI is pointed at it."""
-    for folder in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    shutil.copy(ROOT / "settings.toml", tmp_path / "settings.toml")
-    monkeypatch.setenv("KRAKOW_CLUSTERS_HOME", str(tmp_path))
-    return tmp_path
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+CLEAN_ENERGY = "https://w3id.org/krakow-clusters/id/cluster/malopolsko-podkarpacki-clean-energy"
 
 
 def run(*args: str):
@@ -52,17 +36,17 @@ def violation_lines(output: str, label: str, iri: str) -> list[str]:
 def test_real_data_conforms():
     result = run()
     assert result.exit_code == 0, result.output
-    assert result.output.rstrip().endswith("Conforms: 0 violations, 10 warnings.")
-    assert "warning" in result.output  # missing Polish names are shown, not hidden
+    # Every cluster and organisation has a Polish name (the article's or the curators').
+    assert result.output.rstrip().endswith("Conforms: 0 violations, 0 warnings.")
 
 
 def test_removing_an_english_label_fails_naming_the_cluster(checkout):
-    edit(checkout / "data" / "article.ttl", 'rdfs:label "South Poland Cleantech Cluster"@en ;', "")
+    edit(checkout / "data" / "clusters.ttl", 'rdfs:label "South Poland Cleantech Cluster"@en ;', "")
     result = run()
     assert result.exit_code == 1
-    # With no English name left, the cluster is named by its IRI.
+    # With no English name left, the cluster is named by its other name, and its IRI.
     iri = "https://w3id.org/krakow-clusters/id/cluster/south-poland-cleantech"
-    lines = violation_lines(result.output, "(no name)", iri)
+    lines = violation_lines(result.output, "Klaster Cleantech Polski Południowej", iri)
     assert len(lines) == 1
     assert "rdfs:label: The English name is missing" in lines[0]
     assert "[sh:QualifiedMinCountConstraintComponent]" in lines[0]
@@ -73,13 +57,13 @@ def test_removing_an_english_label_fails_naming_the_cluster(checkout):
     [("-1", "sh:MinInclusiveConstraintComponent"), ('"many"', "sh:DatatypeConstraintComponent")],
 )
 def test_a_bad_member_count_fails_naming_the_cluster(checkout, value, rule):
-    edit(checkout / "data" / "article.ttl", "schema:value 50 ;", f"schema:value {value} ;")
+    edit(checkout / "data" / "clusters.ttl", "schema:value 42 ;", f"schema:value {value} ;")
     result = run()
     assert result.exit_code == 1
     lines = violation_lines(
-        result.output, "Cluster of Information Technologies in Construction", BIM
+        result.output, "Małopolsko-Podkarpackie Clean Energy Cluster", CLEAN_ENERGY
     )
-    assert any(f"<{BIM}#members> schema:value:" in line and rule in line for line in lines)
+    assert any(f"<{CLEAN_ENERGY}#members> schema:value:" in line and rule in line for line in lines)
 
 
 def test_a_malformed_wikidata_link_fails_naming_the_cluster(checkout):
@@ -100,7 +84,7 @@ def test_a_malformed_wikidata_link_fails_naming_the_cluster(checkout):
 
 
 def test_a_syntax_error_names_file_line_and_column(checkout):
-    data = checkout / "data" / "article.ttl"
+    data = checkout / "data" / "clusters.ttl"
     edit(data, 'kc:statedAs "42 institutions"@en', 'kc:statedAs "42 institutions@en')
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 2
@@ -129,22 +113,22 @@ def test_an_unknown_file_type_cannot_run(tmp_path):
 
 
 def test_json_report(checkout):
-    edit(checkout / "data" / "article.ttl", "schema:value 50 ;", "schema:value -1 ;")
+    edit(checkout / "data" / "clusters.ttl", "schema:value 42 ;", "schema:value -1 ;")
     result = run("--format", "json")
     assert result.exit_code == 1
     payload = json.loads(result.output)
     assert payload["conforms"] is False
     assert payload["violations"] == 1
     [violation] = [r for r in payload["results"] if r["severity"] == "Violation"]
-    assert violation["resource"] == BIM
-    assert violation["focus"] == BIM + "#members"
+    assert violation["resource"] == CLEAN_ENERGY
+    assert violation["focus"] == CLEAN_ENERGY + "#members"
     assert violation["path"] == "schema:value"
     assert violation["rule"] == "sh:MinInclusiveConstraintComponent"
     assert violation["value"] == "-1"
 
 
 def test_turtle_report_is_the_standard_shacl_report(checkout):
-    edit(checkout / "data" / "article.ttl", "schema:value 50 ;", "schema:value -1 ;")
+    edit(checkout / "data" / "clusters.ttl", "schema:value 42 ;", "schema:value -1 ;")
     result = run("--format", "turtle")
     assert result.exit_code == 1
     graph = rdflib.Graph().parse(data=result.output, format="turtle")
@@ -156,7 +140,7 @@ def test_turtle_report_is_the_standard_shacl_report(checkout):
         for r in graph.objects(report, sh.result)
         if graph.value(r, sh.resultSeverity) == sh.Violation
     ]
-    assert [str(graph.value(v, sh.focusNode)) for v in violations] == [BIM + "#members"]
+    assert [str(graph.value(v, sh.focusNode)) for v in violations] == [CLEAN_ENERGY + "#members"]
 
 
 def test_console_script_runs_from_a_subprocess():

@@ -319,7 +319,7 @@ def test_static_polish_dataset_page_links_the_files(release: Path, void: rdflib.
 
 
 def test_every_named_graph_dereferences(server: AppServer, void: rdflib.Graph):
-    """The subsets' graphs (<…/graph/article> holds what the article states) are IRIs of the
+    """The subsets' graphs (<…/graph/clusters> holds what the article states) are IRIs of the
     dataset: each answers with what data/graphs.ttl says about it, as a page and as data."""
     graphs = {str(g) for g in void.objects(None, VOID.subset)}
     graphs = {g for g in graphs if g.startswith(BASE_IRI + "graph/")}

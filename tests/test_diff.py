@@ -51,7 +51,7 @@ def test_one_changed_count_is_named_with_its_source(release: Path, tmp_path: Pat
     lines = result.output.splitlines()
     assert lines[0] == "South Poland Cleantech Cluster (cluster:south-poland-cleantech)"
     assert lines[1].split()[:5] == ["changed", "#members", "schema:value:", "80", "→"]
-    assert "85  [graph:article; source https://kma4business" in lines[1]
+    assert "85  [graph:clusters; source https://kma4business" in lines[1]
     assert lines[-1] == "1 change(s) in 1 resource(s): 1 fact(s) added, 1 removed."
 
     as_json = json.loads(run(release, changed, "--format", "json").output)
@@ -63,7 +63,7 @@ def test_one_changed_count_is_named_with_its_source(release: Path, tmp_path: Pat
     assert change["subject"] == CLEANTECH + "#members"
     assert change["old"] == ['"80"^^<http://www.w3.org/2001/XMLSchema#integer>']
     assert change["new"] == ['"85"^^<http://www.w3.org/2001/XMLSchema#integer>']
-    assert change["graphs"] == ["https://w3id.org/krakow-clusters/graph/article"]
+    assert change["graphs"] == ["https://w3id.org/krakow-clusters/graph/clusters"]
 
 
 def test_added_and_removed_facts(release: Path, tmp_path: Path):
@@ -74,24 +74,58 @@ def test_added_and_removed_facts(release: Path, tmp_path: Path):
         line
         for line in lines
         if line.startswith(f"<{CLEANTECH}> <http://www.w3.org/2000/01/rdf-schema#label>")
+        and '"South Poland Cleantech Cluster"@en' in line
     )
     lines.remove(label)
     lines.append(
         f'<{CLEANTECH}> <http://www.w3.org/2004/02/skos/core#altLabel> "SPCC"@en '
-        "<https://w3id.org/krakow-clusters/graph/article> .\n"
+        "<https://w3id.org/krakow-clusters/graph/clusters> .\n"
     )
     dump.write_text("".join(lines), encoding="utf-8")
     result = run(release, changed)
     assert result.exit_code == 1
-    assert '  added    skos:altLabel: "SPCC"@en  [graph:article' in result.output
+    assert '  added    skos:altLabel: "SPCC"@en  [graph:clusters' in result.output
     assert (
-        '  removed  rdfs:label: "South Poland Cleantech Cluster"@en  [graph:article'
+        '  removed  rdfs:label: "South Poland Cleantech Cluster"@en  [graph:clusters'
         in result.output
     )
 
 
+def test_a_statement_moved_to_another_graph_is_reported_as_a_move(release: Path, tmp_path: Path):
+    """An interpretation promoted to what the article states is the same fact, vouched for by
+    another graph: not "same facts", but one move, with both graphs and the new one's source."""
+    region = (
+        f"<{CLEANTECH}> <https://w3id.org/krakow-clusters/ontology#memberRegion> "
+        "<https://w3id.org/krakow-clusters/id/place/slaskie> "
+    )
+    interpretations = region + "<https://w3id.org/krakow-clusters/graph/interpretations> .\n"
+    changed = copy_of(release, tmp_path)
+    dump = changed / "krakow-clusters.nq"
+    text = dump.read_text(encoding="utf-8")
+    assert text.count(interpretations) == 1
+    moved = region + "<https://w3id.org/krakow-clusters/graph/clusters> .\n"
+    dump.write_text(text.replace(interpretations, moved), encoding="utf-8")
+    result = run(release, changed)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "South Poland Cleantech Cluster (cluster:south-poland-cleantech)"
+    assert lines[1] == (
+        "  moved    kc:memberRegion: place:slaskie  [from graph:interpretations to "
+        "graph:clusters; source https://kma4business.metropoliakrakowska.pl/aktualnosci/"
+        "innovative-clusters-in-the-krakow-metropolitan-area]"
+    )
+    assert lines[-1] == (
+        "1 change(s) in 1 resource(s): 0 fact(s) added, 0 removed, 1 moved between graphs."
+    )
+    [resource] = json.loads(run(release, changed, "--format", "json").output)["resources"]
+    [change] = resource["changes"]
+    assert change["kind"] == "moved" and change["old"] == change["new"]
+    assert change["moved_from"] == ["https://w3id.org/krakow-clusters/graph/interpretations"]
+    assert change["graphs"] == ["https://w3id.org/krakow-clusters/graph/clusters"]
+
+
 def test_order_and_blank_node_labels_are_no_difference(tmp_path: Path):
-    graph = "<https://w3id.org/krakow-clusters/graph/article>"
+    graph = "<https://w3id.org/krakow-clusters/graph/clusters>"
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
     two.mkdir()

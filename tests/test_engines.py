@@ -54,4 +54,4 @@ def test_the_real_data_gives_the_same_report_on_both_engines(project):
         for engine in ("pyshacl", "turbo")
     ]
     assert signature(reports[0].findings) == signature(reports[1].findings)
-    assert reports[0].count("Warning") == 10
+    assert reports[0].count("Warning") == 0  # every name has its Polish form (issue 23)

@@ -43,10 +43,15 @@ ARTICLE = (
 )
 
 
-def count(cluster: str, value: int, qualifier: str, wording: str) -> str:
-    return f"""{{ {cluster} kc:memberCount ?c . ?c schema:value {value} ;
+def count(
+    cluster: str, value: int, qualifier: str, wording: str, link: str = "kc:memberCount"
+) -> str:
+    # schema:value only for a bare or exact number: a qualified one is kc:statedNumber.
+    number = "schema:value" if qualifier in ("stated", "exactly") else "kc:statedNumber"
+    return f"""{{ {cluster} {link} ?c . ?c {number} {value} ;
         kc:qualifier cq:{qualifier} ; kc:statedAs "{wording}"@en ; dcterms:source <{ARTICLE}> .
-        FILTER (DATATYPE(?c2v) = xsd:integer) ?c schema:value ?c2v }}"""
+        FILTER (DATATYPE(?c2v) = xsd:integer) ?c {number} ?c2v
+        FILTER NOT EXISTS {{ ?c {"kc:statedNumber" if number == "schema:value" else "schema:value"} ?other }} }}"""
 
 
 def breakdown(value: int, wording: str) -> str:
@@ -73,13 +78,29 @@ def has(cluster: str, prop: str, *values: str) -> str:
     return "{ " + " ".join(f"{cluster} {prop} {v} ." for v in values) + " }"
 
 
-A = "article"  # what the article states
+A = "clusters"  # what the article states (data/clusters.ttl)
 EVIDENCE = "identifier-evidence"  # what the identifier evidence list states
 CLASSIFIED = "classifications"  # the article's words mapped by the curators to scheme concepts
 INTERPRETED = "interpretations"  # read by the curators from a name
 LINKS = "wikidata"
 
 FACTS: list[tuple[str, str | None, str]] = [
+    # names: the curators' Polish names, and a short name read from a company's name
+    (
+        "The Municipality of Kraków in Polish, translated by the curators",
+        "translations",
+        '{ orgn:municipality-of-krakow rdfs:label "Gmina Miejska Kraków"@pl }',
+    ),
+    (
+        "Sustainable Infrastructure in Polish, translated by the curators",
+        "translations",
+        name("cluster:sustainable-infrastructure", "Klaster Zrównoważonej Infrastruktury", "pl"),
+    ),
+    (
+        "Modern Cast as a short name is the curators' reading",
+        INTERPRETED,
+        '{ orgn:modern-cast skos:altLabel "Modern Cast"@en }',
+    ),
     # names
     (
         "LifeScience Kraków Cluster is named",
@@ -154,7 +175,13 @@ FACTS: list[tuple[str, str | None, str]] = [
     (
         "Sustainable Infrastructure: more than 130 partners",
         A,
-        count("cluster:sustainable-infrastructure", 130, "more-than", "More than 130 partners"),
+        count(
+            "cluster:sustainable-infrastructure",
+            130,
+            "more-than",
+            "More than 130 partners",
+            link="kc:partnerCount",
+        ),
     ),
     ("BIM: almost 50 members", A, count("cluster:bim", 50, "almost", "almost 50 members in total")),
     (
@@ -176,7 +203,7 @@ FACTS: list[tuple[str, str | None, str]] = [
     (
         "Sustainable Infrastructure: more than 130 is at least 131",
         A,
-        "{ cluster:sustainable-infrastructure kc:memberCount ?c . ?c schema:minValue 131 }",
+        "{ cluster:sustainable-infrastructure kc:partnerCount ?c . ?c a kc:PartnerCount ; schema:minValue 131 FILTER NOT EXISTS { cluster:sustainable-infrastructure kc:memberCount ?m } }",
     ),
     (
         "BIM: almost 50 is at most 49",
@@ -409,20 +436,26 @@ FACTS: list[tuple[str, str | None, str]] = [
     ),
     # geography
     (
-        "Cleantech members from Małopolska, Silesia and other Polish regions",
+        "Cleantech members mainly from Małopolska, also from other Polish regions",
         A,
         has(
             "cluster:south-poland-cleantech",
-            "kc:memberRegion",
+            "kc:mainMemberRegion",
             "place:malopolskie",
-            "place:slaskie",
-            "place:poland",
-        ),
+        )[:-1]
+        + has(
+            "cluster:south-poland-cleantech", "kc:memberRegion", "place:malopolskie", "place:poland"
+        )[1:],
+    ),
+    (
+        "Cleantech members also from Silesia, read as the Silesian Voivodeship",
+        INTERPRETED,
+        has("cluster:south-poland-cleantech", "kc:memberRegion", "place:slaskie"),
     ),
     ("BIM members from all over Poland", A, has("cluster:bim", "kc:memberRegion", "place:poland")),
     (
-        "Cracov Movies: film production from Małopolska",
-        A,
+        "Cracov Movies: film production from Małopolska, read as its members' region",
+        INTERPRETED,
         has("cluster:cracov-movies", "kc:memberRegion", "place:malopolskie"),
     ),
     (
@@ -438,7 +471,7 @@ FACTS: list[tuple[str, str | None, str]] = [
     (
         "every cluster operates in the Kraków Metropolitan Area",
         None,
-        "{ FILTER NOT EXISTS { ?c a kc:ClusterInitiative FILTER NOT EXISTS { GRAPH graph:article { ?c schema:location place:krakow-metropolitan-area } } } }",
+        "{ FILTER NOT EXISTS { ?c a kc:ClusterInitiative FILTER NOT EXISTS { GRAPH graph:clusters { ?c schema:location place:krakow-metropolitan-area } } } }",
     ),
     (
         "voivodeships carry TERYT codes",
@@ -458,7 +491,7 @@ FACTS: list[tuple[str, str | None, str]] = [
         None,
         f"""{{ FILTER NOT EXISTS {{
         {{ ?x a kc:ClusterInitiative }} UNION {{ ?x a kc:MemberCount }} UNION {{ ?x a kc:StatusAssignment }} UNION {{ ?x a kc:ClusterRole }}
-        FILTER NOT EXISTS {{ GRAPH graph:article {{ ?x dcterms:source <{ARTICLE}> }} }} }} }}""",
+        FILTER NOT EXISTS {{ GRAPH graph:clusters {{ ?x dcterms:source <{ARTICLE}> }} }} }} }}""",
     ),
     (
         "the article is described with its title",
@@ -468,7 +501,7 @@ FACTS: list[tuple[str, str | None, str]] = [
     (
         "the article's graph names the article as its source",
         "graphs",
-        f"{{ graph:article a kc:SourceGraph ; dcterms:source <{ARTICLE}> ; prov:wasDerivedFrom <{ARTICLE}> }}",
+        f"{{ graph:clusters a kc:SourceGraph ; dcterms:source <{ARTICLE}> ; prov:wasDerivedFrom <{ARTICLE}> }}",
     ),
     (
         "every cluster has an English summary and a Polish translation by the curators",

@@ -212,7 +212,13 @@ def test_record_verified_marks_only_the_correct_evidence_list_links(
     sources = set(graph.objects(record, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
     assert URIRef(wikidata.query_url) in sources and len(sources) == 2
     assert str(graph.value(record, DCTERMS.date)) == "2026-11-24"
-    assert validate_project(bad_project).conforms
+    # Recording breaks nothing; validate still refuses the four wrong links, which claim the
+    # evidence list but name identifiers it does not hold (issue 23), and only them.
+    report = validate_project(bad_project)
+    refused = {(str(f.focus), str(f.value)) for f in report.findings if f.severity == "Violation"}
+    assert {value for _focus, value in refused} == {
+        WD + wrong for wrong in ("Q99000005", "Q99000003", "Q99000004", "Q99000002")
+    }
     again = CliRunner().invoke(cli, [*args, "--date", "2026-11-23"])
     assert "0 link record(s) marked verified-live" in again.output
 

@@ -22,6 +22,7 @@ from krakow_clusters.rdf.sparqltext import inject_values
 from krakow_clusters.store import gsp
 from krakow_clusters.store.remote import RemoteStore
 
+from .httpservers import answer, scripted_server, short_body
 from .servers import free_port
 
 # The graph publish fills by default: the project's settings say where.
@@ -61,7 +62,7 @@ def test_publish_by_origin_puts_each_graph_under_its_own_iri(oxigraph, dataset):
     names = dataset.graph_names()
     assert len(names) >= 10
     assert f"in {len(names)} graphs by origin" in result.output
-    article = "https://w3id.org/krakow-clusters/graph/article"
+    article = "https://w3id.org/krakow-clusters/graph/clusters"
     in_article = dataset.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{article}> {{ ?s ?p ?o }} }}")
     assert count_in(server, article) == int(in_article.rows[0][0]) > 100
     assert count_in(server, DEFAULT_GRAPH) == 0
@@ -268,6 +269,26 @@ def test_publish_to_virtuoso_in_parts(virtuoso, dataset, monkeypatch):
     result = run("--endpoint", server.store_url, "--by-origin", env=virtuoso_env(server))
     assert result.exit_code == 0, result.output
     assert "graphs by origin" in result.output
-    article = "https://w3id.org/krakow-clusters/graph/article"
+    article = "https://w3id.org/krakow-clusters/graph/clusters"
     in_article = dataset.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{article}> {{ ?s ?p ?o }} }}")
     assert count_in(server, article) == int(in_article.rows[0][0]) > 150, "four parts or more"
+
+
+def test_a_count_answer_cut_short_by_the_store_is_one_line_exit_2():
+    """The store takes the graph, then answers the count with a Content-Length larger than the
+    body it sends (http.client.IncompleteRead inside SPARQLWrapper): one line, exit 2."""
+    count = {
+        "head": {"vars": ["n"]},
+        "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]},
+    }
+    with scripted_server(answer(204, b""), short_body(count)) as (url, script):
+        result = run("--endpoint", url, "--query-endpoint", url)
+        assert [s.path for s in script.seen][:2] == [
+            "/sparql?graph=" + urllib.parse.quote(DEFAULT_GRAPH, safe=""),
+            "/sparql",
+        ]
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"error: endpoint {url} ")
+    assert "cut its answer short (94 bytes of 194 announced)" in lines[0]

@@ -203,7 +203,10 @@ def test_overview_on_the_real_data_has_the_eight_clusters(dataset):
     assert {"cluster", "members", "qualifier", "stated_as"} <= set(result.variables)
     by_name = {str(r["cluster_label"]): r for r in rows}
     life = by_name["LifeScience Kraków Cluster"]
-    assert int(life["members"]) == 70 and str(life["qualifier"]) == "more than"
+    # "more than 70": no column says 70 members; the number is read with its qualifier.
+    assert life["members"] is None and int(life["members_at_least"]) == 71
+    assert int(life["stated_number"]) == 70 and str(life["qualifier"]) == "more than"
+    assert int(by_name["South Poland Cleantech Cluster"]["members"]) == 80
     assert str(life["stated_as"]) == "more than 70 private and public entities"
     assert str(by_name["Cluster of Information Technologies in Construction"]["qualifier"])
     assert by_name["Intelligent Lighting Cluster"]["members"] is None

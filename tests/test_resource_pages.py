@@ -16,6 +16,7 @@ from krakow_clusters.project import Project
 from krakow_clusters.release.build import build
 
 from .appserver import get
+from .conftest import ROOT
 from .identity import BASE_IRI, ONTOLOGY_NS
 
 ID = BASE_IRI + "id/"
@@ -151,18 +152,25 @@ def test_a_cluster_page_says_size_roles_and_status_with_their_sources(app):
 
 
 @pytest.mark.parametrize(
-    ("cluster", "wording", "qualifier"),
+    ("cluster", "row", "wording", "qualifier"),
     [
-        ("bim", "almost 50 members in total", "almost"),
-        ("lifescience-krakow", "more than 70 private and public entities", "more than"),
-        ("sustainable-infrastructure", "More than 130 partners", "more than"),
-        ("south-poland-cleantech", "80 companies and institutions", "as stated"),
+        ("bim", "size", "almost 50 members in total", "almost"),
+        ("lifescience-krakow", "size", "more than 70 private and public entities", "more than"),
+        # Partners are not members: their count is a row of its own, not the size.
+        ("sustainable-infrastructure", "partners", "More than 130 partners", "more than"),
+        ("south-poland-cleantech", "size", "80 companies and institutions", "as stated"),
     ],
 )
-def test_size_is_the_wording_and_qualifier_of_the_source(app, cluster, wording, qualifier):
-    size = fact(page(app, f"/en/id/cluster/{cluster}"), "size")
+def test_size_is_the_wording_and_qualifier_of_the_source(app, cluster, row, wording, qualifier):
+    root = page(app, f"/en/id/cluster/{cluster}")
+    size = fact(root, row)
     assert f"“{wording}”" in size.text()
     assert f"qualifier: {qualifier}" in size.text()
+    # The number of a qualified count is shown as the number stated, never as the count.
+    if qualifier != "as stated":
+        assert "number stated: " in size.text()
+    if row == "partners":
+        assert fact(root, "size") is None
 
 
 def test_a_fact_the_data_lacks_is_not_shown(app, sources):
@@ -205,16 +213,41 @@ def test_the_polish_page_shows_polish_names_and_marks_english_ones(app):
     assert "kwalifikator: w brzmieniu źródła" in size.text()
     wording = next(e for e in size.iter() if e.text() == "42 institutions")
     assert wording.language() == "en", "the English wording is marked as English"
-    # A name with no Polish form: English, marked as such.
+    # A name the article gives only in English: the curators' Polish name, cited as theirs.
     root = page(app, "/pl/id/cluster/lifescience-krakow")
-    assert root.all("h1")[0].attrs.get("lang") == "en"
+    assert root.all("h1")[0].text() == "Klaster LifeScience Kraków"
+    assert root.all("h1")[0].attrs.get("lang") != "en"
+    names = fact(root, "name")
+    assert any(n.startswith("Tłumaczenia redakcji") for n in footnotes_of(root, names))
     coordinator = fact(root, "role-coordinator")
     link = coordinator.all("a")[0]
-    assert link.text() == "LifeScience Kraków Cluster Foundation" and link.language() == "en"
+    assert link.text() == "Fundacja Klastra LifeScience Kraków" and link.language() != "en"
+    # The article's wording of the count stays English, marked as such.
+    wording = next(e for e in fact(root, "size").iter() if e.text().startswith("more than 70"))
+    assert wording.language() == "en"
     status = fact(root, "status").text()
     assert "Krajowy Klaster Kluczowy" in status and "od 21 października 2016" in status
     marked = [e for e in root.iter() if e.attrs.get("lang") == "en"]
     assert len(marked) > 5
+
+
+CLUSTERS = sorted(
+    str(c).rsplit("/", 1)[1]
+    for c in rdflib.Graph()
+    .parse(ROOT / "data" / "clusters.ttl")
+    .subjects(rdflib.RDF.type, KC.ClusterInitiative)
+)
+
+
+def test_every_cluster_was_found():
+    assert len(CLUSTERS) == 8
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_the_polish_page_of_every_cluster_shows_a_polish_name(app, cluster):
+    root = page(app, f"/pl/id/cluster/{cluster}")
+    heading = root.all("h1")[0]
+    assert heading.attrs.get("lang") != "en", heading.text()
 
 
 # --- organisations, sectors, concepts, /id/ -------------------------------------------------------

@@ -76,7 +76,7 @@ def test_a_page_shows_where_each_statement_comes_from(app):
     assert stated + origin.format("What the article states") in page
     # The statements' table, "As data" (the page's head also holds them, as JSON-LD).
     data = page.split('<section class="data" id="as-data">', 1)[1]
-    polish = next(line for line in data.splitlines() if "Sieć współpracy" in line)
+    polish = next(line for line in data.splitlines() if "Sieć powiązań kooperacyjnych" in line)
     assert origin.format("Translations by the curators") in polish
     sector = next(line for line in data.splitlines() if "construction industry</a>" in line)
     assert origin.format("Classifications by the curators") in sector
@@ -188,7 +188,8 @@ def test_cluster_turtle_holds_its_facts_with_canonical_iris(app):
     graph = parse(body, "text/turtle")
     count = URIRef(str(LIFESCIENCE) + "#members")
     assert (LIFESCIENCE, KC.memberCount, count) in graph
-    assert (count, SCHEMA.value, Literal(70, datatype=XSD.integer)) in graph
+    assert (count, KC.statedNumber, Literal(70, datatype=XSD.integer)) in graph
+    assert (count, SCHEMA.value, None) not in graph  # "more than 70" is not a value of 70
     assert (count, KC.qualifier, URIRef(ID + "count-qualifier/more-than")) in graph
     assert (
         count,

@@ -398,9 +398,10 @@ def query(
 )
 def diff(old: Path, new: Path, fmt: str) -> None:
     """Compare the facts of two releases (two built folders, such as dist/): added, removed and
-    changed facts by resource, each with its graph and source.
+    changed facts by resource, each with its graph and source, and facts moved to another graph.
 
-    Exit 0 when both state the same facts, 1 when they differ, 2 when a release cannot be read,
+    Exit 0 when both state the same facts in the same graphs, 1 when they differ, 2 when a
+    release cannot be read,
     like diff. Blank-node labels and the order of lines are no differences.
 
     Example: krakow-clusters diff old-dist dist
@@ -616,7 +617,7 @@ def reconcile(csv_file: Path, column: str, types: tuple[str, ...], fmt: str, out
 @click.option(
     "--by-origin",
     is_flag=True,
-    help="PUT each named graph of the dataset (graph:article, graph:translations …) under its "
+    help="PUT each named graph of the dataset (graph:clusters, graph:translations …) under its "
     "own IRI instead of the union into one graph.",
 )
 def publish(

@@ -2,7 +2,7 @@
 
 The whole dataset (ontology, schemes, data, links) goes into one named graph with a PUT, which
 replaces the graph: publishing twice leaves one copy. With `by_origin`, each named graph of the
-dataset (the graphs by origin: graph:article, graph:translations …) is PUT under its own IRI
+dataset (the graphs by origin: graph:clusters, graph:translations …) is PUT under its own IRI
 instead, so that the store can answer GRAPH as /sparql does. The triples of each graph sent are
 then counted through the store's SPARQL query endpoint and must equal the number sent.
 """

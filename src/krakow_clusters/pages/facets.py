@@ -40,7 +40,7 @@ from urllib.parse import urlencode
 
 from rdflib import Literal, URIRef
 
-from ..rdf.labels import pick_label
+from ..rdf.labels import pick_label, pick_literal
 from ..rdf.results import GraphStore
 from .describe import SLUG, Site
 from .i18n import N_, translator
@@ -140,7 +140,7 @@ MEMBER_COUNTS = (
   ?c a kc:ClusterInitiative .
   { ?c kc:memberCount ?node BIND("total" AS ?part) }
   UNION { ?c kc:memberTypeCount ?node BIND("breakdown" AS ?part) }
-  OPTIONAL { ?node schema:value ?value }
+  OPTIONAL { ?node schema:value|kc:statedNumber ?value }
   OPTIONAL { ?node kc:qualifier ?qualifier OPTIONAL { ?qualifier skos:prefLabel ?qlabel } }
   OPTIONAL { ?node kc:statedAs ?stated }
   OPTIONAL { ?node schema:minValue ?min }
@@ -169,8 +169,11 @@ HELICES = PREFIXES + """SELECT ?mt ?helix WHERE { ?mt kc:helix ?helix }"""
 
 def _labels(found: dict[str, list[Literal]], key: str, lang: str) -> dict:
     """{"text": …, "lang": the language of the text when it is not the page's}."""
-    text = pick_label(found.get(key), lang)
-    literal_lang = next((lit.language for lit in found.get(key, []) if str(lit) == text), None)
+    # The picked literal's own language: a name written alike in two languages (a Polish company's
+    # "Sp. z o.o." name in en and pl) must not take the other's tag by its text.
+    literal = pick_literal(found.get(key), lang)
+    text = None if literal is None else str(literal)
+    literal_lang = None if literal is None else literal.language
     if text is None:
         text = key.rsplit("/", 1)[-1]
     return {"text": text, "lang": literal_lang if literal_lang and literal_lang != lang else None}

@@ -296,9 +296,17 @@ def profile_view(desc: Description, lang: str) -> dict:
         )
 
     # Size: the source's wording and qualifier, and a breakdown by member type.
-    for predicate, key in ((kc.memberCount, "size"), (kc.memberTypeCount, "breakdown")):
+    # A partner count is shown apart from the size: partners are not members.
+    counted = (
+        (kc.memberCount, "size"),
+        (kc.memberTypeCount, "breakdown"),
+        (kc.partnerCount, "partners"),
+    )
+    for predicate, key in counted:
         counts = []
-        for node in sorted(about.get(str(predicate), []), key=lambda n: _count_order(n, of_node)):
+        for node in sorted(
+            about.get(str(predicate), []), key=lambda n: _count_order(n, of_node, kc)
+        ):
             facts_of = of_node.get(str(node), {})
             stated = pick_literal(literals(facts_of.get(str(kc.statedAs), [])), lang)
             if stated is None:
@@ -406,7 +414,7 @@ def _count_detail(facts_of: dict[str, list[Node]], desc: Description, lang: str)
     _ = translator(lang).gettext
     parts = []
     qualifiers = facts_of.get(str(kc.qualifier), [])
-    numbers = facts_of.get(str(SDO.value), [])
+    numbers = facts_of.get(str(SDO.value)) or facts_of.get(str(kc.statedNumber), [])
     if qualifiers:
         qualifier = label_in(desc.labels.get(str(qualifiers[0])), lang) or escape(
             desc.the_site.curie(str(qualifiers[0])) or ""
@@ -422,9 +430,10 @@ def _count_detail(facts_of: dict[str, list[Node]], desc: Description, lang: str)
     return Markup("; ").join(parts)
 
 
-def _count_order(node: Node, of_node: dict[str, dict[str, list[Node]]]) -> tuple:
+def _count_order(node: Node, of_node: dict[str, dict[str, list[Node]]], kc: Namespace) -> tuple:
     """Counts by their stated number, largest first (the data gives them in no order)."""
-    numbers = of_node.get(str(node), {}).get(str(SDO.value), [])
+    facts = of_node.get(str(node), {})
+    numbers = facts.get(str(SDO.value)) or facts.get(str(kc.statedNumber), [])
     number = numbers[0].toPython() if numbers and isinstance(numbers[0], Literal) else 0
     return (-number if isinstance(number, int) else 0, str(node))
 

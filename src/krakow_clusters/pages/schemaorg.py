@@ -53,6 +53,7 @@ PROPERTIES: dict[str, str] = {
     # Kept as they are: the links between a cluster and its hash nodes and sectors.
     str(KC.memberCount): str(KC.memberCount),
     str(KC.memberTypeCount): str(KC.memberTypeCount),
+    str(KC.partnerCount): str(KC.partnerCount),
     str(KC.status): str(KC.status),
     str(KC.roleIn): str(KC.roleIn),
     str(KC.heldBy): str(KC.heldBy),
@@ -65,6 +66,7 @@ PROPERTIES: dict[str, str] = {
 CLASSES: dict[str, str] = {
     str(KC.ClusterInitiative): str(SDO.Organization),  # ontology
     str(KC.MemberCount): str(SDO.QuantitativeValue),  # ontology
+    str(KC.PartnerCount): str(SDO.QuantitativeValue),  # ontology
     str(KC.StatusAssignment): str(SDO.Role),  # ontology
     str(KC.ClusterRole): str(SDO.Role),  # ontology
     str(ORG.Organization): str(SDO.Organization),

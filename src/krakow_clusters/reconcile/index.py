@@ -69,7 +69,8 @@ WHERE {
     ?resource kc:memberCount/kc:statedAs ?value . BIND ("members" AS ?key)
     FILTER (LANG(?value) = $LANG)
   } UNION {
-    ?resource kc:memberCount/schema:value ?value . BIND ("member_count" AS ?key)
+    # The number as stated, read with member_count_qualifier ("more than" 70), never alone.
+    ?resource kc:memberCount/(schema:value|kc:statedNumber) ?value . BIND ("member_count" AS ?key)
   } UNION {
     ?resource kc:memberCount/kc:qualifier/skos:prefLabel ?value .
     FILTER (LANG(?value) = $LANG)

@@ -5,7 +5,9 @@ with the graph of its origin), or from the N-Triples dump of an older release wi
 releases state the same facts when the unions of their graphs are the same graph: the order of
 lines and the labels of blank nodes make no difference (blank nodes are relabelled by RDF
 canonicalization, RDFC-1.0, before comparing). A statement that only moved to another graph is
-not a change of fact.
+not a change of fact, but it is a change of what vouches for it (an interpretation of the curators
+promoted to what the article states): it is reported as "moved", with the graphs before and after,
+when both releases have their graphs (an older release read from N-Triples has none).
 
 Changes are grouped by resource (a hash IRI such as `…/cluster/bim#members` under its document,
 `…/cluster/bim`) and, within a resource, by node and property: a property that lost some values
@@ -76,13 +78,14 @@ class Release:
 
 @dataclass
 class Change:
-    kind: str  # added, removed, changed
+    kind: str  # added, removed, changed, moved
     node: str  # the subject, as shown
     predicate: str
     old: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
     graphs: list[str] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
+    moved_from: list[str] = field(default_factory=list)  # a move: the graphs it was in
 
 
 @dataclass
@@ -92,6 +95,7 @@ class Diff:
     resources: dict[str, tuple[str | None, list[Change]]]
     added: int
     removed: int
+    moved: int = 0
 
     @property
     def same(self) -> bool:
@@ -152,11 +156,41 @@ def compare(old: Release, new: Release) -> Diff:
             graphs,
             origins,
         )
-        iri = node[1:-1] if node.startswith("<") else node
-        document = iri.split("#", 1)[0]
-        label = new.label(document) or old.label(document)
-        resources.setdefault(document, (label, []))[1].append(change)
-    return Diff(old.folder, new.folder, resources, len(came), len(gone))
+        _file(resources, change, old, new)
+    moves = _moves(old, new)
+    for fact, before, after in moves:
+        node, value = _term(fact[0]), _term(fact[2])
+        origins = sorted({o for g in after if (o := new.origin(g)) is not None})
+        change = Change(
+            "moved", node, str(fact[1]), [value], [value], after, origins, moved_from=before
+        )
+        _file(resources, change, old, new)
+    return Diff(old.folder, new.folder, resources, len(came), len(gone), len(moves))
+
+
+def _file(
+    resources: dict[str, tuple[str | None, list[Change]]],
+    change: Change,
+    old: Release,
+    new: Release,
+) -> None:
+    """Put a change under its resource (a hash node's under its document), with the label."""
+    iri = change.node[1:-1] if change.node.startswith("<") else change.node
+    document = iri.split("#", 1)[0]
+    label = new.label(document) or old.label(document)
+    resources.setdefault(document, (label, []))[1].append(change)
+
+
+def _moves(old: Release, new: Release) -> list[tuple[Fact, list[str], list[str]]]:
+    """The facts both releases state, in other graphs: (fact, graphs before, graphs after)."""
+    if not (old.graphs and new.graphs):
+        return []  # a release read from N-Triples says nothing of graphs
+    moves = []
+    for fact in old.facts & new.facts:
+        before, after = old.graphs.get(fact, set()), new.graphs.get(fact, set())
+        if before != after:
+            moves.append((fact, sorted(before), sorted(after)))
+    return sorted(moves, key=lambda m: (_term(m[0][0]), str(m[0][1]), _term(m[0][2])))
 
 
 def diff_releases(old: Path, new: Path) -> Diff:
@@ -207,16 +241,26 @@ def render_text(diff: Diff, curie: Callable[[str], str | None] = lambda _iri: No
             else:
                 values = ", ".join(map(short, c.new if c.kind == "added" else c.old))
             origin = ""
-            if c.graphs:
+            if c.kind == "moved":
+                # "moved from interpretations to the article": the graphs before and after.
+                shown = (
+                    ", ".join(short(f"<{g}>") for g in gs) or "no graph"
+                    for gs in (c.moved_from, c.graphs)
+                )
+                origin = "  [from {} to {}".format(*shown)
+                origin += "; source " + ", ".join(c.origins) if c.origins else ""
+                origin += "]"
+            elif c.graphs:
                 origin = "  [" + ", ".join(short(f"<{g}>") for g in c.graphs)
                 origin += "; source " + ", ".join(c.origins) if c.origins else ""
                 origin += "]"
             lines.append(f"  {c.kind:<8} {where}{short(f'<{c.predicate}>')}: {values}{origin}")
         lines.append("")
     count = sum(len(changes) for _, changes in diff.resources.values())
+    moved = f", {diff.moved} moved between graphs" if diff.moved else ""
     lines.append(
         f"{count} change(s) in {len(diff.resources)} resource(s): "
-        f"{diff.added} fact(s) added, {diff.removed} removed."
+        f"{diff.added} fact(s) added, {diff.removed} removed{moved}."
     )
     return "\n".join(lines) + "\n"
 
@@ -229,6 +273,7 @@ def render_json(diff: Diff) -> str:
         "same": diff.same,
         "added": diff.added,
         "removed": diff.removed,
+        "moved": diff.moved,
         "resources": [
             {
                 "resource": document,
@@ -243,6 +288,7 @@ def render_json(diff: Diff) -> str:
                         "graphs": c.graphs,
                         "origins": c.origins,
                     }
+                    | ({"moved_from": c.moved_from} if c.kind == "moved" else {})
                     for c in changes
                 ],
             }

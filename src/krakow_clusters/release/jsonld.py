@@ -117,6 +117,7 @@ EMBEDDED = (
     "legalForm",
     "memberCount",
     "memberTypeCount",
+    "partnerCount",
     "qualifier",
     "countedMemberType",
     "status",
@@ -151,6 +152,7 @@ def clusters_frame(context_url: str, namespaces: Namespaces) -> dict:
         "legalForm": named,
         "memberCount": count,
         "memberTypeCount": count,
+        "partnerCount": count,
         "status": {"@embed": "@always", "statusType": named, "source": source},
         "roles": {"@embed": "@always", "heldBy": named, "roleType": named, "source": source},
     }

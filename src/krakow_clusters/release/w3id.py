@@ -39,7 +39,7 @@ RewriteCond %{{HTTP_ACCEPT}} application/rdf\\+xml
 RewriteRule ^id/([a-z0-9-]+)/([A-Za-z0-9._-]+)$ {host}id/$1/$2.rdf [R=303,L]
 RewriteRule ^id/([a-z0-9-]+)/([A-Za-z0-9._-]+)$ {host}id/$1/$2.html [R=303,L]
 
-# The named graphs (/graph/article holds what the article states): described by the server, which
+# The named graphs (/graph/clusters holds what the article states): described by the server, which
 # negotiates the format.
 RewriteRule ^graph/([a-z0-9-]+)$ {host}graph/$1 [R=303,L]
 

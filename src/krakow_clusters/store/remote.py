@@ -68,6 +68,7 @@ class RemoteStore:
         bindings: Mapping[str, Node] | None = None,
         max_results: int | None = None,
     ) -> QueryResult:
+        import http.client
         import urllib.error
 
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
@@ -118,7 +119,13 @@ class RemoteStore:
             raise CouldNotRun(f"{where} is unreachable: {one_line(reason)}") from None
         except TimeoutError:
             raise QueryTimeout(too_slow) from None
-        except (OSError, ValueError) as exc:
+        except http.client.IncompleteRead as exc:
+            # Not an OSError: a Content-Length larger than the body the endpoint sent.
+            raise CouldNotRun(
+                f"{where} cut its answer short ({len(exc.partial)} bytes of "
+                f"{len(exc.partial) + (exc.expected or 0)} announced)"
+            ) from None
+        except (OSError, ValueError, http.client.HTTPException) as exc:
             raise CouldNotRun(f"{where} failed: {one_line(exc)}") from None
         if graph_form:
             graph = rdflib.Graph()
