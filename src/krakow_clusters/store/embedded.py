@@ -26,8 +26,9 @@ from rdflib.term import Node
 
 from .. import files
 from ..errors import CouldNotRun, RdfSyntaxError, one_line
-from ..files import MAX_FILE_VARIABLE, size_limit
+from ..formats.nesting import check_json_depth
 from ..formats.rdf import serialize_ntriples
+from ..limits import MAX_BLANK_CYCLES, MAX_FILE, MAX_LIST_ITEMS, MAX_LITERAL
 from ..project import graph_for_file
 from ..sparql.text import query_form, tokens
 from ..workers import Background
@@ -48,23 +49,24 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-# Limits on what a file may hold, so a huge or hostile file gets one clear line, not a
-# MemoryError: sizes in bytes, with an optional K, M or G suffix. The file checks that are not
-# about RDF (regular file, link loop, file size) live in files.py, shared with reconcile.
-MAX_LITERAL_VARIABLE = "KRAKOW_CLUSTERS_MAX_LITERAL_SIZE"
-DEFAULT_MAX_LITERAL = 1 << 20
+# Limits on what a file may hold (limits.py), so a huge or hostile file gets one clear line, not
+# a MemoryError or an hour of work. The file checks that are not about RDF (regular file, link
+# loop, file size) live in files.py, shared with reconcile.
 
 
 def check_input_file(path: Path, fmt: ox.RdfFormat) -> int:
-    """files.check_input_file (no FIFO, device, link loop or file over the size limit), and
-    RDF/XML with a document type declaration refused (entity expansion, external entities).
-    Returns the file's size."""
+    """files.check_input_file (no FIFO, device, link loop or file over the size limit), RDF/XML
+    with a document type declaration refused (entity expansion, external entities), JSON-LD
+    nested deeper than the limit refused (the parser descends recursively). Returns the file's
+    size."""
     size = files.check_input_file(path)
     if fmt == ox.RdfFormat.RDF_XML and has_document_type(path.read_bytes()):
         raise CouldNotRun(
             f"{path}: RDF/XML with a document type declaration (<!DOCTYPE or <!ENTITY) is "
             "refused: its entities could expand without bound or read other files"
         )
+    if fmt == ox.RdfFormat.JSON_LD:
+        check_json_depth(path.read_bytes(), str(path))
     return size
 
 
@@ -124,6 +126,7 @@ class EmbeddedStore:
         try:
             if fmt.supports_datasets:
                 quads = list(ox.parse(path=str(path), format=fmt))
+                check_blank_structure(path, quads)
                 self._store.extend(quads)
                 self._store.extend(
                     ox.Quad(q.subject, q.predicate, q.object)
@@ -135,7 +138,14 @@ class EmbeddedStore:
                 # parsing in Python and adding the triples one by one; parsing twice (the
                 # named graph, then the union) is still faster than copying in Python.
                 name = ox.NamedNode(graph or graph_for_file(path))
+                existed = self._store.contains_named_graph(name)
                 self._store.load(path=str(path), format=fmt, to_graph=name)
+                try:
+                    check_blank_structure(path, self._blank_links(name))
+                except CouldNotRun:
+                    if not existed:  # else the file's share of the graph cannot be told apart
+                        self._store.remove_graph(name)
+                    raise
                 self._store.load(path=str(path), format=fmt)
         except SyntaxError as exc:
             line, column = _position(exc)
@@ -145,7 +155,7 @@ class EmbeddedStore:
         except MemoryError:
             raise CouldNotRun(
                 f"{path}: not enough memory to load it ({size} bytes); "
-                f"lower the limit with {MAX_FILE_VARIABLE}"
+                f"lower the limit with {MAX_FILE.variable}"
             ) from None
         self._check_literals(path, size)
         self._rdflib = None
@@ -153,7 +163,7 @@ class EmbeddedStore:
     def _check_literals(self, path: Path, size: int) -> None:
         """CouldNotRun when the store holds a literal over the configured size. Only a file
         larger than the limit can hold such a literal, so other files cost nothing."""
-        limit = size_limit(MAX_LITERAL_VARIABLE, DEFAULT_MAX_LITERAL)
+        limit = MAX_LITERAL.value()
         if size <= limit:
             return
         found = self._store.query(
@@ -163,8 +173,17 @@ class EmbeddedStore:
         for subject, predicate in found:
             raise CouldNotRun(
                 f"{path}: a literal of {subject} {predicate} is longer than {limit} characters "
-                f"(the limit; {MAX_LITERAL_VARIABLE} changes it)"
+                f"(the limit; {MAX_LITERAL.variable} changes it)"
             )
+
+    def _blank_links(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        """The statements of `graph` from a blank node to a blank node, or to rdf:nil (a list's
+        end); Oxigraph finds them without a Python object per other statement."""
+        found = self._store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o "
+            f"FILTER(isBlank(?s) && (isBlank(?o) || ?o = <{RDF_NIL}>)) }} }}"
+        )
+        return [ox.Quad(s, p, o) for s, p, o in found]
 
     def __len__(self) -> int:
         """The number of triples of the union (the default graph)."""
@@ -335,6 +354,73 @@ def _escape_utf8(error: UnicodeError) -> tuple[str, int]:
 
 _ESCAPE_UTF8 = "krakow-clusters-ntriples-escape"
 codecs.register_error(_ESCAPE_UTF8, _escape_utf8)
+
+
+RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+
+
+def check_blank_structure(path: Path, statements: Iterable[ox.Quad]) -> None:
+    """CouldNotRun when the blank nodes of a file form an RDF collection longer than the limit
+    ($KRAKOW_CLUSTERS_MAX_LIST_ITEMS) or blank nodes linked to each other in more independent
+    cycles than the limit ($KRAKOW_CLUSTERS_MAX_BLANK_CYCLES): the SHACL engine's work grows with
+    the first and doubles with each of the second. Statements that do not link a blank node to
+    a blank node (or a list to its end) are passed over."""
+    parent: dict[ox.BlankNode, ox.BlankNode] = {}
+    cycles: dict[ox.BlankNode, int] = {}
+    rest: dict[ox.BlankNode, ox.BlankNode | None] = {}
+
+    def root(node: ox.BlankNode) -> ox.BlankNode:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]  # path halving: no recursion, near-flat trees
+            node = parent[node]
+        return node
+
+    for q in statements:
+        subject, obj = q.subject, q.object
+        if type(subject) is not ox.BlankNode:
+            continue
+        if q.predicate.value == RDF_REST:
+            rest[subject] = obj if type(obj) is ox.BlankNode else None
+        if type(obj) is not ox.BlankNode:
+            continue
+        # Each link joins two groups of blank nodes, or, within one group, closes a cycle: a
+        # group's independent cycles are its links less (its nodes less one).
+        a, b = root(subject), root(obj)
+        if a == b:
+            cycles[a] = cycles.get(a, 0) + 1
+        else:
+            parent[b] = a
+            cycles[a] = cycles.get(a, 0) + cycles.pop(b, 0)
+    if cycles:
+        worst = max(cycles, key=cycles.__getitem__)
+        limit = MAX_BLANK_CYCLES.value()
+        if cycles[worst] > limit:
+            members = sum(1 for node in list(parent) if root(node) == worst)
+            raise MAX_BLANK_CYCLES.exceeded(
+                str(path), f"{members} blank nodes linked to each other in {cycles[worst]} cycles"
+            )
+    longest = _longest_list(rest)
+    if longest > MAX_LIST_ITEMS.value():
+        raise MAX_LIST_ITEMS.exceeded(str(path), f"an RDF collection (list) of {longest} items")
+
+
+def _longest_list(rest: Mapping[ox.BlankNode, ox.BlankNode | None]) -> int:
+    """The most nodes one chain of rdf:rest links passes, from a node no link points to (a loop
+    of links without such a node counts as the cycles it makes)."""
+    pointed = {node for node in rest.values() if node is not None}
+    longest = 0
+    for head in rest:
+        if head in pointed:
+            continue
+        length, node, seen = 0, head, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            length += 1
+            node = rest.get(node)
+        longest = max(longest, length)
+    return longest
 
 
 def with_time_limit(work: Callable[[], QueryResult], seconds: float, message: str) -> QueryResult:
