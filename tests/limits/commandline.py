@@ -52,3 +52,19 @@ def one_line(done: subprocess.CompletedProcess, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in line, line
     return line
+
+
+# The commands that read HTTP answers, pointed at `{url}` (a loopback server's .../sparql) or, for
+# publish's Graph Store Protocol, `{store}` (.../store, the query endpoint beside it .../query).
+HTTP_COMMANDS = {
+    "link check": ["link", "check", "--endpoint", "{url}", "--retries", "0", "--cache-days", "0"],
+    "query --endpoint": ["query", "overview", "--endpoint", "{url}"],
+    "publish": ["publish", "--endpoint", "{store}"],
+}
+
+
+def run_against(command: str, url: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    """One of HTTP_COMMANDS pointed at the server at `url`, its Wikidata cache in `tmp_path`."""
+    store = url.removesuffix("/sparql") + "/store"
+    args = [a.replace("{url}", url).replace("{store}", store) for a in HTTP_COMMANDS[command]]
+    return run_cli(*args, env={"KRAKOW_CLUSTERS_CACHE": str(tmp_path / "cache"), **env})
