@@ -135,6 +135,8 @@ def limits_table() -> str:
     """The README's table of the limits (Markdown): variable, default, what, why."""
     rows = ["| variable | default | what | why |", "|---|---|---|---|"]
     for limit in LIMITS:
-        default = _show(limit.default) if limit.unit == "bytes" else f"{limit.default:,}"
+        default = (
+            _show(limit.default) if limit.unit in ("bytes", "characters") else f"{limit.default:,}"
+        )
         rows.append(f"| `{limit.variable}` | {default} {limit.unit} | {limit.what} | {limit.why} |")
     return "\n".join(rows) + "\n"
