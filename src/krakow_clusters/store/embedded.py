@@ -137,7 +137,7 @@ class EmbeddedStore:
                 # Oxigraph's own loader: transactional (all or nothing), twice as fast as
                 # parsing in Python and adding the triples one by one; parsing twice (the
                 # named graph, then the union) is still faster than copying in Python.
-                name = ox.NamedNode(graph or graph_for_file(path))
+                name = _graph_name(path, graph)
                 existed = self._store.contains_named_graph(name)
                 self._store.load(path=str(path), format=fmt, to_graph=name)
                 try:
@@ -358,6 +358,19 @@ codecs.register_error(_ESCAPE_UTF8, _escape_utf8)
 
 RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
 RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+
+
+def _graph_name(path: Path, graph: str | None) -> ox.NamedNode:
+    """The named graph a file of triples goes into; CouldNotRun when its file name cannot be
+    part of an IRI (a space, a quote, a bracket), instead of Oxigraph's ValueError."""
+    iri = graph or graph_for_file(path)
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as exc:
+        raise CouldNotRun(
+            f"{path}: the file's name cannot name its graph <{iri}> ({one_line(exc)}): rename "
+            "it with letters, digits, - and _"
+        ) from None
 
 
 def check_blank_structure(path: Path, statements: Iterable[ox.Quad]) -> None:
