@@ -28,7 +28,7 @@ from .. import files
 from ..errors import CouldNotRun, RdfSyntaxError, one_line
 from ..formats.nesting import check_json_depth
 from ..formats.rdf import serialize_ntriples
-from ..limits import MAX_BLANK_CYCLES, MAX_FILE, MAX_LIST_ITEMS, MAX_LITERAL
+from ..limits import MAX_BLANK_CYCLES, MAX_BLANK_GROUP, MAX_FILE, MAX_LIST_ITEMS, MAX_LITERAL
 from ..project import graph_for_file
 from ..sparql.text import query_form, tokens
 from ..workers import Background
@@ -375,16 +375,19 @@ def _graph_name(path: Path, graph: str | None) -> ox.NamedNode:
 
 def check_blank_structure(path: Path, statements: Iterable[ox.Quad]) -> None:
     """CouldNotRun when the blank nodes of a file form an RDF collection longer than the limit
-    ($KRAKOW_CLUSTERS_MAX_LIST_ITEMS) or blank nodes linked to each other in more independent
-    cycles than the limit ($KRAKOW_CLUSTERS_MAX_BLANK_CYCLES): the SHACL engine's work grows with
-    the first and doubles with each of the second. Statements that do not link a blank node to
-    a blank node (or a list to its end) are passed over."""
+    ($KRAKOW_CLUSTERS_MAX_LIST_ITEMS), or a group of blank nodes linked to each other in more
+    independent cycles ($KRAKOW_CLUSTERS_MAX_BLANK_CYCLES) or with more nodes
+    ($KRAKOW_CLUSTERS_MAX_BLANK_GROUP) than the limits: the SHACL engine's work doubles with each
+    cycle, and the canonical labelling of the dumps grows with the cube of a group. Statements
+    that do not link a blank node to a blank node (or a list to its end) are passed over."""
     parent: dict[ox.BlankNode, ox.BlankNode] = {}
     cycles: dict[ox.BlankNode, int] = {}
+    sizes: dict[ox.BlankNode, int] = {}
     rest: dict[ox.BlankNode, ox.BlankNode | None] = {}
 
     def root(node: ox.BlankNode) -> ox.BlankNode:
-        parent.setdefault(node, node)
+        if node not in parent:
+            parent[node], sizes[node] = node, 1
         while parent[node] != node:
             parent[node] = parent[parent[node]]  # path halving: no recursion, near-flat trees
             node = parent[node]
@@ -405,18 +408,21 @@ def check_blank_structure(path: Path, statements: Iterable[ox.Quad]) -> None:
             cycles[a] = cycles.get(a, 0) + 1
         else:
             parent[b] = a
+            sizes[a] += sizes.pop(b)
             cycles[a] = cycles.get(a, 0) + cycles.pop(b, 0)
-    if cycles:
-        worst = max(cycles, key=cycles.__getitem__)
-        limit = MAX_BLANK_CYCLES.value()
-        if cycles[worst] > limit:
-            members = sum(1 for node in list(parent) if root(node) == worst)
-            raise MAX_BLANK_CYCLES.exceeded(
-                str(path), f"{members} blank nodes linked to each other in {cycles[worst]} cycles"
-            )
     longest = _longest_list(rest)
     if longest > MAX_LIST_ITEMS.value():
         raise MAX_LIST_ITEMS.exceeded(str(path), f"an RDF collection (list) of {longest} items")
+    if cycles:
+        worst = max(cycles, key=cycles.__getitem__)
+        if cycles[worst] > MAX_BLANK_CYCLES.value():
+            found = f"{sizes[worst]} blank nodes linked to each other in {cycles[worst]} cycles"
+            raise MAX_BLANK_CYCLES.exceeded(str(path), found)
+    if sizes:
+        largest = max(sizes.values())
+        if largest > MAX_BLANK_GROUP.value():
+            found = f"a group of {largest} blank nodes linked to each other"
+            raise MAX_BLANK_GROUP.exceeded(str(path), found)
 
 
 def _longest_list(rest: Mapping[ox.BlankNode, ox.BlankNode | None]) -> int:
