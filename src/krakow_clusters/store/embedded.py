@@ -26,9 +26,9 @@ from rdflib.term import Node
 
 from .. import files
 from ..errors import CouldNotRun, RdfSyntaxError, one_line
-from ..formats.nesting import check_json_depth
+from ..formats.bounds import RDF_NIL, check_blank_structure, check_json_depth
 from ..formats.rdf import serialize_ntriples
-from ..limits import MAX_BLANK_CYCLES, MAX_BLANK_GROUP, MAX_FILE, MAX_LIST_ITEMS, MAX_LITERAL
+from ..limits import MAX_FILE, MAX_LITERAL
 from ..project import graph_for_file
 from ..sparql.text import query_form, tokens
 from ..workers import Background
@@ -356,10 +356,6 @@ _ESCAPE_UTF8 = "krakow-clusters-ntriples-escape"
 codecs.register_error(_ESCAPE_UTF8, _escape_utf8)
 
 
-RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
-RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
-
-
 def _graph_name(path: Path, graph: str | None) -> ox.NamedNode:
     """The named graph a file of triples goes into; CouldNotRun when its file name cannot be
     part of an IRI (a space, a quote, a bracket), instead of Oxigraph's ValueError."""
@@ -371,75 +367,6 @@ def _graph_name(path: Path, graph: str | None) -> ox.NamedNode:
             f"{path}: the file's name cannot name its graph <{iri}> ({one_line(exc)}): rename "
             "it with letters, digits, - and _"
         ) from None
-
-
-def check_blank_structure(path: Path, statements: Iterable[ox.Quad]) -> None:
-    """CouldNotRun when the blank nodes of a file form an RDF collection longer than the limit
-    ($KRAKOW_CLUSTERS_MAX_LIST_ITEMS), or a group of blank nodes linked to each other in more
-    independent cycles ($KRAKOW_CLUSTERS_MAX_BLANK_CYCLES) or with more nodes
-    ($KRAKOW_CLUSTERS_MAX_BLANK_GROUP) than the limits: the SHACL engine's work doubles with each
-    cycle, and the canonical labelling of the dumps grows with the cube of a group. Statements
-    that do not link a blank node to a blank node (or a list to its end) are passed over."""
-    parent: dict[ox.BlankNode, ox.BlankNode] = {}
-    cycles: dict[ox.BlankNode, int] = {}
-    sizes: dict[ox.BlankNode, int] = {}
-    rest: dict[ox.BlankNode, ox.BlankNode | None] = {}
-
-    def root(node: ox.BlankNode) -> ox.BlankNode:
-        if node not in parent:
-            parent[node], sizes[node] = node, 1
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]  # path halving: no recursion, near-flat trees
-            node = parent[node]
-        return node
-
-    for q in statements:
-        subject, obj = q.subject, q.object
-        if type(subject) is not ox.BlankNode:
-            continue
-        if q.predicate.value == RDF_REST:
-            rest[subject] = obj if type(obj) is ox.BlankNode else None
-        if type(obj) is not ox.BlankNode:
-            continue
-        # Each link joins two groups of blank nodes, or, within one group, closes a cycle: a
-        # group's independent cycles are its links less (its nodes less one).
-        a, b = root(subject), root(obj)
-        if a == b:
-            cycles[a] = cycles.get(a, 0) + 1
-        else:
-            parent[b] = a
-            sizes[a] += sizes.pop(b)
-            cycles[a] = cycles.get(a, 0) + cycles.pop(b, 0)
-    longest = _longest_list(rest)
-    if longest > MAX_LIST_ITEMS.value():
-        raise MAX_LIST_ITEMS.exceeded(str(path), f"an RDF collection (list) of {longest} items")
-    if cycles:
-        worst = max(cycles, key=cycles.__getitem__)
-        if cycles[worst] > MAX_BLANK_CYCLES.value():
-            found = f"{sizes[worst]} blank nodes linked to each other in {cycles[worst]} cycles"
-            raise MAX_BLANK_CYCLES.exceeded(str(path), found)
-    if sizes:
-        largest = max(sizes.values())
-        if largest > MAX_BLANK_GROUP.value():
-            found = f"a group of {largest} blank nodes linked to each other"
-            raise MAX_BLANK_GROUP.exceeded(str(path), found)
-
-
-def _longest_list(rest: Mapping[ox.BlankNode, ox.BlankNode | None]) -> int:
-    """The most nodes one chain of rdf:rest links passes, from a node no link points to (a loop
-    of links without such a node counts as the cycles it makes)."""
-    pointed = {node for node in rest.values() if node is not None}
-    longest = 0
-    for head in rest:
-        if head in pointed:
-            continue
-        length, node, seen = 0, head, set()
-        while node is not None and node not in seen:
-            seen.add(node)
-            length += 1
-            node = rest.get(node)
-        longest = max(longest, length)
-    return longest
 
 
 def with_time_limit(work: Callable[[], QueryResult], seconds: float, message: str) -> QueryResult:

@@ -12,8 +12,8 @@ import rdflib
 from rdflib.term import Node
 
 from ..errors import CouldNotRun, one_line
+from ..formats.bounds import check_json_depth
 from ..formats.media import SPARQL_JSON
-from ..formats.nesting import check_json_depth
 from ..formats.results import parse_results
 from ..httpclient import read_response, split_credentials, user_agent
 from ..sparql.text import inject_values, query_form, strip_comments

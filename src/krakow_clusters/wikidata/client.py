@@ -52,8 +52,8 @@ import httpx
 from .. import httpclient
 from ..errors import CouldNotRun, one_line
 from ..files import write_atomic
+from ..formats.bounds import check_json_depth
 from ..formats.media import SPARQL_JSON
-from ..formats.nesting import check_json_depth
 from ..formats.results import parse_results
 from ..project import Project
 from ..store.results import QueryResult
