@@ -179,7 +179,8 @@ def child(spec: dict) -> None:
             triples = store.native_triples()
             return _finish(clock() - started, {"triples": len(triples)})
         from krakow_clusters.formats import rdf as kg
-        from krakow_clusters.project import BASE_IRI, DUMP_NAMESPACES
+        from krakow_clusters.project import BASE_IRI
+        from krakow_clusters.rdf.namespaces import DUMP_NAMESPACES
         from krakow_clusters.release.jsonld import CONTEXT_FILE, clusters_frame, make_context
         from krakow_clusters.release.void import void_statistics
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import rdflib
 from rdflib.term import BNode, Node, URIRef
 
+from krakow_clusters.rdf.results import GraphStore, QueryResult
 from krakow_clusters.sparql.library import QueryFile
 from krakow_clusters.sparql.run import run
-from krakow_clusters.store.results import GraphStore, QueryResult
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_DIR = HERE / "fixtures" / "queries"

@@ -21,8 +21,8 @@ import rdflib
 from rdflib import FOAF, RDF, URIRef
 from rdflib.namespace import DCTERMS
 
+from krakow_clusters.pages.schemaorg import DATASET_CLASSES, DATASET_PROPERTIES
 from krakow_clusters.project import BASE_IRI
-from krakow_clusters.web.schemaorg import DATASET_CLASSES, DATASET_PROPERTIES
 
 from .appserver import AppServer, get, start_server
 from .test_schemaorg import embedded
@@ -350,7 +350,7 @@ def test_the_dataset_page_embeds_the_dataset_as_schema_org(
 ):
     """A schema:Dataset (as dataset search engines read it), with its distributions and its
     publisher, from void.ttl's statements only: each embedded triple is a void.ttl statement
-    under the one table of web/schemaorg.py; the same on the Polish page and the static site."""
+    under the one table of pages/schemaorg.py; the same on the Polish page and the static site."""
     schema = rdflib.Namespace("https://schema.org/")
     inverse: dict[str, set[str]] = {}
     for source, target in DATASET_PROPERTIES.items():

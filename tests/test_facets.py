@@ -1,7 +1,8 @@
-"""The index to explore (web/facets.py) and its pictures (web/pictures.py): counts that match the
-data (computed here with rdflib from the Turtle files), narrower sectors counted under broader
-ones, query-string filters on a running `serve`, a page per facet value in the static site in
-both languages, SVG that is well-formed and draws a bound as a bound, the same bytes each time."""
+"""The index to explore (pages/facets.py) and its pictures (pages/pictures.py): counts that
+match the data (computed here with rdflib from the Turtle files), narrower sectors counted
+under broader ones, query-string filters on a running `serve`, a page per facet value in the
+static site in both languages, SVG that is well-formed and draws a bound as a bound, the same
+bytes each time."""
 
 from __future__ import annotations
 
@@ -15,9 +16,7 @@ from pathlib import Path
 import pytest
 from rdflib import Namespace, URIRef
 
-from krakow_clusters.project import ID_BASE, Project
-from krakow_clusters.release.site import write_site
-from krakow_clusters.web.facets import (
+from krakow_clusters.pages.facets import (
     FACETS,
     FilterError,
     cluster_facts,
@@ -27,7 +26,9 @@ from krakow_clusters.web.facets import (
     index_page,
     parse_selection,
 )
-from krakow_clusters.web.pictures import composition_svg
+from krakow_clusters.pages.pictures import composition_svg
+from krakow_clusters.project import ID_BASE, Project
+from krakow_clusters.release.site import write_site
 
 from .appserver import get
 from .facet_data import KC, expected_members, source_graph
@@ -182,7 +183,7 @@ class Html(HTMLParser):
 
 
 def test_the_home_page_shows_each_size_as_stated_and_no_empty_cell(dataset):
-    from krakow_clusters.web.pages import Pages
+    from krakow_clusters.pages.describe import Pages
 
     for lang in ("en", "pl"):
         html = Pages().render("home.html", lang=lang, title="t", **index_page(dataset, [], lang))
@@ -380,7 +381,7 @@ def test_the_composition_of_one_cluster(dataset):
 
 
 def test_the_composition_for_a_cluster_page(dataset):
-    from krakow_clusters.web.pages import Pages
+    from krakow_clusters.pages.describe import Pages
 
     lighting = ID_BASE + "cluster/intelligent-lighting"
     comp = composition_of(dataset, lighting, "pl", pid="composition")

@@ -16,8 +16,8 @@ from krakow_clusters.cli import cli
 from krakow_clusters.formats import media, table
 from krakow_clusters.formats import results as formats
 from krakow_clusters.formats.rdf import RDF_WRITERS, serialize_graph
-from krakow_clusters.project import DUMP_NAMESPACES, NAMESPACES
-from krakow_clusters.store.results import QueryResult
+from krakow_clusters.rdf.namespaces import DUMP_NAMESPACES, NAMESPACES
+from krakow_clusters.rdf.results import QueryResult
 
 RESULT = QueryResult(
     "select",

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib.term import Literal, URIRef
 
+from krakow_clusters.rdf.terms import iri, string_literal, term_converter, to_oxigraph, to_rdflib
 from krakow_clusters.sparql.library import library
 from krakow_clusters.store.embedded import EmbeddedStore
-from krakow_clusters.store.terms import iri, string_literal, term_converter, to_oxigraph, to_rdflib
 
 from .query_support import FIXTURE_FILES
 

@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from krakow_clusters.web.i18n import is_page, split_prefix
+from krakow_clusters.pages.i18n import is_page, split_prefix
 
 from .appserver import get
 from .htmlcheck import Page, check_page

@@ -12,9 +12,9 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from krakow_clusters.pages.i18n import negotiate_language
 from krakow_clusters.project import Project
 from krakow_clusters.release.build import build
-from krakow_clusters.web.i18n import negotiate_language
 
 from .appserver import get
 
@@ -28,7 +28,7 @@ def code_messages() -> dict[str, tuple[str, int]]:
     found: dict[str, tuple[str, int]] = {}
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
     options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    for folder in ("web", "release"):
+    for folder in ("pages", "web", "release"):
         for filename, line, message, _comments, _context in extract_from_dir(
             str(PACKAGE / folder), method_map, options, keywords=KEYWORDS
         ):
@@ -40,7 +40,7 @@ def code_messages() -> dict[str, tuple[str, int]]:
 
 
 def catalog():
-    folder = resources.files("krakow_clusters.web") / "locale" / "pl" / "LC_MESSAGES"
+    folder = resources.files("krakow_clusters.pages") / "locale" / "pl" / "LC_MESSAGES"
     with (folder / "messages.po").open("rb") as po:
         return read_po(po, locale="pl")
 

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "krakow_clusters"
 MODULES = sorted(PACKAGE.rglob("*.py"))
-ENGINE_PACKAGES = ("store", "formats")  # where pyoxigraph may be imported
+ENGINE_PACKAGES = ("rdf", "formats", "store")  # where pyoxigraph may be imported
 
 
 def _module_name(path: Path) -> str:
@@ -67,7 +67,7 @@ def test_no_module_imports_a_private_name_of_another(path: Path):
     assert not borrowed, f"{here} uses private names of other modules: {sorted(set(borrowed))}"
 
 
-def test_pyoxigraph_is_imported_only_by_the_store_and_the_formats():
+def test_pyoxigraph_is_imported_only_by_the_model_the_formats_and_the_store():
     importers = set()
     for path in MODULES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -134,3 +134,176 @@ def test_readme_layout_matches_the_package_tree():
             f"README's Layout for {package.name}/: only in README {sorted(named - modules)}, "
             f"only in the tree {sorted(modules - named)}"
         )
+
+
+# --- layers that only point down ---------------------------------------------------------------
+
+# The package's layers, bottom first (README, "Layout"): a unit (a top-level module or subpackage)
+# imports only units of lower layers, never one of its own layer or above. Imports inside functions
+# count like any other: a lazy import that hides a cycle is still a cycle.
+LAYERS: list[set[str]] = [
+    {"krakow_clusters", "errors"},
+    {"limits"},
+    {"files", "workers"},
+    {"project"},
+    {"httpclient"},
+    {"rdf"},
+    {"formats"},
+    {"store"},
+    {"sparql"},
+    {"validate"},
+    {"pages"},
+    {"release", "reconcile", "wikidata", "publish"},
+    {"web"},
+    {"cli"},
+]
+LAYER_OF = {unit: n for n, units in enumerate(LAYERS) for unit in units}
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(path): path for path in MODULES}
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The package's modules that `path` imports, anywhere in it (functions included): `from a
+    import b` is the module a.b when there is one, else a."""
+    here = _module_name(path)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            source = _imported_module(path, node)
+            for alias in node.names:
+                if f"{source}.{alias.name}" in modules:
+                    found.add(f"{source}.{alias.name}")
+                elif source in modules:
+                    found.add(source)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name in modules}
+    found.discard(here)
+    return found
+
+
+def _unit(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def test_every_unit_has_a_layer():
+    units = {_unit(m) for m in _modules()}
+    assert len(units) > 10, "the test found too few units of the package"
+    assert units == set(LAYER_OF), (
+        f"units without a layer: {sorted(units - set(LAYER_OF))}; "
+        f"layers naming no unit: {sorted(set(LAYER_OF) - units)}"
+    )
+
+
+def test_imports_only_point_down():
+    modules = _modules()
+    upward = []
+    for name, path in modules.items():
+        for target in _imports(path, modules):
+            a, b = _unit(name), _unit(target)
+            if a != b and LAYER_OF[b] >= LAYER_OF[a]:
+                upward.append(f"{name} -> {target}")
+    assert modules, "no modules found"
+    assert not upward, "imports that do not point down a layer:\n" + "\n".join(sorted(upward))
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one node (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            for nxt in successors:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(sorted(graph.get(nxt, ())))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_cycle():
+    modules = _modules()
+    graph = {name: _imports(path, modules) for name, path in modules.items()}
+    assert graph, "no modules found"
+    cycles = _cycles(graph)
+    assert not cycles, "modules that import each other (directly or through others): " + str(cycles)
+
+
+# --- one door to the store ---------------------------------------------------------------------
+
+ENGINES = {"EmbeddedStore", "RemoteStore"}
+CREDENTIALS = {"KRAKOW_CLUSTERS_USER", "KRAKOW_CLUSTERS_PASSWORD"}
+
+
+def _engines_opened(source: str) -> list[str]:
+    """Where `source` constructs an engine itself or reads the store's credentials."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in ENGINES:
+            found.append(f"{node.lineno}: {func.id}(…)")
+        elif isinstance(func, ast.Attribute) and getattr(func.value, "id", None) in ENGINES:
+            found.append(f"{node.lineno}: {func.value.id}.{func.attr}(…)")
+        if any(isinstance(arg, ast.Constant) and arg.value in CREDENTIALS for arg in node.args):
+            found.append(f"{node.lineno}: reads the store's credentials itself")
+    return found
+
+
+def test_the_door_check_sees_an_engine_opened_elsewhere():
+    sample = (
+        "from x import EmbeddedStore, RemoteStore\n"
+        "a = EmbeddedStore.from_files([])\n"
+        "b = RemoteStore('http://x')\n"
+        "c = os.environ.get('KRAKOW_CLUSTERS_PASSWORD')\n"
+    )
+    assert len(_engines_opened(sample)) == 3
+    assert _engines_opened("store = open_store(project)\n") == []
+
+
+def test_only_the_store_opens_an_engine():
+    """Every command gets its store from store.open_store / open_embedded: no module outside
+    store/ constructs an engine or reads the store's credentials from the environment."""
+    opened = [
+        f"{path.relative_to(PACKAGE)}:{where}"
+        for path in MODULES
+        if path.relative_to(PACKAGE).parts[0] != "store"
+        for where in _engines_opened(path.read_text(encoding="utf-8"))
+    ]
+    assert not opened, "engines opened outside store/: " + "; ".join(opened)

@@ -20,12 +20,7 @@ from krakow_clusters import web
 from krakow_clusters.errors import CouldNotRun
 from krakow_clusters.formats.media import JSONLD
 from krakow_clusters.formats.rdf import RDF_WRITERS, serialize_ntriples, serialize_turtle
-from krakow_clusters.project import ID_BASE, NAMESPACES, Project
-from krakow_clusters.sparql.library import QueryFile
-from krakow_clusters.sparql.run import ParamWarning
-from krakow_clusters.store.embedded import EmbeddedStore
-from krakow_clusters.web.facets import index_page
-from krakow_clusters.web.pages import (
+from krakow_clusters.pages.describe import (
     Pages,
     dataset_page,
     dataset_view,
@@ -34,7 +29,13 @@ from krakow_clusters.web.pages import (
     resource_view,
     table_view,
 )
-from krakow_clusters.web.profile import gather, resource_page
+from krakow_clusters.pages.facets import index_page
+from krakow_clusters.pages.profile import gather, resource_page
+from krakow_clusters.project import ID_BASE, Project
+from krakow_clusters.rdf.namespaces import NAMESPACES
+from krakow_clusters.sparql.library import QueryFile
+from krakow_clusters.sparql.run import ParamWarning
+from krakow_clusters.store.embedded import EmbeddedStore
 
 BOUNDED = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 
 from krakow_clusters.cli import cli
 from krakow_clusters.publish import DEFAULT_GRAPH, derive_query_endpoint
-from krakow_clusters.sparql.text import inject_values
+from krakow_clusters.rdf.sparqltext import inject_values
 from krakow_clusters.store import gsp
 from krakow_clusters.store.remote import RemoteStore
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from krakow_clusters.cli import cli
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.project import NAMESPACES, curie, expand_curie
+from krakow_clusters.rdf.namespaces import NAMESPACES, curie, expand_curie
 from krakow_clusters.sparql.library import Choices, find_query, library, read_query
 
 from .appserver import get

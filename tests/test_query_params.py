@@ -12,9 +12,9 @@ import pytest
 from rdflib import Literal, URIRef
 
 from krakow_clusters.errors import CouldNotRun
+from krakow_clusters.rdf.sparqltext import inject_values, is_absolute_iri
 from krakow_clusters.sparql.library import find_query, library, read_query
 from krakow_clusters.sparql.run import run
-from krakow_clusters.sparql.text import inject_values, is_absolute_iri
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.store.remote import RemoteStore
 

@@ -10,8 +10,8 @@ from rdflib import BNode, Literal, URIRef
 
 from krakow_clusters.formats.media import SPARQL_JSON, SPARQL_XML, TSV
 from krakow_clusters.formats.results import parse_results, serialize_results
+from krakow_clusters.rdf.results import QueryResult, ResultLimitExceeded
 from krakow_clusters.store.embedded import EmbeddedStore
-from krakow_clusters.store.results import QueryResult, ResultLimitExceeded
 
 from .query_support import FIXTURE_FILES
 

@@ -1,6 +1,6 @@
 """The schema.org JSON-LD embedded in each resource page says what the dataset says: read with
 pyld to RDF, every triple is a statement of the dataset, with its predicate or class carried over
-by the one documented table (web/schemaorg.py); and no string of the data can break out of the
+by the one documented table (pages/schemaorg.py); and no string of the data can break out of the
 <script> element."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import rdflib
 from pyld import jsonld
 from rdflib import RDF, RDFS, Literal, URIRef
 
+from krakow_clusters.pages.describe import Pages, describe
+from krakow_clusters.pages.profile import gather, resource_page
+from krakow_clusters.pages.schemaorg import CLASSES, PROPERTIES
 from krakow_clusters.project import ID_BASE, ONTOLOGY_NS, Project
 from krakow_clusters.release.build import build
 from krakow_clusters.store.embedded import EmbeddedStore
-from krakow_clusters.web.pages import Pages, describe
-from krakow_clusters.web.profile import gather, resource_page
-from krakow_clusters.web.schemaorg import CLASSES, PROPERTIES
 
 from .appserver import get
 
@@ -64,7 +64,7 @@ def entailed(triple: tuple, dataset: rdflib.Graph) -> bool:
 
 
 def test_the_table_follows_the_ontology_where_the_ontology_says(dataset: rdflib.Graph):
-    source = Path(__file__).resolve().parents[1] / "src/krakow_clusters/web/schemaorg.py"
+    source = Path(__file__).resolve().parents[1] / "src/krakow_clusters/pages/schemaorg.py"
     declared = 0
     for line in source.read_text(encoding="utf-8").splitlines():
         row = re.match(r"\s+str\((\w+)\.(\w+)\): str\(SDO\.(\w+)\),\s+# ontology", line)

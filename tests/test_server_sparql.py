@@ -25,7 +25,7 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from krakow_clusters.sparql.text import is_update
+from krakow_clusters.rdf.sparqltext import is_update
 
 from .appserver import get, post
 

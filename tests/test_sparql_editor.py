@@ -21,7 +21,7 @@ from .appserver import get, post
 from .browser import needs_browser
 
 ROOT = Path(__file__).resolve().parents[1]
-STATIC = ROOT / "src" / "krakow_clusters" / "web" / "static"
+STATIC = ROOT / "src" / "krakow_clusters" / "pages" / "static"
 YASGUI = STATIC / "yasgui"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/krakow-clusters/ontology#ClusterInitiative> }"  # noqa: E501
 

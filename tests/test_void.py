@@ -11,7 +11,8 @@ import pytest
 from benchmarks.generate import write
 from rdflib import OWL, SKOS
 
-from krakow_clusters.project import NAMESPACES
+from krakow_clusters.rdf.namespaces import NAMESPACES
+from krakow_clusters.rdf.terms import to_rdflib
 from krakow_clusters.release.void import (
     _earliest_date,
     _vocabularies,
@@ -19,7 +20,6 @@ from krakow_clusters.release.void import (
     wikidata_links,
 )
 from krakow_clusters.store.embedded import EmbeddedStore
-from krakow_clusters.store.terms import to_rdflib
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 WD = NAMESPACES["wd"]

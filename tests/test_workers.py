@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.store.results import QuerySyntaxError, SparqlSyntaxError
+from krakow_clusters.rdf.results import QuerySyntaxError, SparqlSyntaxError
 from krakow_clusters.workers import Worker, WorkerStopped, WorkerTimeout
 
 from .conftest import ROOT
@@ -54,7 +54,7 @@ def test_an_error_comes_back_as_the_nearest_class_that_travels(worker, tmp_path:
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .\n", encoding="utf-8")
     with pytest.raises(CouldNotRun, match=r"broken\.ttl:1"):
-        worker.call("krakow_clusters.store.embedded:load_dataset", [broken])
+        worker.call("krakow_clusters.store:open_embedded", [broken])
     assert worker.call("operator:add", 1, 2) == 3, "an error leaves the worker usable"
 
 

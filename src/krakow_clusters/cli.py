@@ -468,6 +468,29 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     help="A SPARQL endpoint that visitors' queries may ask with SERVICE (repeatable); without "
     "it, federation is refused (400).",
 )
+@click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set one of the limits on what a client may send and how long it may take "
+    "(repeatable), e.g. --limit header-timeout=5; the names and defaults are in the README's "
+    "'Running it in public'.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="A host name the server answers for (repeatable); a request for another Host gets "
+    "400. Without it, any Host is answered.",
+)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="Where the server is published (https://…/): the start of absolute URLs in answers "
+    "(the reconciliation manifest). Default: the address listened on.",
+)
 def serve(
     host: str,
     port: int,
@@ -478,6 +501,9 @@ def serve(
     query_workers: int,
     queue_wait: float,
     allow_service: tuple[str, ...],
+    limits: tuple[str, ...],
+    allowed_hosts: tuple[str, ...],
+    public_url: str | None,
 ) -> None:
     """Serve the linked data over HTTP: IRIs, SPARQL, saved queries and downloads.
 
@@ -488,8 +514,13 @@ def serve(
 
     Example: krakow-clusters serve --port 8000
     """
+    from .web.guard import parse_limits
     from .web.serve import serve as run_server
 
+    try:
+        chosen = parse_limits(limits)
+    except ValueError as exc:
+        raise CouldNotRun(str(exc)) from None
     run_server(
         find_project(),
         host=host,
@@ -501,6 +532,9 @@ def serve(
         query_workers=query_workers,
         queue_wait=queue_wait,
         allowed_services=allow_service,
+        limits=chosen,
+        allowed_hosts=allowed_hosts,
+        public_url=public_url,
     )
 
 

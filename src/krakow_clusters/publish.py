@@ -9,7 +9,6 @@ then counted through the store's SPARQL query endpoint and must equal the number
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,14 +17,11 @@ from rdflib import URIRef
 from .errors import CouldNotRun
 from .httpclient import redact_url, split_credentials
 from .project import BASE_IRI, Project
-from .sparql.text import is_absolute_iri
-from .store.embedded import EmbeddedStore
+from .rdf.sparqltext import is_absolute_iri
+from .store import credentials, open_embedded, open_store
 from .store.gsp import put_graph
-from .store.remote import RemoteStore
 
 DEFAULT_GRAPH = BASE_IRI + "dataset"
-USER_VARIABLE = "KRAKOW_CLUSTERS_USER"
-PASSWORD_VARIABLE = "KRAKOW_CLUSTERS_PASSWORD"
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }"
 
@@ -83,12 +79,9 @@ def publish_dataset(
         )
     # Credentials written in a URL are used for that URL (and the query endpoint derived from
     # it) and shown nowhere; without them, the environment's.
-    endpoint, url_user, url_password = split_credentials(endpoint, "--endpoint")
+    endpoint, user, password = credentials(endpoint, "--endpoint")
     if urlsplit(endpoint).scheme not in ("http", "https"):
         raise CouldNotRun(f"{endpoint!r} is not an http(s) URL")
-    env_user = os.environ.get(USER_VARIABLE) or None
-    env_password = os.environ.get(PASSWORD_VARIABLE)
-    user, password = (url_user, url_password) if url_user else (env_user, env_password)
     if query_endpoint:
         query_url, query_user, query_password = split_credentials(
             query_endpoint, "--query-endpoint"
@@ -98,7 +91,7 @@ def publish_dataset(
     else:
         query_url, query_user, query_password = derive_query_endpoint(endpoint), user, password
 
-    store = EmbeddedStore.from_files(project.dataset_files())
+    store = open_embedded(project.dataset_files())
     graphs = store.graph_names() if by_origin else [graph_iri]
     sent: dict[str, int] = {}
     for name in graphs:
@@ -106,7 +99,9 @@ def publish_dataset(
         put_graph(endpoint, name, data, "application/n-triples", user, password, timeout)
         sent[name] = data.count(b"\n")
 
-    remote = RemoteStore(query_url, timeout=timeout, user=query_user, password=query_password)
+    remote = open_store(
+        project, query_url, timeout=timeout, user=query_user, password=query_password
+    )
     for name, expected in sent.items():
         answer = remote.query(COUNT, {"graph": URIRef(name)})
         found = read_count(answer.rows, redact_url(query_url))

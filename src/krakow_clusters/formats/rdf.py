@@ -18,8 +18,8 @@ from rdflib.term import Node
 
 from ..errors import CouldNotRun, one_line
 from ..files import check_input_file
-from ..project import NAMESPACES
-from ..store.terms import XSD_STRING, Triple, term_converter, to_oxigraph
+from ..rdf.namespaces import NAMESPACES
+from ..rdf.terms import XSD_STRING, Triple, term_converter, to_oxigraph
 from . import jsonld_writer
 from .bounds import check_blank_structure
 from .jsonld_writer import dump_json, json_order

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..errors import one_line
-from ..store.results import QueryResult, limited
-from ..store.terms import XSD_STRING, term_converter
+from ..rdf.results import QueryResult, limited
+from ..rdf.terms import XSD_STRING, term_converter
 from .media import CSV, JSON, SPARQL_JSON, SPARQL_XML, TSV
 from .rdf import term_n3
 
@@ -27,7 +27,7 @@ def parse_results(
 ) -> QueryResult:
     """A SELECT or ASK answer read from SPARQL results in JSON, XML or TSV, with Oxigraph's parser.
 
-    Terms become rdflib terms as the embedded store's answers do (`store.terms.term_converter`):
+    Terms become rdflib terms as the embedded store's answers do (`rdf.terms.term_converter`):
     a typed literal keeps its lexical form ("007"^^xsd:integer stays "007"), xsd:string becomes a
     plain literal, a blank node keeps its label, a language tag is lower-cased. The old JSON
     term type "typed-literal" is read too. ValueError, with the parser's reason, when the body is

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from rdflib.term import BNode, Node, URIRef
 
 from ..errors import CouldNotRun
-from ..project import NAMESPACES, curie
-from ..store.results import QueryResult
+from ..rdf.namespaces import NAMESPACES, curie
+from ..rdf.results import QueryResult
 from .media import JSONLD, TURTLE
 from .rdf import serialize_graph
 from .results import results_csv, results_json, results_tsv

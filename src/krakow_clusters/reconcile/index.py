@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal
 
 from ..project import ID_BASE
-from ..store.results import GraphStore
+from ..rdf.results import GraphStore
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 

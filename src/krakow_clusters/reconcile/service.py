@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import __version__
 from ..project import ID_BASE, ONTOLOGY_NS
-from ..store.results import GraphStore
+from ..rdf.results import GraphStore
 from .index import TYPES, Entity, entity_id, load_entities
 from .matching import Candidate, Matcher, fold
 

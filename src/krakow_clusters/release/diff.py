@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from ..errors import CouldNotRun
 from ..formats.rdf import read_canonical_quads
-from ..project import curie
+from ..rdf.namespaces import curie
 from .dumps import DUMP
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -7,13 +7,9 @@ A new dump format: its writer in formats/, one line here, and its file in void's
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..formats.rdf import serialize_nquads, serialize_trig, serialize_turtle
-from ..project import DUMP_NAMESPACES
-
-if TYPE_CHECKING:
-    from .build import BuildContext
+from ..rdf.namespaces import DUMP_NAMESPACES
+from .context import BuildContext
 
 # The name of every dump of the release, dataset and ontology alike (`krakow-clusters.ttl` …).
 DUMP = "krakow-clusters"

@@ -10,18 +10,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from rdflib import RDFS, SKOS, XSD, Namespace
 from rdflib.namespace import SDO
 
 from ..formats.rdf import RDF_TYPE, jsonld_expanded, native_triples, serialize_jsonld
-from ..project import DUMP_NAMESPACES, NAMESPACES, ONTOLOGY_NS
-from ..store.terms import is_iri, is_literal
+from ..project import ONTOLOGY_NS
+from ..rdf.namespaces import DUMP_NAMESPACES, NAMESPACES
+from ..rdf.terms import is_iri, is_literal
+from .context import BuildContext
 from .dumps import DUMP
-
-if TYPE_CHECKING:
-    from .build import BuildContext
 
 CONTEXT_FILE = "context.jsonld"
 FRAMED_FILE = "clusters.jsonld"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
@@ -18,12 +17,11 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from ..formats.rdf import serialize_jsonld, serialize_rdfxml, serialize_turtle
-from ..project import DUMP_NAMESPACES, ONTOLOGY_IRI, curie
+from ..project import ONTOLOGY_IRI
+from ..rdf.namespaces import DUMP_NAMESPACES, curie
+from .context import BuildContext
 from .dumps import DUMP
 from .jsonld import make_context
-
-if TYPE_CHECKING:
-    from .build import BuildContext
 
 ONTOLOGY_DIR = "ontology"
 

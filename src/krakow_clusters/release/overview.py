@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..formats.results import results_csv
 from ..sparql.library import read_query
-
-if TYPE_CHECKING:
-    from .build import BuildContext
+from .context import BuildContext
 
 OVERVIEW_FILE = "overview.csv"
 

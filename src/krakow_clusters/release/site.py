@@ -3,11 +3,11 @@
 One page per resource of the dataset (every IRI under the base's /id/ that is a subject, its hash
 IRIs included: `id/cluster/bim.html` holds `…/id/cluster/bim` and `…/id/cluster/bim#members`), the
 home page of the clusters (`index.html`, the index to explore with its pictures) and a page per
-facet value (`facet/sector/clean-energy.html`: the clusters of that value, see web/facets.py), the
+facet value (`facet/sector/clean-energy.html`: the clusters of that value, see pages/facets.py), the
 list of all resources (`id/index.html`) and the dataset description (`dataset.html`, from
 void.ttl). Every page exists in English, at the site's
 root, and in Polish, under `pl/` (the same tree). The pages come from the same queries, views
-and templates as serve's (web/pages.py, web/profile.py: a cluster's facts with footnotes, its
+and templates as serve's (pages/describe.py, pages/profile.py: a cluster's facts with footnotes, its
 schema.org JSON-LD); only their links differ: they are relative, so the folder
 works from any static host or straight from disk. A link to a resource without a page (nothing is
 stated about it) or to what only a server answers (the SPARQL endpoint) keeps its canonical IRI.
@@ -23,12 +23,7 @@ from pathlib import Path
 
 from rdflib import Literal
 
-from ..project import BASE_IRI, ID_BASE
-from ..store.results import GraphStore
-from ..web.facets import cluster_facts, facet_pages, index_page
-from ..web.i18n import DEFAULT as DEFAULT_LANGUAGE
-from ..web.i18n import LANGUAGES, split_prefix, translator
-from ..web.pages import (
+from ..pages.describe import (
     SLUG,
     LabelIndex,
     Pages,
@@ -40,8 +35,13 @@ from ..web.pages import (
     license_of,
     local_href,
 )
-from ..web.profile import gather, resource_page
-from ..web.schemaorg import dataset_schema_org, script_json
+from ..pages.facets import cluster_facts, facet_pages, index_page
+from ..pages.i18n import DEFAULT as DEFAULT_LANGUAGE
+from ..pages.i18n import LANGUAGES, split_prefix, translator
+from ..pages.profile import gather, resource_page
+from ..pages.schemaorg import dataset_schema_org, script_json
+from ..project import BASE_IRI, ID_BASE
+from ..rdf.results import GraphStore
 
 SITE_DIR = "site"
 HOME = "index.html"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SDO, VOID
@@ -16,24 +15,15 @@ from rdflib.term import Node
 from ..errors import CouldNotRun
 from ..formats import media as F
 from ..formats.rdf import serialize_turtle
-from ..project import (
-    BASE_IRI,
-    DUMP_NAMESPACES,
-    ID_BASE,
-    NAMESPACES,
-    ONTOLOGY_IRI,
-    SOURCE_ARTICLE,
-    split_iri,
-)
+from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, SOURCE_ARTICLE
+from ..rdf.namespaces import DUMP_NAMESPACES, NAMESPACES, split_iri
+from ..rdf.terms import Triple
 from ..store.embedded import EmbeddedStore
-from ..store.terms import Triple
+from .context import BuildContext
 from .dumps import DUMP
 from .jsonld import CONTEXT_FILE, FRAMED_FILE
 from .ontology import ONTOLOGY_DIR
 from .overview import OVERVIEW_FILE
-
-if TYPE_CHECKING:
-    from .build import BuildContext
 
 VOID_FILE = "void.ttl"
 EVIDENCE_LIST = ID_BASE + "source/identifier-evidence-list"

@@ -3,13 +3,9 @@ release for the type the client asks for."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from .context import BuildContext
 from .dumps import DUMP
 from .void import DISTRIBUTION_TITLES, VOID_FILE
-
-if TYPE_CHECKING:
-    from .build import BuildContext
 
 HTACCESS_FILE = ".htaccess"
 

@@ -44,8 +44,8 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import CouldNotRun
-from ..project import curie, expand_curie
-from .text import is_absolute_iri, tokens
+from ..rdf.namespaces import curie, expand_curie
+from ..rdf.sparqltext import is_absolute_iri, tokens
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 PARAM_TYPES = ("iri", "string", "integer", "date")

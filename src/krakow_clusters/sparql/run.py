@@ -3,7 +3,7 @@
 Parameters are bound as RDF terms: the embedded store takes them as substitutions (SEP-0007,
 which Oxigraph applies to variables of the SELECT projection, so a library query projects each of
 its parameters), a remote endpoint as a VALUES block of serialized terms
-(sparql.text.inject_values).
+(rdf.sparqltext.inject_values).
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from rdflib.term import Node
 
 from ..errors import CouldNotRun
-from ..project import Project, curie
-from ..store import open_store
+from ..project import Project
+from ..rdf.namespaces import curie
+from ..rdf.results import GraphStore, QueryResult, SparqlSyntaxError
+from ..rdf.sparqltext import strip_comments
+from ..store import open_embedded, open_store
 from ..store.embedded import check_syntax
-from ..store.results import GraphStore, QueryResult, SparqlSyntaxError
 from .library import QueryFile, find_query, library
-from .text import strip_comments
 
 
 @dataclass
@@ -110,7 +111,9 @@ def run_named(
     query = find_query(project.queries_dir, name_or_path)
     query.prepare(params)  # refuse bad parameters before loading or contacting anything
     if endpoint:
-        return Answer(query, *run_checked(open_store(project, endpoint, timeout), query, params))
+        return Answer(
+            query, *run_checked(open_store(project, endpoint, timeout=timeout), query, params)
+        )
     return Answer(query, *run_contained(project, query, params, timeout))
 
 
@@ -156,10 +159,7 @@ def run_in_worker(
     files: list[str], query: QueryFile, params: Mapping[str, str] | None, timeout: float
 ) -> tuple[QueryResult, list[ParamWarning]]:
     """The worker's side of `run_contained`."""
-    from ..store.embedded import EmbeddedStore
-
-    store = EmbeddedStore.from_files(files)
-    store.service_timeout = timeout
+    store = open_embedded(files, timeout=timeout)
     return run_checked(store, query, params)
 
 

@@ -30,11 +30,11 @@ from ..formats.bounds import RDF_NIL, check_blank_structure, check_json_depth
 from ..formats.rdf import serialize_ntriples
 from ..limits import MAX_FILE, MAX_LITERAL
 from ..project import graph_for_file
-from ..sparql.text import query_form, tokens
+from ..rdf.results import QueryResult, SparqlSyntaxError, limited
+from ..rdf.sparqltext import query_form, tokens
+from ..rdf.terms import Triple, term_converter, to_oxigraph, to_rdflib
 from ..workers import Background
-from . import SHACL_ENGINES
-from .results import QueryResult, SparqlSyntaxError, limited
-from .terms import Triple, term_converter, to_oxigraph, to_rdflib
+from .engines import SHACL_ENGINES
 
 RDF_EXTENSIONS = ("ttl", "nt", "nq", "trig", "jsonld", "rdf", "owl", "n3")
 
@@ -90,6 +90,11 @@ def has_document_type(data: bytes) -> bool:
 class EmbeddedStore:
     """An in-process Oxigraph store: the dataset's named graphs, their union as default graph."""
 
+    # Its data cannot change under a server that holds it: answers may be kept for the life of
+    # the process. The files it was loaded from let worker processes load their own copy.
+    can_cache = True
+    source_files: tuple[Path, ...] = ()
+
     def __init__(self, service_timeout: float = 60.0) -> None:
         self._store = ox.Store()
         self._rdflib: rdflib.Graph | None = None
@@ -100,7 +105,8 @@ class EmbeddedStore:
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> EmbeddedStore:
         store = cls()
-        for path in paths:
+        store.source_files = tuple(Path(p) for p in paths)
+        for path in store.source_files:
             store.add_file(path)
         return store
 
@@ -387,11 +393,6 @@ def resolve_shacl_engine(engine: str) -> str:
     import importlib.util
 
     return "turbo" if importlib.util.find_spec("pyshacl_turbo") else "pyshacl"
-
-
-def load_dataset(paths: Iterable[Path]) -> EmbeddedStore:
-    """Load the given RDF files into one embedded store."""
-    return EmbeddedStore.from_files(paths)
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import CouldNotRun
+from ..rdf.results import QueryResult, QueryTimeout
 from ..workers import Worker, WorkerStopped, WorkerTimeout
-from .results import QueryResult, QueryTimeout
 
 if TYPE_CHECKING:
     from .embedded import EmbeddedStore

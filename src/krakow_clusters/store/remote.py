@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -16,9 +17,9 @@ from ..formats.bounds import check_json_depth
 from ..formats.media import SPARQL_JSON
 from ..formats.results import parse_results
 from ..httpclient import read_response, split_credentials, user_agent
-from ..sparql.text import inject_values, query_form, strip_comments
-from .results import QueryResult, QuerySyntaxError, QueryTimeout, limited
-from .terms import Triple, term_converter
+from ..rdf.results import QueryResult, QuerySyntaxError, QueryTimeout, limited
+from ..rdf.sparqltext import inject_values, query_form, strip_comments
+from ..rdf.terms import Triple, term_converter
 
 # The statuses SPARQLWrapper names, in the words its exceptions had.
 _STATUS = {
@@ -41,6 +42,11 @@ class RemoteStore:
     server become one-line CouldNotRun (QuerySyntaxError for a refused query, QueryTimeout for
     no answer in time).
     """
+
+    # Its data may change at any time (another process publishes): nothing is kept, and there
+    # are no files for worker processes to load.
+    can_cache = False
+    source_files: tuple[Path, ...] = ()
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ from rdflib.namespace import SH
 
 from ..errors import CouldNotRun
 from ..project import Project
+from ..store import open_embedded
 from ..store.embedded import EmbeddedStore
 from ..workers import Background
 from .checks import answer_check, check_findings
@@ -77,7 +78,7 @@ def validate_files(
     graph, such as build, loads it once).
     """
     if store is None:
-        store = EmbeddedStore.from_files(files)
+        store = open_embedded(files)
     namer = Namer(store)
     # The checks' queries run in a thread while the SHACL engine runs: turbo and Oxigraph leave
     # the GIL while they work, so on two cores the checks cost next to nothing (pySHACL, pure

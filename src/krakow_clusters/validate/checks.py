@@ -15,10 +15,10 @@ from rdflib import RDF, BNode, Literal, Namespace
 from rdflib.namespace import SH
 
 from ..errors import CouldNotRun
-from ..project import NAMESPACES, curie
+from ..rdf.namespaces import NAMESPACES, curie
+from ..rdf.results import QueryResult
 from ..sparql.library import QueryFile, read_query
 from ..store.embedded import EmbeddedStore
-from ..store.results import QueryResult
 from .names import Namer
 from .report import Finding
 

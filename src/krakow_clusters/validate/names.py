@@ -7,7 +7,7 @@ from rdflib import RDFS, SKOS, BNode, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from ..project import curie
+from ..rdf.namespaces import curie
 from ..store.embedded import EmbeddedStore
 
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)

@@ -12,7 +12,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..project import NAMESPACES, curie
+from ..rdf.namespaces import NAMESPACES, curie
 
 
 @dataclass(frozen=True)

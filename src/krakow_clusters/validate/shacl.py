@@ -1,7 +1,7 @@
 """The SHACL part of validation: the shapes run on the store, the findings read from the report.
 
 The engines (pySHACL, the reference, and pyshacl-turbo, which reads the Oxigraph store itself)
-are chosen by the store (`EmbeddedStore.validate_shacl`, `store.embedded.SHACL_ENGINES`).
+are chosen by the store (`EmbeddedStore.validate_shacl`, `store.engines.SHACL_ENGINES`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from ..project import curie
+from ..rdf.namespaces import curie
+from ..store import open_embedded
 from ..store.embedded import EmbeddedStore
 from .names import Namer
 from .report import Finding
@@ -24,7 +25,7 @@ def run_shapes(
     store: EmbeddedStore, shapes_file: Path, namer: Namer, engine: str = "auto"
 ) -> tuple[rdflib.Graph, list[Finding], str]:
     """The standard SHACL report graph, its findings, and the engine that made it."""
-    shapes = EmbeddedStore.from_files([shapes_file]).to_rdflib()
+    shapes = open_embedded([shapes_file]).to_rdflib()
     results_graph, used = store.validate_shacl(shapes, engine)
     return results_graph, shacl_findings(results_graph, namer), used
 

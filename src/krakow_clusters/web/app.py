@@ -30,8 +30,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import CouldNotRun
+from ..pages.i18n import LanguagePrefix
 from .guard import Guard
-from .i18n import LanguagePrefix
 from .openapi import openapi
 from .state import AppState, Settings
 from .views.base import store_failed
@@ -93,10 +93,10 @@ ROUTES = [
     Route("/static/{path:path}", static),
 ]
 
-# Guard first: its limits, HEAD handling and security headers cover every route and every answer,
-# CORS's included. Then the language prefix (/pl/…, /en/…), stripped before any route is matched.
+# After the guard (first, made by create_app with the settings' limits and hosts: its limits, HEAD
+# handling and security headers cover every route and every answer, CORS's included): the
+# language prefix (/pl/…, /en/…), stripped before any route is matched.
 MIDDLEWARE = [
-    Middleware(Guard),
     Middleware(LanguagePrefix),
     Middleware(
         CORSMiddleware,
@@ -125,9 +125,10 @@ def create_app(settings: Settings) -> Starlette:
         assert isinstance(exc, CouldNotRun)
         return store_failed(state, exc)
 
+    guard = Middleware(Guard, limits=settings.limits, allowed_hosts=settings.allowed_hosts)
     app = Starlette(
         routes=ROUTES,
-        middleware=MIDDLEWARE,
+        middleware=[guard, *MIDDLEWARE],
         lifespan=lifespan,
         exception_handlers={CouldNotRun: could_not_run},
     )

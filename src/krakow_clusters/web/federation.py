@@ -8,7 +8,7 @@ must name, literally, an endpoint of the allow-list. The test is on the tokens o
 (strings, IRIs and comments skipped whole, so a word inside them is not a clause), and it errs
 towards refusing: a SERVICE whose endpoint is a variable left unbound, a prefixed name or a
 relative IRI is refused even when it would resolve to an allowed endpoint. LOAD is an update and
-never reaches an engine (see sparql.text.is_update).
+never reaches an engine (see rdf.sparqltext.is_update).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping
 from rdflib import URIRef
 from rdflib.term import Node
 
-from ..sparql.text import is_absolute_iri, tokens
+from ..rdf.sparqltext import is_absolute_iri, tokens
 
 
 class FederationRefused(ValueError):

@@ -67,7 +67,7 @@ SEGMENT = r"^[A-Za-z0-9][A-Za-z0-9_~\-]*(\.[A-Za-z0-9_~\-]+)*$"
 QUERY_NAME = r"^[A-Za-z0-9_\-]+(\.(json|csv|html))?$"
 
 
-# The filters of the index (web/facets.py): each value the slug of an IRI of the dataset.
+# The filters of the index (pages/facets.py): each value the slug of an IRI of the dataset.
 _FACET_PARAMETERS = [
     _query("sector", "A sector's slug (clean-energy); its narrower sectors count too."),
     _query("helix", "A helix's slug (business, academia, government, civil-society)."),

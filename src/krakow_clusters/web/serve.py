@@ -3,17 +3,55 @@ run it under uvicorn until interrupted."""
 
 from __future__ import annotations
 
-import os
+import dataclasses
+import re
+import resource
 import socket
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import CouldNotRun
 from ..project import Project
-from ..sparql.text import is_absolute_iri
-from ..store.results import GraphStore
+from ..rdf.sparqltext import is_absolute_iri
+from ..store import open_store
 from .app import create_app
+from .front import uvicorn_config
+from .guard import Limits
 from .state import Settings
+
+# A host name as an operator lists it for --allowed-host: DNS labels, or an IPv4 address.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*", re.I)
+
+
+# Open files the server needs besides its connections: the query workers' pipes, the store,
+# dist/'s files being sent, the templates, logs.
+_OTHER_FILES = 256
+
+
+def open_files_for(limits: Limits) -> Limits:
+    """`limits`, once the process may open enough files for max-connections: the soft limit
+    (ulimit -n) is raised towards the hard one; where that is not enough, max-connections is
+    lowered to what fits (said in one line), so that connections past the cap are closed by the
+    front rather than refused by the system."""
+    need = limits.max_connections + _OTHER_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < need:
+        wanted = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < need:
+        fits = max(1, soft - _OTHER_FILES)
+        print(
+            f"note: max-connections lowered from {limits.max_connections} to {fits}: the "
+            f"process may open {soft} files (ulimit -n)",
+            flush=True,
+        )
+        return dataclasses.replace(limits, max_connections=fits)
+    return limits
 
 
 def serve(
@@ -28,38 +66,40 @@ def serve(
     log_level: str = "info",
     queue_wait: float = 2.0,
     allowed_services: Sequence[str] = (),
+    limits: Limits | None = None,
+    allowed_hosts: Sequence[str] = (),
+    public_url: str | None = None,
 ) -> None:
     """Load the dataset (or connect to `sparql_endpoint`) and serve until interrupted; visitors'
-    queries may ask (SERVICE) only the endpoints of `allowed_services`."""
+    queries may ask (SERVICE) only the endpoints of `allowed_services`. `limits` bound what a
+    client may send and how long it may take (guard.Limits); with `allowed_hosts`, a request
+    for any other Host gets 400; absolute URLs in answers start with `public_url` (default: the
+    address listened on), never with the Host a client sends."""
     import uvicorn
 
     from ..httpclient import check_url, redact_url
-    from ..store.embedded import EmbeddedStore
-    from ..store.remote import RemoteStore
 
     dist = Path(dist) if dist is not None else project.root / "dist"
+    limits = open_files_for(limits or Limits())
+    shown = f"[{host}]" if ":" in host else host
+    if public_url is None:
+        public_url = f"http://{shown}:{port}/"
+    check_url(public_url, "--public-url")
+    if not is_absolute_iri(public_url):
+        raise CouldNotRun(f"--public-url {public_url!r}: not an http(s) URL")
+    for name in allowed_hosts:
+        if not _HOST.fullmatch(name):
+            raise CouldNotRun(f"--allowed-host {name!r}: not a host name (such as example.org)")
     for url in allowed_services:
         check_url(url, "--allow-service")  # a malformed URL (http://[::1/s) passed the IRI check
         if not is_absolute_iri(url):
             raise CouldNotRun(f"--allow-service {url!r}: not an http(s) URL")
-    if sparql_endpoint:
-        store: GraphStore = RemoteStore(
-            sparql_endpoint,
-            timeout=query_timeout,
-            user=os.environ.get("KRAKOW_CLUSTERS_USER"),
-            password=os.environ.get("KRAKOW_CLUSTERS_PASSWORD"),
-        )
-        files: list[Path] = []
-        store.query("ASK {}")  # fail now, with one line, when the store cannot be reached
-    else:
-        files = project.dataset_files()
-        store = EmbeddedStore.from_files(files)
+    store = open_store(project, sparql_endpoint, timeout=query_timeout)
+    store.query("ASK {}")  # fail now, with one line, when the store cannot be reached
     settings = Settings(
         project=project,
         store=store,
         dist=dist,
-        embedded=not sparql_endpoint,
-        dataset_files=files,
         query_timeout=query_timeout,
         result_limit=result_limit,
         query_workers=query_workers,
@@ -67,6 +107,9 @@ def serve(
         endpoint=redact_url(sparql_endpoint) if sparql_endpoint else None,
         allowed_services=tuple(allowed_services),
         queue_wait=queue_wait,
+        limits=limits,
+        allowed_hosts=tuple(h.lower() for h in allowed_hosts),
+        public_url=public_url.rstrip("/"),
     )
     app = create_app(settings)
     # uvicorn reports a port in use by logging and exiting with code 3: bind the socket here, so
@@ -78,7 +121,6 @@ def serve(
         sock.bind((host, port))
     except OSError as exc:
         raise CouldNotRun(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    config = uvicorn.Config(app, log_level=log_level, access_log=False)
-    shown = f"[{host}]" if ":" in host else host
+    config = uvicorn_config(app, limits, log_level)
     print(f"Serving the knowledge graph on http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
     uvicorn.Server(config).run(sockets=[sock])

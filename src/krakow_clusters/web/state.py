@@ -18,14 +18,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import CouldNotRun
+from ..pages.describe import Description, Pages, describe, license_of
+from ..pages.i18n import DEFAULT, page_language
+from ..pages.schemaorg import dataset_schema_org, script_json
 from ..project import Project
+from ..rdf.results import GraphStore, QueryResult
+from ..rdf.sparqltext import inject_values
+from ..reconcile.service import Reconciler
 from ..sparql.library import QueryFile, library
-from ..sparql.text import inject_values
 from ..store.pool import AllWorkersBusy
-from ..store.results import GraphStore, QueryResult
-from .i18n import DEFAULT, page_language
-from .pages import Description, Pages, describe, license_of
-from .schemaorg import dataset_schema_org, script_json
+from .guard import Limits
 
 
 def add_vary(response: Response, field: str) -> None:
@@ -42,8 +44,6 @@ class Settings:
     project: Project
     store: GraphStore
     dist: Path
-    embedded: bool = True
-    dataset_files: list[Path] = field(default_factory=list)
     query_timeout: float = 10.0
     result_limit: int = 10000
     query_workers: int = 2
@@ -53,6 +53,13 @@ class Settings:
     allowed_services: tuple[str, ...] = ()
     # Seconds a /sparql query waits for a free worker before it gets 503 with Retry-After.
     queue_wait: float = 2.0
+    # What a client may send and how long it may take (serve --limit NAME=VALUE).
+    limits: Limits = field(default_factory=Limits)
+    # The host names the server answers for (serve --allowed-host); none: any.
+    allowed_hosts: tuple[str, ...] = ()
+    # Where the server is published, without a trailing slash: the start of every absolute URL
+    # of an answer (the reconciliation manifest, previews), never the Host a client sends.
+    public_url: str = "http://127.0.0.1:8000"
 
 
 class AppState:
@@ -78,6 +85,9 @@ class AppState:
         self.query_threads: anyio.CapacityLimiter | None = None
         self._library: list[QueryFile] | None = None
         self._void: tuple[tuple[int, int], rdflib.Graph] | None = None
+        # The reconciliation index: built on first use, kept while the store's data cannot
+        # change (a remote store may change, so its index is built for each request).
+        self._reconciler: Reconciler | None = None
         self._void_jsonld: tuple[rdflib.Graph, Markup] | None = None
 
     # -- store access
@@ -118,16 +128,25 @@ class AppState:
         """Seconds after which a refused query may find a worker: at most one query timeout."""
         return max(1, int(self.settings.query_timeout + 0.999))
 
+    async def reconciler(self) -> Reconciler:
+        """The reconciliation service over the store (see _reconciler)."""
+        if self._reconciler is not None:
+            return self._reconciler
+        found = await run_in_threadpool(Reconciler.from_store, self.store)
+        if self.store.can_cache:
+            self._reconciler = found
+        return found
+
     async def startup(self) -> None:
         """Start the query workers (embedded store) and read the licence the pages show."""
         slots = max(1, self.settings.query_workers)
         self.query_slots = anyio.CapacityLimiter(slots)
         self.query_threads = anyio.CapacityLimiter(slots)
-        if self.settings.embedded and self.settings.dataset_files:
+        if self.store.source_files:
             from ..store.pool import QueryPool
 
             self.pool = QueryPool(
-                self.settings.dataset_files,
+                list(self.store.source_files),
                 size=self.settings.query_workers,
                 timeout=self.settings.query_timeout,
             )
@@ -199,16 +218,28 @@ class AppState:
             add_vary(response, "Accept-Language")
         return response
 
-    async def cached(self, key: tuple, make: Callable[[], Awaitable[Response]]) -> Response:
-        """The response for `key`, made by `make`. On the embedded store, whose data cannot change
-        while serving, a 200 or 303 response is kept and given again; a remote store may change
-        under us, so nothing is kept. At most max_cached responses are kept (see keep)."""
-        embedded = self.settings.embedded
-        if embedded and key in self.cache:
+    async def cached(
+        self,
+        key: tuple,
+        make: Callable[[], Awaitable[Response]],
+        request: Request | None = None,
+    ) -> Response:
+        """The response for `key`, made by `make`. On a store whose data cannot change while
+        serving (`can_cache`: the embedded one), a 200 or 303 response is kept and given again; a
+        remote store may change under us, so nothing is kept. At most max_cached responses are
+        kept (see keep).
+
+        A page made for `request` depends on more than its view's key: its links (the language
+        switch) carry the path and query string it was asked by, and its language. They are
+        part of the key, so that one visitor's `?x=…` never shows in another's page."""
+        if request is not None:
+            key = (*key, request.url.path, request.url.query, *page_language(request))
+        keeps = self.store.can_cache
+        if keeps and key in self.cache:
             self.cache.move_to_end(key)
             return self.cache[key]
         response = await make()
-        if embedded and response.status_code in (200, 303):
+        if keeps and response.status_code in (200, 303):
             self.keep(key, response)
         return response
 

@@ -14,7 +14,8 @@ from rdflib.namespace import DCTERMS
 
 from ..errors import CouldNotRun
 from ..files import write_atomic
-from ..project import ID_BASE, Project, curie
+from ..project import ID_BASE, Project
+from ..rdf.namespaces import curie
 from .client import WikidataClient
 from .entities import fetch_entities
 from .matching import class_verdict, label_similarity, show_label

@@ -29,7 +29,7 @@ its own exceptions while re-raising others; the retry, Retry-After and error-in-
 need the raw status, headers and body, as they stream in. The protocol part is small (a GET, or a
 form POST for long queries, with an Accept header), so it is done here directly.
 
-Results come back as `store.results.QueryResult` with rdflib terms, the same shape the embedded
+Results come back as `rdf.results.QueryResult` with rdflib terms, the same shape the embedded
 store gives.
 """
 
@@ -56,7 +56,7 @@ from ..formats.bounds import check_json_depth
 from ..formats.media import SPARQL_JSON
 from ..formats.results import parse_results
 from ..project import Project
-from ..store.results import QueryResult
+from ..rdf.results import QueryResult
 from . import WIKIDATA_ENDPOINT
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)

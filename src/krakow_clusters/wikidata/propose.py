@@ -16,7 +16,8 @@ from rdflib import Literal, URIRef
 
 from ..errors import CouldNotRun
 from ..files import write_atomic
-from ..project import ID_BASE, Project, curie
+from ..project import ID_BASE, Project
+from ..rdf.namespaces import curie
 from .client import WikidataClient, is_public_wikidata
 from .entities import Entity, fetch_entities
 from .matching import class_verdict, label_similarity

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rdflib import Literal, URIRef
 
-from ..project import NAMESPACES
+from ..rdf.namespaces import NAMESPACES
 from .resources import qid
 
 # Wikidata's RDF has schema:version and schema:description under http://schema.org/, not under the

@@ -12,8 +12,9 @@ import rdflib
 from rdflib import OWL, RDFS, SDO, SKOS, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from ..project import ID_BASE, NAMESPACES, Project
-from ..store.embedded import load_dataset
+from ..project import ID_BASE, Project
+from ..rdf.namespaces import NAMESPACES
+from ..store import open_embedded
 
 KC = Namespace(NAMESPACES["kc"])
 WD = Namespace(NAMESPACES["wd"])
@@ -77,7 +78,7 @@ def kind_of(iri: URIRef) -> str | None:
 
 def load_resources(project: Project) -> tuple[rdflib.Graph, dict[URIRef, Resource]]:
     """The dataset as a graph, and every resource that has a name, by IRI in IRI order."""
-    graph = load_dataset(project.dataset_files()).to_rdflib()
+    graph = open_embedded(project.dataset_files()).to_rdflib()
     resources: dict[URIRef, Resource] = {}
     for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
         for subject, label in graph.subject_objects(prop):

@@ -11,10 +11,10 @@ from starlette.responses import Response
 
 from ...errors import CouldNotRun
 from ...formats import media as F
+from ...pages.i18n import page_language, translator
+from ...rdf.results import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
 from ...store.pool import AllWorkersBusy
-from ...store.results import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
 from ...workers import WorkerStopped
-from ..i18n import page_language, translator
 from ..state import AppState
 
 
@@ -25,7 +25,7 @@ def app_state(request: Request) -> AppState:
 
 def translate(request: Request, message: str) -> str:
     """`message` in the language of the page `request` asks for (an English msgid of the
-    catalog, web/locale/)."""
+    catalog, pages/locale/)."""
     return translator(page_language(request)[0]).gettext(message)
 
 

@@ -8,8 +8,8 @@ from starlette.responses import Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
-from ..i18n import page_language
-from ..pages import alternates, dataset_page, dataset_view
+from ...pages.describe import alternates, dataset_page, dataset_view
+from ...pages.i18n import page_language
 from ..state import add_vary
 from .base import (
     app_state,

@@ -7,15 +7,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..facets import FilterError, index_page
-from ..i18n import page_language
-from ..pages import index_view
+from ...pages.describe import index_view
+from ...pages.facets import FilterError, index_page
+from ...pages.i18n import page_language
 from .base import app_state, plain, translate
 
 
 async def home(request: Request) -> Response:
     """/: the clusters, filtered by the facets of the query string (`/?sector=clean-energy`,
-    see web/facets.py), sorted (`sort=members`), with their pictures. A filter the dataset has no
+    see pages/facets.py), sorted (`sort=members`), with their pictures. A filter the dataset has no
     value for is a 400 with one line."""
     return await _explore(request, list(request.query_params.multi_items()))
 
@@ -29,7 +29,7 @@ async def facet(request: Request) -> Response:
 
 async def _explore(request: Request, params: list[tuple[str, str]]) -> Response:
     state = app_state(request)
-    lang, explicit = page_language(request)
+    lang = page_language(request)[0]
 
     async def make() -> Response:
         try:
@@ -43,7 +43,7 @@ async def _explore(request: Request, params: list[tuple[str, str]]) -> Response:
             **view,
         )
 
-    return await state.cached(("home", lang, explicit, request.url.path, tuple(params)), make)
+    return await state.cached(("home", tuple(params)), make, request)
 
 
 async def index(request: Request) -> Response:
@@ -59,4 +59,4 @@ async def index(request: Request) -> Response:
             groups=groups,
         )
 
-    return await state.cached(("index", *page_language(request)), make)
+    return await state.cached(("index",), make, request)

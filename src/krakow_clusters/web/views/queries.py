@@ -15,11 +15,11 @@ from starlette.responses import Response
 from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.results import serialize_results
+from ...pages.describe import choices_view, table_view
+from ...pages.i18n import page_language
 from ...sparql.library import QueryFile, find_query
 from ...sparql.run import param_warnings
 from ..federation import FederationRefused, check_federation, federates
-from ..i18n import page_language
-from ..pages import choices_view, table_view
 from ..state import AppState, add_vary
 from .base import answer_or_error, app_state, not_acceptable, plain, translate
 
@@ -92,7 +92,7 @@ async def saved_query(request: Request) -> Response:
         problem = _bad_value(key_, value)
         if problem:
             return plain(400, problem)
-    key = ("query", name, tuple(sorted(values.items())), media, *page_language(request))
+    key = ("query", name, media)
 
     async def make() -> Response:
         try:
@@ -137,7 +137,7 @@ async def saved_query(request: Request) -> Response:
         body = serialize_results(result, media)
         return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
-    return await state.cached(key, make)
+    return await state.cached(key, make, request)
 
 
 async def _pickers(

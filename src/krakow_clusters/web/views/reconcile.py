@@ -11,34 +11,21 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...reconcile.service import BadRequest, Reconciler, check_callback, parse_json
-from ..state import AppState
+from ...reconcile.service import BadRequest, check_callback, parse_json
 from .base import app_state, plain
 
 MAX_FORM_FIELD = 1_000_000  # characters of `queries` or `extend`
 
-# One index per app: built on first use; kept while the embedded store, which cannot change while
-# serving, answers (a remote store may change, so its index is built for each request).
-_RECONCILERS: WeakKeyDictionary[AppState, Reconciler] = WeakKeyDictionary()
-
-
-async def _reconciler(state: AppState) -> Reconciler:
-    found = _RECONCILERS.get(state)
-    if found is None:
-        found = await run_in_threadpool(Reconciler.from_store, state.store)
-        if state.settings.embedded:
-            _RECONCILERS[state] = found
-    return found
-
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    # From the settings, never from the request: a Host header a client writes must not turn up
+    # in the URLs that OpenRefine (or a cache in between) hands to other people.
+    return app_state(request).settings.public_url
 
 
 async def _params(request: Request) -> dict[str, str]:
@@ -64,7 +51,7 @@ async def reconcile(request: Request) -> Response:
     try:
         params = await _params(request)
         callback = check_callback(params["callback"]) if "callback" in params else None
-        service = await _reconciler(app_state(request))
+        service = await app_state(request).reconciler()
         for field in ("queries", "extend"):
             if len(params.get(field, "")) > MAX_FORM_FIELD:
                 raise BadRequest(f"{field} is too long (at most {MAX_FORM_FIELD} characters)")
@@ -89,7 +76,7 @@ async def suggest(request: Request) -> Response:
     params = request.query_params
     try:
         callback = check_callback(params["callback"]) if "callback" in params else None
-        service = await _reconciler(app_state(request))
+        service = await app_state(request).reconciler()
         prefix = params.get("prefix", "")
         if kind == "entity":
             answer = service.suggest_entities(prefix, params.get("type") or None)
@@ -107,7 +94,7 @@ async def suggest(request: Request) -> Response:
 async def preview(request: Request) -> Response:
     """The HTML card of one entity (?id=cluster/bim)."""
     ident = request.query_params.get("id", "")
-    service = await _reconciler(app_state(request))
+    service = await app_state(request).reconciler()
     try:
         body = service.preview(ident, _base(request))
     except KeyError:
@@ -125,7 +112,7 @@ async def propose_properties(request: Request) -> Response:
             raise BadRequest("limit must be a whole number")
         if len(limit_text) > 6:
             raise BadRequest("limit must be at most 999999")
-        service = await _reconciler(app_state(request))
+        service = await app_state(request).reconciler()
         answer = service.propose_properties(params.get("type", ""), int(limit_text or 0) or None)
     except BadRequest as exc:
         return plain(400, f"400 Bad Request: {exc}")

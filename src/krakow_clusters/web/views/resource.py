@@ -9,10 +9,10 @@ from starlette.responses import RedirectResponse, Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
+from ...pages.describe import SLUG, alternates, describes_something, local_href, resource_view
+from ...pages.i18n import page_language
+from ...pages.profile import gather, resource_page
 from ...project import GRAPH_BASE, ID_BASE, ONTOLOGY_IRI
-from ..i18n import page_language
-from ..pages import SLUG, alternates, describes_something, local_href, resource_view
-from ..profile import gather, resource_page
 from ..state import add_vary
 from .base import (
     app_state,
@@ -49,7 +49,7 @@ async def dereference(request: Request, iri: str, extension: str | None) -> Resp
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)
     return await app_state(request).cached(
-        ("resource", iri, media, *page_language(request)), lambda: describe_as(request, iri, media)
+        ("resource", iri, media), lambda: describe_as(request, iri, media), request
     )
 
 
@@ -70,8 +70,9 @@ async def ontology(request: Request) -> Response:
                 vary = "Accept" if explicit else "Accept, Accept-Language"
                 return RedirectResponse(url, 303, headers={"Vary": vary})
     return await state.cached(
-        ("ontology", media, *page_language(request)),
+        ("ontology", media),
         lambda: describe_as(request, ONTOLOGY_IRI, media, ontology=True),
+        request,
     )
 
 

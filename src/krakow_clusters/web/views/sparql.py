@@ -15,13 +15,13 @@ from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.rdf import serialize_graph
 from ...formats.results import serialize_results
-from ...project import NAMESPACES
+from ...pages.describe import table_view
+from ...rdf.namespaces import NAMESPACES
+from ...rdf.results import QueryResult
+from ...rdf.sparqltext import inject_values, is_update
 from ...sparql.library import QueryFile
-from ...sparql.text import inject_values, is_update
-from ...store.results import QueryResult
 from ..federation import FederationRefused, check_federation
 from ..guard import editor_policy, template_styles
-from ..pages import table_view
 from ..state import add_vary
 from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response, translate
 

@@ -1,4 +1,4 @@
-"""/static/{path}: the files of web/static/ (web/assets.py), with their media type, gzipped when
+"""/static/{path}: the files of pages/static/ (pages/assets.py), with their media type, gzipped when
 the client accepts it, and cached by browsers for a year when asked for by their versioned URL."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..assets import assets
+from ...pages.assets import assets
 from .base import plain
 
 # A versioned URL (?v=…, what the pages link) never changes its bytes; an unversioned one may

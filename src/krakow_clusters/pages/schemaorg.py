@@ -24,8 +24,8 @@ from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SDO, SKOS, XSD
 
 from ..project import ONTOLOGY_NS
-from ..store.terms import Triple
-from .pages import KC, LABEL_PROPERTIES, Description
+from ..rdf.terms import Triple
+from .describe import KC, LABEL_PROPERTIES, Description
 
 SCHEMA = str(SDO)
 

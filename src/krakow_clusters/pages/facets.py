@@ -41,9 +41,9 @@ from urllib.parse import urlencode
 from rdflib import Literal, URIRef
 
 from ..project import ID_BASE
-from ..store.results import GraphStore
+from ..rdf.results import GraphStore
+from .describe import SLUG, local_href, pick_label
 from .i18n import N_, translator
-from .pages import SLUG, local_href, pick_label
 from .pictures import HELIX_ORDER, composition_svg, helix_mix_svg, member_counts_svg, network_svg
 
 # An IRI that can be written as <…> in a query (what the store gave back may be anything).
@@ -571,7 +571,7 @@ def index_page(
     facts: dict[str, dict] | None = None,
 ) -> dict:
     """The context of the home page (template home.html): `explore`'s view and the pictures of
-    the clusters it keeps (web/pictures.py), each with the facts of its table alternative."""
+    the clusters it keeps (pages/pictures.py), each with the facts of its table alternative."""
     view = explore(store, params, lang, static, facts)
     clusters = view["clusters"]
     view["picture_limit"] = PICTURE_LIMIT

@@ -1,6 +1,6 @@
 """The HTML pages of the dataset, shared by `serve` (rendered on request) and `build` (the static
 site in dist/site/): the queries that describe a resource, the views built from their answers, and
-the Jinja templates (web/templates/) that render them.
+the Jinja templates (pages/templates/) that render them.
 
 Views hold links as the server's paths (`/id/cluster/bim`, `/ontology#memberCount`); the templates
 pass every link through the `url` filter, which leaves them as they are for `serve` and, while
@@ -26,17 +26,10 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SKOS, VOID
 from rdflib.term import Node
 
 from ..formats import media as F
-from ..project import (
-    BASE_IRI,
-    ID_BASE,
-    NAMESPACES,
-    ONTOLOGY_IRI,
-    ONTOLOGY_NS,
-    SOURCE_ARTICLE,
-    curie,
-)
-from ..store.results import GraphStore, QueryResult
-from ..store.terms import Triple
+from ..project import BASE_IRI, ID_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, SOURCE_ARTICLE
+from ..rdf.namespaces import NAMESPACES, curie
+from ..rdf.results import GraphStore, QueryResult
+from ..rdf.terms import Triple
 from .assets import asset_url
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
 from .i18n import LANGUAGES, N_, is_page, translator, with_language
@@ -152,7 +145,7 @@ class Description:
     # names, its source document, who made it and when); the labels of the documents and agents
     # named there are in `labels`.
     graphs: dict[str, dict[str, list[Node]]] = field(default_factory=dict)
-    # What a page for people shows beyond the description (web/profile.py's gather): the
+    # What a page for people shows beyond the description (pages/profile.py's gather): the
     # clusters of an organisation or a sector, a concept's hierarchy.
     related: dict[str, Any] = field(default_factory=dict)
 
@@ -1003,7 +996,7 @@ def _url_in(_context: Any, href: str, lang: str | None) -> str:
 
 
 class Pages:
-    """The templates of web/templates/, rendered to text in either language."""
+    """The templates of pages/templates/, rendered to text in either language."""
 
     def __init__(self) -> None:
         self.envs = {lang: self._environment(lang) for lang in LANGUAGES}
@@ -1011,7 +1004,7 @@ class Pages:
     @staticmethod
     def _environment(lang: str) -> jinja2.Environment:
         env = jinja2.Environment(
-            loader=jinja2.PackageLoader("krakow_clusters.web", "templates"),
+            loader=jinja2.PackageLoader("krakow_clusters.pages", "templates"),
             autoescape=jinja2.select_autoescape(["html"]),
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],

@@ -1,4 +1,4 @@
-"""The files the pages load from this server (web/static/: the vendored SPARQL editor YASGUI and
+"""The files the pages load from this server (pages/static/: the vendored SPARQL editor YASGUI and
 the query page's own script and stylesheet), read once from the package, with their media type,
 a gzip copy and a version tag for their URLs.
 
@@ -51,7 +51,7 @@ def _walk(folder: Traversable, prefix: str = "") -> dict[str, Traversable]:
 def assets() -> dict[str, Asset]:
     """Every file of static/ by its path under the folder (`yasgui/yasgui.min.js`)."""
     index = {}
-    for name, entry in sorted(_walk(resources.files("krakow_clusters.web") / "static").items()):
+    for name, entry in sorted(_walk(resources.files("krakow_clusters.pages") / "static").items()):
         body = entry.read_bytes()
         media = next(m for ext, m in MEDIA_TYPES.items() if name.endswith(ext))
         version = hashlib.sha256(body).hexdigest()[:16]

@@ -24,12 +24,10 @@ from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 from rdflib.term import Node
 
-from ..project import curie
-from ..store.results import GraphStore
-from ..store.terms import Triple
-from .facets import composition_of
-from .i18n import DEFAULT, N_, translator
-from .pages import (
+from ..rdf.namespaces import curie
+from ..rdf.results import GraphStore
+from ..rdf.terms import Triple
+from .describe import (
     KC,
     Description,
     LabelSource,
@@ -46,6 +44,8 @@ from .pages import (
     resource_view,
     value_view,
 )
+from .facets import composition_of
+from .i18n import DEFAULT, N_, translator
 from .schemaorg import schema_org, script_json
 
 WIKIDATA = "http://www.wikidata.org/entity/"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal as Kind
 from typing import Protocol
 
@@ -59,7 +60,14 @@ class QueryResult:
 
 class GraphStore(Protocol):
     """What commands may ask of a store: implemented in process (EmbeddedStore) and over the
-    SPARQL protocol (RemoteStore), so that a command never knows which engine answers."""
+    SPARQL protocol (RemoteStore), so that a command never knows which engine answers: what
+    differs is said as capabilities, not as a kind."""
+
+    # Whether its data cannot change while a process holds it (answers may be kept).
+    can_cache: bool
+    # The files its data was loaded from, for worker processes that load their own copy; empty
+    # when the data lives elsewhere.
+    source_files: tuple[Path, ...]
 
     def query(
         self,

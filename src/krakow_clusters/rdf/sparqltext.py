@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from rdflib.term import Literal, Node, URIRef
 
 from ..errors import CouldNotRun
+from .terms import is_valid_iri
 
 # Tokens that matter for finding where a group starts: strings, IRIs and comments are skipped
 # whole so that a brace or a keyword inside them is never mistaken for syntax.
@@ -146,11 +147,9 @@ def is_absolute_iri(text: str, *, ask_engine: bool = True) -> bool:
     """Whether `text` is an absolute IRI that SPARQL (and Turtle) can write as `<text>`: a scheme,
     a colon, and at least one more character, none of them whitespace, a control character or one
     of <>"{}|^`\\. The one IRI check of the package: query parameters, the VALUES block,
-    `publish --graph`. It also asks the engine (store.terms.is_valid_iri): some code points
+    `publish --graph`. It also asks the engine (rdf.terms.is_valid_iri): some code points
     pass the pattern but not Oxigraph, which would raise deep inside a query. ask_engine=False
     checks the pattern only (to choose the clearer of two messages, never to accept a value)."""
-    from ..store.terms import is_valid_iri  # here: store.embedded imports this module
-
     if _ABSOLUTE_IRI.fullmatch(text) is None:
         return False
     return not ask_engine or is_valid_iri(text)
