@@ -6,9 +6,11 @@ Every request (path, headers) is recorded, and the number of requests in flight 
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -140,3 +142,42 @@ def scripted_server(*steps) -> Iterator[tuple[str, Script]]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def gzip_bomb(
+    size: int, body_start: bytes = b'{"head": {"vars": ["x"]}, "results": {"bindings": ['
+):
+    """A step that answers 200 with `size` bytes (a JSON result's start, then spaces) compressed
+    with gzip, as Content-Encoding says: about a thousandth of `size` on the wire."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+    parts = [compressor.compress(body_start)]
+    block = b" " * (1 << 20)
+    for _ in range(size // len(block)):
+        parts.append(compressor.compress(block))
+    parts.append(compressor.flush())
+    data = b"".join(parts)
+
+    def step(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        with contextlib.suppress(OSError):  # the client may stop reading, and close
+            handler.wfile.write(data)
+
+    return step
+
+
+def endless(handler: http.server.BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    """A step that answers 200 with a body that never ends (no length, as fast as it is read)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.end_headers()
+    block = b'{"head": {"vars": ["x"]}, "results": {"bindings": [' + b" " * (1 << 16)
+    while not stop.is_set():
+        try:
+            handler.wfile.write(block)
+        except OSError:  # the client gave up: the point
+            return
+        block = b" " * (1 << 16)

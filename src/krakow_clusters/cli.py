@@ -641,10 +641,6 @@ def publish(
     click.echo(report)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    cli()
-
-
 def _curie_of_project():
     """The project's CURIE function where a project is found (a diff of two releases may be run
     anywhere: outside a project, IRIs are shown in full)."""
@@ -654,3 +650,7 @@ def _curie_of_project():
         return Namespaces.of(find_project().settings).curie
     except CouldNotRun:
         return lambda _iri: None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

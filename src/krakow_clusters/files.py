@@ -6,29 +6,12 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 import tempfile
 from pathlib import Path
 
 from .errors import CouldNotRun
-
-MAX_FILE_VARIABLE = "KRAKOW_CLUSTERS_MAX_FILE_SIZE"
-DEFAULT_MAX_FILE = 1 << 30
-_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-
-
-def size_limit(variable: str, default: int) -> int:
-    """A size limit from the environment variable `variable` (bytes, or with a K, M or G
-    suffix), else `default`; CouldNotRun when the value is not such a size."""
-    value = os.environ.get(variable, "").strip()
-    if not value:
-        return default
-    match = re.fullmatch(r"([0-9]{1,15})([KMG]?)", value, re.I)
-    if match is None:
-        raise CouldNotRun(f"{variable}={value!r} is not a size (bytes, or e.g. 200M)")
-    return int(match.group(1)) * _UNITS[match.group(2).upper()]
-
+from .limits import MAX_FILE
 
 _FILE_KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -54,12 +37,8 @@ def check_input_file(path: Path) -> int:
     if not stat.S_ISREG(info.st_mode):
         kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "no file")
         raise CouldNotRun(f"{path}: not a regular file but {kind}; nothing was read from it")
-    limit = size_limit(MAX_FILE_VARIABLE, DEFAULT_MAX_FILE)
-    if info.st_size > limit:
-        raise CouldNotRun(
-            f"{path}: {info.st_size} bytes, over the limit of {limit} bytes "
-            f"({MAX_FILE_VARIABLE} changes it)"
-        )
+    if info.st_size > MAX_FILE.value():
+        raise MAX_FILE.exceeded(str(path), f"{info.st_size} bytes")
     return info.st_size
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from . import __version__
 from .errors import CouldNotRun
+from .limits import MAX_ANSWER
 
 if TYPE_CHECKING:
     import httpx
@@ -75,6 +77,67 @@ def unresolvable_host(exc: BaseException) -> bool:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return False
+
+
+def read_capped(chunks: Iterable[bytes], subject: str, declared: str | None = None) -> bytes:
+    """The body of an answer from its `chunks` (httpx's `iter_bytes()`, decompressed as they
+    come, or a urllib response read in parts), or CouldNotRun naming `subject` as soon as it
+    passes the answer limit ($KRAKOW_CLUSTERS_MAX_ANSWER_SIZE, counted after decompression): an
+    endless body or a compression bomb is never held whole.
+    `declared`: the answer's Content-Length, when it has one; over the limit, nothing is read."""
+    limit = MAX_ANSWER.value()
+    if declared and declared.strip().isdigit() and int(declared) > limit:
+        raise MAX_ANSWER.exceeded(subject, f"the answer announces {int(declared)} bytes")
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise MAX_ANSWER.exceeded(subject, "the answer is larger (once decompressed)")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def read_response(response: object, subject: str, part: int = 1 << 16) -> bytes:
+    """`read_capped` of a urllib (http.client) response, as SPARQLWrapper returns it: read in
+    parts, never whole; such a response is not decompressed, so its bytes are what is counted."""
+    headers = getattr(response, "headers", None)
+    declared = headers.get("Content-Length") if headers is not None else None
+    read = response.read  # type: ignore[attr-defined]
+    body = read_capped(iter(lambda: read(part), b""), subject, declared)
+    # Read in parts, http.client says nothing of a body shorter than its Content-Length (whole,
+    # it raises IncompleteRead): a count cut short would otherwise parse as a smaller count.
+    if declared and declared.strip().isdigit() and len(body) < int(declared):
+        raise CouldNotRun(
+            f"{subject} cut its answer short ({len(body)} bytes of {int(declared)} announced)"
+        )
+    return body
+
+
+def send_capped(
+    http: httpx.Client, request: httpx.Request, subject: str, auth: httpx.Auth | None = None
+) -> tuple[httpx.Response, bytes]:
+    """Send `request` with `http` (through `auth`'s flow, when given) and read the answer with
+    `read_capped`: (the response, closed, with its status and headers; its body). httpx would
+    read every answer an authentication flow sees whole (a 401 before the credentials it asks
+    for), so the flow is driven here and each of those answers is read capped too."""
+    flow = auth.sync_auth_flow(request) if auth is not None else _as_is(request)
+    request = next(flow)
+    while True:
+        response = http.send(request, auth=None, stream=True)
+        try:
+            declared = response.headers.get("content-length")
+            body = read_capped(response.iter_bytes(), subject, declared)
+        finally:
+            response.close()
+        try:
+            request = flow.send(response)
+        except StopIteration:
+            return response, body
+
+
+def _as_is(request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    yield request
 
 
 def user_agent(contact: str | None = None) -> str:

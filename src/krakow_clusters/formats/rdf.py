@@ -23,9 +23,11 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from ..errors import CouldNotRun, one_line
+from ..files import check_input_file
 from ..rdf.namespaces import STANDARD_PREFIXES
 from ..rdf.terms import XSD_STRING, Triple, term_converter, to_oxigraph
 from . import jsonld_writer
+from .bounds import check_blank_structure
 from .jsonld_writer import dump_json, json_order
 from .media import JSONLD, NTRIPLES, RDFXML, TURTLE
 
@@ -207,10 +209,12 @@ def read_canonical_quads(path: Path, quads: bool) -> list[tuple[Node, Node, Node
     (None for the default graph), blank nodes relabelled by RDFC-1.0 so that two files that
     differ only in blank-node labels give the same terms. A syntax error raises CouldNotRun."""
     fmt = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+    check_input_file(path)  # no FIFO, device, link loop or file over the size limit
     try:
         dataset = ox.Dataset(ox.parse(path=str(path), format=fmt))
     except SyntaxError as exc:
         raise CouldNotRun(f"{path}: {one_line(exc)}") from None
+    check_blank_structure(path, dataset)  # canonicalization's work grows with them
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     convert = term_converter()
     return [

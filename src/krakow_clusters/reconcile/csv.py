@@ -11,16 +11,18 @@ from pathlib import Path
 
 from ..errors import CouldNotRun
 from ..files import check_input_file
+from ..limits import MAX_NAME
 from .matching import Candidate
 from .service import Reconciler
 
 ADDED = ("reconciled_iri", "reconciled_label", "reconciled_score", "reconciled_match", "qid")
-MAX_FIELD = 100_000  # characters in one cell
+MAX_FIELD = 100_000  # characters in one cell of a column that is only copied
 
 
 def read_table(path: Path, column: str) -> tuple[list[str], list[dict[str, str]]]:
     """(header, rows) of the CSV file at `path`; CouldNotRun, with the line, for a file that is
-    not UTF-8 CSV with a header naming `column` and rows as wide as the header."""
+    not UTF-8 CSV with a header naming `column` and rows as wide as the header, or with a name
+    in `column` longer than the limit ($KRAKOW_CLUSTERS_MAX_NAME_LENGTH)."""
     # before reading it whole: a FIFO would block for ever, /dev/zero would exhaust memory
     check_input_file(path)
     try:
@@ -43,6 +45,7 @@ def read_table(path: Path, column: str) -> tuple[list[str], list[dict[str, str]]
         if clash:
             raise CouldNotRun(f"{path}: it already has a column {clash[0]!r}")
         rows = []
+        longest = MAX_NAME.value()
         for record in reader:
             if not record:
                 continue
@@ -51,7 +54,15 @@ def read_table(path: Path, column: str) -> tuple[list[str], list[dict[str, str]]
                     f"{path}:{reader.line_num}: {len(record)} fields where the header has "
                     f"{len(header)}"
                 )
-            rows.append(dict(zip(header, record, strict=True)))
+            row = dict(zip(header, record, strict=True))
+            if len(row[column]) > longest:
+                # matching takes time and memory with the words of a name: refused, not cut
+                # short, so that no row is matched on part of what it says
+                raise MAX_NAME.exceeded(
+                    f"{path}:{reader.line_num}",
+                    f"a name of {len(row[column])} characters in column {column!r}",
+                )
+            rows.append(row)
     except csv.Error as exc:
         raise CouldNotRun(f"{path}:{reader.line_num}: not valid CSV: {exc}") from None
     return header, rows

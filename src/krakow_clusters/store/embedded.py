@@ -26,8 +26,9 @@ from rdflib.term import Node
 
 from .. import files
 from ..errors import CouldNotRun, RdfSyntaxError, one_line
-from ..files import MAX_FILE_VARIABLE, size_limit
+from ..formats.bounds import RDF_NIL, check_blank_structure, check_json_depth
 from ..formats.rdf import serialize_ntriples
+from ..limits import MAX_FILE, MAX_LITERAL
 from ..rdf.results import QueryResult, QuerySyntaxError, SparqlSyntaxError, limited
 from ..rdf.sparqltext import query_form, tokens
 from ..rdf.terms import Triple, term_converter, to_oxigraph, to_rdflib
@@ -47,23 +48,24 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-# Limits on what a file may hold, so a huge or hostile file gets one clear line, not a
-# MemoryError: sizes in bytes, with an optional K, M or G suffix. The file checks that are not
-# about RDF (regular file, link loop, file size) live in files.py, shared with reconcile.
-MAX_LITERAL_VARIABLE = "KRAKOW_CLUSTERS_MAX_LITERAL_SIZE"
-DEFAULT_MAX_LITERAL = 1 << 20
+# Limits on what a file may hold (limits.py), so a huge or hostile file gets one clear line, not
+# a MemoryError or an hour of work. The file checks that are not about RDF (regular file, link
+# loop, file size) live in files.py, shared with reconcile.
 
 
 def check_input_file(path: Path, fmt: ox.RdfFormat) -> int:
-    """files.check_input_file (no FIFO, device, link loop or file over the size limit), and
-    RDF/XML with a document type declaration refused (entity expansion, external entities).
-    Returns the file's size."""
+    """files.check_input_file (no FIFO, device, link loop or file over the size limit), RDF/XML
+    with a document type declaration refused (entity expansion, external entities), JSON-LD
+    nested deeper than the limit refused (the parser descends recursively). Returns the file's
+    size."""
     size = files.check_input_file(path)
     if fmt == ox.RdfFormat.RDF_XML and has_document_type(path.read_bytes()):
         raise CouldNotRun(
             f"{path}: RDF/XML with a document type declaration (<!DOCTYPE or <!ENTITY) is "
             "refused: its entities could expand without bound or read other files"
         )
+    if fmt == ox.RdfFormat.JSON_LD:
+        check_json_depth(path.read_bytes(), str(path))
     return size
 
 
@@ -132,6 +134,7 @@ class EmbeddedStore:
         try:
             if fmt.supports_datasets:
                 quads = list(ox.parse(path=str(path), format=fmt))
+                check_blank_structure(path, quads)
                 self._store.extend(quads)
                 self._store.extend(
                     ox.Quad(q.subject, q.predicate, q.object)
@@ -142,8 +145,15 @@ class EmbeddedStore:
                 # Oxigraph's own loader: transactional (all or nothing), twice as fast as
                 # parsing in Python and adding the triples one by one; parsing twice (the
                 # named graph, then the union) is still faster than copying in Python.
-                name = ox.NamedNode(graph or self.graph_base + path.stem)
+                name = _graph_name(path, graph or self.graph_base + path.stem)
+                existed = self._store.contains_named_graph(name)
                 self._store.load(path=str(path), format=fmt, to_graph=name)
+                try:
+                    check_blank_structure(path, self._blank_links(name))
+                except CouldNotRun:
+                    if not existed:  # else the file's share of the graph cannot be told apart
+                        self._store.remove_graph(name)
+                    raise
                 self._store.load(path=str(path), format=fmt)
         except SyntaxError as exc:
             line, column = _position(exc)
@@ -153,7 +163,7 @@ class EmbeddedStore:
         except MemoryError:
             raise CouldNotRun(
                 f"{path}: not enough memory to load it ({size} bytes); "
-                f"lower the limit with {MAX_FILE_VARIABLE}"
+                f"lower the limit with {MAX_FILE.variable}"
             ) from None
         self._check_literals(path, size)
         self._rdflib = None
@@ -161,7 +171,7 @@ class EmbeddedStore:
     def _check_literals(self, path: Path, size: int) -> None:
         """CouldNotRun when the store holds a literal over the configured size. Only a file
         larger than the limit can hold such a literal, so other files cost nothing."""
-        limit = size_limit(MAX_LITERAL_VARIABLE, DEFAULT_MAX_LITERAL)
+        limit = MAX_LITERAL.value()
         if size <= limit:
             return
         found = self._store.query(
@@ -171,8 +181,17 @@ class EmbeddedStore:
         for subject, predicate in found:
             raise CouldNotRun(
                 f"{path}: a literal of {subject} {predicate} is longer than {limit} characters "
-                f"(the limit; {MAX_LITERAL_VARIABLE} changes it)"
+                f"(the limit; {MAX_LITERAL.variable} changes it)"
             )
+
+    def _blank_links(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        """The statements of `graph` from a blank node to a blank node, or to rdf:nil (a list's
+        end); Oxigraph finds them without a Python object per other statement."""
+        found = self._store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o "
+            f"FILTER(isBlank(?s) && (isBlank(?o) || ?o = <{RDF_NIL}>)) }} }}"
+        )
+        return [ox.Quad(s, p, o) for s, p, o in found]
 
     def __len__(self) -> int:
         """The number of triples of the union (the default graph)."""
@@ -350,6 +369,18 @@ def _escape_utf8(error: UnicodeError) -> tuple[str, int]:
 
 _ESCAPE_UTF8 = "krakow-clusters-ntriples-escape"
 codecs.register_error(_ESCAPE_UTF8, _escape_utf8)
+
+
+def _graph_name(path: Path, iri: str) -> ox.NamedNode:
+    """The named graph `iri` a file of triples goes into; CouldNotRun when its file name cannot
+    be part of an IRI (a space, a quote, a bracket), instead of Oxigraph's ValueError."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as exc:
+        raise CouldNotRun(
+            f"{path}: the file's name cannot name its graph <{iri}> ({one_line(exc)}): rename "
+            "it with letters, digits, - and _"
+        ) from None
 
 
 def with_time_limit(work: Callable[[], QueryResult], seconds: float, message: str) -> QueryResult:

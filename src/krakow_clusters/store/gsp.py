@@ -105,11 +105,13 @@ def put_graph(
     try:
         with httpclient.client(connect=timeout, read=timeout) as http:  # one connection for all
             for i, part in enumerate(parts):
-                send = http.put if i == 0 else http.post
-                response = send(url, content=part, headers=headers, auth=auth)
+                method = "PUT" if i == 0 else "POST"
+                request = http.build_request(method, url, content=part, headers=headers)
+                where = f"the store at {shown}"
+                response, body = httpclient.send_capped(http, request, where, auth)
                 status = response.status_code
                 if not 200 <= status < 300:
-                    _refused(response, shown, user, url_user, i, len(parts))
+                    _refused(status, body, shown, user, url_user, i, len(parts))
     except httpx.TimeoutException:
         raise CouldNotRun(f"the store at {shown} did not answer within {timeout:g} s") from None
     except (httpx.RequestError, httpx.InvalidURL) as exc:
@@ -118,7 +120,8 @@ def put_graph(
 
 
 def _refused(
-    response: httpx.Response,
+    status: int,
+    body: bytes,
     shown: str,
     user: str | None,
     url_user: str | None,
@@ -126,7 +129,6 @@ def _refused(
     parts: int = 1,
 ) -> NoReturn:
     """Raise CouldNotRun with one line for a refused request (never the credentials)."""
-    status = response.status_code
     if part:
         shown += f" (part {part + 1} of {parts}: the graph is partly replaced, publish again)"
     if status in (401, 403):
@@ -137,7 +139,7 @@ def _refused(
         else:
             hint = "set KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD"
         raise CouldNotRun(f"the store at {shown} refused access (HTTP {status}): {hint}")
-    lines = response.content.decode("utf-8", "replace").strip().splitlines()
+    lines = body.decode("utf-8", "replace").strip().splitlines()
     first = f": {lines[0][:200]}" if lines else ""
     if status >= 500:
         raise CouldNotRun(f"the store at {shown} failed (HTTP {status}){first}")

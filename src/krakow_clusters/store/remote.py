@@ -8,22 +8,26 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
 from ..errors import CouldNotRun, one_line
+from ..formats.bounds import check_json_depth
 from ..formats.media import SPARQL_JSON
 from ..formats.results import parse_results
-from ..httpclient import split_credentials, user_agent
+from ..httpclient import read_response, split_credentials, user_agent
 from ..rdf.results import QueryResult, QuerySyntaxError, QueryTimeout, limited
 from ..rdf.sparqltext import inject_values, query_form, strip_comments
+from ..rdf.terms import Triple, term_converter
 
-_WRAPPER_STATUS = {
-    "QueryBadFormed": "HTTP 400 (the query was refused)",
-    "Unauthorized": "HTTP 401 (unauthorized)",
-    "EndPointNotFound": "HTTP 404 (no SPARQL endpoint at this address)",
-    "URITooLong": "HTTP 414 (URI too long)",
-    "EndPointInternalError": "HTTP 500 (server error)",
+# The statuses SPARQLWrapper names, in the words its exceptions had.
+_STATUS = {
+    400: "HTTP 400 (the query was refused)",
+    401: "HTTP 401 (unauthorized)",
+    404: "HTTP 404 (no SPARQL endpoint at this address)",
+    414: "HTTP 414 (URI too long)",
+    500: "HTTP 500 (server error)",
 }
 
 
@@ -70,9 +74,9 @@ class RemoteStore:
     ) -> QueryResult:
         import http.client
         import urllib.error
+        import urllib.request
 
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         # Without comments: SPARQLWrapper guesses the query form from the text, and a word in a
         # comment ("add", "load") would make it send the query as an update.
@@ -80,8 +84,6 @@ class RemoteStore:
         wrapper = SPARQLWrapper(self.endpoint, agent=user_agent())
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
-        # SPARQLWrapper takes whole seconds; the socket timeout restarts with each packet.
-        wrapper.setTimeout(int(max(1, self.timeout)))
         for name, value in self.parameters:
             wrapper.addParameter(name, value)
         if self._credentials:
@@ -96,22 +98,21 @@ class RemoteStore:
         wrapper.setReturnFormat(TURTLE if graph_form else JSON)
         where = f"endpoint {self.endpoint}"
         too_slow = f"{where} did not answer within {self.timeout:g} s"
+        # SPARQLWrapper makes the request (method, Accept, parameters, credentials); it is sent
+        # here, because SPARQLWrapper's query() reads an error's body whole, and whoever reads
+        # its answer reads that whole too: here both are read in parts, capped in bytes. An
+        # opener of our own: SPARQLWrapper installs one for the whole process for Digest.
+        request = wrapper._createRequest()
+        opener = urllib.request.build_opener()
         try:
-            response = wrapper.query().response
-            body = response.read()
-        except SPARQLWrapperException as exc:
-            status = _WRAPPER_STATUS.get(type(exc).__name__, "an error")
-            response = getattr(exc, "response", None) or b""
-            if isinstance(response, bytes):
-                response = response.decode("utf-8", "replace")
-            first = next((line for line in str(response).splitlines() if line.strip()), "")
-            detail = f": {' '.join(first.split())[:200]}" if first else ""
-            error = QuerySyntaxError if type(exc).__name__ == "QueryBadFormed" else CouldNotRun
-            raise error(f"{where} answered {status}{detail}") from None
+            # the socket timeout restarts with each packet
+            with opener.open(request, timeout=max(1.0, self.timeout)) as response:
+                body = read_response(response, where)
         except urllib.error.HTTPError as exc:
-            if exc.code in (401, 403):
-                raise CouldNotRun(f"{where} refused access (HTTP {exc.code})") from None
-            raise CouldNotRun(f"{where} answered HTTP {exc.code} {exc.reason}") from None
+            with exc:
+                # only the first line of an error is shown: a part of it is enough
+                detail = exc.read(_ERROR_PART).decode("utf-8", "replace")
+            raise _refused(where, exc.code, exc.reason, detail) from None
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, TimeoutError):
@@ -128,12 +129,12 @@ class RemoteStore:
         except (OSError, ValueError, http.client.HTTPException) as exc:
             raise CouldNotRun(f"{where} failed: {one_line(exc)}") from None
         if graph_form:
-            graph = rdflib.Graph()
             try:
-                graph.parse(data=body, format="turtle")
-            except Exception as exc:  # rdflib raises many kinds of parse error
+                triples = read_turtle(body)
+            except (SyntaxError, TypeError, ValueError) as exc:  # TypeError: an RDF 1.2 triple
                 raise CouldNotRun(f"{where} did not answer with Turtle: {one_line(exc)}") from None
-            return QueryResult("graph", triples=sorted(limited(graph, max_results, "triples")))
+            return QueryResult("graph", triples=sorted(limited(triples, max_results, "triples")))
+        check_json_depth(body, where)
         try:
             result = parse_results(body, SPARQL_JSON, max_results)
         except ValueError as exc:
@@ -143,6 +144,36 @@ class RemoteStore:
         if _BOOLEAN.encode() in body:
             result.rows = [tuple(_canonical_boolean(term) for term in row) for row in result.rows]
         return result
+
+
+_ERROR_PART = 1 << 16
+
+
+def read_turtle(body: bytes) -> list[Triple]:
+    """The distinct triples of a Turtle (or N-Triples) answer as rdflib terms, read by Oxigraph,
+    whose parser keeps its own stack: nesting thousands of `[` or `(` deep is no RecursionError
+    (rdflib's parser descends recursively). SyntaxError when it is not Turtle; TypeError for a
+    triple term, which rdflib lacks."""
+    convert = term_converter()
+    return list(
+        dict.fromkeys(
+            (convert(q.subject), convert(q.predicate), convert(q.object))
+            for q in ox.parse(body, format=ox.RdfFormat.TURTLE)
+        )
+    )
+
+
+def _refused(where: str, code: int, reason: str, detail: str) -> CouldNotRun:
+    """The one-line error for an HTTP error answer, with the first line of its body."""
+    first = next((line for line in detail.splitlines() if line.strip()), "")
+    shown = f": {' '.join(first.split())[:200]}" if first else ""
+    if code == 400:
+        return QuerySyntaxError(f"{where} answered {_STATUS[400]}{shown}")
+    if code in _STATUS:
+        return CouldNotRun(f"{where} answered {_STATUS[code]}{shown}")
+    if code in (401, 403):
+        return CouldNotRun(f"{where} refused access (HTTP {code})")
+    return CouldNotRun(f"{where} answered HTTP {code} {reason}")
 
 
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"

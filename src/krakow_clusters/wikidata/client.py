@@ -42,7 +42,7 @@ import os
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +52,7 @@ import httpx
 from .. import httpclient
 from ..errors import CouldNotRun, one_line
 from ..files import write_atomic
+from ..formats.bounds import check_json_depth
 from ..formats.media import SPARQL_JSON
 from ..formats.results import parse_results
 from ..project import Project
@@ -168,6 +169,8 @@ class WikidataClient:
                 finally:
                     _last_request_end[0] = time.monotonic()
             if status == 200:
+                # before json.loads, which descends recursively into what the server sent
+                check_json_depth(body, self.endpoint)
                 payload, problem = check_body(body, headers.get("content-type", ""))
                 if payload is not None:
                     self.attempts.append(Attempt(200, 0.0))
@@ -231,13 +234,24 @@ class WikidataClient:
                 ) as http,
                 http.stream(method, url, headers=headers, content=data) as response,
             ):
-                chunks = []
-                for chunk in response.iter_bytes():
-                    chunks.append(chunk)
-                    if time.monotonic() - started >= s.deadline:
-                        return too_late
+                late = []
+
+                def in_time(chunks: Iterator[bytes]) -> Iterator[bytes]:
+                    for chunk in chunks:
+                        yield chunk
+                        if time.monotonic() - started >= s.deadline:
+                            late.append(chunk)
+                            return
+
+                body = httpclient.read_capped(
+                    in_time(response.iter_bytes()),
+                    self.endpoint,
+                    response.headers.get("content-length"),
+                )
+                if late:
+                    return too_late
                 answer = {k.lower(): v for k, v in response.headers.items()}
-                return response.status_code, answer, b"".join(chunks)
+                return response.status_code, answer, body
         except httpx.TimeoutException:
             if time.monotonic() - started >= s.deadline:
                 return too_late
@@ -264,7 +278,7 @@ class WikidataClient:
             return None
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None  # a damaged entry is ignored and rewritten
         if entry.get("endpoint") != self.endpoint or entry.get("query") != sparql:
             return None
