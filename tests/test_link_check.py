@@ -10,7 +10,7 @@ from krakow_clusters.cli import cli
 from krakow_clusters.project import Project
 from krakow_clusters.wikidata.check import check_links
 from krakow_clusters.wikidata.entities import Entity
-from krakow_clusters.wikidata.matching import EXPECTED_CLASSES, class_verdict, normalize
+from krakow_clusters.wikidata.matching import EXPECTED_CLASSES, class_verdict
 
 from .linking import ID, WD, WIKIDATA_FIXTURE, client, copy_project
 
@@ -157,11 +157,6 @@ def test_superclass_makes_a_class_plausible():
     assert class_verdict("place", entity)[0] is False
     entity.superclasses = {URIRef(WD + "Q2"): "administrative territorial entity"}
     assert class_verdict("place", entity)[0] is True
-
-
-def test_normalize_folds_case_accents_and_polish_l():
-    assert normalize("Kraków") == normalize("krakow")
-    assert normalize("Małopolska") == "malopolska"
 
 
 def test_link_predicates_in_data_are_known(project):

@@ -69,13 +69,6 @@ def test_the_schemas_are_the_unchanged_copies_the_readme_lists():
         assert f"{digest}  {name}" in readme
 
 
-def test_folding_takes_away_case_diacritics_and_punctuation():
-    assert fold("Kraków") == fold("KRAKOW") == "krakow"
-    assert fold("Małopolsko-Podkarpackie") == "malopolsko podkarpackie"
-    assert fold("Śląsk") == "slask"
-    assert fold("  Sp. z o.o. ") == "sp z o o"
-
-
 # -- matching on the real data
 
 

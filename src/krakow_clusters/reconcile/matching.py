@@ -1,13 +1,14 @@
 """Matching what people type against the names of the resources.
 
-A name and a query are folded the same way (case, diacritics, punctuation: "Kraków" = "krakow",
-"Małopolsko" = "malopolsko") and cut into words. Each word weighs by how rare it is among the
-resources (an inverse document frequency), so "cluster" or "klaster", in most names, counts for
-little and "lifescience" for much. The similarity of a query to a name is the weighted share of
-words they have in common (a weighted Dice coefficient, blind to word order); a word matches
-another exactly, with one typo, or as its abbreviation (a prefix of three letters or more), each
-for less. Scores run from 0 to 100; 100 is kept for a name equal to the query once folded, and
-`match` is true only when that exact name belongs to one candidate alone.
+A name and a query are folded the same way (the one folding, rdf/names.py: case, diacritics,
+punctuation: "Kraków" = "krakow", "Małopolsko" = "malopolsko") and cut into words. Each word
+weighs by how rare it is among the resources (an inverse document frequency), so "cluster" or
+"klaster", in most names, counts for little and "lifescience" for much. The similarity of a query
+to a name is the weighted share of words they have in common (a weighted Dice coefficient, blind
+to word order); a word matches another exactly, with one typo, or as its abbreviation (a prefix
+of three letters or more), each for less. Scores run from 0 to 100; 100 is kept for a name equal
+to the query once folded, and `match` is true only when that exact name belongs to one candidate
+alone.
 
 Deterministic: candidates are ordered by score, then label, then id.
 """
@@ -15,18 +16,14 @@ Deterministic: candidates are ordered by score, then label, then id.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..rdf.names import fold as fold_name
 from .index import Entity
 
-# Letters that Unicode does not decompose into a base letter and a mark.
-_EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})
-_WORD = re.compile(r"[0-9a-z]+")
 # The same word in Polish and English: one word, so that it weighs as the common word it is.
 _SAME_WORD = {"klaster": "cluster", "klastra": "cluster", "klastry": "cluster"}
 
@@ -40,15 +37,13 @@ COMMON_SHARE = 0.2
 
 
 def fold(text: str) -> str:
-    """`text` lower-cased, without diacritics, its words separated by single spaces ("klaster"
-    read as "cluster").
+    """`text` in the one folding (rdf.names.fold), with the same word in Polish and English read
+    as one ("klaster" as "cluster"), for matching.
 
     >>> fold("Małopolsko-Podkarpacki Klaster Czystej Energii")
     'malopolsko podkarpacki cluster czystej energii'
     """
-    text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(_SAME_WORD.get(word, word) for word in _WORD.findall(text))
+    return " ".join(_SAME_WORD.get(word, word) for word in fold_name(text).split())
 
 
 def _deletions(word: str) -> set[str]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from rdflib import Literal
 
+from ..rdf.names import fold
 from .entities import Entity
 from .resources import qid
 
@@ -46,19 +46,12 @@ EXPECTED_CLASSES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def normalize(text: str) -> str:
-    """Case, accents and punctuation folded: "Kraków" and "krakow" compare equal."""
-    text = text.casefold().replace("ł", "l")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
 def label_similarity(ours: Iterable[Literal], theirs: Iterable[Literal]) -> tuple[float, str, str]:
     """The best similarity (0..1) between two sets of names, with the two names that gave it."""
     best = (0.0, "", "")
     for a in ours:
         for b in theirs:
-            score = difflib.SequenceMatcher(None, normalize(a), normalize(b)).ratio()
+            score = difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
             if score > best[0]:
                 best = (score, show_label(a), show_label(b))
     return best
