@@ -186,7 +186,7 @@ class Html(HTMLParser):
 
 
 def test_the_home_page_shows_each_size_as_stated_and_no_empty_cell(dataset):
-    from krakow_clusters.pages.describe import Pages
+    from krakow_clusters.pages.render import Pages
 
     for lang in ("en", "pl"):
         html = Pages(SITE).render(
@@ -389,7 +389,7 @@ def test_the_composition_of_one_cluster(dataset):
 
 
 def test_the_composition_for_a_cluster_page(dataset):
-    from krakow_clusters.pages.describe import Pages
+    from krakow_clusters.pages.render import Pages
 
     lighting = ID_BASE + "cluster/intelligent-lighting"
     comp = composition_of(dataset, SITE, lighting, "pl", pid="composition")

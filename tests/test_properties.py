@@ -20,17 +20,13 @@ from krakow_clusters import web
 from krakow_clusters.errors import CouldNotRun
 from krakow_clusters.formats.media import JSONLD
 from krakow_clusters.formats.rdf import RDF_WRITERS, serialize_ntriples, serialize_turtle
-from krakow_clusters.pages.describe import (
-    Pages,
-    dataset_page,
-    dataset_view,
-    describe,
-    index_view,
-    resource_view,
-    table_view,
-)
+from krakow_clusters.pages.dataset import dataset_page, dataset_view
+from krakow_clusters.pages.describe import describe
 from krakow_clusters.pages.facets import index_page
 from krakow_clusters.pages.profile import gather, resource_page
+from krakow_clusters.pages.render import Pages
+from krakow_clusters.pages.tables import table_view
+from krakow_clusters.pages.views import index_view, resource_view
 from krakow_clusters.project import Project
 from krakow_clusters.sparql.library import QueryFile
 from krakow_clusters.sparql.run import ParamWarning

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from krakow_clusters.pages.describe import Pages, describe, resource_view
+from krakow_clusters.pages.describe import describe
+from krakow_clusters.pages.render import Pages
+from krakow_clusters.pages.views import resource_view
 
 from .appserver import AppServer, get, post, start_server
 from .httpservers import EMPTY_RESULT, answer, scripted_server

@@ -29,7 +29,6 @@ from ..rdf.terms import Triple
 from .describe import (
     Description,
     LabelSource,
-    capitalized,
     format_day,
     in_language,
     label_in,
@@ -38,13 +37,11 @@ from .describe import (
     origin_name,
     other_language,
     pick_literal,
-    predicate_name,
-    resource_view,
-    value_view,
 )
 from .facets import composition_of
 from .i18n import N_, language_name_in, translator
 from .schemaorg import schema_org, script_json
+from .views import capitalized, predicate_name, resource_view, value_view
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 

@@ -5,9 +5,10 @@ IRIs included: `id/cluster/bim.html` holds `…/id/cluster/bim` and `…/id/clus
 home page of the clusters (`index.html`, the index to explore with its pictures) and a page per
 facet value (`facet/sector/clean-energy.html`: the clusters of that value, see pages/facets.py), the
 list of all resources (`id/index.html`) and the dataset description (`dataset.html`, from
-void.ttl). Every page exists in English, at the site's
-root, and in Polish, under `pl/` (the same tree). The pages come from the same queries, views
-and templates as serve's (pages/describe.py, pages/profile.py: a cluster's facts with footnotes, its
+void.ttl). Every page exists in each language of the
+project: the default's at the site's root, each other's under its own folder (`pl/`), the same
+tree. The pages come from the same queries, views
+and templates as serve's (pages/views.py, pages/profile.py: a cluster's facts with footnotes, its
 schema.org JSON-LD); only their links differ: they are relative, so the folder
 works from any static host or straight from disk. A link to a resource without a page (nothing is
 stated about it) or to what only a server answers (the SPARQL endpoint) keeps its canonical IRI.
@@ -23,23 +24,22 @@ from pathlib import Path
 
 from rdflib import Literal
 
+from ..pages.dataset import dataset_page, dataset_view
 from ..pages.describe import (
     SLUG,
     LabelIndex,
-    Pages,
     Site,
-    dataset_page,
-    dataset_view,
     describe,
     describes_something,
-    index_view,
     license_of,
     sources_of,
 )
 from ..pages.facets import cluster_facts, facet_pages, index_page
 from ..pages.i18n import split_prefix, translator
 from ..pages.profile import gather, resource_page
+from ..pages.render import Pages
 from ..pages.schemaorg import dataset_schema_org, script_json
+from ..pages.views import index_view
 from ..rdf.results import GraphStore
 
 SITE_DIR = "site"

@@ -19,8 +19,9 @@ from starlette.responses import Response
 
 from ..errors import CouldNotRun
 from ..formats.answer import Answer, AnswerLimits, check_size, result_size, write_answer
-from ..pages.describe import Description, Pages, Site, describe, license_of, sources_of
+from ..pages.describe import Description, Site, describe, license_of, sources_of
 from ..pages.i18n import page_language
+from ..pages.render import Pages
 from ..pages.schemaorg import dataset_schema_org, script_json
 from ..project import Project
 from ..rdf.namespaces import Namespaces

@@ -8,8 +8,9 @@ from starlette.responses import Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
-from ...pages.describe import alternates, dataset_page, dataset_view
+from ...pages.dataset import dataset_page, dataset_view
 from ...pages.i18n import page_language
+from ...pages.views import alternates
 from ..state import add_vary
 from .base import (
     app_state,

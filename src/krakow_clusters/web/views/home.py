@@ -7,9 +7,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...pages.describe import index_view
 from ...pages.facets import FilterError, index_page
 from ...pages.i18n import page_language
+from ...pages.views import index_view
 from .base import app_state, plain, translate
 
 

@@ -16,8 +16,8 @@ from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.answer import first_cells
 from ...formats.results import serialize_results
-from ...pages.describe import choices_view, table_view
 from ...pages.i18n import page_language
+from ...pages.tables import choices_view, table_view
 from ...sparql.library import QueryFile, find_query
 from ...sparql.run import param_warnings
 from ..federation import FederationRefused, check_federation, federates

@@ -9,9 +9,10 @@ from starlette.responses import RedirectResponse, Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
-from ...pages.describe import SLUG, alternates, describes_something, resource_view
+from ...pages.describe import SLUG, describes_something
 from ...pages.i18n import page_language
 from ...pages.profile import gather, resource_page
+from ...pages.views import alternates, resource_view
 from ..state import add_vary
 from .base import (
     app_state,

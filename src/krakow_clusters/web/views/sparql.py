@@ -15,7 +15,7 @@ from starlette.responses import Response
 from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.answer import Answer
-from ...pages.describe import table_view
+from ...pages.tables import table_view
 from ...rdf.sparqltext import inject_values, is_update, query_form
 from ...sparql.library import QueryFile
 from ..federation import FederationRefused, check_federation

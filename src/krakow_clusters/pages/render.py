@@ -1,0 +1,106 @@
+"""Rendering: the one Jinja environment per language of the project (`Pages`), and the `url`
+filters every link of a template goes through (the server's path as it is, or, for the static
+site, a relative link between its files, in the page's language)."""
+
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from typing import Any
+
+import jinja2
+
+from .assets import asset_url
+from .describe import Site, linkable
+from .i18n import is_page, language_name, translator, with_language
+
+# --- rendering -----------------------------------------------------------------------------------
+
+# The link function of the page being rendered (None: links stay the server's paths), and the
+# language its page links carry as a prefix (None: the page's language was negotiated, so its links
+# negotiate again).
+_LINK: ContextVar[Callable[[str], str] | None] = ContextVar("link", default=None)
+_PREFIX: ContextVar[str | None] = ContextVar("prefix", default=None)
+
+
+def _finish(href: str, lang: str | None, languages: Sequence[str]) -> str:
+    # The views give only linkable hrefs; this is the last guard, for a template that forgets.
+    if not linkable(href):
+        return "#"
+    if lang is not None:
+        href = with_language(href, lang, languages)
+    link = _LINK.get()
+    return href if link is None else link(href)
+
+
+@jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
+def _url(context: Any, href: str) -> str:
+    return _finish(href, _PREFIX.get(), context["LANGUAGES"])
+
+
+@jinja2.pass_context
+def _url_in(context: Any, href: str, lang: str | None) -> str:
+    """`href` in language `lang` (None: the unprefixed, negotiated page)."""
+    return _finish(href, lang, context["LANGUAGES"])
+
+
+class Pages:
+    """The templates of pages/templates/, rendered to text in each language of the project: the
+    one Jinja environment per language, with the site's name and languages."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.envs = {lang: self._environment(lang) for lang in site.languages}
+
+    def _environment(self, lang: str) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.PackageLoader("krakow_clusters.pages", "templates"),
+            autoescape=jinja2.select_autoescape(["html"]),
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+        )
+        env.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
+        env.filters["url"] = _url
+        env.filters["url_in"] = _url_in
+        settings = self.site.settings
+        env.globals["LANGUAGES"] = settings.languages
+        env.globals["LANGUAGE_NAMES"] = {code: language_name(code) for code in settings.languages}
+        env.globals["SITE_NAME"] = settings.text(settings.name, lang)
+        env.globals["SITE_TITLE"] = settings.text(settings.title, lang)
+        env.globals["SITE_ABOUT"] = settings.text(settings.about, lang)
+        env.globals["asset_url"] = asset_url
+        return env
+
+    def render(
+        self,
+        name: str,
+        link: Callable[[str], str] | None = None,
+        lang: str | None = None,
+        explicit: bool = False,
+        page_path: str | None = None,
+        **context: Any,
+    ) -> str:
+        """Render template `name` in `lang`. With `link`, the page is one of the static site: every
+        link goes through `link`, and what only a server can answer (SPARQL, saved queries) is
+        left out. `explicit`: the language was chosen (a path prefix, or the static site's
+        folder), so the page's links keep it. `page_path`: the server path of the page, for the
+        language switch, the alternates and the canonical link."""
+        context.setdefault("license", None)
+        if context["license"] is not None and not linkable(context["license"]):
+            context["license"] = None  # shown only as a link, so only when it can be one
+        lang = lang or self.site.default_language
+        # The footer's sources (sources_of): given for every language, shown in the page's.
+        sources = context.get("sources") or {}
+        context["sources"] = sources.get(lang, []) if isinstance(sources, dict) else sources
+        context.setdefault("alternates", [])
+        context.setdefault("remote", None)
+        context["static"] = link is not None
+        context["lang"] = lang
+        if page_path is not None and not is_page(page_path.partition("?")[0]):
+            page_path = None  # a file or a listing: one version for every language
+        context["page_path"] = page_path
+        link_token = _LINK.set(link)
+        prefix_token = _PREFIX.set(lang if explicit else None)
+        try:
+            return self.envs[lang].get_template(name).render(**context)
+        finally:
+            _PREFIX.reset(prefix_token)
+            _LINK.reset(link_token)
