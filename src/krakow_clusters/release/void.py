@@ -102,170 +102,252 @@ def write_void(ctx: BuildContext) -> None:
 
 
 def void_triples(ctx: BuildContext) -> list[Triple]:
-    base, release = ctx.base, ctx.settings
-    languages = release.languages
-    namespaces = Namespaces.of(release)
-    doc = base + "void"
-    catalog, dataset = URIRef(doc + "#catalog"), URIRef(doc + "#dataset")
-    publisher, contact = URIRef(doc + "#publisher"), URIRef(doc + "#contact-point")
-    wikidata, period = URIRef(doc + "#wikidata"), URIRef(doc + "#temporal-coverage")
-    licence = URIRef(release.licence)
-    date = Literal(release.date, datatype=XSD.date)
-    g: list[Triple] = []
+    """The statements of void.ttl: the catalogue and the dataset, their coverage, the publisher,
+    one distribution per file, the VoID statistics, a subset per named graph, the linksets."""
+    void = _Void(ctx)
+    for part in (
+        void.catalogue_and_dataset,
+        void.coverage,
+        void.agents,
+        void.distributions,
+        void.statistics,
+        void.subsets,
+        void.linksets,
+    ):
+        part()
+    return void.triples
 
-    def add(s: Node, p: Node, o: Node) -> None:
-        g.append((s, p, o))
 
-    def texts(node: Node, prop: URIRef, table: Mapping[str, str]) -> None:
+class _Void:
+    """void.ttl being written: its nodes, and the statements made so far (`triples`)."""
+
+    def __init__(self, ctx: BuildContext) -> None:
+        self.ctx = ctx
+        self.base, self.settings = ctx.base, ctx.settings
+        self.languages = ctx.settings.languages
+        self.namespaces = Namespaces.of(ctx.settings)
+        self.doc = doc = ctx.base + "void"
+        self.catalog, self.dataset = URIRef(doc + "#catalog"), URIRef(doc + "#dataset")
+        self.publisher, self.contact = URIRef(doc + "#publisher"), URIRef(doc + "#contact-point")
+        self.wikidata, self.period = URIRef(doc + "#wikidata"), URIRef(doc + "#temporal-coverage")
+        self.licence = URIRef(ctx.settings.licence)
+        self.date = Literal(ctx.settings.date, datatype=XSD.date)
+        self.triples: list[Triple] = []
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        self.triples.append((s, p, o))
+
+    def texts(self, node: Node, prop: URIRef, table: Mapping[str, str]) -> None:
+        for lang in self.languages:
+            self.add(node, prop, Literal(table[lang], lang=lang))
+
+    def catalogue_and_dataset(self) -> None:
+        """The catalogue and the dataset: names, publisher, dates, sources, language, theme."""
+        add = self.add
+        base = self.base
+        catalog = self.catalog
+        contact = self.contact
+        ctx = self.ctx
+        dataset = self.dataset
+        date = self.date
+        languages = self.languages
+        licence = self.licence
+        namespaces = self.namespaces
+        publisher = self.publisher
+        release = self.settings
+        texts = self.texts
+        # The catalogue and the dataset.
+        add(catalog, RDF.type, DCAT.Catalog)
+        texts(catalog, DCTERMS.title, release.title)
+        texts(catalog, DCTERMS.description, release.description)
+        add(catalog, DCTERMS.publisher, publisher)
+        add(catalog, DCTERMS.license, licence)
+        add(catalog, DCAT.dataset, dataset)
+        add(catalog, FOAF.homepage, URIRef(base))
+        add(catalog, DCTERMS.issued, date)
+        add(catalog, DCTERMS.modified, date)
+
+        for t in (DCAT.Dataset, VOID.Dataset):
+            add(dataset, RDF.type, t)
+        texts(dataset, DCTERMS.title, release.title)
+        texts(dataset, DCTERMS.description, release.description)
         for lang in languages:
-            add(node, prop, Literal(table[lang], lang=lang))
+            for keyword in release.keywords[lang]:
+                add(dataset, DCAT.keyword, Literal(keyword, lang=lang))
+        add(dataset, DCTERMS.publisher, publisher)
+        add(dataset, DCAT.contactPoint, contact)
+        add(dataset, DCTERMS.issued, date)
+        add(dataset, DCTERMS.modified, date)
+        add(dataset, DCAT.version, Literal(release.version))
+        add(dataset, DCAT.landingPage, URIRef(base))
+        add(URIRef(base), RDF.type, FOAF.Document)
+        for source in _sources(ctx.store, namespaces):
+            add(dataset, PROV.wasDerivedFrom, source)
+            # Its name as the data gives it, so that a reader of void.ttl alone can show it.
+            for label in _labels(ctx.store, source):
+                add(source, RDFS.label, label)
+        add(dataset, DCTERMS.conformsTo, URIRef(release.ontology))
+        add(URIRef(release.ontology), RDF.type, DCTERMS.Standard)
+        for code in (EU_LANGUAGES[lang] for lang in languages if lang in EU_LANGUAGES):
+            add(dataset, DCTERMS.language, URIRef(EU_LANGUAGE + code))
+            add(URIRef(EU_LANGUAGE + code), RDF.type, DCTERMS.LinguisticSystem)
+        theme = URIRef(EU_THEME + "ECON")
+        add(dataset, DCAT.theme, theme)
+        add(theme, RDF.type, SKOS.Concept)
+        for label in _translated(N_("Economy and finance"), languages):
+            add(theme, SKOS.prefLabel, label)
 
-    # The catalogue and the dataset.
-    add(catalog, RDF.type, DCAT.Catalog)
-    texts(catalog, DCTERMS.title, release.title)
-    texts(catalog, DCTERMS.description, release.description)
-    add(catalog, DCTERMS.publisher, publisher)
-    add(catalog, DCTERMS.license, licence)
-    add(catalog, DCAT.dataset, dataset)
-    add(catalog, FOAF.homepage, URIRef(base))
-    add(catalog, DCTERMS.issued, date)
-    add(catalog, DCTERMS.modified, date)
+    def coverage(self) -> None:
+        """Where and when: the settings' places; from the data's earliest date to the release."""
+        add = self.add
+        ctx = self.ctx
+        dataset = self.dataset
+        date = self.date
+        period = self.period
+        release = self.settings
+        for place in release.spatial:
+            node = URIRef(place)
+            add(dataset, DCTERMS.spatial, node)
+            add(node, RDF.type, DCTERMS.Location)
+            for label in _labels(ctx.store, node):
+                add(node, RDFS.label, label)
 
-    for t in (DCAT.Dataset, VOID.Dataset):
-        add(dataset, RDF.type, t)
-    texts(dataset, DCTERMS.title, release.title)
-    texts(dataset, DCTERMS.description, release.description)
-    for lang in languages:
-        for keyword in release.keywords[lang]:
-            add(dataset, DCAT.keyword, Literal(keyword, lang=lang))
-    add(dataset, DCTERMS.publisher, publisher)
-    add(dataset, DCAT.contactPoint, contact)
-    add(dataset, DCTERMS.issued, date)
-    add(dataset, DCTERMS.modified, date)
-    add(dataset, DCAT.version, Literal(release.version))
-    add(dataset, DCAT.landingPage, URIRef(base))
-    add(URIRef(base), RDF.type, FOAF.Document)
-    for source in _sources(ctx.store, namespaces):
-        add(dataset, PROV.wasDerivedFrom, source)
-        # Its name as the data gives it, so that a reader of void.ttl alone can show it.
-        for label in _labels(ctx.store, source):
-            add(source, RDFS.label, label)
-    add(dataset, DCTERMS.conformsTo, URIRef(release.ontology))
-    add(URIRef(release.ontology), RDF.type, DCTERMS.Standard)
-    for code in (EU_LANGUAGES[lang] for lang in languages if lang in EU_LANGUAGES):
-        add(dataset, DCTERMS.language, URIRef(EU_LANGUAGE + code))
-        add(URIRef(EU_LANGUAGE + code), RDF.type, DCTERMS.LinguisticSystem)
-    theme = URIRef(EU_THEME + "ECON")
-    add(dataset, DCAT.theme, theme)
-    add(theme, RDF.type, SKOS.Concept)
-    for label in _translated(N_("Economy and finance"), languages):
-        add(theme, SKOS.prefLabel, label)
+        start = _earliest_date(ctx.store)
+        add(dataset, DCTERMS.temporal, period)
+        add(period, RDF.type, DCTERMS.PeriodOfTime)
+        if start is not None:
+            add(period, DCAT.startDate, start)
+        add(period, DCAT.endDate, date)
 
-    for place in release.spatial:
-        node = URIRef(place)
-        add(dataset, DCTERMS.spatial, node)
-        add(node, RDF.type, DCTERMS.Location)
-        for label in _labels(ctx.store, node):
-            add(node, RDFS.label, label)
+    def agents(self) -> None:
+        """The publisher, its contact point, the licence."""
+        add = self.add
+        contact = self.contact
+        licence = self.licence
+        publisher = self.publisher
+        release = self.settings
+        add(publisher, RDF.type, FOAF.Agent)
+        add(publisher, RDF.type, FOAF.Organization)
+        add(publisher, FOAF.name, Literal(release.publisher_name))
+        add(publisher, FOAF.homepage, URIRef(release.publisher_url))
+        add(contact, RDF.type, VCARD.Kind)
+        add(contact, RDF.type, VCARD.Organization)
+        add(contact, VCARD.fn, Literal(release.publisher_name))
+        add(contact, VCARD.hasURL, URIRef(release.publisher_url))
+        add(licence, RDF.type, DCTERMS.LicenseDocument)
 
-    start = _earliest_date(ctx.store)
-    add(dataset, DCTERMS.temporal, period)
-    add(period, RDF.type, DCTERMS.PeriodOfTime)
-    if start is not None:
-        add(period, DCAT.startDate, start)
-    add(period, DCAT.endDate, date)
+    def distributions(self) -> None:
+        """One distribution per file of the release (void.ttl cannot carry its own checksum)."""
+        add = self.add
+        base = self.base
+        ctx = self.ctx
+        dataset = self.dataset
+        date = self.date
+        doc = self.doc
+        languages = self.languages
+        licence = self.licence
+        # One distribution per file of the release (void.ttl cannot carry its own checksum).
+        sha256 = SPDX.checksumAlgorithm_sha256
+        add(sha256, RDF.type, SPDX.ChecksumAlgorithm)
+        for name, title in distribution_titles(languages).items():
+            path = ctx.folder / name
+            if not path.is_file():
+                raise CouldNotRun(f"build: {name} was not written before void.ttl")
+            content = path.read_bytes()
+            slug = name.replace("/", "-").replace(".", "-")
+            dist = URIRef(f"{doc}#distribution-{slug}")
+            checksum = URIRef(f"{doc}#checksum-{slug}")
+            url = URIRef(base + name)
+            media = URIRef(IANA + F.FILE_TYPES[Path(name).suffix])
+            add(dataset, DCAT.distribution, dist)
+            add(dist, RDF.type, DCAT.Distribution)
+            language = Path(name).suffixes[0][1:] if name.endswith(".html") else ""
+            shown = {} if title else {"language": language_name(language)}
+            for label in _translated(title or DOCUMENTATION_IN, languages, **shown):
+                add(dist, DCTERMS.title, label)
+            add(dist, DCAT.accessURL, url)
+            add(dist, DCAT.downloadURL, url)
+            add(dist, DCAT.mediaType, media)
+            add(media, RDF.type, DCTERMS.MediaType)
+            add(dist, DCAT.byteSize, Literal(str(len(content)), datatype=XSD.nonNegativeInteger))
+            add(dist, SPDX.checksum, checksum)
+            add(checksum, RDF.type, SPDX.Checksum)
+            add(checksum, SPDX.algorithm, sha256)
+            add(
+                checksum,
+                SPDX.checksumValue,
+                Literal(hashlib.sha256(content).hexdigest(), datatype=XSD.hexBinary),
+            )
+            add(dist, DCTERMS.license, licence)
+            add(dist, DCTERMS.issued, date)
+            if name in DUMP_FILES:
+                add(dataset, VOID.dataDump, url)
 
-    add(publisher, RDF.type, FOAF.Agent)
-    add(publisher, RDF.type, FOAF.Organization)
-    add(publisher, FOAF.name, Literal(release.publisher_name))
-    add(publisher, FOAF.homepage, URIRef(release.publisher_url))
-    add(contact, RDF.type, VCARD.Kind)
-    add(contact, RDF.type, VCARD.Organization)
-    add(contact, VCARD.fn, Literal(release.publisher_name))
-    add(contact, VCARD.hasURL, URIRef(release.publisher_url))
-    add(licence, RDF.type, DCTERMS.LicenseDocument)
+    def statistics(self) -> None:
+        """VoID: statistics computed from the data."""
+        add = self.add
+        base = self.base
+        ctx = self.ctx
+        dataset = self.dataset
+        doc = self.doc
+        namespaces = self.namespaces
+        release = self.settings
+        # VoID: statistics computed from the data.
+        add(dataset, VOID.sparqlEndpoint, URIRef(base + "sparql"))
+        add(dataset, VOID.uriSpace, Literal(release.id_base))
+        stats = void_statistics(ctx.store)
+        for figure, value in stats.items():
+            if not figure.endswith("_partition"):
+                add(dataset, VOID[figure], Literal(value))
+        for cls, entities in stats["classes_partition"].items():
+            node = URIRef(f"{doc}#class-{_slug(cls, namespaces)}")
+            add(dataset, VOID.classPartition, node)
+            add(node, VOID["class"], URIRef(cls))
+            add(node, VOID.entities, Literal(entities))
+        for prop, count in stats["properties_partition"].items():
+            node = URIRef(f"{doc}#property-{_slug(prop, namespaces)}")
+            add(dataset, VOID.propertyPartition, node)
+            add(node, VOID.property, URIRef(prop))
+            add(node, VOID.triples, Literal(count))
+        for vocabulary in sorted(_vocabularies(stats, release, namespaces)):
+            add(dataset, VOID.vocabulary, URIRef(vocabulary))
 
-    # One distribution per file of the release (void.ttl cannot carry its own checksum).
-    sha256 = SPDX.checksumAlgorithm_sha256
-    add(sha256, RDF.type, SPDX.ChecksumAlgorithm)
-    for name, title in distribution_titles(languages).items():
-        path = ctx.folder / name
-        if not path.is_file():
-            raise CouldNotRun(f"build: {name} was not written before void.ttl")
-        content = path.read_bytes()
-        slug = name.replace("/", "-").replace(".", "-")
-        dist = URIRef(f"{doc}#distribution-{slug}")
-        checksum = URIRef(f"{doc}#checksum-{slug}")
-        url = URIRef(base + name)
-        media = URIRef(IANA + F.FILE_TYPES[Path(name).suffix])
-        add(dataset, DCAT.distribution, dist)
-        add(dist, RDF.type, DCAT.Distribution)
-        language = Path(name).suffixes[0][1:] if name.endswith(".html") else ""
-        shown = {} if title else {"language": language_name(language)}
-        for label in _translated(title or DOCUMENTATION_IN, languages, **shown):
-            add(dist, DCTERMS.title, label)
-        add(dist, DCAT.accessURL, url)
-        add(dist, DCAT.downloadURL, url)
-        add(dist, DCAT.mediaType, media)
-        add(media, RDF.type, DCTERMS.MediaType)
-        add(dist, DCAT.byteSize, Literal(str(len(content)), datatype=XSD.nonNegativeInteger))
-        add(dist, SPDX.checksum, checksum)
-        add(checksum, RDF.type, SPDX.Checksum)
-        add(checksum, SPDX.algorithm, sha256)
-        add(
-            checksum,
-            SPDX.checksumValue,
-            Literal(hashlib.sha256(content).hexdigest(), datatype=XSD.hexBinary),
-        )
-        add(dist, DCTERMS.license, licence)
-        add(dist, DCTERMS.issued, date)
-        if name in DUMP_FILES:
-            add(dataset, VOID.dataDump, url)
+    def subsets(self) -> None:
+        """One subset per named graph: its size, its name and where it comes from."""
+        add = self.add
+        ctx = self.ctx
+        dataset = self.dataset
+        # One subset per named graph: its size, its name and where it comes from, as the data says.
+        for name, count in graph_sizes(ctx.store).items():
+            node = URIRef(name)
+            add(dataset, VOID.subset, node)
+            add(node, RDF.type, VOID.Dataset)
+            add(node, VOID.triples, Literal(count))
+            for s_, p_, o_ in ctx.store.query(GRAPH_DESCRIPTION, {"graph": node}).triples:
+                add(s_, p_, o_)
 
-    # VoID: statistics computed from the data.
-    add(dataset, VOID.sparqlEndpoint, URIRef(base + "sparql"))
-    add(dataset, VOID.uriSpace, Literal(release.id_base))
-    stats = void_statistics(ctx.store)
-    for figure, value in stats.items():
-        if not figure.endswith("_partition"):
-            add(dataset, VOID[figure], Literal(value))
-    for cls, entities in stats["classes_partition"].items():
-        node = URIRef(f"{doc}#class-{_slug(cls, namespaces)}")
-        add(dataset, VOID.classPartition, node)
-        add(node, VOID["class"], URIRef(cls))
-        add(node, VOID.entities, Literal(entities))
-    for prop, count in stats["properties_partition"].items():
-        node = URIRef(f"{doc}#property-{_slug(prop, namespaces)}")
-        add(dataset, VOID.propertyPartition, node)
-        add(node, VOID.property, URIRef(prop))
-        add(node, VOID.triples, Literal(count))
-    for vocabulary in sorted(_vocabularies(stats, release, namespaces)):
-        add(dataset, VOID.vocabulary, URIRef(vocabulary))
-
-    # One subset per named graph: its size, its name and where it comes from, as the data says.
-    for name, count in graph_sizes(ctx.store).items():
-        node = URIRef(name)
-        add(dataset, VOID.subset, node)
-        add(node, RDF.type, VOID.Dataset)
-        add(node, VOID.triples, Literal(count))
-        for s_, p_, o_ in ctx.store.query(GRAPH_DESCRIPTION, {"graph": node}).triples:
-            add(s_, p_, o_)
-
-    # Linksets: the reviewed links to Wikidata, one per link predicate.
-    add(wikidata, RDF.type, VOID.Dataset)
-    add(wikidata, DCTERMS.title, Literal("Wikidata", lang="en"))
-    add(wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/"))
-    add(wikidata, VOID.uriSpace, Literal(WD))
-    add(wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql"))
-    for predicate, count in wikidata_links(ctx.store).items():
-        node = URIRef(f"{doc}#links-wikidata-{_slug(predicate, namespaces)}")
-        add(node, RDF.type, VOID.Linkset)
-        add(node, VOID.subjectsTarget, dataset)
-        add(node, VOID.objectsTarget, wikidata)
-        add(node, VOID.linkPredicate, URIRef(predicate))
-        add(node, VOID.triples, Literal(count))
-        add(dataset, VOID.subset, node)
-    return g
+    def linksets(self) -> None:
+        """Linksets: the reviewed links to Wikidata, one per link predicate."""
+        add = self.add
+        ctx = self.ctx
+        dataset = self.dataset
+        doc = self.doc
+        namespaces = self.namespaces
+        wikidata = self.wikidata
+        # Linksets: the reviewed links to Wikidata, one per link predicate.
+        add(wikidata, RDF.type, VOID.Dataset)
+        add(wikidata, DCTERMS.title, Literal("Wikidata", lang="en"))
+        add(wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/"))
+        add(wikidata, VOID.uriSpace, Literal(WD))
+        add(wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql"))
+        for predicate, count in wikidata_links(ctx.store).items():
+            node = URIRef(f"{doc}#links-wikidata-{_slug(predicate, namespaces)}")
+            add(node, RDF.type, VOID.Linkset)
+            add(node, VOID.subjectsTarget, dataset)
+            add(node, VOID.objectsTarget, wikidata)
+            add(node, VOID.linkPredicate, URIRef(predicate))
+            add(node, VOID.triples, Literal(count))
+            add(dataset, VOID.subset, node)
 
 
 # What void.ttl repeats of a graph's own description in the data: names, source, attribution.
