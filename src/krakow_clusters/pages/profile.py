@@ -223,185 +223,312 @@ def _slug(iri: str | None) -> str:
 
 def profile_view(desc: Description, lang: str) -> dict:
     """What the page of `desc` shows people first, in `lang` (see the module's docstring)."""
-    kc = desc.the_site.kc
-    _ = translator(lang).gettext
-    iri, subject = desc.iri, URIRef(desc.iri)
-    notes = Footnotes(desc, lang)
-    about: dict[str, list[Node]] = defaultdict(list)
-    of_node: dict[str, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in desc.triples:
-        if s == subject:
-            about[str(p)].append(o)
-        elif str(s).startswith(iri + "#"):
-            of_node[str(s)][str(p)].append(o)
-    types = {str(t) for t in about.get(str(RDF.type), [])}
+    profile = _Profile(desc, lang)
+    for section in (
+        profile.description,
+        profile.names,
+        profile.sectors,
+        profile.sizes,
+        profile.roles,
+        profile.statuses,
+        profile.plain,
+        profile.identity,
+        profile.roles_held,
+    ):
+        section()
+    return {
+        "cluster": str(profile.kc.ClusterInitiative) in profile.types,
+        "description": profile.described,
+        "facts": profile.facts,
+        "roles_held": profile.held,
+        **_hierarchy(desc, lang),
+        # Last: numbered as the facts above cite them.
+        "footnotes": profile.notes.view(),
+    }
 
-    def value(term: Node, cited: Iterable[Triple], extra: Markup | None = None) -> dict:
-        return value_view(term, desc, {}, lang) | {"notes": notes.cite(cited), "extra": extra}
 
+class _Profile:
+    """A page's facts for people being gathered, a section (a method) at a time, into `facts`
+    (and `described`, `held`), each fact citing its statements (`notes`)."""
+
+    def __init__(self, desc: Description, lang: str) -> None:
+        self.desc, self.lang = desc, lang
+        self.kc = desc.the_site.kc
+        self._ = translator(lang).gettext
+        self.iri, self.subject = desc.iri, URIRef(desc.iri)
+        self.notes = Footnotes(desc, lang)
+        self.about: dict[str, list[Node]] = defaultdict(list)
+        self.of_node: dict[str, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o in desc.triples:
+            if s == self.subject:
+                self.about[str(p)].append(o)
+            elif str(s).startswith(self.iri + "#"):
+                self.of_node[str(s)][str(p)].append(o)
+        self.types = {str(t) for t in self.about.get(str(RDF.type), [])}
+        self.facts: list[dict] = []
+        self.described: dict | None = None
+        self.held: list[dict] = []
+
+    def value(self, term: Node, cited: Iterable[Triple], extra: Markup | None = None) -> dict:
+        view = value_view(term, self.desc, {}, self.lang)
+        return view | {"notes": self.notes.cite(cited), "extra": extra}
+
+    @staticmethod
     def literals(terms: list[Node]) -> list[Literal]:
         return [t for t in terms if isinstance(t, Literal)]
 
+    @staticmethod
     def row(label: Markup, values: list[dict], key: str = "") -> dict:
         return {"label": capitalized(label), "values": values, "key": key}
 
-    # The description: the resource's own in the page's language (the curators' summary or
-    # translation), else a concept's definition.
-    description = None
-    for predicate in (DCTERMS.description, SKOS.definition):
-        texts = literals(about.get(str(predicate), []))
-        literal = pick_literal(texts, lang)
-        if literal is not None:
-            description = {
-                "text": str(literal),
-                "text_lang": other_language(literal, lang),
-                "notes": notes.cite([(subject, predicate, literal)]),
-            }
-            break
+    def description(self) -> None:
+        """The resource's description in the page's language, else a concept's definition."""
+        subject = self.subject
+        notes = self.notes
+        about = self.about
+        literals = self.literals
+        lang = self.lang
+        # The description: the resource's own in the page's language (the curators' summary or
+        # translation), else a concept's definition.
+        description = None
+        for predicate in (DCTERMS.description, SKOS.definition):
+            texts = literals(about.get(str(predicate), []))
+            literal = pick_literal(texts, lang)
+            if literal is not None:
+                description = {
+                    "text": str(literal),
+                    "text_lang": other_language(literal, lang),
+                    "notes": notes.cite([(subject, predicate, literal)]),
+                }
+                break
+        self.described = description
 
-    # Names: every rdfs:label, each with its language; then the other names.
-    names = []
-    name_of = RDFS.label if about.get(str(RDFS.label)) else SKOS.prefLabel
-    labels = literals(about.get(str(name_of), []))
-    for literal in sorted(labels, key=lambda t: (t.language != lang, t.language or "", str(t))):
-        language = language_name_in(literal.language, lang) if literal.language else None
-        names.append(
-            value(literal, [(subject, name_of, literal)], escape(language) if language else None)
-        )
-    facts = []
-    if names:
-        facts.append(row(escape(_("Name")), names, "name"))
-    also = literals(about.get(str(SKOS.altLabel), []))
-    if also:
-        also.sort(key=lambda t: (t.language != lang, str(t)))
-        facts.append(
-            row(
-                predicate_name(str(SKOS.altLabel), desc, lang),
-                [value(t, [(subject, SKOS.altLabel, t)]) for t in also],
-                "also",
+    def names(self) -> None:
+        """Names: every rdfs:label with its language, then the other names."""
+        _ = self._
+        subject = self.subject
+        about = self.about
+        value = self.value
+        literals = self.literals
+        row = self.row
+        facts = self.facts
+        desc = self.desc
+        lang = self.lang
+        # Names: every rdfs:label, each with its language; then the other names.
+        names = []
+        name_of = RDFS.label if about.get(str(RDFS.label)) else SKOS.prefLabel
+        labels = literals(about.get(str(name_of), []))
+        for literal in sorted(labels, key=lambda t: (t.language != lang, t.language or "", str(t))):
+            language = language_name_in(literal.language, lang) if literal.language else None
+            names.append(
+                value(
+                    literal, [(subject, name_of, literal)], escape(language) if language else None
+                )
             )
-        )
-
-    sectors = about.get(str(kc.sector), [])
-    if sectors:
-        facts.append(
-            row(
-                predicate_name(str(kc.sector), desc, lang),
-                [value(s, [(subject, kc.sector, s)]) for s in _sorted(sectors, desc, lang)],
-                "sector",
+        if names:
+            facts.append(row(escape(_("Name")), names, "name"))
+        also = literals(about.get(str(SKOS.altLabel), []))
+        if also:
+            also.sort(key=lambda t: (t.language != lang, str(t)))
+            facts.append(
+                row(
+                    predicate_name(str(SKOS.altLabel), desc, lang),
+                    [value(t, [(subject, SKOS.altLabel, t)]) for t in also],
+                    "also",
+                )
             )
-        )
 
-    # Size: the source's wording and qualifier, and a breakdown by member type.
-    # A partner count is shown apart from the size: partners are not members.
-    counted = (
-        (kc.memberCount, "size"),
-        (kc.memberTypeCount, "breakdown"),
-        (kc.partnerCount, "partners"),
-    )
-    for predicate, key in counted:
-        counts = []
-        for node in sorted(
-            about.get(str(predicate), []), key=lambda n: _count_order(n, of_node, kc)
-        ):
-            facts_of = of_node.get(str(node), {})
-            stated = pick_literal(literals(facts_of.get(str(kc.statedAs), [])), lang)
-            if stated is None:
+    def sectors(self) -> None:
+        """The sectors."""
+        kc = self.kc
+        subject = self.subject
+        about = self.about
+        value = self.value
+        row = self.row
+        facts = self.facts
+        desc = self.desc
+        lang = self.lang
+        sectors = about.get(str(kc.sector), [])
+        if sectors:
+            facts.append(
+                row(
+                    predicate_name(str(kc.sector), desc, lang),
+                    [value(s, [(subject, kc.sector, s)]) for s in _sorted(sectors, desc, lang)],
+                    "sector",
+                )
+            )
+
+    def sizes(self) -> None:
+        """Size: the source's wording and qualifier, a breakdown, partners apart."""
+        kc = self.kc
+        _ = self._
+        subject = self.subject
+        about = self.about
+        of_node = self.of_node
+        value = self.value
+        literals = self.literals
+        row = self.row
+        facts = self.facts
+        desc = self.desc
+        lang = self.lang
+        # Size: the source's wording and qualifier, and a breakdown by member type.
+        # A partner count is shown apart from the size: partners are not members.
+        counted = (
+            (kc.memberCount, "size"),
+            (kc.memberTypeCount, "breakdown"),
+            (kc.partnerCount, "partners"),
+        )
+        for predicate, key in counted:
+            counts = []
+            for node in sorted(
+                about.get(str(predicate), []), key=lambda n: _count_order(n, of_node, kc)
+            ):
+                facts_of = of_node.get(str(node), {})
+                stated = pick_literal(literals(facts_of.get(str(kc.statedAs), [])), lang)
+                if stated is None:
+                    continue
+                cited = [(subject, predicate, node)]
+                cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
+                extra = _count_detail(facts_of, desc, lang)
+                counts.append(value(stated, cited, extra) | {"quote": True})
+            if counts:
+                label = (
+                    escape(_("Size"))
+                    if key == "size"
+                    else predicate_name(str(predicate), desc, lang)
+                )
+                facts.append(row(label, counts, key))
+
+    def roles(self) -> None:
+        """Roles: the organisations coordinating, hosting or partnering the cluster."""
+        kc = self.kc
+        _ = self._
+        subject = self.subject
+        of_node = self.of_node
+        value = self.value
+        literals = self.literals
+        row = self.row
+        facts = self.facts
+        desc = self.desc
+        lang = self.lang
+        # Roles: the organisations coordinating, hosting or partnering the cluster (role nodes).
+        by_role: dict[str, list[dict]] = defaultdict(list)
+        role_names: dict[str, Markup] = {}
+        for node, facts_of in sorted(of_node.items()):
+            if subject not in facts_of.get(str(kc.roleIn), []):
                 continue
-            cited = [(subject, predicate, node)]
-            cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
-            extra = _count_detail(facts_of, desc, lang)
-            counts.append(value(stated, cited, extra) | {"quote": True})
-        if counts:
-            label = (
-                escape(_("Size")) if key == "size" else predicate_name(str(predicate), desc, lang)
+            kinds = facts_of.get(str(kc.roleType), [])
+            kind = str(kinds[0]) if kinds else ""
+            role_names[kind] = (label_in(desc.labels.get(kind), lang) if kind else None) or escape(
+                _("role")
             )
-            facts.append(row(label, counts, key))
-
-    # Roles: the organisations coordinating, hosting or partnering the cluster (role nodes).
-    by_role: dict[str, list[dict]] = defaultdict(list)
-    role_names: dict[str, Markup] = {}
-    for node, facts_of in sorted(of_node.items()):
-        if subject not in facts_of.get(str(kc.roleIn), []):
-            continue
-        kinds = facts_of.get(str(kc.roleType), [])
-        kind = str(kinds[0]) if kinds else ""
-        role_names[kind] = (label_in(desc.labels.get(kind), lang) if kind else None) or escape(
-            _("role")
-        )
-        cited = [(URIRef(node), URIRef(p), o) for p, objects in facts_of.items() for o in objects]
-        texts = literals(facts_of.get(str(DCTERMS.description), []))
-        literal = pick_literal(texts, lang)
-        extra = in_language(str(literal), other_language(literal, lang)) if literal else None
-        for holder in facts_of.get(str(kc.heldBy), []):
-            by_role[kind].append(value(holder, cited, extra))
-    for kind in sorted(by_role, key=lambda k: (_role_rank(k), k)):
-        facts.append(row(role_names[kind], by_role[kind], "role-" + _slug(kind)))
-
-    # Statuses with their dates.
-    statuses = []
-    for node in sorted(about.get(str(kc.status), []), key=str):
-        facts_of = of_node.get(str(node), {})
-        cited = [(subject, kc.status, node)]
-        cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
-        since = facts_of.get(str(SDO.startDate), [])
-        extra = (
-            escape(_("since %(date)s") % {"date": format_day(since[0], lang)}) if since else None
-        )
-        for kind in facts_of.get(str(kc.statusType), []):
-            statuses.append(value(kind, cited, extra))
-    if statuses:
-        facts.append(row(predicate_name(str(kc.status), desc, lang), statuses, "status"))
-
-    for predicate in _plain_facts(kc):
-        objects = about.get(predicate, [])
-        if objects:
-            values = [
-                value(o, [(subject, URIRef(predicate), o)]) for o in _sorted(objects, desc, lang)
+            cited = [
+                (URIRef(node), URIRef(p), o) for p, objects in facts_of.items() for o in objects
             ]
-            facts.append(row(predicate_name(predicate, desc, lang), values, _slug(predicate)))
+            texts = literals(facts_of.get(str(DCTERMS.description), []))
+            literal = pick_literal(texts, lang)
+            extra = in_language(str(literal), other_language(literal, lang)) if literal else None
+            for holder in facts_of.get(str(kc.heldBy), []):
+                by_role[kind].append(value(holder, cited, extra))
+        for kind in sorted(by_role, key=lambda k: (_role_rank(k), k)):
+            facts.append(row(role_names[kind], by_role[kind], "role-" + _slug(kind)))
 
-    # Identity links (Wikidata first); a close match is said to be one.
-    for predicates, label, key in (
-        (IDENTITY, N_("Same as"), "same-as"),
-        ((str(SKOS.closeMatch),), N_("Close match"), "close-match"),
-    ):
-        links = []
-        for predicate in predicates:
-            for o in about.get(predicate, []):
-                if isinstance(o, URIRef):
-                    view = value(o, [(subject, URIRef(predicate), o)])
-                    if str(o).startswith(WIKIDATA):
-                        view["label"] = "Wikidata " + str(o)[len(WIKIDATA) :]
-                    links.append(view)
-        if links:
-            links.sort(
-                key=lambda v: (not v.get("label", "").startswith("Wikidata"), v.get("label", ""))
+    def statuses(self) -> None:
+        """Statuses with their dates."""
+        kc = self.kc
+        _ = self._
+        subject = self.subject
+        about = self.about
+        of_node = self.of_node
+        value = self.value
+        row = self.row
+        facts = self.facts
+        desc = self.desc
+        lang = self.lang
+        # Statuses with their dates.
+        statuses = []
+        for node in sorted(about.get(str(kc.status), []), key=str):
+            facts_of = of_node.get(str(node), {})
+            cited = [(subject, kc.status, node)]
+            cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
+            since = facts_of.get(str(SDO.startDate), [])
+            extra = (
+                escape(_("since %(date)s") % {"date": format_day(since[0], lang)})
+                if since
+                else None
             )
-            facts.append(row(escape(_(label)), links, key))
+            for kind in facts_of.get(str(kc.statusType), []):
+                statuses.append(value(kind, cited, extra))
+        if statuses:
+            facts.append(row(predicate_name(str(kc.status), desc, lang), statuses, "status"))
 
-    # An organisation's clusters, by role.
-    roles_held: dict[str, list[dict]] = defaultdict(list)
-    for cluster, kind in desc.related.get("roles", []):
-        roles_held[kind or ""].append(value_view(URIRef(cluster), desc, {}, lang))
-    held = [
-        {
-            "role": capitalized(label_in(desc.labels.get(kind), lang) or escape(_("role"))),
-            "key": _slug(kind),
-            "clusters": sorted(roles_held[kind], key=lambda v: v.get("label", "")),
-        }
-        for kind in sorted(roles_held, key=lambda k: (_role_rank(k), k))
-    ]
+    def plain(self) -> None:
+        """Facts shown as they are, in the order of PLAIN_FACTS."""
+        kc = self.kc
+        subject = self.subject
+        about = self.about
+        value = self.value
+        row = self.row
+        facts = self.facts
+        desc = self.desc
+        lang = self.lang
+        for predicate in _plain_facts(kc):
+            objects = about.get(predicate, [])
+            if objects:
+                values = [
+                    value(o, [(subject, URIRef(predicate), o)])
+                    for o in _sorted(objects, desc, lang)
+                ]
+                facts.append(row(predicate_name(predicate, desc, lang), values, _slug(predicate)))
 
-    return {
-        "cluster": str(kc.ClusterInitiative) in types,
-        "description": description,
-        "facts": facts,
-        "roles_held": held,
-        **_hierarchy(desc, lang),
-        # Last: numbered as the facts above cite them.
-        "footnotes": notes.view(),
-    }
+    def identity(self) -> None:
+        """Identity links (Wikidata first); a close match is said to be one."""
+        _ = self._
+        subject = self.subject
+        about = self.about
+        value = self.value
+        row = self.row
+        facts = self.facts
+        # Identity links (Wikidata first); a close match is said to be one.
+        for predicates, label, key in (
+            (IDENTITY, N_("Same as"), "same-as"),
+            ((str(SKOS.closeMatch),), N_("Close match"), "close-match"),
+        ):
+            links = []
+            for predicate in predicates:
+                for o in about.get(predicate, []):
+                    if isinstance(o, URIRef):
+                        view = value(o, [(subject, URIRef(predicate), o)])
+                        if str(o).startswith(WIKIDATA):
+                            view["label"] = "Wikidata " + str(o)[len(WIKIDATA) :]
+                        links.append(view)
+            if links:
+                links.sort(
+                    key=lambda v: (
+                        not v.get("label", "").startswith("Wikidata"),
+                        v.get("label", ""),
+                    )
+                )
+                facts.append(row(escape(_(label)), links, key))
+
+    def roles_held(self) -> None:
+        """An organisation's clusters, by role."""
+        _ = self._
+        desc = self.desc
+        lang = self.lang
+        # An organisation's clusters, by role.
+        roles_held: dict[str, list[dict]] = defaultdict(list)
+        for cluster, kind in desc.related.get("roles", []):
+            roles_held[kind or ""].append(value_view(URIRef(cluster), desc, {}, lang))
+        held = [
+            {
+                "role": capitalized(label_in(desc.labels.get(kind), lang) or escape(_("role"))),
+                "key": _slug(kind),
+                "clusters": sorted(roles_held[kind], key=lambda v: v.get("label", "")),
+            }
+            for kind in sorted(roles_held, key=lambda k: (_role_rank(k), k))
+        ]
+        self.held = held
 
 
 def _count_detail(facts_of: dict[str, list[Node]], desc: Description, lang: str) -> Markup:
