@@ -23,7 +23,8 @@ from krakow_clusters.formats.rdf import RDF_WRITERS, serialize_ntriples, seriali
 from krakow_clusters.pages.dataset import dataset_page, dataset_view
 from krakow_clusters.pages.describe import describe
 from krakow_clusters.pages.facets import index_page
-from krakow_clusters.pages.profile import gather, resource_page
+from krakow_clusters.pages.profile import resource_page
+from krakow_clusters.pages.related import gather
 from krakow_clusters.pages.render import Pages
 from krakow_clusters.pages.tables import table_view
 from krakow_clusters.pages.views import index_view, resource_view

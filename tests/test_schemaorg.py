@@ -15,7 +15,8 @@ from pyld import jsonld
 from rdflib import RDF, RDFS, Literal, URIRef
 
 from krakow_clusters.pages.describe import describe
-from krakow_clusters.pages.profile import gather, resource_page
+from krakow_clusters.pages.profile import resource_page
+from krakow_clusters.pages.related import gather
 from krakow_clusters.pages.render import Pages
 from krakow_clusters.pages.schemaorg import PROPERTIES, schema_class, schema_property
 from krakow_clusters.project import Project

@@ -5,7 +5,8 @@ the static site of the release (release/site.py).
   project shares (its settings, prefixes and local links);
 - views.py: the views the templates render; render.py: `Pages`, the one Jinja environment per
   language, and the link filters; dataset.py: the dataset page; tables.py: answers as tables;
-- profile.py: a page's facts for people, with footnotes; schemaorg.py: the page's schema.org;
+- profile.py: a page's facts for people, with footnotes; related.py: what a page shows beyond
+  the description (an organisation's clusters, a concept's hierarchy); schemaorg.py: its schema.org;
 - facets.py: the home page's index (facets counted in SPARQL); pictures.py: the SVG pictures;
 - i18n.py: the languages and the gettext catalogues (locale/); assets.py: the files of static/;
 - templates/: the Jinja templates.

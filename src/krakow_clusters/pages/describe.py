@@ -165,7 +165,7 @@ class Description:
     # names, its source document, who made it and when); the labels of the documents and agents
     # named there are in `labels`.
     graphs: dict[str, dict[str, list[Node]]] = field(default_factory=dict)
-    # What a page for people shows beyond the description (pages/profile.py's gather): the
+    # What a page for people shows beyond the description (pages/related.py's gather): the
     # clusters of an organisation or a sector, a concept's hierarchy.
     related: dict[str, Any] = field(default_factory=dict)
     # The project the resource belongs to (links, prefixed names, languages).

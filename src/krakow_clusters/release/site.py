@@ -36,7 +36,8 @@ from ..pages.describe import (
 )
 from ..pages.facets import cluster_facts, facet_pages, index_page
 from ..pages.i18n import split_prefix, translator
-from ..pages.profile import gather, resource_page
+from ..pages.profile import resource_page
+from ..pages.related import gather
 from ..pages.render import Pages
 from ..pages.schemaorg import dataset_schema_org, script_json
 from ..pages.views import index_view

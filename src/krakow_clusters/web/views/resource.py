@@ -11,7 +11,8 @@ from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
 from ...pages.describe import SLUG, describes_something
 from ...pages.i18n import page_language
-from ...pages.profile import gather, resource_page
+from ...pages.profile import resource_page
+from ...pages.related import gather
 from ...pages.views import alternates, resource_view
 from ..state import add_vary
 from .base import (
