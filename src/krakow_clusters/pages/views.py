@@ -11,6 +11,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SDO, SKOS
 from rdflib.term import Node
 
+from ..formats import media as F
 from ..rdf.labels import LABEL_PROPERTIES, pick_label, pick_literal
 from ..rdf.results import GraphStore
 from ..rdf.terms import Triple
@@ -281,9 +282,13 @@ def resource_view(desc: Description, lang: str) -> dict:
 
 
 def alternates(path: str) -> list[dict]:
-    """The links of a page to its RDF documents: `path` with each format's extension."""
-    names = {".ttl": "Turtle", ".jsonld": "JSON-LD", ".nt": "N-Triples", ".rdf": "RDF/XML"}
-    return [{"href": path + ext, "label": label} for ext, label in names.items()]
+    """The links of a page to its RDF documents: `path` with the extension of each RDF format a
+    resource answers in (media.EXTENSIONS, named by media.FORMAT_NAMES)."""
+    return [
+        {"href": path + ext, "label": F.FORMAT_NAMES[media]}
+        for ext, media in F.EXTENSIONS.items()
+        if media != F.HTML
+    ]
 
 
 # The kinds of resource under /id/ (the first segment of the path): a heading and a count, in
