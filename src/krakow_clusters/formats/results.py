@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -50,16 +51,12 @@ def parse_results(
 
 
 def serialize_results(result: QueryResult, media_type: str) -> bytes:
-    """A SELECT or ASK answer in one of RESULT_TYPES."""
-    if media_type in (SPARQL_JSON, JSON):
-        return _results_json(result)
-    if media_type == SPARQL_XML:
-        return _results_xml(result)
-    if media_type == CSV:
-        return _results_csv(result)
-    if media_type == TSV:
-        return _results_tsv(result)
-    raise ValueError(f"not a SPARQL results media type: {media_type}")
+    """A SELECT or ASK answer in one of RESULT_TYPES, by the writer registered for it
+    (RESULT_WRITERS, as formats/rdf.py's RDF_WRITERS for graphs)."""
+    writer = RESULT_WRITERS.get(media_type)
+    if writer is None:
+        raise ValueError(f"not a SPARQL results media type: {media_type}")
+    return writer(result)
 
 
 def _json_term(term: Node) -> dict:
@@ -163,3 +160,13 @@ def results_tsv(result: QueryResult) -> str:
 
 def _results_tsv(result: QueryResult) -> bytes:
     return results_tsv(result).encode("utf-8")
+
+
+# The one writer of each SPARQL results media type (plain JSON is SPARQL JSON).
+RESULT_WRITERS: dict[str, Callable[[QueryResult], bytes]] = {
+    SPARQL_JSON: _results_json,
+    JSON: _results_json,
+    SPARQL_XML: _results_xml,
+    CSV: _results_csv,
+    TSV: _results_tsv,
+}
