@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 from .. import __version__
@@ -294,8 +293,9 @@ class Reconciler:
             raise KeyError(ident)
         return found
 
-    def preview(self, ident: str, base: str) -> str:
-        """A small HTML card of the entity (every value escaped), for the client's preview."""
+    def preview(self, ident: str, base: str) -> dict[str, Any]:
+        """What the client's preview card of the entity shows (pages/templates/preview.html
+        renders it, every value escaped): its name, link, description and facts."""
         entity = self.entity(ident)
         rows = [("type", TYPES[entity.type])]
         other_names = [name for name, _alt in entity.names[1:]]
@@ -306,17 +306,12 @@ class Reconciler:
                 values = [self._value_name(pid, v) for v in entity.facts.get(pid, ())]
                 if values:
                     rows.append((name, "; ".join(values)))
-        description = entity.facts.get("description", [""])[0]
-        cells = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
-        href = escape(f"{base}/id/{entity.id}")
-        return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{escape(entity.label)}</title>"
-            "<style>body{font:13px sans-serif;margin:6px}th{text-align:left;padding-right:8px;"
-            "vertical-align:top}p{margin:4px 0}</style></head><body>"
-            f'<p><a href="{href}" target="_blank"><strong>{escape(entity.label)}</strong></a></p>'
-            f"<p>{escape(description)}</p><table>{cells}</table></body></html>\n"
-        )
+        return {
+            "name": entity.label,
+            "href": f"{base}/id/{entity.id}",
+            "description": entity.facts.get("description", [""])[0],
+            "rows": rows,
+        }
 
     def _value_name(self, pid: str, value: str) -> str:
         if pid == "wikidata":

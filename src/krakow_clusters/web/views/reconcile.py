@@ -94,11 +94,13 @@ async def suggest(request: Request) -> Response:
 async def preview(request: Request) -> Response:
     """The HTML card of one entity (?id=cluster/bim)."""
     ident = request.query_params.get("id", "")
-    service = await app_state(request).reconciler()
+    state = app_state(request)
+    service = await state.reconciler()
     try:
-        body = service.preview(ident, _base(request))
+        card = service.preview(ident, _base(request))
     except KeyError:
         return plain(404, "404 Not Found: no entity with this id (ids look like cluster/bim)")
+    body = state.pages.render("preview.html", card=card)
     return Response(body, media_type="text/html; charset=utf-8")
 
 
