@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -248,3 +250,17 @@ def test_a_tagged_literal_in_a_result_table_says_its_language(app):
     assert tagged, "the answer has language-tagged literals"
     assert all(attribute == tag for attribute, tag in tagged)
     assert ("en", "en") in tagged
+
+
+@pytest.mark.parametrize(("path", "location"), [("/pl/id", "/pl/id/"), ("/en/id", "/en/id/")])
+def test_the_trailing_slash_redirect_keeps_the_language(app, path: str, location: str):
+    where = urlsplit(app.base)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Accept": "text/html"})
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    assert 300 <= response.status < 400
+    assert response.getheader("Location") == location

@@ -20,6 +20,7 @@ import io
 import re
 from collections.abc import Sequence
 from importlib import resources
+from urllib.parse import urlsplit, urlunsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
@@ -192,8 +193,41 @@ class LanguagePrefix:
                     # The raw path keeps its %-escapes: drop the prefix's bytes only.
                     scope["raw_path"] = raw[len(lang) + 1 :] or b"/"
                 state["lang"] = lang
+                send = _keeping_language(send, lang, self.languages)
             scope["state"] = state
         await self.app(scope, receive, send)
+
+
+def _keeping_language(send, lang: str, languages: Sequence[str]):
+    """`send`, with a redirect to a page of this server (Starlette's to a trailing slash:
+    `/pl/id` to `/id/`) kept in the language the request's prefix chose."""
+
+    async def sending(message) -> None:
+        if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+            headers = []
+            for name, value in message.get("headers", []):
+                if name.lower() == b"location":
+                    value = _located(value.decode("latin-1"), lang, languages).encode("latin-1")
+                headers.append((name, value))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return sending
+
+
+def _located(location: str, lang: str, languages: Sequence[str]) -> str:
+    """`location` (a path, or a URL on some host) with the language prefix where it is a page.
+
+    >>> _located("http://127.0.0.1:8000/id/", "pl", ("en", "pl"))
+    'http://127.0.0.1:8000/pl/id/'
+    >>> _located("/dist/ontology/index.pl.html", "pl", ("en", "pl"))
+    '/dist/ontology/index.pl.html'
+    """
+    parts = urlsplit(location)
+    if parts.path and parts.path.startswith("/"):
+        path = with_language(parts.path, lang, languages)
+        return urlunsplit(parts._replace(path=path))
+    return location
 
 
 def page_language(request) -> tuple[str, bool]:
