@@ -258,3 +258,32 @@ def test_the_real_settings_load():
 def test_the_fixture_is_a_copy_with_another_base(another_region: Path):
     copied = list(another_region.rglob("*.ttl"))
     assert copied and all(OLD_BASE not in p.read_text(encoding="utf-8") for p in copied)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ('date = "2026-12-01"', 'date = "tomorrow"', "release.date: 'tomorrow' is not a day"),
+        ('date = "2026-12-01"', "date = 2026-12-01T10:00:00", "is a moment, not a day"),
+        ('languages = ["en", "de"]', 'languages = ["en", "de"]\n', ""),
+    ],
+)
+def test_the_release_date_is_a_day(tmp_path: Path, old: str, new: str, says: str):
+    path = tmp_path / "settings.toml"
+    assert old in SETTINGS
+    path.write_text(SETTINGS.replace(old, new), encoding="utf-8")
+    if not says:
+        assert Settings.load(path).date == "2026-12-01"
+        return
+    with pytest.raises(CouldNotRun) as caught:
+        Settings.load(path)
+    assert says in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_a_prefix_of_the_package_cannot_be_taken(tmp_path: Path):
+    from krakow_clusters.rdf.namespaces import Namespaces
+
+    path = tmp_path / "settings.toml"
+    path.write_text(SETTINGS + '\n[prefixes]\ncluster = "https://example.org/x/"\n', "utf-8")
+    with pytest.raises(CouldNotRun, match="cluster is a prefix of the package's own"):
+        Namespaces.of(Settings.load(path))

@@ -46,7 +46,7 @@ class Group(click.Group):
 @click.group(cls=Group)
 @click.version_option(__version__, prog_name="krakow-clusters")
 def cli() -> None:
-    """Publish the knowledge graph of the Kraków Metropolitan Area's innovation clusters.
+    """Publish a knowledge graph of innovation clusters (settings.toml says whose).
 
     Run inside a checkout (or set KRAKOW_CLUSTERS_HOME). Exit codes: 0 fine, 1 the data does not
     conform, 2 could not run.
@@ -112,11 +112,11 @@ def build(out: Path, base_iri: str | None, site: bool) -> None:
     """Validate, then build a release into --out: dumps, JSON-LD, ontology docs, DCAT/VoID, site.
 
     Writes the dataset as Turtle, N-Triples and JSON-LD (with its context), the clusters as framed
-    JSON-LD, the overview as CSV, the ontology as Turtle, JSON-LD, RDF/XML and HTML (English and
-    Polish), void.ttl (DCAT-AP 3.0.1 and VoID), the w3id.org .htaccess and a static HTML site
-    (site/: serve's pages with relative links). Data that does not conform is not built (exit 1,
-    with the validation report); a failed build leaves the previous release as it was. Dates come
-    from settings.toml, so two builds give the same bytes.
+    JSON-LD, the overview as CSV, the ontology as Turtle, JSON-LD, RDF/XML and HTML (in each
+    language of the project), void.ttl (DCAT-AP 3.0.1 and VoID), the w3id.org .htaccess and a static
+    HTML site (site/: serve's pages with relative links). Data that does not conform is not built
+    (exit 1, with the validation report); a failed build leaves the previous release as it was.
+    Dates come from settings.toml, so two builds give the same bytes.
 
     Example: krakow-clusters build --out dist
     """
@@ -263,7 +263,7 @@ def link_check(record_verified, on, **options) -> None:
 def link_propose(search, accepted, accept_marked, on, **options) -> None:
     """Propose links for clusters, organisations, places and sectors that have none.
 
-    Searches candidates by label in English and Polish (exact label, then entity search),
+    Searches candidates by label in the project's languages (exact label, then entity search),
     scores them (label similarity, expected class, country or location) and writes them to
     data/links/proposals.csv for review; curated files are not touched. With --accept or
     --accept-marked, moves accepted proposals into data/links/wikidata.ttl with a link record.
@@ -304,8 +304,8 @@ def link_propose(search, accepted, accept_marked, on, **options) -> None:
 def link_quickstatements(retrieved) -> None:
     """Print QuickStatements (v1) creating an item for each cluster without a Wikidata link.
 
-    Labels and descriptions in en and pl, aliases, P17, P131, P452 for linked sectors, P2124
-    for exact member counts, P571 where known; each statement cites S854 (the source) and S813
+    Labels and descriptions in the project's languages, aliases, P17, P131, P452 for linked sectors,
+    P2124 for exact member counts, P571 where known; each statement cites S854 (the source) and S813
     (retrieved). Notes on what is left out go to stderr.
 
     Example: krakow-clusters link quickstatements --retrieved 2026-11-24 > clusters.qs
@@ -512,7 +512,7 @@ def serve(
 ) -> None:
     """Serve the linked data over HTTP: IRIs, SPARQL, saved queries and downloads.
 
-    Every IRI under https://w3id.org/krakow-clusters/ dereferences at the same path here
+    Every IRI under the base IRI of settings.toml dereferences at the same path here
     (/id/cluster/bim, /ontology) as HTML, Turtle, JSON-LD, N-Triples or RDF/XML by Accept,
     ?format= or extension; /sparql is a read-only SPARQL 1.1 endpoint; /queries/ runs the
     query library; /dataset and /dist/ serve what `build` wrote.
@@ -573,7 +573,8 @@ def reconcile(csv_file: Path, column: str, types: tuple[str, ...], fmt: str, out
     Writes the file back with the best candidate of each row: reconciled_iri, reconciled_label,
     reconciled_score (0-100), reconciled_match (true only for an unambiguous exact name) and qid
     (its Wikidata item, when linked). Names are compared with case, diacritics and word order
-    folded, in English and Polish. The same matching answers serve's /reconcile (OpenRefine).
+    folded, in every language of the names. The same matching answers serve's /reconcile
+    (OpenRefine).
 
     Example: krakow-clusters reconcile names.csv --column name --type cluster
     """

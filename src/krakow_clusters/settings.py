@@ -9,6 +9,7 @@ Errors are one line naming the file and the key (CouldNotRun, exit code 2).
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from collections.abc import Mapping
@@ -99,7 +100,7 @@ class Settings:
         except FileNotFoundError:
             raise CouldNotRun(
                 f"{path}: no settings file (the project's identity: base IRI, languages, "
-                "titles; `krakow-clusters init` writes one)"
+                "titles; copy settings.toml from the package's project and edit it)"
             ) from None
         except OSError as exc:
             raise CouldNotRun(f"{path}: cannot read: {exc.strerror or exc}") from None
@@ -134,6 +135,20 @@ class _Reader:
             )
             raise self.fail(key, f"must be {_ARTICLE.get(names, 'a ' + names)}")
         return node
+
+    def date(self, key: str) -> str:
+        """A day, YYYY-MM-DD (a TOML date or a string): dct:issued and dct:modified are dates."""
+        value = self.get(key, (str, datetime.date))
+        if isinstance(value, datetime.datetime):
+            raise self.fail(key, f"{value} is a moment, not a day (YYYY-MM-DD)")
+        text = value.isoformat() if isinstance(value, datetime.date) else value
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            raise self.fail(key, f"{text!r} is not a day YYYY-MM-DD") from None
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise self.fail(key, f"{text!r} is not a day YYYY-MM-DD")
+        return text
 
     def iri(self, key: str, default: Any = ...) -> str:
         value = self.get(key, str, default)
@@ -196,7 +211,7 @@ class _Reader:
             languages=langs,
             ontology_iri=self.iri("project.ontology_iri", ""),
             version=str(self.get("release.version", (str, int, float))),
-            date=str(self.get("release.date", (str, _date_type()))),
+            date=self.date("release.date"),
             public_url=self.iri("release.public_url"),
             licence=self.iri("dataset.licence"),
             publisher_name=self.get("publisher.name"),
@@ -210,9 +225,3 @@ class _Reader:
 
 
 _ARTICLE = {"str": "a string", "list": "a list", "dict": "a table", "int": "a whole number"}
-
-
-def _date_type() -> type:
-    import datetime
-
-    return datetime.date

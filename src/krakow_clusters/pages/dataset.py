@@ -127,7 +127,7 @@ def dataset_page(graph: rdflib.Graph, lang: str, site: Site) -> dict | None:
         ),
     }
     page["year"] = page["issued"][:4] if page["issued"] else None
-    page["bibtex"] = _bibtex(page)
+    page["bibtex"] = _bibtex(page, site.settings.base_iri)
     return page
 
 
@@ -184,12 +184,14 @@ def _bibtex_text(value: str) -> str:
     return out.replace("\\textbackslash\\{\\}", "\\textbackslash{}")
 
 
-def _bibtex(page: dict) -> str:
+def _bibtex(page: dict, base_iri: str) -> str:
     """A BibTeX entry of the dataset with only what void.ttl states: no author is invented (the
-    publisher is the publisher); the URL is the dataset's IRI."""
+    publisher is the publisher); the URL is the dataset's IRI. Its key is the last segment of the
+    project's base IRI and the version."""
     # A key is a bare word: letters, digits, dots and hyphens only.
     version = re.sub(r"[^A-Za-z0-9.-]", "", page["version"] or "")
-    key = "krakow-clusters" + (f"-{version}" if version else "")
+    name = re.sub(r"[^A-Za-z0-9.-]", "", base_iri.rstrip("/").rsplit("/", 1)[-1]) or "dataset"
+    key = name + (f"-{version}" if version else "")
     fields = [("title", "{" + _bibtex_text(page["title"]) + "}")]
     if page["publisher"]:
         fields.append(("publisher", _bibtex_text(page["publisher"]["name"])))

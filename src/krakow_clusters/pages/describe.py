@@ -97,10 +97,6 @@ SELECT DISTINCT ?s ?p ?label WHERE {
 }
 """
 
-LICENSE = f"""
-SELECT ?license WHERE {{ $ONTOLOGY <{DCTERMS.license}> ?license }} LIMIT 1
-"""
-
 
 def _with_resource(template: str, iri: str) -> str:
     # The IRI is built from a path checked against SLUG, so it is safe as an N3 term.
@@ -197,7 +193,8 @@ def other_language(literal: Literal | None, lang: str) -> str | None:
     its own `lang`), else None."""
     if literal is None or not literal.language:
         return None
-    return literal.language if literal.language.split("-")[0].lower() != lang else None
+    same = literal.language.split("-")[0].lower() == lang.split("-")[0].lower()
+    return None if same else literal.language
 
 
 def in_language(text: str, text_lang: str | None) -> Markup:
@@ -222,7 +219,7 @@ def format_day(term: Node, lang: str) -> str:
     if isinstance(term, Literal) and term.datatype == XSD.date:
         value = term.toPython()
         if hasattr(value, "year"):
-            return format_date(value, "d MMMM y", locale=lang)
+            return format_date(value, "d MMMM y", locale=lang.replace("-", "_"))
     return str(term)
 
 
@@ -363,12 +360,6 @@ def describes_something(desc: Description) -> bool:
     """Whether the store states anything about the resource itself (else: 404)."""
     iri = desc.iri
     return any(str(s) == iri or str(s).startswith(iri + "#") for s, _p, _o in desc.triples)
-
-
-def license_of(store: GraphStore, site: Site) -> str | None:
-    """The licence of the dataset (the ontology's dcterms:license), shown on every page."""
-    answer = store.query(LICENSE.replace("$ONTOLOGY", URIRef(site.settings.ontology).n3()))
-    return str(answer.rows[0][0]) if answer.rows else None
 
 
 SOURCES = """

@@ -54,6 +54,8 @@ def negotiate_language(header: str | None, offered: Sequence[str]) -> str:
     'en'
     >>> negotiate_language("fr", ("en", "pl"))
     'en'
+    >>> negotiate_language("pt, en;q=0.5", ("en", "pt-BR"))
+    'pt-BR'
     """
     quality: dict[str, tuple[float, int]] = {}
     star: tuple[float, int] | None = None
@@ -63,9 +65,15 @@ def negotiate_language(header: str | None, offered: Sequence[str]) -> str:
         if language_range == "*":
             star = star or (q, position)
             continue
-        primary = language_range.split("-", 1)[0]
-        if primary in offered and primary not in quality:
-            quality[primary] = (q, position)
+        # A range names an offered language by its tag (`pt-BR`) or by its primary subtag (`pl`
+        # for `pl-PL`, `pt` for `pt-BR`), in any case.
+        wanted = language_range.lower()
+        for language in offered:
+            tag = language.lower()
+            if (wanted == tag or wanted.split("-")[0] == tag.split("-")[0]) and (
+                language not in quality
+            ):
+                quality[language] = (q, position)
     if star is not None:
         for language in offered:
             quality.setdefault(language, star)

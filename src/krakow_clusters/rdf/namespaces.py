@@ -100,6 +100,12 @@ class Namespaces:
         self._made_of = (base_iri, ontology_ns, dict(extra or {}))
         self.table: dict[str, str] = {"kc": ontology_ns or base_iri + "ontology#"}
         self.table |= {prefix: base_iri + path for prefix, path in PROJECT_PREFIXES.items()}
+        clash = sorted(set(extra or {}) & (set(self.table) | set(STANDARD_PREFIXES)))
+        if clash:
+            raise CouldNotRun(
+                f"settings.toml [prefixes]: {', '.join(clash)} is a prefix of the package's own; "
+                "choose another name"
+            )
         self.table |= dict(extra or {})
         self.table |= STANDARD_PREFIXES
         self.dump: dict[str, str] = {k: v for k, v in self.table.items() if k not in REPORT_ONLY}

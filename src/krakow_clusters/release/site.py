@@ -31,7 +31,6 @@ from ..pages.describe import (
     Site,
     describe,
     describes_something,
-    license_of,
     sources_of,
 )
 from ..pages.facets import cluster_facts, facet_pages, index_page
@@ -175,7 +174,7 @@ def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = 
     links = Links(pages, release_files, site)
 
     renderer = Pages(site)
-    license = license_of(store, site)
+    license = site.settings.licence  # the dataset's, as void.ttl's
     sources = sources_of(store, site)
     written: list[Path] = []
     groups = index_view(store, site)

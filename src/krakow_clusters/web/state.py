@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from ..errors import CouldNotRun
 from ..formats.answer import Answer, AnswerLimits, check_size, result_size, write_answer
-from ..pages.describe import Description, Site, describe, license_of, sources_of
+from ..pages.describe import Description, Site, describe, sources_of
 from ..pages.i18n import page_language
 from ..pages.render import Pages
 from ..pages.schemaorg import dataset_schema_org, script_json
@@ -181,11 +181,12 @@ class AppState:
                 memory=self.options.limits.query_memory,
             )
             await self.pool.start()
+        # The dataset's licence, shown on every page, is the settings' (as void.ttl's).
+        self.license = self.settings.licence
         try:
-            self.license = await run_in_threadpool(license_of, self.store, self.site)
             self.sources = await run_in_threadpool(sources_of, self.store, self.site)
         except CouldNotRun:
-            self.license = None
+            self.sources = {}
 
     async def shutdown(self) -> None:
         """Stop the query workers."""
