@@ -12,7 +12,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from krakow_clusters.errors import CouldNotRun
-from krakow_clusters.rdf.sparqltext import inject_values, is_absolute_iri
+from krakow_clusters.rdf.sparqltext import Fragment, fill, inject_values, is_absolute_iri
 from krakow_clusters.sparql.library import find_query, library, read_query
 from krakow_clusters.sparql.run import run
 from krakow_clusters.store.embedded import EmbeddedStore
@@ -315,3 +315,33 @@ def test_a_paged_query_page_links_its_neighbours(app):
     second = body.decode()
     assert "LIMIT 2 OFFSET 2" in second
     assert 'rel="prev"' in second
+
+
+def test_fill_refuses_a_name_the_template_does_not_hold() -> None:
+    with pytest.raises(CouldNotRun, match="no placeholder NODES"):
+        fill("SELECT * { $R ?p ?o }", R=URIRef("https://example.org/a"), NODES=[])
+
+
+def test_fill_refuses_an_iri_that_would_break_out_of_its_brackets() -> None:
+    with pytest.raises(CouldNotRun, match="is not an absolute IRI"):
+        fill("SELECT * { $R ?p ?o }", R=URIRef("https://example.org/a> ?x <urn:b"))
+
+
+def test_fill_leaves_placeholders_it_was_not_given_and_puts_fragments_as_they_are() -> None:
+    text = fill("SELECT * { $A $B }", B=Fragment("?s ?p ?o"))
+    assert text == "SELECT * { $A ?s ?p ?o }"
+    # A literal's quotes and backslashes are escaped, so a label cannot end the string.
+    escaped = fill("FILTER(?l = $L)", L=Literal('a" } DROP ALL #'))
+    assert escaped == 'FILTER(?l = "a\\" } DROP ALL #")'
+
+
+def test_the_package_binds_its_own_query_values_only_through_fill() -> None:
+    package = Path(__file__).resolve().parents[1] / "src" / "krakow_clusters"
+    offenders = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\.replace\(\s*[\"']\$[A-Z]", line)
+    ]
+    assert list(package.rglob("*.py")), "no package sources found"
+    assert offenders == []

@@ -25,6 +25,7 @@ from rdflib.term import Node
 from ..rdf.labels import LABEL_PROPERTIES, pick_label, pick_literal
 from ..rdf.namespaces import Namespaces
 from ..rdf.results import GraphStore
+from ..rdf.sparqltext import fill
 from ..rdf.terms import Triple
 from ..settings import Settings
 
@@ -100,7 +101,10 @@ SELECT DISTINCT ?s ?p ?label WHERE {
 
 def _with_resource(template: str, iri: str) -> str:
     # The IRI is built from a path checked against SLUG, so it is safe as an N3 term.
-    return template.replace("$HASH", Literal(iri + "#").n3()).replace("$R", URIRef(iri).n3())
+    values = {"R": URIRef(iri)}
+    if "$HASH" in template:  # the ontology's and DESCRIBE's templates need no hash prefix
+        values["HASH"] = Literal(iri + "#")
+    return fill(template, **values)
 
 
 def hash_nodes(iri: str, triples: Iterable[Triple]) -> list[str]:
@@ -115,8 +119,8 @@ def hash_nodes(iri: str, triples: Iterable[Triple]) -> list[str]:
     return sorted(n for n in found if _safe_iri(n))
 
 
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(URIRef(i).n3() for i in iris)
+def _values(iris: Iterable[str]) -> list[URIRef]:
+    return [URIRef(i) for i in iris]
 
 
 class Site:
@@ -245,8 +249,7 @@ def label_triples(store: GraphStore, iris: set[str]) -> list[Triple]:
     iris = {i for i in iris if _safe_iri(i)}
     if not iris:
         return []
-    values = " ".join(URIRef(i).n3() for i in sorted(iris))
-    answer = store.query(LABELS.replace("$IRIS", values))
+    answer = store.query(fill(LABELS, IRIS=_values(sorted(iris))))
     return [(x, p, label) for x, p, label in answer.rows if isinstance(label, Literal)]
 
 
@@ -292,7 +295,7 @@ def origins_of(store: GraphStore, iri: str, nodes: Iterable[str] = ()) -> dict[T
     """For each statement about `iri` and its hash IRIs `nodes` (see `hash_nodes`), the IRIs of
     the graphs it sits in."""
     found: dict[Triple, list[str]] = defaultdict(list)
-    query = ORIGINS.replace("$SUBJECTS", _values([iri, *nodes]))
+    query = fill(ORIGINS, SUBJECTS=_values([iri, *nodes]))
     for s, p, o, g in store.query(query).rows:
         found[(s, p, o)].append(str(g))
     return {t: sorted(graphs) for t, graphs in found.items()}
@@ -303,9 +306,8 @@ def graphs_of(store: GraphStore, graphs: set[str]) -> dict[str, dict[str, list[N
     graphs = {g for g in graphs if _safe_iri(g)}
     if not graphs:
         return {}
-    values = " ".join(URIRef(g).n3() for g in sorted(graphs))
     found: dict[str, dict[str, list[Node]]] = {g: defaultdict(list) for g in graphs}
-    for g, p, o in store.query(GRAPHS.replace("$IRIS", values)).rows:
+    for g, p, o in store.query(fill(GRAPHS, IRIS=_values(sorted(graphs)))).rows:
         found[str(g)][str(p)].append(o)
     return {g: {p: sorted(objects) for p, objects in by.items()} for g, by in found.items()}
 
@@ -332,7 +334,7 @@ def describe(
     triples = set(answer.triples)
     nodes = [] if ontology else hash_nodes(iri, triples)
     if nodes:
-        triples |= set(store.query(HASH_NODES.replace("$NODES", _values(nodes))).triples)
+        triples |= set(store.query(fill(HASH_NODES, NODES=_values(nodes))).triples)
     subjects = {str(s) for s, _p, _o in triples}
     mentioned = {str(o) for _s, _p, o in triples if isinstance(o, URIRef)}
     mentioned |= {str(s) for s, _p, o in triples if str(o) == iri}

@@ -42,6 +42,7 @@ from rdflib import Literal, URIRef
 
 from ..rdf.labels import pick_label, pick_literal
 from ..rdf.results import GraphStore
+from ..rdf.sparqltext import Fragment, fill
 from .describe import SLUG, Site
 from .i18n import N_, translator
 from .pictures import HELIX_ORDER, composition_svg, helix_mix_svg, member_counts_svg, network_svg
@@ -98,26 +99,28 @@ def _facet_union() -> str:
 
 
 # Every value of every facet that some cluster has, with its labels: the values a filter may name.
-VALUES = (
+VALUES = fill(
     PREFIXES
     + """SELECT DISTINCT ?facet ?v ?label WHERE {
   ?c a kc:ClusterInitiative .
   $UNION
   OPTIONAL { ?v skos:prefLabel|rdfs:label ?label }
-}"""
-).replace("$UNION", _facet_union())
+}""",
+    UNION=Fragment(_facet_union()),  # the package's own patterns (FACETS), made once
+)
 
 # How many of the clusters that pass the filters (MATCHING's answer, given as VALUES) have each
 # value. Not the filters' patterns joined here: Virtuoso 7 drops such a join of a transitive path
 # with a constant (`?c kc:sector/skos:broader* <…>`) and the union's paths, and counts every
 # cluster.
-COUNTS = (
+COUNTS = fill(
     PREFIXES
     + """SELECT ?facet ?v (COUNT(DISTINCT ?c) AS ?n) WHERE {
   VALUES ?c { $CLUSTERS }
   $UNION
-} GROUP BY ?facet ?v"""
-).replace("$UNION", _facet_union())
+} GROUP BY ?facet ?v""",
+    UNION=Fragment(_facet_union()),
+)
 
 # The clusters that pass the filters, with their names. `$ONLY`, here and in the next two
 # queries: nothing, or VALUES naming the one cluster asked about (cluster_facts' `only`).
@@ -261,10 +264,11 @@ def cluster_facts(store: GraphStore, site: Site, only: str | None = None) -> dic
     `only`: the IRI of one cluster, the only one asked about."""
     if only is not None and not _IRI.fullmatch(only):
         return {}
-    restrict = f"VALUES ?c {{ {URIRef(only).n3()} }}" if only is not None else ""
+    restrict = Fragment(fill("VALUES ?c { $C }", C=URIRef(only)) if only is not None else "")
 
     def ask(template: str):
-        return _query(store, site, template.replace("$ONLY", restrict).replace("$FILTERS", "")).rows
+        more = {"FILTERS": Fragment("")} if "$FILTERS" in template else {}  # MATCHING's: none
+        return _query(store, site, fill(template, ONLY=restrict, **more)).rows
 
     clusters: dict[str, dict] = defaultdict(
         lambda: {
@@ -462,7 +466,7 @@ def explore(
     matching = {
         str(c)
         for c, _name in _query(
-            store, site, MATCHING.replace("$FILTERS", filters).replace("$ONLY", "")
+            store, site, fill(MATCHING, FILTERS=Fragment(filters), ONLY=Fragment(""))
         ).rows
         if isinstance(c, URIRef) and _IRI.fullmatch(str(c))  # safe to write back into a query
     }
@@ -470,12 +474,12 @@ def explore(
     # serve (the link adds a filter), among all clusters in the static site (one filter a page).
     counted = matching
     if static and selection.filters:
-        every = _query(store, site, MATCHING.replace("$FILTERS", "").replace("$ONLY", "")).rows
+        every = _query(store, site, fill(MATCHING, FILTERS=Fragment(""), ONLY=Fragment(""))).rows
         counted = {str(c) for c, _name in every if isinstance(c, URIRef) and _IRI.fullmatch(str(c))}
     counts: dict[tuple[str, str], int] = {}
     if counted:
-        values = " ".join(URIRef(c).n3() for c in sorted(counted))
-        for facet, v, n in _query(store, site, COUNTS.replace("$CLUSTERS", values)).rows:
+        clusters = [URIRef(c) for c in sorted(counted)]
+        for facet, v, n in _query(store, site, fill(COUNTS, CLUSTERS=clusters)).rows:
             if facet is not None and v is not None:
                 counts[(str(facet), str(v))] = _number(n) or 0
 

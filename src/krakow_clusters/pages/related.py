@@ -11,6 +11,7 @@ from rdflib import RDF, URIRef
 from rdflib.namespace import SKOS
 
 from ..rdf.results import GraphStore
+from ..rdf.sparqltext import fill
 from .describe import (
     Description,
     LabelSource,
@@ -61,8 +62,8 @@ MAX_CONCEPTS = 500
 
 
 def _values(store: GraphStore, template: str, iris: Iterable[str]) -> list[tuple]:
-    terms = " ".join(URIRef(i).n3() for i in sorted(iris))
-    return store.query(template.replace("$IRIS", terms)).rows if terms else []
+    terms = [URIRef(i) for i in sorted(iris)]
+    return store.query(fill(template, IRIS=terms)).rows if terms else []
 
 
 def _walk(store: GraphStore, start: str, template: str) -> list[tuple[str, str]]:
@@ -89,7 +90,7 @@ def gather(store: GraphStore, desc: Description, labels: LabelSource | None = No
     named: set[str] = set()
     roles = [
         (str(cluster), str(kind) if kind is not None else None)
-        for cluster, kind in store.query(prologue + ROLES_HELD.replace("$R", subject.n3())).rows
+        for cluster, kind in store.query(prologue + fill(ROLES_HELD, R=subject)).rows
         if isinstance(cluster, URIRef)
     ]
     desc.related["roles"] = sorted(roles, key=lambda r: (r[0], r[1] or ""))

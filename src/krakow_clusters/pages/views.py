@@ -14,6 +14,7 @@ from rdflib.term import Node
 from ..formats import media as F
 from ..rdf.labels import LABEL_PROPERTIES, pick_label, pick_literal
 from ..rdf.results import GraphStore
+from ..rdf.sparqltext import fill
 from ..rdf.terms import Triple
 from .describe import (
     INDEX,
@@ -358,7 +359,7 @@ def index_view(store: GraphStore, site: Site) -> dict[str, list[dict]]:
     """Every resource under /id/ in each language: grouped by kind (clusters, organisations,
     sectors first), each named in the language (`text_lang` where it falls back), by name."""
     id_base = site.settings.id_base
-    answer = store.query(INDEX.replace("$ID", Literal(id_base).n3()))
+    answer = store.query(fill(INDEX, ID=Literal(id_base)))
     names: dict[str, list[tuple[int, Literal]]] = defaultdict(list)
     for s, p, label in answer.rows:
         ranked = names[str(s)]  # every resource, named or not

@@ -5,7 +5,7 @@ written in a query."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from rdflib.term import Literal, Node, URIRef
 
@@ -165,3 +165,39 @@ def _term_text(name: str, term: Node) -> str:
     if isinstance(term, Literal):
         return term.n3()
     raise CouldNotRun(f"parameter {name}: only IRIs and literals can be bound, not {term!r}")
+
+
+class Fragment(str):
+    """Query text the package itself wrote (a pattern, a VALUES clause it built from checked
+    terms), put into a template by `fill` as it is."""
+
+
+_PLACEHOLDER = re.compile(r"\$([A-Z][A-Z_]*)\b")
+
+
+def fill(template: str, **values: Node | Iterable[Node] | Fragment) -> str:
+    """`template` with each `$NAME` given replaced: a term by its SPARQL form (an IRI checked as
+    `is_absolute_iri`, a literal escaped), several terms by theirs with spaces between (a
+    VALUES list), a `Fragment` as it is. The one way the package puts values into its own
+    queries' text (a visitor's parameters are bound as terms, `inject_values`); CouldNotRun for
+    a name the template does not hold, so that a typo cannot leave a placeholder unfilled.
+
+    >>> fill("SELECT * { ?s ?p $IRI } # $N", IRI=URIRef("https://example.org/a"), N=Literal(2))
+    'SELECT * { ?s ?p <https://example.org/a> } # "2"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    >>> fill("VALUES ?x { $XS }", XS=[URIRef("urn:a"), Literal("b")])
+    'VALUES ?x { <urn:a> "b" }'
+    """
+    found = set(_PLACEHOLDER.findall(template))
+    unknown = sorted(set(values) - found)
+    if unknown:
+        raise CouldNotRun(f"internal error: the query has no placeholder {', '.join(unknown)}")
+    texts = {name: _filled(name, value) for name, value in values.items()}
+    return _PLACEHOLDER.sub(lambda m: texts.get(m.group(1), m.group(0)), template)
+
+
+def _filled(name: str, value: Node | Iterable[Node] | Fragment) -> str:
+    if isinstance(value, Fragment):
+        return str(value)
+    if isinstance(value, (URIRef, Literal)):
+        return _term_text(name.lower(), value)
+    return " ".join(_term_text(name.lower(), term) for term in value)

@@ -14,6 +14,7 @@ from rdflib import Literal
 
 from ..rdf.namespaces import Namespaces
 from ..rdf.results import GraphStore
+from ..rdf.sparqltext import fill
 from ..settings import Settings
 
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -123,8 +124,8 @@ def entity_id(iri: str, base: str) -> str | None:
 
 def _query(template: str, prefixes: tuple[str, ...], settings: Settings) -> str:
     namespaces = Namespaces.of(settings)
-    text = template.replace("$ID", Literal(settings.id_base).n3())
-    text = text.replace("$LANG", Literal(settings.default_language).n3())
+    values = {"ID": Literal(settings.id_base), "LANG": Literal(settings.default_language)}
+    text = fill(template, **{name: v for name, v in values.items() if f"${name}" in template})
     return namespaces.prologue(*prefixes) + text
 
 

@@ -41,6 +41,7 @@ from ..pages.render import Pages
 from ..pages.schemaorg import dataset_schema_org, script_json
 from ..pages.views import index_view
 from ..rdf.results import GraphStore
+from ..rdf.sparqltext import fill
 
 SITE_DIR = "site"
 HOME = "index.html"
@@ -163,7 +164,7 @@ def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = 
     release_files = {f for f in release_files if not f.startswith(SITE_DIR + "/")}
 
     id_base = site.settings.id_base
-    answer = store.query(SUBJECTS.replace("$ID", Literal(id_base).n3()))
+    answer = store.query(fill(SUBJECTS, ID=Literal(id_base)))
     documents = sorted({str(row[0]).split("#", 1)[0] for row in answer.rows})
     resources = {iri: page for iri in documents if (page := page_of(iri, id_base)) is not None}
     has_void = "void.ttl" in release_files

@@ -18,6 +18,7 @@ from ..formats import media as F
 from ..formats.rdf import serialize_turtle
 from ..pages.i18n import N_, has_catalogue, language_name, translator
 from ..rdf.namespaces import STANDARD_PREFIXES, Namespaces
+from ..rdf.sparqltext import fill
 from ..rdf.terms import Triple
 from ..settings import Settings
 from ..store.embedded import EmbeddedStore
@@ -420,8 +421,7 @@ def void_statistics(store: EmbeddedStore) -> dict:
 
 def wikidata_links(store: EmbeddedStore) -> dict[str, int]:
     """How many links to Wikidata the data holds, by link predicate."""
-    predicates = " ".join(f"<{p}>" for p in LINK_PREDICATES)
-    query = LINKS.replace("$PREDICATES", predicates).replace("$WD", Literal(WD).n3())
+    query = fill(LINKS, PREDICATES=LINK_PREDICATES, WD=Literal(WD))
     return dict(sorted((str(p), int(n)) for p, n in store.query(query).rows))
 
 
