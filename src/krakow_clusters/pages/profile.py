@@ -187,212 +187,165 @@ class _Profile:
 
     def description(self) -> None:
         """The resource's description in the page's language, else a concept's definition."""
-        subject = self.subject
-        notes = self.notes
-        about = self.about
-        literals = self.literals
-        lang = self.lang
         # The description: the resource's own in the page's language (the curators' summary or
         # translation), else a concept's definition.
         description = None
         for predicate in (DCTERMS.description, SKOS.definition):
-            texts = literals(about.get(str(predicate), []))
-            literal = pick_literal(texts, lang)
+            texts = self.literals(self.about.get(str(predicate), []))
+            literal = pick_literal(texts, self.lang)
             if literal is not None:
                 description = {
                     "text": str(literal),
-                    "text_lang": other_language(literal, lang),
-                    "notes": notes.cite([(subject, predicate, literal)]),
+                    "text_lang": other_language(literal, self.lang),
+                    "notes": self.notes.cite([(self.subject, predicate, literal)]),
                 }
                 break
         self.described = description
 
     def names(self) -> None:
         """Names: every rdfs:label with its language, then the other names."""
-        _ = self._
-        subject = self.subject
-        about = self.about
-        value = self.value
-        literals = self.literals
-        row = self.row
-        facts = self.facts
-        desc = self.desc
-        lang = self.lang
         # Names: every rdfs:label, each with its language; then the other names.
         names = []
-        name_of = RDFS.label if about.get(str(RDFS.label)) else SKOS.prefLabel
-        labels = literals(about.get(str(name_of), []))
-        for literal in sorted(labels, key=lambda t: (t.language != lang, t.language or "", str(t))):
-            language = language_name_in(literal.language, lang) if literal.language else None
+        name_of = RDFS.label if self.about.get(str(RDFS.label)) else SKOS.prefLabel
+        labels = self.literals(self.about.get(str(name_of), []))
+        for literal in sorted(
+            labels, key=lambda t: (t.language != self.lang, t.language or "", str(t))
+        ):
+            language = language_name_in(literal.language, self.lang) if literal.language else None
             names.append(
-                value(
-                    literal, [(subject, name_of, literal)], escape(language) if language else None
+                self.value(
+                    literal,
+                    [(self.subject, name_of, literal)],
+                    escape(language) if language else None,
                 )
             )
         if names:
-            facts.append(row(escape(_("Name")), names, "name"))
-        also = literals(about.get(str(SKOS.altLabel), []))
+            self.facts.append(self.row(escape(self._("Name")), names, "name"))
+        also = self.literals(self.about.get(str(SKOS.altLabel), []))
         if also:
-            also.sort(key=lambda t: (t.language != lang, str(t)))
-            facts.append(
-                row(
-                    predicate_name(str(SKOS.altLabel), desc, lang),
-                    [value(t, [(subject, SKOS.altLabel, t)]) for t in also],
+            also.sort(key=lambda t: (t.language != self.lang, str(t)))
+            self.facts.append(
+                self.row(
+                    predicate_name(str(SKOS.altLabel), self.desc, self.lang),
+                    [self.value(t, [(self.subject, SKOS.altLabel, t)]) for t in also],
                     "also",
                 )
             )
 
     def sectors(self) -> None:
         """The sectors."""
-        kc = self.kc
-        subject = self.subject
-        about = self.about
-        value = self.value
-        row = self.row
-        facts = self.facts
-        desc = self.desc
-        lang = self.lang
-        sectors = about.get(str(kc.sector), [])
+        sectors = self.about.get(str(self.kc.sector), [])
         if sectors:
-            facts.append(
-                row(
-                    predicate_name(str(kc.sector), desc, lang),
-                    [value(s, [(subject, kc.sector, s)]) for s in _sorted(sectors, desc, lang)],
+            self.facts.append(
+                self.row(
+                    predicate_name(str(self.kc.sector), self.desc, self.lang),
+                    [
+                        self.value(s, [(self.subject, self.kc.sector, s)])
+                        for s in _sorted(sectors, self.desc, self.lang)
+                    ],
                     "sector",
                 )
             )
 
     def sizes(self) -> None:
         """Size: the source's wording and qualifier, a breakdown, partners apart."""
-        kc = self.kc
-        _ = self._
-        subject = self.subject
-        about = self.about
-        of_node = self.of_node
-        value = self.value
-        literals = self.literals
-        row = self.row
-        facts = self.facts
-        desc = self.desc
-        lang = self.lang
         # Size: the source's wording and qualifier, and a breakdown by member type.
         # A partner count is shown apart from the size: partners are not members.
         counted = (
-            (kc.memberCount, "size"),
-            (kc.memberTypeCount, "breakdown"),
-            (kc.partnerCount, "partners"),
+            (self.kc.memberCount, "size"),
+            (self.kc.memberTypeCount, "breakdown"),
+            (self.kc.partnerCount, "partners"),
         )
         for predicate, key in counted:
             counts = []
             for node in sorted(
-                about.get(str(predicate), []), key=lambda n: _count_order(n, of_node, kc)
+                self.about.get(str(predicate), []),
+                key=lambda n: _count_order(n, self.of_node, self.kc),
             ):
-                facts_of = of_node.get(str(node), {})
-                stated = pick_literal(literals(facts_of.get(str(kc.statedAs), [])), lang)
+                facts_of = self.of_node.get(str(node), {})
+                stated = pick_literal(
+                    self.literals(facts_of.get(str(self.kc.statedAs), [])), self.lang
+                )
                 if stated is None:
                     continue
-                cited = [(subject, predicate, node)]
+                cited = [(self.subject, predicate, node)]
                 cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
-                extra = _count_detail(facts_of, desc, lang)
-                counts.append(value(stated, cited, extra) | {"quote": True})
+                extra = _count_detail(facts_of, self.desc, self.lang)
+                counts.append(self.value(stated, cited, extra) | {"quote": True})
             if counts:
                 label = (
-                    escape(_("Size"))
+                    escape(self._("Size"))
                     if key == "size"
-                    else predicate_name(str(predicate), desc, lang)
+                    else predicate_name(str(predicate), self.desc, self.lang)
                 )
-                facts.append(row(label, counts, key))
+                self.facts.append(self.row(label, counts, key))
 
     def roles(self) -> None:
         """Roles: the organisations coordinating, hosting or partnering the cluster."""
-        kc = self.kc
-        _ = self._
-        subject = self.subject
-        of_node = self.of_node
-        value = self.value
-        literals = self.literals
-        row = self.row
-        facts = self.facts
-        desc = self.desc
-        lang = self.lang
         # Roles: the organisations coordinating, hosting or partnering the cluster (role nodes).
         by_role: dict[str, list[dict]] = defaultdict(list)
         role_names: dict[str, Markup] = {}
-        for node, facts_of in sorted(of_node.items()):
-            if subject not in facts_of.get(str(kc.roleIn), []):
+        for node, facts_of in sorted(self.of_node.items()):
+            if self.subject not in facts_of.get(str(self.kc.roleIn), []):
                 continue
-            kinds = facts_of.get(str(kc.roleType), [])
+            kinds = facts_of.get(str(self.kc.roleType), [])
             kind = str(kinds[0]) if kinds else ""
-            role_names[kind] = (label_in(desc.labels.get(kind), lang) if kind else None) or escape(
-                _("role")
-            )
+            role_names[kind] = (
+                label_in(self.desc.labels.get(kind), self.lang) if kind else None
+            ) or escape(self._("role"))
             cited = [
                 (URIRef(node), URIRef(p), o) for p, objects in facts_of.items() for o in objects
             ]
-            texts = literals(facts_of.get(str(DCTERMS.description), []))
-            literal = pick_literal(texts, lang)
-            extra = in_language(str(literal), other_language(literal, lang)) if literal else None
-            for holder in facts_of.get(str(kc.heldBy), []):
-                by_role[kind].append(value(holder, cited, extra))
+            texts = self.literals(facts_of.get(str(DCTERMS.description), []))
+            literal = pick_literal(texts, self.lang)
+            extra = (
+                in_language(str(literal), other_language(literal, self.lang)) if literal else None
+            )
+            for holder in facts_of.get(str(self.kc.heldBy), []):
+                by_role[kind].append(self.value(holder, cited, extra))
         for kind in sorted(by_role, key=lambda k: (_role_rank(k), k)):
-            facts.append(row(role_names[kind], by_role[kind], "role-" + _slug(kind)))
+            self.facts.append(self.row(role_names[kind], by_role[kind], "role-" + _slug(kind)))
 
     def statuses(self) -> None:
         """Statuses with their dates."""
-        kc = self.kc
-        _ = self._
-        subject = self.subject
-        about = self.about
-        of_node = self.of_node
-        value = self.value
-        row = self.row
-        facts = self.facts
-        desc = self.desc
-        lang = self.lang
         # Statuses with their dates.
         statuses = []
-        for node in sorted(about.get(str(kc.status), []), key=str):
-            facts_of = of_node.get(str(node), {})
-            cited = [(subject, kc.status, node)]
+        for node in sorted(self.about.get(str(self.kc.status), []), key=str):
+            facts_of = self.of_node.get(str(node), {})
+            cited = [(self.subject, self.kc.status, node)]
             cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
             since = facts_of.get(str(SDO.startDate), [])
             extra = (
-                escape(_("since %(date)s") % {"date": format_day(since[0], lang)})
+                escape(self._("since %(date)s") % {"date": format_day(since[0], self.lang)})
                 if since
                 else None
             )
-            for kind in facts_of.get(str(kc.statusType), []):
-                statuses.append(value(kind, cited, extra))
+            for kind in facts_of.get(str(self.kc.statusType), []):
+                statuses.append(self.value(kind, cited, extra))
         if statuses:
-            facts.append(row(predicate_name(str(kc.status), desc, lang), statuses, "status"))
+            self.facts.append(
+                self.row(
+                    predicate_name(str(self.kc.status), self.desc, self.lang), statuses, "status"
+                )
+            )
 
     def plain(self) -> None:
         """Facts shown as they are, in the order of PLAIN_FACTS."""
-        kc = self.kc
-        subject = self.subject
-        about = self.about
-        value = self.value
-        row = self.row
-        facts = self.facts
-        desc = self.desc
-        lang = self.lang
-        for predicate in _plain_facts(kc):
-            objects = about.get(predicate, [])
+        for predicate in _plain_facts(self.kc):
+            objects = self.about.get(predicate, [])
             if objects:
                 values = [
-                    value(o, [(subject, URIRef(predicate), o)])
-                    for o in _sorted(objects, desc, lang)
+                    self.value(o, [(self.subject, URIRef(predicate), o)])
+                    for o in _sorted(objects, self.desc, self.lang)
                 ]
-                facts.append(row(predicate_name(predicate, desc, lang), values, _slug(predicate)))
+                self.facts.append(
+                    self.row(
+                        predicate_name(predicate, self.desc, self.lang), values, _slug(predicate)
+                    )
+                )
 
     def identity(self) -> None:
         """Identity links (Wikidata first); a close match is said to be one."""
-        _ = self._
-        subject = self.subject
-        about = self.about
-        value = self.value
-        row = self.row
-        facts = self.facts
         # Identity links (Wikidata first); a close match is said to be one.
         for predicates, label, key in (
             (IDENTITY, N_("Same as"), "same-as"),
@@ -400,9 +353,9 @@ class _Profile:
         ):
             links = []
             for predicate in predicates:
-                for o in about.get(predicate, []):
+                for o in self.about.get(predicate, []):
                     if isinstance(o, URIRef):
-                        view = value(o, [(subject, URIRef(predicate), o)])
+                        view = self.value(o, [(self.subject, URIRef(predicate), o)])
                         if str(o).startswith(WIKIDATA):
                             view["label"] = "Wikidata " + str(o)[len(WIKIDATA) :]
                         links.append(view)
@@ -413,20 +366,19 @@ class _Profile:
                         v.get("label", ""),
                     )
                 )
-                facts.append(row(escape(_(label)), links, key))
+                self.facts.append(self.row(escape(self._(label)), links, key))
 
     def roles_held(self) -> None:
         """An organisation's clusters, by role."""
-        _ = self._
-        desc = self.desc
-        lang = self.lang
         # An organisation's clusters, by role.
         roles_held: dict[str, list[dict]] = defaultdict(list)
-        for cluster, kind in desc.related.get("roles", []):
-            roles_held[kind or ""].append(value_view(URIRef(cluster), desc, {}, lang))
+        for cluster, kind in self.desc.related.get("roles", []):
+            roles_held[kind or ""].append(value_view(URIRef(cluster), self.desc, {}, self.lang))
         held = [
             {
-                "role": capitalized(label_in(desc.labels.get(kind), lang) or escape(_("role"))),
+                "role": capitalized(
+                    label_in(self.desc.labels.get(kind), self.lang) or escape(self._("role"))
+                ),
                 "key": _slug(kind),
                 "clusters": sorted(roles_held[kind], key=lambda v: v.get("label", "")),
             }

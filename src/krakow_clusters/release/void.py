@@ -144,211 +144,169 @@ class _Void:
 
     def catalogue_and_dataset(self) -> None:
         """The catalogue and the dataset: names, publisher, dates, sources, language, theme."""
-        add = self.add
-        base = self.base
-        catalog = self.catalog
-        contact = self.contact
-        ctx = self.ctx
-        dataset = self.dataset
-        date = self.date
-        languages = self.languages
-        licence = self.licence
-        namespaces = self.namespaces
-        publisher = self.publisher
         release = self.settings
-        texts = self.texts
         # The catalogue and the dataset.
-        add(catalog, RDF.type, DCAT.Catalog)
-        texts(catalog, DCTERMS.title, release.title)
-        texts(catalog, DCTERMS.description, release.description)
-        add(catalog, DCTERMS.publisher, publisher)
-        add(catalog, DCTERMS.license, licence)
-        add(catalog, DCAT.dataset, dataset)
-        add(catalog, FOAF.homepage, URIRef(base))
-        add(catalog, DCTERMS.issued, date)
-        add(catalog, DCTERMS.modified, date)
+        self.add(self.catalog, RDF.type, DCAT.Catalog)
+        self.texts(self.catalog, DCTERMS.title, release.title)
+        self.texts(self.catalog, DCTERMS.description, release.description)
+        self.add(self.catalog, DCTERMS.publisher, self.publisher)
+        self.add(self.catalog, DCTERMS.license, self.licence)
+        self.add(self.catalog, DCAT.dataset, self.dataset)
+        self.add(self.catalog, FOAF.homepage, URIRef(self.base))
+        self.add(self.catalog, DCTERMS.issued, self.date)
+        self.add(self.catalog, DCTERMS.modified, self.date)
 
         for t in (DCAT.Dataset, VOID.Dataset):
-            add(dataset, RDF.type, t)
-        texts(dataset, DCTERMS.title, release.title)
-        texts(dataset, DCTERMS.description, release.description)
-        for lang in languages:
+            self.add(self.dataset, RDF.type, t)
+        self.texts(self.dataset, DCTERMS.title, release.title)
+        self.texts(self.dataset, DCTERMS.description, release.description)
+        for lang in self.languages:
             for keyword in release.keywords[lang]:
-                add(dataset, DCAT.keyword, Literal(keyword, lang=lang))
-        add(dataset, DCTERMS.publisher, publisher)
-        add(dataset, DCAT.contactPoint, contact)
-        add(dataset, DCTERMS.issued, date)
-        add(dataset, DCTERMS.modified, date)
-        add(dataset, DCAT.version, Literal(release.version))
-        add(dataset, DCAT.landingPage, URIRef(base))
-        add(URIRef(base), RDF.type, FOAF.Document)
-        for source in _sources(ctx.store, namespaces):
-            add(dataset, PROV.wasDerivedFrom, source)
+                self.add(self.dataset, DCAT.keyword, Literal(keyword, lang=lang))
+        self.add(self.dataset, DCTERMS.publisher, self.publisher)
+        self.add(self.dataset, DCAT.contactPoint, self.contact)
+        self.add(self.dataset, DCTERMS.issued, self.date)
+        self.add(self.dataset, DCTERMS.modified, self.date)
+        self.add(self.dataset, DCAT.version, Literal(release.version))
+        self.add(self.dataset, DCAT.landingPage, URIRef(self.base))
+        self.add(URIRef(self.base), RDF.type, FOAF.Document)
+        for source in _sources(self.ctx.store, self.namespaces):
+            self.add(self.dataset, PROV.wasDerivedFrom, source)
             # Its name as the data gives it, so that a reader of void.ttl alone can show it.
-            for label in _labels(ctx.store, source):
-                add(source, RDFS.label, label)
-        add(dataset, DCTERMS.conformsTo, URIRef(release.ontology))
-        add(URIRef(release.ontology), RDF.type, DCTERMS.Standard)
-        for code in (EU_LANGUAGES[lang] for lang in languages if lang in EU_LANGUAGES):
-            add(dataset, DCTERMS.language, URIRef(EU_LANGUAGE + code))
-            add(URIRef(EU_LANGUAGE + code), RDF.type, DCTERMS.LinguisticSystem)
+            for label in _labels(self.ctx.store, source):
+                self.add(source, RDFS.label, label)
+        self.add(self.dataset, DCTERMS.conformsTo, URIRef(release.ontology))
+        self.add(URIRef(release.ontology), RDF.type, DCTERMS.Standard)
+        for code in (EU_LANGUAGES[lang] for lang in self.languages if lang in EU_LANGUAGES):
+            self.add(self.dataset, DCTERMS.language, URIRef(EU_LANGUAGE + code))
+            self.add(URIRef(EU_LANGUAGE + code), RDF.type, DCTERMS.LinguisticSystem)
         theme = URIRef(EU_THEME + "ECON")
-        add(dataset, DCAT.theme, theme)
-        add(theme, RDF.type, SKOS.Concept)
-        for label in _translated(N_("Economy and finance"), languages):
-            add(theme, SKOS.prefLabel, label)
+        self.add(self.dataset, DCAT.theme, theme)
+        self.add(theme, RDF.type, SKOS.Concept)
+        for label in _translated(N_("Economy and finance"), self.languages):
+            self.add(theme, SKOS.prefLabel, label)
 
     def coverage(self) -> None:
         """Where and when: the settings' places; from the data's earliest date to the release."""
-        add = self.add
-        ctx = self.ctx
-        dataset = self.dataset
-        date = self.date
-        period = self.period
         release = self.settings
         for place in release.spatial:
             node = URIRef(place)
-            add(dataset, DCTERMS.spatial, node)
-            add(node, RDF.type, DCTERMS.Location)
-            for label in _labels(ctx.store, node):
-                add(node, RDFS.label, label)
+            self.add(self.dataset, DCTERMS.spatial, node)
+            self.add(node, RDF.type, DCTERMS.Location)
+            for label in _labels(self.ctx.store, node):
+                self.add(node, RDFS.label, label)
 
-        start = _earliest_date(ctx.store)
-        add(dataset, DCTERMS.temporal, period)
-        add(period, RDF.type, DCTERMS.PeriodOfTime)
+        start = _earliest_date(self.ctx.store)
+        self.add(self.dataset, DCTERMS.temporal, self.period)
+        self.add(self.period, RDF.type, DCTERMS.PeriodOfTime)
         if start is not None:
-            add(period, DCAT.startDate, start)
-        add(period, DCAT.endDate, date)
+            self.add(self.period, DCAT.startDate, start)
+        self.add(self.period, DCAT.endDate, self.date)
 
     def agents(self) -> None:
         """The publisher, its contact point, the licence."""
-        add = self.add
-        contact = self.contact
-        licence = self.licence
-        publisher = self.publisher
         release = self.settings
-        add(publisher, RDF.type, FOAF.Agent)
-        add(publisher, RDF.type, FOAF.Organization)
-        add(publisher, FOAF.name, Literal(release.publisher_name))
-        add(publisher, FOAF.homepage, URIRef(release.publisher_url))
-        add(contact, RDF.type, VCARD.Kind)
-        add(contact, RDF.type, VCARD.Organization)
-        add(contact, VCARD.fn, Literal(release.publisher_name))
-        add(contact, VCARD.hasURL, URIRef(release.publisher_url))
-        add(licence, RDF.type, DCTERMS.LicenseDocument)
+        self.add(self.publisher, RDF.type, FOAF.Agent)
+        self.add(self.publisher, RDF.type, FOAF.Organization)
+        self.add(self.publisher, FOAF.name, Literal(release.publisher_name))
+        self.add(self.publisher, FOAF.homepage, URIRef(release.publisher_url))
+        self.add(self.contact, RDF.type, VCARD.Kind)
+        self.add(self.contact, RDF.type, VCARD.Organization)
+        self.add(self.contact, VCARD.fn, Literal(release.publisher_name))
+        self.add(self.contact, VCARD.hasURL, URIRef(release.publisher_url))
+        self.add(self.licence, RDF.type, DCTERMS.LicenseDocument)
 
     def distributions(self) -> None:
         """One distribution per file of the release (void.ttl cannot carry its own checksum)."""
-        add = self.add
-        base = self.base
-        ctx = self.ctx
-        dataset = self.dataset
-        date = self.date
-        doc = self.doc
-        languages = self.languages
-        licence = self.licence
         # One distribution per file of the release (void.ttl cannot carry its own checksum).
         sha256 = SPDX.checksumAlgorithm_sha256
-        add(sha256, RDF.type, SPDX.ChecksumAlgorithm)
-        for name, title in distribution_titles(languages).items():
-            path = ctx.folder / name
+        self.add(sha256, RDF.type, SPDX.ChecksumAlgorithm)
+        for name, title in distribution_titles(self.languages).items():
+            path = self.ctx.folder / name
             if not path.is_file():
                 raise CouldNotRun(f"build: {name} was not written before void.ttl")
             content = path.read_bytes()
             slug = name.replace("/", "-").replace(".", "-")
-            dist = URIRef(f"{doc}#distribution-{slug}")
-            checksum = URIRef(f"{doc}#checksum-{slug}")
-            url = URIRef(base + name)
+            dist = URIRef(f"{self.doc}#distribution-{slug}")
+            checksum = URIRef(f"{self.doc}#checksum-{slug}")
+            url = URIRef(self.base + name)
             media = URIRef(IANA + F.FILE_TYPES[Path(name).suffix])
-            add(dataset, DCAT.distribution, dist)
-            add(dist, RDF.type, DCAT.Distribution)
+            self.add(self.dataset, DCAT.distribution, dist)
+            self.add(dist, RDF.type, DCAT.Distribution)
             language = Path(name).suffixes[0][1:] if name.endswith(".html") else ""
             shown = {} if title else {"language": language_name(language)}
-            for label in _translated(title or DOCUMENTATION_IN, languages, **shown):
-                add(dist, DCTERMS.title, label)
-            add(dist, DCAT.accessURL, url)
-            add(dist, DCAT.downloadURL, url)
-            add(dist, DCAT.mediaType, media)
-            add(media, RDF.type, DCTERMS.MediaType)
-            add(dist, DCAT.byteSize, Literal(str(len(content)), datatype=XSD.nonNegativeInteger))
-            add(dist, SPDX.checksum, checksum)
-            add(checksum, RDF.type, SPDX.Checksum)
-            add(checksum, SPDX.algorithm, sha256)
-            add(
+            for label in _translated(title or DOCUMENTATION_IN, self.languages, **shown):
+                self.add(dist, DCTERMS.title, label)
+            self.add(dist, DCAT.accessURL, url)
+            self.add(dist, DCAT.downloadURL, url)
+            self.add(dist, DCAT.mediaType, media)
+            self.add(media, RDF.type, DCTERMS.MediaType)
+            self.add(
+                dist, DCAT.byteSize, Literal(str(len(content)), datatype=XSD.nonNegativeInteger)
+            )
+            self.add(dist, SPDX.checksum, checksum)
+            self.add(checksum, RDF.type, SPDX.Checksum)
+            self.add(checksum, SPDX.algorithm, sha256)
+            self.add(
                 checksum,
                 SPDX.checksumValue,
                 Literal(hashlib.sha256(content).hexdigest(), datatype=XSD.hexBinary),
             )
-            add(dist, DCTERMS.license, licence)
-            add(dist, DCTERMS.issued, date)
+            self.add(dist, DCTERMS.license, self.licence)
+            self.add(dist, DCTERMS.issued, self.date)
             if name in DUMP_FILES:
-                add(dataset, VOID.dataDump, url)
+                self.add(self.dataset, VOID.dataDump, url)
 
     def statistics(self) -> None:
         """VoID: statistics computed from the data."""
-        add = self.add
-        base = self.base
-        ctx = self.ctx
-        dataset = self.dataset
-        doc = self.doc
-        namespaces = self.namespaces
         release = self.settings
         # VoID: statistics computed from the data.
-        add(dataset, VOID.sparqlEndpoint, URIRef(base + "sparql"))
-        add(dataset, VOID.uriSpace, Literal(release.id_base))
-        stats = void_statistics(ctx.store)
+        self.add(self.dataset, VOID.sparqlEndpoint, URIRef(self.base + "sparql"))
+        self.add(self.dataset, VOID.uriSpace, Literal(release.id_base))
+        stats = void_statistics(self.ctx.store)
         for figure, value in stats.items():
             if not figure.endswith("_partition"):
-                add(dataset, VOID[figure], Literal(value))
+                self.add(self.dataset, VOID[figure], Literal(value))
         for cls, entities in stats["classes_partition"].items():
-            node = URIRef(f"{doc}#class-{_slug(cls, namespaces)}")
-            add(dataset, VOID.classPartition, node)
-            add(node, VOID["class"], URIRef(cls))
-            add(node, VOID.entities, Literal(entities))
+            node = URIRef(f"{self.doc}#class-{_slug(cls, self.namespaces)}")
+            self.add(self.dataset, VOID.classPartition, node)
+            self.add(node, VOID["class"], URIRef(cls))
+            self.add(node, VOID.entities, Literal(entities))
         for prop, count in stats["properties_partition"].items():
-            node = URIRef(f"{doc}#property-{_slug(prop, namespaces)}")
-            add(dataset, VOID.propertyPartition, node)
-            add(node, VOID.property, URIRef(prop))
-            add(node, VOID.triples, Literal(count))
-        for vocabulary in sorted(_vocabularies(stats, release, namespaces)):
-            add(dataset, VOID.vocabulary, URIRef(vocabulary))
+            node = URIRef(f"{self.doc}#property-{_slug(prop, self.namespaces)}")
+            self.add(self.dataset, VOID.propertyPartition, node)
+            self.add(node, VOID.property, URIRef(prop))
+            self.add(node, VOID.triples, Literal(count))
+        for vocabulary in sorted(_vocabularies(stats, release, self.namespaces)):
+            self.add(self.dataset, VOID.vocabulary, URIRef(vocabulary))
 
     def subsets(self) -> None:
         """One subset per named graph: its size, its name and where it comes from."""
-        add = self.add
-        ctx = self.ctx
-        dataset = self.dataset
         # One subset per named graph: its size, its name and where it comes from, as the data says.
-        for name, count in graph_sizes(ctx.store).items():
+        for name, count in graph_sizes(self.ctx.store).items():
             node = URIRef(name)
-            add(dataset, VOID.subset, node)
-            add(node, RDF.type, VOID.Dataset)
-            add(node, VOID.triples, Literal(count))
-            for s_, p_, o_ in ctx.store.query(GRAPH_DESCRIPTION, {"graph": node}).triples:
-                add(s_, p_, o_)
+            self.add(self.dataset, VOID.subset, node)
+            self.add(node, RDF.type, VOID.Dataset)
+            self.add(node, VOID.triples, Literal(count))
+            for s_, p_, o_ in self.ctx.store.query(GRAPH_DESCRIPTION, {"graph": node}).triples:
+                self.add(s_, p_, o_)
 
     def linksets(self) -> None:
         """Linksets: the reviewed links to Wikidata, one per link predicate."""
-        add = self.add
-        ctx = self.ctx
-        dataset = self.dataset
-        doc = self.doc
-        namespaces = self.namespaces
-        wikidata = self.wikidata
         # Linksets: the reviewed links to Wikidata, one per link predicate.
-        add(wikidata, RDF.type, VOID.Dataset)
-        add(wikidata, DCTERMS.title, Literal("Wikidata", lang="en"))
-        add(wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/"))
-        add(wikidata, VOID.uriSpace, Literal(WD))
-        add(wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql"))
-        for predicate, count in wikidata_links(ctx.store).items():
-            node = URIRef(f"{doc}#links-wikidata-{_slug(predicate, namespaces)}")
-            add(node, RDF.type, VOID.Linkset)
-            add(node, VOID.subjectsTarget, dataset)
-            add(node, VOID.objectsTarget, wikidata)
-            add(node, VOID.linkPredicate, URIRef(predicate))
-            add(node, VOID.triples, Literal(count))
-            add(dataset, VOID.subset, node)
+        self.add(self.wikidata, RDF.type, VOID.Dataset)
+        self.add(self.wikidata, DCTERMS.title, Literal("Wikidata", lang="en"))
+        self.add(self.wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/"))
+        self.add(self.wikidata, VOID.uriSpace, Literal(WD))
+        self.add(self.wikidata, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql"))
+        for predicate, count in wikidata_links(self.ctx.store).items():
+            node = URIRef(f"{self.doc}#links-wikidata-{_slug(predicate, self.namespaces)}")
+            self.add(node, RDF.type, VOID.Linkset)
+            self.add(node, VOID.subjectsTarget, self.dataset)
+            self.add(node, VOID.objectsTarget, self.wikidata)
+            self.add(node, VOID.linkPredicate, URIRef(predicate))
+            self.add(node, VOID.triples, Literal(count))
+            self.add(self.dataset, VOID.subset, node)
 
 
 # What void.ttl repeats of a graph's own description in the data: names, source, attribution.
