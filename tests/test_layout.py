@@ -197,6 +197,15 @@ def test_every_unit_has_a_layer():
     )
 
 
+def test_readme_layer_table_is_the_tests_layers():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (.*?) \|[^|\n]*\|$", readme, re.M)
+    assert len(rows) > 10, "README.md's Layout has no table of layers"
+    table = [set(re.findall(r"`(\w+)/?`", units)) for _n, units in rows]
+    assert [int(n) for n, _units in rows] == list(range(len(rows)))
+    assert table == [units - {"krakow_clusters"} for units in LAYERS]
+
+
 def test_imports_only_point_down():
     modules = _modules()
     upward = []

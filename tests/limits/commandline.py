@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..linking import copy_project
+
 ROOT = Path(__file__).resolve().parents[2]
 TIME_LIMIT = 120  # seconds: generous on a busy machine; the cases end in about a second
 MEMORY_LIMIT = 2 << 30  # bytes of address space: far below what each cause took before
@@ -52,6 +54,22 @@ def one_line(done: subprocess.CompletedProcess, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in line, line
     return line
+
+
+def validated(done: subprocess.CompletedProcess) -> None:
+    """`validate` ran to its verdict (the file conforms or it does not): no limit refused it."""
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def build_refuses(project, tmp_path: Path, name: str, text: str, *fragments: str) -> None:
+    """`build` on a copy of `project` with `text` as data/`name` stops with one line holding
+    `fragments` and leaves no output folder."""
+    copy = copy_project(project, tmp_path / "project")
+    (copy.data_dir / name).write_text(text, encoding="utf-8")
+    done = run_cli("build", "--no-site", "--out", str(tmp_path / "dist"), home=copy.root)
+    one_line(done, *fragments)
+    assert not (tmp_path / "dist").exists()
 
 
 # The commands that read HTTP answers, pointed at `{url}` (a loopback server's .../sparql) or, for

@@ -18,7 +18,6 @@ COMMANDS = ["link check", "query --endpoint"]  # the readers of SPARQL JSON resu
 @pytest.mark.timeout(150)
 @pytest.mark.parametrize("command", COMMANDS)
 def test_deeply_nested_json_is_one_line(command, tmp_path):
-    assert COMMANDS
     with scripted_server(answer(200, DEEP)) as (url, _script):
         done = run_against(command, url, tmp_path)
     column = len(START) + 98  # the bracket that opens level 101 (the 98th of them)

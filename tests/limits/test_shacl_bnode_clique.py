@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .commandline import one_line, run_cli
+from .commandline import one_line, run_cli, validated
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 LIMIT = "over the limit of 16 cycles (KRAKOW_CLUSTERS_MAX_BLANK_CYCLES changes it)"
@@ -61,8 +61,7 @@ def test_chains_rings_and_trees_of_blank_nodes_are_validated(tmp_path, links):
     path = tmp_path / "concepts.ttl"
     path.write_text(concepts(200, links), encoding="utf-8")
     done = run_cli("validate", str(path))
-    assert done.returncode in (0, 1), done.stderr
-    assert "Traceback" not in done.stdout + done.stderr
+    validated(done)
 
 
 @pytest.mark.timeout(150)
