@@ -17,6 +17,7 @@ import rdflib
 from rdflib import Literal
 
 from krakow_clusters.errors import CouldNotRun
+from krakow_clusters.project import find_project
 from krakow_clusters.settings import Settings
 
 from .appserver import AppServer
@@ -287,3 +288,14 @@ def test_a_prefix_of_the_package_cannot_be_taken(tmp_path: Path):
     path.write_text(SETTINGS + '\n[prefixes]\ncluster = "https://example.org/x/"\n', "utf-8")
     with pytest.raises(CouldNotRun, match="cluster is a prefix of the package's own"):
         Namespaces.of(Settings.load(path))
+
+
+def test_an_unrelated_settings_file_above_is_not_taken_for_the_project(tmp_path, monkeypatch):
+    monkeypatch.delenv("KRAKOW_CLUSTERS_HOME", raising=False)
+    (tmp_path / "settings.toml").write_text('[tool]\nname = "another tool"\n', encoding="utf-8")
+    inside = tmp_path / "work" / "notes"
+    inside.mkdir(parents=True)
+    # The search goes on upwards, then to the checkout next to the package (this one).
+    assert find_project(inside).root == ROOT
+    (tmp_path / "ontology").mkdir()
+    assert find_project(inside).root == tmp_path

@@ -83,10 +83,12 @@ def find_project(start: Path | None = None) -> Project:
     candidates = [Path(start or Path.cwd()).resolve()]
     candidates += list(candidates[0].parents)
     candidates.append(Path(__file__).resolve().parents[2])
+    # Going up, a folder counts when it also holds ontology/: settings.toml alone is a name
+    # other tools use too, and an unrelated one above the checkout must not be taken for it.
     for folder in candidates:
-        if (folder / _MARKER).is_file():
+        if (folder / _MARKER).is_file() and (folder / "ontology").is_dir():
             return Project(folder)
     raise CouldNotRun(
-        f"no project found: run inside a checkout (a folder with {_MARKER}) "
+        f"no project found: run inside a checkout (a folder with {_MARKER} and ontology/) "
         "or set KRAKOW_CLUSTERS_HOME"
     )

@@ -99,14 +99,6 @@ SELECT DISTINCT ?s ?p ?label WHERE {
 """
 
 
-def _with_resource(template: str, iri: str) -> str:
-    # The IRI is built from a path checked against SLUG, so it is safe as an N3 term.
-    values = {"R": URIRef(iri)}
-    if "$HASH" in template:  # the ontology's and DESCRIBE's templates need no hash prefix
-        values["HASH"] = Literal(iri + "#")
-    return fill(template, **values)
-
-
 def hash_nodes(iri: str, triples: Iterable[Triple]) -> list[str]:
     """The hash IRIs (`iri#…`) that the resource's statements link to or from, sorted."""
     prefix = iri + "#"
@@ -329,8 +321,12 @@ def describe(
 ) -> Description:
     """What the store says about `iri` (and its hash IRIs, `iri#…`), with the labels of everything
     the page mentions."""
-    template = ONTOLOGY_QUERY if ontology else DESCRIBE
-    answer = store.query(_with_resource(template, iri))
+    resource = URIRef(iri)  # fill checks it, as every IRI it puts into a query
+    if ontology:  # the ontology's terms are its hash IRIs (`iri#…`)
+        query = fill(ONTOLOGY_QUERY, R=resource, HASH=Literal(iri + "#"))
+    else:
+        query = fill(DESCRIBE, R=resource)
+    answer = store.query(query)
     triples = set(answer.triples)
     nodes = [] if ontology else hash_nodes(iri, triples)
     if nodes:

@@ -122,11 +122,8 @@ def entity_id(iri: str, base: str) -> str | None:
     return iri[len(base) :] if iri.startswith(base) and len(iri) > len(base) else None
 
 
-def _query(template: str, prefixes: tuple[str, ...], settings: Settings) -> str:
-    namespaces = Namespaces.of(settings)
-    values = {"ID": Literal(settings.id_base), "LANG": Literal(settings.default_language)}
-    text = fill(template, **{name: v for name, v in values.items() if f"${name}" in template})
-    return namespaces.prologue(*prefixes) + text
+def _prologue(settings: Settings, prefixes: tuple[str, ...]) -> str:
+    return Namespaces.of(settings).prologue(*prefixes)
 
 
 def load_entities(store: GraphStore, settings: Settings) -> dict[str, Entity]:
@@ -134,7 +131,9 @@ def load_entities(store: GraphStore, settings: Settings) -> dict[str, Entity]:
     base = settings.id_base
     entities: dict[str, Entity] = {}
     preferred: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
-    for row in store.query(_query(ENTITIES_QUERY, ENTITIES_PREFIXES, settings)).rows:
+    for row in store.query(
+        _prologue(settings, ENTITIES_PREFIXES) + fill(ENTITIES_QUERY, ID=Literal(settings.id_base))
+    ).rows:
         resource, kind, name, alt = row
         ident = entity_id(str(resource), base)
         if ident is None or name is None:
@@ -151,7 +150,10 @@ def load_entities(store: GraphStore, settings: Settings) -> dict[str, Entity]:
             if name not in seen:
                 seen.add(name)
                 entities[ident].names.append((name, is_alt))
-    for resource, key, value in store.query(_query(FACTS_QUERY, FACTS_PREFIXES, settings)).rows:
+    for resource, key, value in store.query(
+        _prologue(settings, FACTS_PREFIXES)
+        + fill(FACTS_QUERY, ID=Literal(settings.id_base), LANG=Literal(settings.default_language))
+    ).rows:
         entity = entities.get(entity_id(str(resource), base) or "")
         if entity is not None and value is not None:
             entity.facts[str(key)].append(str(value))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
+from ..formats.bounds import too_deep
 from ..rdf.results import GraphStore
 from ..settings import Settings
 from .index import TYPES, Entity, entity_id, load_entities
@@ -71,31 +72,12 @@ def check_callback(callback: str) -> str:
 def parse_json(text: str, what: str) -> Any:
     """The JSON of form field `what`, or BadRequest naming the field (also when it is nested
     deeper than MAX_DEPTH levels)."""
-    if _depth(text) > MAX_DEPTH:
+    if too_deep(text.encode("utf-8", "replace"), MAX_DEPTH) is not None:
         raise BadRequest(f"{what} is nested deeper than {MAX_DEPTH} levels")
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise BadRequest(f"{what} is not JSON: {str(exc)[:200]}") from None
-
-
-# A bracket, or a string (whose brackets do not count; an unclosed one runs to the end).
-_BRACKET_OR_STRING = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*"?', re.S)
-
-
-def _depth(text: str) -> int:
-    """The deepest nesting of brackets in JSON text, outside its strings: counted before parsing,
-    in one pass without recursion (the parser's own recursion is what a deep text would
-    exhaust)."""
-    deepest = depth = 0
-    for match in _BRACKET_OR_STRING.finditer(text):
-        bracket = match[0]
-        if bracket in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif bracket in "]}":
-            depth -= 1
-    return deepest
 
 
 @dataclass
