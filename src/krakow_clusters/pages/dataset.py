@@ -15,7 +15,7 @@ from ..formats import media as F
 from ..rdf.labels import pick_literal
 from ..rdf.namespaces import STANDARD_PREFIXES
 from ..rdf.terms import Triple
-from .describe import Description, Site, label_in
+from .describe import Description, Site, label_in, other_language
 from .views import properties_view
 
 
@@ -104,7 +104,9 @@ def dataset_page(graph: rdflib.Graph, lang: str, site: Site) -> dict | None:
         "description": description,
         "description_lang": description_lang,
         "keywords": sorted(
-            str(k) for k in graph.objects(ds, DCAT.keyword) if getattr(k, "language", None) == lang
+            str(k)
+            for k in graph.objects(ds, DCAT.keyword)
+            if isinstance(k, Literal) and k.language and other_language(k, lang) is None
         ),
         "version": str(version) if version is not None else None,
         "issued": str(issued) if issued is not None else None,
@@ -136,7 +138,7 @@ def _download(graph: rdflib.Graph, dist: Node, lang: str, site: Site) -> dict:
     media_iri = str(graph.value(dist, DCAT.mediaType) or "")
     media = media_iri.removeprefix(IANA_MEDIA) if media_iri.startswith(IANA_MEDIA) else None
     size = graph.value(dist, DCAT.byteSize)
-    size = int(size) if size is not None else None
+    size = int(size) if isinstance(size, Literal) and str(size).isdigit() else None
     title, title_lang = _picked(
         [o for o in graph.objects(dist, DCTERMS.title) if isinstance(o, Literal)], lang
     )
@@ -154,9 +156,9 @@ def _download(graph: rdflib.Graph, dist: Node, lang: str, site: Site) -> dict:
 
 
 def _picked(literals: list[Literal], lang: str) -> tuple[str | None, str | None]:
-    """(the text pick_literal chooses for `lang`, its language tag or None)."""
+    """(the text pick_literal chooses for `lang`, its language when not the page's, or None)."""
     chosen = pick_literal(literals, lang)
-    return (None, None) if chosen is None else (str(chosen), chosen.language)
+    return (None, None) if chosen is None else (str(chosen), other_language(chosen, lang))
 
 
 def _grouped(number: int, lang: str) -> str:

@@ -43,7 +43,7 @@ from rdflib import Literal, URIRef
 from ..rdf.labels import pick_label, pick_literal
 from ..rdf.results import GraphStore
 from ..rdf.sparqltext import Fragment, fill
-from .describe import SLUG, Site
+from .describe import SLUG, Site, other_language
 from .i18n import N_, translator
 from .pictures import HELIX_ORDER, composition_svg, helix_mix_svg, member_counts_svg, network_svg
 
@@ -175,11 +175,8 @@ def _labels(found: dict[str, list[Literal]], key: str, lang: str) -> dict:
     # The picked literal's own language: a name written alike in two languages (a Polish company's
     # "Sp. z o.o." name in en and pl) must not take the other's tag by its text.
     literal = pick_literal(found.get(key), lang)
-    text = None if literal is None else str(literal)
-    literal_lang = None if literal is None else literal.language
-    if text is None:
-        text = key.rsplit("/", 1)[-1]
-    return {"text": text, "lang": literal_lang if literal_lang and literal_lang != lang else None}
+    text = key.rsplit("/", 1)[-1] if literal is None else str(literal)
+    return {"text": text, "lang": other_language(literal, lang)}
 
 
 @dataclass
@@ -330,14 +327,6 @@ def cluster_facts(store: GraphStore, site: Site, only: str | None = None) -> dic
     return dict(clusters)
 
 
-def _label_index(rows: Iterable[tuple]) -> dict[str, list[Literal]]:
-    found: dict[str, list[Literal]] = defaultdict(list)
-    for key, label in rows:
-        if isinstance(label, Literal) and label not in found[key]:
-            found[key].append(label)
-    return found
-
-
 def count_view(count: dict | None, lang: str) -> dict | None:
     """A member count as the page shows it: the number with its qualifier in the page's language
     ("more than 70", "ponad 70"), the source's wording (English), the bound it implies."""
@@ -368,7 +357,7 @@ def cluster_view(iri: str, facts: dict, lang: str, type_labels: dict, site: Site
     names = facts["names"]
     name = _labels({iri: names}, iri, lang)
     other = next(
-        (str(n) for n in names if n.language and n.language != lang and str(n) != name["text"]),
+        (str(n) for n in names if other_language(n, lang) and str(n) != name["text"]),
         None,
     )
     other_lang = next((n.language for n in names if str(n) == other), None)

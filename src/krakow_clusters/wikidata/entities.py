@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
+from ..rdf.labels import pick_label
 from .client import WikidataClient
 from .queries import facts_query
 from .resources import qid
@@ -32,12 +33,10 @@ class Entity:
         return qid(self.iri)
 
     def label(self, lang: str = "en") -> str:
-        """The label in `lang`, else in English (Wikidata's own), else in any language."""
-        for wanted in (lang, "en", *sorted({str(label.language) for label in self.labels})):
-            for label in self.labels:
-                if label.language == wanted:
-                    return str(label)
-        return self.qid
+        """The label in `lang` (its region variants too), else in English (Wikidata's own), else
+        in the first language by tag."""
+        by_tag = sorted(self.labels, key=lambda label: label.language or "")
+        return pick_label(by_tag, lang, ["en"]) or self.qid
 
     def description(self, lang: str = "en") -> str:
         for label in self.descriptions:
