@@ -18,6 +18,17 @@ from .errors import CouldNotRun
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
 
+def whole_number(text: str, sizes: bool = False) -> int | None:
+    """`text` as a whole number, with `sizes` also with a K, M or G suffix (binary: 16M is
+    16 × 2²⁰); None when it is not one.
+
+    >>> whole_number("16M", sizes=True), whole_number("16M"), whole_number("050")
+    (16777216, None, 50)
+    """
+    match = re.fullmatch(rf"([0-9]{{1,15}})({'[KMG]?' if sizes else ''})", text.strip(), re.I)
+    return None if match is None else int(match.group(1)) * _UNITS[match.group(2).upper()]
+
+
 @dataclass(frozen=True)
 class Limit:
     """One limit: its variable, default, unit, what it bounds and why."""
@@ -34,16 +45,15 @@ class Limit:
         text = os.environ.get(self.variable, "").strip()
         if not text:
             return self.default
-        suffix = "[KMG]?" if self.unit in ("bytes", "characters") else ""
-        match = re.fullmatch(rf"([0-9]{{1,15}})({suffix})", text, re.I)
-        if match is None or int(match.group(1)) == 0:
-            example = "e.g. 200M" if suffix else "e.g. 100"
+        sizes = self.unit in ("bytes", "characters")
+        number = whole_number(text, sizes)
+        if not number:
             raise CouldNotRun(
-                f"{self.variable}={text!r} is not a size ({self.unit}, {example})"
-                if suffix
-                else f"{self.variable}={text!r} is not a number of {self.unit} ({example})"
+                f"{self.variable}={text!r} is not a size ({self.unit}, e.g. 200M)"
+                if sizes
+                else f"{self.variable}={text!r} is not a number of {self.unit} (e.g. 100)"
             )
-        return int(match.group(1)) * _UNITS[match.group(2).upper()]
+        return number
 
     def exceeded(self, subject: str, found: str) -> CouldNotRun:
         """The one-line error for `subject` (a file, an answer) past this limit: what was

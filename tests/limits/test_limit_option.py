@@ -46,6 +46,12 @@ def test_limits_are_read_by_name():
     assert limits == Limits(header_timeout=2.5, max_headers=50, max_connections_per_client=0)
 
 
+def test_a_size_takes_a_suffix_as_the_variables_do():
+    assert parse_limits(["max-answer=16M"]).max_answer == 16 << 20
+    with pytest.raises(ValueError, match="'16Q' is not a number"):
+        parse_limits(["max-answer=16Q"])
+
+
 def test_max_connections_fits_the_open_files_allowed():
     # In a process of its own: the test's process keeps its own limit.
     code = (

@@ -31,6 +31,7 @@ from typing import Any
 
 from starlette.requests import ClientDisconnect
 
+from ..limits import whole_number
 from ..store.pool import DEFAULT_QUERY_MEMORY
 
 Scope = MutableMapping[str, Any]
@@ -108,11 +109,16 @@ def parse_limits(items: Iterable[str], base: Limits | None = None) -> Limits:
         if not sep or key not in fields:
             known = ", ".join(sorted(n.replace("_", "-") for n in fields))
             raise ValueError(f"--limit {item!r}: write NAME=VALUE, NAME one of: {known}")
-        kind = float if fields[key].type in ("float", float) else int
-        try:
-            value = kind(text.strip())
-        except ValueError:
-            raise ValueError(f"--limit {item!r}: {text.strip()!r} is not a number") from None
+        value: float | int | None
+        if fields[key].type in ("float", float):
+            try:
+                value = float(text.strip())
+            except ValueError:
+                value = None
+        else:
+            value = whole_number(text, sizes=True)  # a size as the variables take it: 16M
+        if value is None:
+            raise ValueError(f"--limit {item!r}: {text.strip()!r} is not a number")
         lowest = 0 if key == "max_connections_per_client" else 1
         if not value >= lowest or value != value or value == float("inf"):
             raise ValueError(f"--limit {item!r}: the value must be at least {lowest}")
