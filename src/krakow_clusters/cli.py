@@ -616,28 +616,46 @@ def reconcile(csv_file: Path, column: str, types: tuple[str, ...], fmt: str, out
     "URL with /store replaced by /query, as Oxigraph lays them out).",
 )
 @click.option(
+    "--update-endpoint",
+    default=None,
+    metavar="URL",
+    help="SPARQL update endpoint that moves staged graphs into place, with the --endpoint's "
+    "credentials (default: beside --endpoint: Oxigraph's /update, Virtuoso's /sparql-auth).",
+)
+@click.option(
     "--by-origin",
     is_flag=True,
     help="PUT each named graph of the dataset (graph:clusters, graph:translations …) under its "
     "own IRI instead of the union into one graph.",
 )
 def publish(
-    endpoint: str, graph_iri: str | None, query_endpoint: str | None, by_origin: bool
+    endpoint: str,
+    graph_iri: str | None,
+    query_endpoint: str | None,
+    update_endpoint: str | None,
+    by_origin: bool,
 ) -> None:
     """Load the dataset into an external SPARQL store, replacing one named graph.
 
     Sends the whole dataset with an HTTP PUT (SPARQL 1.1 Graph Store Protocol), so publishing
-    twice replaces rather than duplicates, then counts the triples of the graph with SPARQL and
-    fails if the count differs. Credentials, if the store needs them, are written in the URL
-    (http://user:pass@host/store) or come from the environment variables KRAKOW_CLUSTERS_USER
-    and KRAKOW_CLUSTERS_PASSWORD; they are never printed.
+    twice replaces rather than duplicates; several graphs (--by-origin) or a large one go to
+    staging graphs first and replace the published ones in one SPARQL Update at the end, so a
+    refusal on the way leaves them as they were. Then it counts the triples of the graph with
+    SPARQL and fails if the count differs. Credentials, if the store needs them, are written in
+    the URL (http://user:pass@host/store) or come from the environment variables
+    KRAKOW_CLUSTERS_USER and KRAKOW_CLUSTERS_PASSWORD; they are never printed.
 
     Example: krakow-clusters publish --endpoint http://127.0.0.1:7878/store
     """
     from .publish import publish_dataset
 
     report = publish_dataset(
-        find_project(), endpoint, graph_iri, query_endpoint, by_origin=by_origin
+        find_project(),
+        endpoint,
+        graph_iri,
+        query_endpoint,
+        by_origin=by_origin,
+        update_endpoint=update_endpoint,
     )
     click.echo(report)
 
