@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 import rdflib
@@ -252,7 +253,7 @@ class AppState:
             page_language(request) if request is not None else (self.site.default_language, True)
         )
         if request is not None:
-            query = request.url.query
+            query = getattr(request.state, "page_query", request.url.query)
             context.setdefault("page_path", request.url.path + ("?" + query if query else ""))
         body = self.pages.render(name, lang=lang, explicit=explicit, **context)
         response = Response(body, status, media_type="text/html; charset=utf-8")
@@ -277,6 +278,7 @@ class AppState:
         key: tuple,
         make: Callable[[], Awaitable[Response]],
         request: Request | None = None,
+        params: Collection[str] | None = None,
     ) -> Response:
         """The response for `key`, made by `make`. A 200 or 303 response is kept and given again
         while it is `fresh`: for the life of the server on a store whose data cannot change while
@@ -286,9 +288,18 @@ class AppState:
 
         A page made for `request` depends on more than its view's key: its links (the language
         switch) carry the path and query string it was asked by, and its language. They are
-        part of the key, so that one visitor's `?x=…` never shows in another's page."""
+        part of the key, so that one visitor's `?x=…` never shows in another's page. A view that
+        reads only some parameters and ignores the others (a resource page: `format`; a link
+        shared with `?fbclid=…`) names them in `params`: the page, its key and its links then
+        hold only those, so that a stream of made-up parameters makes no new page."""
         if request is not None:
-            key = (*key, request.url.path, request.url.query, *page_language(request))
+            query = request.url.query
+            if params is not None:
+                query = urlencode(
+                    [(k, v) for k, v in request.query_params.multi_items() if k in params]
+                )
+            request.state.page_query = query
+            key = (*key, request.url.path, query, *page_language(request))
         found = self.cache.get(key)
         if found is not None and self.fresh(found[0]):
             self.cache.move_to_end(key)

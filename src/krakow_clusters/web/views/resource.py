@@ -50,13 +50,17 @@ async def graph(request: Request) -> Response:
     return await dereference(request, f"{app_state(request).settings.graph_base}{slug}", extension)
 
 
+# The one parameter a resource's page reads (requested_type); any other is ignored.
+OWN_PARAMS = ("format",)
+
+
 async def dereference(request: Request, iri: str, extension: str | None) -> Response:
     """The description of `iri` (a path checked against SLUG) in the format asked for."""
     media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)
     return await app_state(request).cached(
-        ("resource", iri, media), lambda: describe_as(request, iri, media), request
+        ("resource", iri, media), lambda: describe_as(request, iri, media), request, OWN_PARAMS
     )
 
 
@@ -80,6 +84,7 @@ async def ontology(request: Request) -> Response:
         ("ontology", media),
         lambda: describe_as(request, app_state(request).settings.ontology, media, ontology=True),
         request,
+        OWN_PARAMS,
     )
 
 
