@@ -30,6 +30,7 @@ from rdflib.term import Node
 
 from ..errors import CouldNotRun
 from ..formats.rdf import read_canonical_quads
+from ..rdf.labels import pick_label
 from .dumps import DUMP
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -57,14 +58,17 @@ class Release:
         return index
 
     def label(self, iri: str) -> str | None:
-        """The English (else any) rdfs:label of a resource."""
-        labels = [
-            o
-            for p, o in self.by_subject.get(URIRef(iri), ())
-            if str(p) == RDFS_LABEL and isinstance(o, Literal)
-        ]
-        english = [str(o) for o in labels if o.language == "en"]
-        return min(english or [str(o) for o in labels], default=None)
+        """The rdfs:label of a resource to name it in the diff's wording, which is English (the
+        one label picker's choice; the first in order among equals)."""
+        labels = sorted(
+            (
+                o
+                for p, o in self.by_subject.get(URIRef(iri), ())
+                if str(p) == RDFS_LABEL and isinstance(o, Literal)
+            ),
+            key=str,
+        )
+        return pick_label(labels, "en")
 
     def origin(self, graph: str) -> str | None:
         """What a graph's description names as its source, else who it is attributed to."""

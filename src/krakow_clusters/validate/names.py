@@ -3,22 +3,19 @@ store, or the labelled resource that a count, a role or a blank node belongs to.
 
 from __future__ import annotations
 
-from rdflib import RDFS, SKOS, BNode, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from ..rdf.labels import LABEL_PROPERTIES, pick_label
 from ..rdf.namespaces import Namespaces
 from ..settings import Settings
 from ..store.embedded import EmbeddedStore
 
-LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
-LABEL_QUERY = """
-SELECT ?node ?property ?label WHERE {
-  VALUES ?property { <http://www.w3.org/2000/01/rdf-schema#label>
-                     <http://www.w3.org/2004/02/skos/core#prefLabel>
-                     <http://purl.org/dc/terms/title> }
-  ?node ?property ?label .
-}"""
+LABEL_QUERY = (
+    "SELECT ?node ?property ?label WHERE { VALUES ?property { "
+    + " ".join(f"<{iri}>" for iri in LABEL_PROPERTIES)
+    + " } ?node ?property ?label . }"
+)
 
 
 class Namer:
@@ -32,21 +29,19 @@ class Namer:
         self._labels: dict[Node, str | None] = {}
 
     def label(self, node: Node) -> str | None:
-        """The English label of a node, else any label, else None."""
+        """A node's name in the project's first language (the one label picker: a label before a
+        preferred label before a title, among names of one language), else None."""
         if node not in self._labels:
             # Oxigraph binds a variable only where the query projects it, so ?node is selected.
             rows = [r[1:] for r in self.store.query(LABEL_QUERY, {"node": node}).rows]
-            ranked = sorted(
-                rows,
-                key=lambda r: (
-                    LABELS.index(r[0]),
-                    getattr(r[1], "language", None) != "en",
-                    str(r[1]),
-                ),
-            )
-            english = [r for r in ranked if getattr(r[1], "language", None) == "en"]
-            best = english[0] if english else (ranked[0] if ranked else None)
-            self._labels[node] = str(best[1]) if best else None
+            names = [
+                name
+                for _property, name in sorted(
+                    rows, key=lambda r: (LABEL_PROPERTIES.index(str(r[0])), str(r[1]))
+                )
+                if isinstance(name, Literal)
+            ]
+            self._labels[node] = pick_label(names, self.settings.default_language)
         return self._labels[node]
 
     def describe(self, focus: Node) -> tuple[Node, str]:
