@@ -99,8 +99,6 @@ def load(project: Project) -> tuple[Context, list[DataFile]]:
     for s, _p, o in union.triples((None, RDF.type, None)):
         ctx.types.setdefault(str(s), set()).add(str(o))
     ctx.concepts = {str(s) for s in union.subjects(RDF.type, SKOS.Concept)}
-    place_ns = terms.ns.table["place"]
-    ctx.places = {str(s) for s in union.subjects() if str(s).startswith(place_ns)}
     files = []
     descriptions = graphs.get(settings.graph_base + GRAPHS_FILE, Graph())
     for path in sorted(project.data_dir.glob("*.ttl")):

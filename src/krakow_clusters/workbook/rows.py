@@ -72,13 +72,14 @@ def _described(
         ("location", t.schema("location")),
         ("member_regions", t.kc("memberRegion")),
         ("main_member_regions", t.kc("mainMemberRegion")),
+        ("within", t.schema("containedInPlace")),
     ):
         if column in row:
             places = [o for o in graph.objects(subject, prop) if t.slug("place", o)]
             row[column] = _joined(t.slug("place", o) for o in places)
             taken |= {(subject, prop, o) for o in places}
     forms = [o for o in graph.objects(subject, t.kc("legalForm")) if t.slug("lf", o)]
-    if len(forms) == 1:
+    if "legal_form" in row and len(forms) == 1:
         row["legal_form"] = t.slug("lf", forms[0])
         taken.add((subject, t.kc("legalForm"), forms[0]))
     years = [o for o in graph.objects(subject, t.schema("foundingDate")) if o.datatype == XSD.gYear]
@@ -101,7 +102,7 @@ def _described(
 
 def _agents(ctx: Context, file: DataFile, taken: Taken, sheet: str, prefix: str, types) -> None:
     graph, t = file.graph, ctx.terms
-    key = "cluster" if sheet == "clusters" else "organisation"
+    key = {"clusters": "cluster", "organisations": "organisation", "places": "place"}[sheet]
     columns = [c.name for c in _sheet(ctx, sheet).columns]
     for subject in sorted({s for s in graph.subjects() if t.slug(prefix, s)}):
         if not any(ctx.is_a(subject, k) for k in types[:1]):
@@ -284,6 +285,7 @@ def read_rows(ctx: Context, files: list[DataFile]) -> Taken:
         if kind == "source" or what == "interpretation":
             _agents(ctx, file, taken, "clusters", "cluster", t.cluster_types())
             _agents(ctx, file, taken, "organisations", "orgn", t.organisation_types())
+            _agents(ctx, file, taken, "places", "place", t.place_types())
         if kind == "source":
             _roles(ctx, file, taken)
             _counts(ctx, file, taken)

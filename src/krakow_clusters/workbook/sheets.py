@@ -145,7 +145,7 @@ TEXTS = Sheet(
 def sheets(languages: tuple[str, ...]) -> tuple[Sheet, ...]:
     """The sheets of a project with these languages, in the workbook's order."""
     note = Column("note", f"An editorial note (in `{languages[0]}`): why, for an interpretation")
-    place = "slugs of places described in data/ (` | ` between them)"
+    place = "slugs of places of the places sheet (` | ` between them)"
     return (
         SOURCES,
         Sheet(
@@ -184,6 +184,20 @@ def sheets(languages: tuple[str, ...]) -> tuple[Sheet, ...]:
                 note,
             ),
             ("organisation", "origin"),
+            ("source", "interpretation"),
+        ),
+        Sheet(
+            "places",
+            "The places clusters and organisations are in or draw members from: one row per "
+            "place and origin",
+            (
+                Column("place", "The place's slug (`malopolskie`)", True),
+                _origin(("source", "interpretation")),
+                *_names(languages, "place"),
+                Column("within", "The places it lies in: " + place, kind="list"),
+                note,
+            ),
+            ("place", "origin"),
             ("source", "interpretation"),
         ),
         ROLES,

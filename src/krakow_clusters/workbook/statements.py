@@ -19,10 +19,7 @@ from .rows import TEXT_FIELDS, count_node, role_node
 from .sheets import LIST_SEPARATOR, WORK_KINDS
 from .vocab import DCTERMS, PROV, RDF, RDFS, SKOS, SLUG, XSD, Context
 
-_NAMES = {
-    "clusters": "cluster",
-    "organisations": "organisation",
-}
+_NAMES = {"clusters": "cluster", "organisations": "organisation", "places": "place"}
 
 
 class Statements:
@@ -34,7 +31,7 @@ class Statements:
         self.where: dict[str, str] = {}  # "subject predicate" or "subject" -> sheet!C7
         self.problems: list[str] = []
         self.sources: dict[str, tuple[str, str]] = {}  # source IRI -> (file name, language)
-        self.known: dict[str, set[str]] = {"cluster": set(), "organisation": set()}
+        self.known: dict[str, set[str]] = {"cluster": set(), "organisation": set(), "place": set()}
 
     def add(self, file: str, triple: tuple, row: Row, column: str | None) -> None:
         self.files[file].add(triple)
@@ -67,11 +64,10 @@ class Statements:
         return [v.strip() for v in text.split(LIST_SEPARATOR) if v.strip()] if text else []
 
     def place(self, row: Row, column: str, value: str) -> URIRef | None:
-        iri = self.ctx.terms.of("place", value) if SLUG.fullmatch(value) else None
-        if iri is None or str(iri) not in self.ctx.places:
-            self.problem(row, column, f'"{value}" is not a place described in data/')
+        if value not in self.known["place"]:
+            self.problem(row, column, f'"{value}" is no place of the places sheet')
             return None
-        return iri
+        return self.ctx.terms.of("place", value)
 
     def origin(self, row: Row, sheet: str, allowed: tuple[str, ...]) -> tuple[str, URIRef | None]:
         """(the origin file, the source or None) of a row; ("", None) after a problem."""
@@ -104,7 +100,7 @@ class Statements:
     def reference(self, row: Row, column: str, kind: str) -> str | None:
         slug = self.slug(row, column, kind)
         if slug is not None and slug not in self.known[kind]:
-            sheet = "clusters" if kind == "cluster" else "organisations"
+            sheet = {"cluster": "clusters", "organisation": "organisations"}.get(kind, "places")
             self.problem(row, column, f'"{slug}" is no {kind} of the {sheet} sheet')
             return None
         return slug
@@ -154,11 +150,11 @@ class Statements:
     def agents_sheet(self, sheet: str, rows: list[Row]) -> None:
         ctx, t = self.ctx, self.ctx.terms
         key = _NAMES[sheet]
-        prefix, types = (
-            ("cluster", t.cluster_types())
-            if sheet == "clusters"
-            else ("orgn", t.organisation_types())
-        )
+        prefix, types = {
+            "clusters": ("cluster", t.cluster_types()),
+            "organisations": ("orgn", t.organisation_types()),
+            "places": ("place", t.place_types()),
+        }[sheet]
         for row in rows:
             slug = self.slug(row, key, key)
             if slug:
@@ -183,6 +179,7 @@ class Statements:
                 ("location", t.schema("location")),
                 ("member_regions", t.kc("memberRegion")),
                 ("main_member_regions", t.kc("mainMemberRegion")),
+                ("within", t.schema("containedInPlace")),
             ):
                 for value in self.values(row, column):
                     place = self.place(row, column, value)
@@ -362,6 +359,7 @@ def statements(ctx: Context, tables: dict[str, list[Row]]) -> Statements:
     for sheet in ctx.sheets:
         result.check_duplicates(sheet.name, sheet.key, tables.get(sheet.name, []))
     result.sources_sheet(tables.get("sources", []))
+    result.agents_sheet("places", tables.get("places", []))
     result.agents_sheet("clusters", tables.get("clusters", []))
     result.agents_sheet("organisations", tables.get("organisations", []))
     result.roles_sheet(tables.get("roles", []))

@@ -1,5 +1,5 @@
 """The terms the sheets write, and what a workbook's cells may name: the project's namespaces,
-languages, the concepts of the schemes, the places and the origin files of the data."""
+languages, the concepts of the schemes and the origin files of the data."""
 
 from __future__ import annotations
 
@@ -68,6 +68,9 @@ class Terms:
             self.schema("Organization"),
         )
 
+    def place_types(self) -> tuple[URIRef, ...]:
+        return (DCTERMS.Location, self.schema("Place"))
+
     def organisation_types(self) -> tuple[URIRef, ...]:
         return (
             self.org("FormalOrganization"),
@@ -97,7 +100,6 @@ class Context:
     settings: Settings
     terms: Terms
     concepts: set[str] = field(default_factory=set)
-    places: set[str] = field(default_factory=set)
     subjects: set[str] = field(default_factory=set)  # resources the data already describes
     work_files: dict[str, str] = field(default_factory=dict)  # kind -> file name
     types: dict[str, set[str]] = field(default_factory=dict)  # resource -> its types (all files)
