@@ -269,6 +269,10 @@ def _sources(ctx: Context, file: DataFile, taken: Taken) -> None:
         triples |= set(graph.triples((source, RDF.type, DCTERMS.BibliographicResource)))
         triples |= set(graph.triples((source, RDFS.label, titles[0])))
         row = {"source": t.shown(source), "graph": name, "title": str(titles[0])}
+        for lang in ctx.languages:
+            names = [o for o in graph.objects(g, RDFS.label) if o.language == lang]
+            row[f"graph_name_{lang}"] = str(names[0]) if len(names) == 1 else None
+            triples |= {(g, RDFS.label, o) for o in names[:1] if len(names) == 1}
         taken.add("sources", row | {"language": str(language)}, file.name, triples)
 
 

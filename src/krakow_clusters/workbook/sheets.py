@@ -56,20 +56,6 @@ def _names(languages: tuple[str, ...], what: str) -> tuple[Column, ...]:
     return tuple(columns)
 
 
-SOURCES = Sheet(
-    "sources",
-    "The documents the statements come from: one row per source, each stated in a file "
-    "data/GRAPH.ttl of its own",
-    (
-        Column("source", "The source's IRI (its address), or a prefixed name", True),
-        Column("graph", "The name of its file in data/ (and of its named graph)", True),
-        Column("title", "The source's title, in its language", True),
-        Column("language", "The language the source is written in (`en`)", True),
-    ),
-    ("source",),
-    (),
-)
-
 ROLES = Sheet(
     "roles",
     "Who holds which role in a cluster, as a source states it",
@@ -146,8 +132,25 @@ def sheets(languages: tuple[str, ...]) -> tuple[Sheet, ...]:
     """The sheets of a project with these languages, in the workbook's order."""
     note = Column("note", f"An editorial note (in `{languages[0]}`): why, for an interpretation")
     place = "slugs of places of the places sheet (` | ` between them)"
+    graph_names = tuple(
+        Column(f"graph_name_{lang}", f"The name of its graph in `{lang}`: what it holds")
+        for lang in languages
+    )
     return (
-        SOURCES,
+        Sheet(
+            "sources",
+            "The documents the statements come from: one row per source, each stated in a file "
+            "data/GRAPH.ttl of its own",
+            (
+                Column("source", "The source's IRI (its address), or a prefixed name", True),
+                Column("graph", "The name of its file in data/ (and of its named graph)", True),
+                Column("title", "The source's title, in its language", True),
+                Column("language", "The language the source is written in (`en`)", True),
+                *graph_names,
+            ),
+            ("source",),
+            (),
+        ),
         Sheet(
             "clusters",
             "The clusters: one row per cluster and origin (what a source states; what the "

@@ -146,6 +146,11 @@ class Statements:
                 ((iri, RDFS.label, title), "title"),
             ):
                 self.add("graphs", triple, row, column)
+            for lang in self.ctx.languages:
+                label = row.get(f"graph_name_{lang}")
+                if label:
+                    triple = (g, RDFS.label, Literal(label, lang=lang))
+                    self.add("graphs", triple, row, f"graph_name_{lang}")
 
     def agents_sheet(self, sheet: str, rows: list[Row]) -> None:
         ctx, t = self.ctx, self.ctx.terms

@@ -130,5 +130,8 @@ class Context:
 
 def file_header(name: str, graph: str, origin: tuple[str, str]) -> str:
     """The header comment of an origin file that import writes anew."""
-    what = f"What {origin[1]} states" if origin[0] == "source" else f"The curators' {origin[1]}s"
+    if origin[0] == "source":
+        what = f"What {origin[1]} states"
+    else:
+        what = f"The curators' {WORK_FILES.get(origin[1], origin[1])}"
     return f"{what}.\nWritten by `krakow-clusters import`; one named graph, <{graph}>."
