@@ -180,8 +180,9 @@ def _where(result_where: dict[str, str], finding: Finding, ns: Namespaces) -> st
 def import_workbook(project: Project, workbook: Path, engine: str = "auto") -> ImportResult:
     """Read `workbook`, check its rows, write the origin files of data/ and validate them; see
     the module's docstring for the steps. CouldNotRun when the workbook cannot be read."""
+    # The workbook first: a file that cannot be read is refused before anything else is done.
+    tables, problems = read_workbook(workbook, sheets(project.settings.languages))
     ctx, files = load(project)
-    tables, problems = read_workbook(workbook, ctx.sheets)
     made = statements(ctx, tables)
     problems += made.problems
     if problems:

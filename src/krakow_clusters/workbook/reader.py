@@ -19,7 +19,7 @@ import csv
 import datetime
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine
@@ -51,6 +51,7 @@ class Row:
     number: int
     cells: dict[str, str | None]
     positions: dict[str, int]
+    bad: set[str] = field(default_factory=set)  # columns whose cell was refused as it is
 
     def where(self, column: str | None = None) -> str:
         """`clusters!C7`, or `clusters!7` for the row as a whole."""
@@ -111,14 +112,16 @@ def _table(spec: Sheet, grid: Sequence[Sequence[object]], problems: list[str]) -
     rows = []
     for number, values in enumerate(grid[1:], start=2):
         cells: dict[str, str | None] = {}
+        bad = set()
         for name, index in positions.items():
             value = values[index - 1] if index <= len(values) else None
             text, problem = _text(value, spec.column(name).kind)
             if problem:
                 problems.append(f"{spec.name}!{cell_name(index, number)}: {problem}")
+                bad.add(name)
             cells[name] = text
-        if any(cells.values()):
-            rows.append(Row(spec.name, number, cells, positions))
+        if any(cells.values()) or bad:
+            rows.append(Row(spec.name, number, cells, positions, bad))
     return rows
 
 

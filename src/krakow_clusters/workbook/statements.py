@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from .counts import read_count
 from .reader import Row
 from .rows import TEXT_FIELDS, count_node, role_node
-from .sheets import LIST_SEPARATOR, WORK_KINDS
+from .sheets import LIST_SEPARATOR, WORK_KINDS, Sheet
 from .vocab import DCTERMS, PROV, RDF, RDFS, SKOS, SLUG, XSD, Context
 
 _NAMES = {"clusters": "cluster", "organisations": "organisation", "places": "place"}
@@ -105,6 +105,17 @@ class Statements:
             return None
         return slug
 
+    def complete(self, sheet: Sheet, row: Row) -> bool:
+        """Whether a row has every cell its sheet requires (a refused cell was said already;
+        a missing origin is said by `origin`)."""
+        if row.bad:
+            return False
+        missing = [c.name for c in sheet.columns if c.required and row.get(c.name) is None]
+        for name in missing:
+            if name != "origin":
+                self.problem(row, name, f"empty: {sheet.name} needs a {name} in every row")
+        return not [name for name in missing if name != "origin"]
+
     def check_duplicates(self, sheet: str, key: tuple[str, ...], rows: Iterable[Row]) -> None:
         seen: dict[tuple, Row] = {}
         for row in rows:
@@ -160,10 +171,6 @@ class Statements:
             "organisations": ("orgn", t.organisation_types()),
             "places": ("place", t.place_types()),
         }[sheet]
-        for row in rows:
-            slug = self.slug(row, key, key)
-            if slug:
-                self.known[key].add(slug)
         for row in rows:
             slug = self.slug(row, key, key)
             file, source = self.origin(row, sheet, ("source", "interpretation"))
@@ -361,8 +368,18 @@ def _is_day(text: str) -> bool:
 def statements(ctx: Context, tables: dict[str, list[Row]]) -> Statements:
     """The statements of every sheet, by file, and the problems of the rows."""
     result = Statements(ctx)
+    for kind, sheet in (
+        ("place", "places"),
+        ("cluster", "clusters"),
+        ("organisation", "organisations"),
+    ):
+        slugs = {r.get(kind) for r in tables.get(sheet, [])}
+        result.known[kind] = {s for s in slugs if s and SLUG.fullmatch(s)}
+    complete: dict[str, list[Row]] = {}
     for sheet in ctx.sheets:
         result.check_duplicates(sheet.name, sheet.key, tables.get(sheet.name, []))
+        complete[sheet.name] = [r for r in tables.get(sheet.name, []) if result.complete(sheet, r)]
+    tables = complete
     result.sources_sheet(tables.get("sources", []))
     result.agents_sheet("places", tables.get("places", []))
     result.agents_sheet("clusters", tables.get("clusters", []))
