@@ -18,7 +18,8 @@ from rdflib.compare import isomorphic
 from krakow_clusters.cli import cli
 from krakow_clusters.project import Project
 from krakow_clusters.workbook import write_workbook
-from krakow_clusters.workbook.counts import read_count
+from krakow_clusters.workbook.counts import RULES, read_count
+from krakow_clusters.workbook.sheets import sheets as sheets_of
 
 from .conftest import ROOT
 from .workbooks import TWO_CLUSTERS, Formula, sheets, write
@@ -228,3 +229,43 @@ def test_an_xlsx_template_has_every_sheet_with_its_notes(tmp_path):
     assert [c.value for c in header][:4] == ["cluster", "count", "part", "wording"]
     assert "wording" in header[3].comment.text
     assert book["counts"].max_row == 1  # a template has no rows
+
+
+# --- docs/workbook.md tells the truth -------------------------------------------------------------
+
+DOC = (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8")
+
+
+def test_the_docs_name_every_sheet_and_column():
+    settings = Project(ROOT).settings
+    found = sheets_of(settings.languages)
+    assert len(found) >= 9
+    for sheet in found:
+        section = DOC.split(f"### `{sheet.name}`", 1)
+        assert len(section) == 2, f"docs/workbook.md has no section for {sheet.name}"
+        for column in sheet.columns:
+            assert f"| `{column.name}` |" in section[1].split("\n### ", 1)[0], column.name
+
+
+def test_the_docs_table_of_wordings_is_the_rule_table():
+    for language, rules in RULES.items():
+        for words, qualifier in rules:
+            if words:
+                row = next(line for line in DOC.splitlines() if f"`{words}`" in line)
+                assert row.startswith(f"| {language} |") and f"`cq:{qualifier}`" in row, words
+
+
+def test_the_docs_round_trip_example_is_what_import_prints(checkout, monkeypatch):
+    """The steps of docs/workbook.md's "Round trip, by example", run in a copy."""
+    block = DOC.split("<!-- output in a copy of the project: krakow-clusters import workbook -->")
+    assert len(block) == 2, "the example is gone from docs/workbook.md"
+    shown = block[1].split("```text\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(checkout)
+    assert run("export-workbook", "workbook").exit_code == 0
+    counts = checkout / "workbook" / "counts.csv"
+    text = counts.read_text(encoding="utf-8")
+    assert ",42 institutions," in text
+    counts.write_text(text.replace(",42 institutions,", ",more than 42 institutions,"), "utf-8")
+    result = run("import", "workbook")
+    assert result.exit_code == 0
+    assert "$ krakow-clusters import workbook\n" + result.output == shown
