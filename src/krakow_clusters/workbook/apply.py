@@ -20,7 +20,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 
 from ..errors import CouldNotRun
 from ..files import write_atomic
@@ -35,17 +36,7 @@ from .reader import read_workbook
 from .rows import Taken, read_rows
 from .sheets import sheets
 from .statements import statements
-from .vocab import (
-    DCTERMS,
-    GRAPHS_FILE,
-    RDF,
-    SKOS,
-    WORK_FILES,
-    Context,
-    DataFile,
-    Terms,
-    file_header,
-)
+from .vocab import GRAPHS_FILE, WORK_FILES, Context, DataFile, Terms, file_header
 from .writer import write_tables
 
 Quad = tuple  # (subject, predicate, object, graph IRI)
@@ -149,7 +140,8 @@ def _swap(texts: dict[Path, str]) -> None:
         done = []
         try:
             for path, tmp in staged.items():
-                os.chmod(tmp, 0o644)
+                # mkstemp makes the file 0600: give it the mode the old file had
+                os.chmod(tmp, (os.stat(path).st_mode & 0o777) if path.exists() else 0o644)
                 os.replace(tmp, path)
                 done.append(path)
         except OSError:

@@ -185,7 +185,9 @@ def _csv_grids(folder: Path, specs: Sequence[Sheet]) -> dict[str, list[list[obje
                 for values in csv.reader(handle):
                     cells += max(len(values), 1)
                     if cells > limit:
-                        raise MAX_WORKBOOK_CELLS.exceeded(f"sheet {spec.name}", "more cells")
+                        raise MAX_WORKBOOK_CELLS.exceeded(
+                            f"sheet {spec.name}", f"{cells:,} cells and more"
+                        )
                     grid.append(list(values))
         except (UnicodeDecodeError, csv.Error) as exc:
             raise CouldNotRun(f"{path}: not a UTF-8 CSV file ({one_line(exc)})") from None

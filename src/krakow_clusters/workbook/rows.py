@@ -12,23 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import Graph
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .sheets import LIST_SEPARATOR, Sheet
-from .vocab import (
-    DCTERMS,
-    GRAPHS_FILE,
-    PROV,
-    RDF,
-    RDFS,
-    SKOS,
-    SLUG,
-    XSD,
-    Context,
-    DataFile,
-    Literal,
-    URIRef,
-)
+from .vocab import GRAPHS_FILE, SLUG, Context, DataFile
 
 Row = dict[str, str | None]
 

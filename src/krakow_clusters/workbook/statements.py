@@ -11,13 +11,14 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .counts import read_count
 from .reader import Row
 from .rows import TEXT_FIELDS, count_node, role_node
 from .sheets import LIST_SEPARATOR, WORK_KINDS, Sheet
-from .vocab import DCTERMS, PROV, RDF, RDFS, SKOS, SLUG, XSD, Context
+from .vocab import SLUG, Context
 
 _NAMES = {"clusters": "cluster", "organisations": "organisation", "places": "place"}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from ..rdf.namespaces import Namespaces
 from ..rdf.terms import is_valid_iri
@@ -25,8 +25,6 @@ WORK_FILES = {
     "interpretation": "interpretations",
 }
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-__all__ = ["DCTERMS", "PROV", "RDF", "RDFS", "SKOS", "XSD", "Literal", "URIRef"]
 
 
 @dataclass
