@@ -14,9 +14,16 @@ from krakow_clusters.cli import cli
 from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The pages of docs/ (docs/workbook.md …) show commands and their outputs too.
+DOCS = {
+    path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))
+}
 # `<!-- output: CMD -->`, then a ```text block whose first line is "$ CMD"
 OUTPUT_BLOCK = re.compile(r"<!-- output: (?P<command>[^>]+?) -->\n```text\n(?P<body>.*?)```", re.S)
 BLOCKS = [(m["command"], m["body"]) for m in OUTPUT_BLOCK.finditer(README)]
+DOCS_BLOCKS = [
+    (m["command"], m["body"]) for text in DOCS.values() for m in OUTPUT_BLOCK.finditer(text)
+]
 
 
 def commands(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -31,7 +38,9 @@ def test_every_command_has_help_and_a_readme_mention():
     assert found, "the CLI has no commands"
     for path, command in found:
         assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
-        assert f"krakow-clusters {' '.join(path)}" in README, f"README does not show {path}"
+        mention = f"krakow-clusters {' '.join(path)}"
+        shown = mention in README or any(mention in text for text in DOCS.values())
+        assert shown, f"neither README nor docs/*.md shows {path}"
 
 
 def test_quick_start_commands_are_in_the_readme():
@@ -43,7 +52,14 @@ def test_the_readme_shows_real_outputs():
     assert len(BLOCKS) >= 3
 
 
-@pytest.mark.parametrize(("command", "body"), BLOCKS, ids=[c for c, _ in BLOCKS])
+def test_the_docs_show_real_outputs():
+    assert "workbook.md" in DOCS, "docs/*.md were not found"
+    assert len(DOCS_BLOCKS) >= 2
+
+
+@pytest.mark.parametrize(
+    ("command", "body"), BLOCKS + DOCS_BLOCKS, ids=[c for c, _ in BLOCKS + DOCS_BLOCKS]
+)
 def test_readme_output_block_is_what_the_command_prints(monkeypatch, command, body):
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("KRAKOW_CLUSTERS_HOME", raising=False)

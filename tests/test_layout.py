@@ -153,7 +153,7 @@ LAYERS: list[set[str]] = [
     {"sparql"},
     {"validate"},
     {"pages"},
-    {"release", "reconcile", "wikidata", "publish"},
+    {"release", "reconcile", "wikidata", "publish", "workbook"},
     {"web"},
     {"cli"},
 ]

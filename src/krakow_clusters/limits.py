@@ -138,6 +138,14 @@ MAX_ANSWER = Limit(
     "an answer is read whole and parsed: a 1 MB gzip bomb was read to 2.1 GB, an endless body "
     "for ever",
 )
+MAX_WORKBOOK_CELLS = Limit(
+    "KRAKOW_CLUSTERS_MAX_WORKBOOK_CELLS",
+    1_000_000,
+    "cells",
+    "cells of one sheet of a workbook given to `import` (rows × columns it spans)",
+    "a sheet is read whole into memory; the project's workbook has a few hundred cells, and a "
+    "sheet of a million cells still reads in seconds",
+)
 
 LIMITS: tuple[Limit, ...] = (
     MAX_FILE,
@@ -148,6 +156,7 @@ LIMITS: tuple[Limit, ...] = (
     MAX_BLANK_GROUP,
     MAX_NAME,
     MAX_ANSWER,
+    MAX_WORKBOOK_CELLS,
 )
 
 

@@ -6,7 +6,7 @@ its error handling are in `base`; each module here holds the commands of one ste
 
 from __future__ import annotations
 
-from . import data, link, query, serving  # noqa: F401  (each registers its commands)
+from . import data, link, query, serving, workbook  # noqa: F401  (each registers its commands)
 from .base import cli
 
 __all__ = ["cli"]

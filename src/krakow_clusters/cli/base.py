@@ -9,6 +9,7 @@ import click
 
 from .. import __version__
 from ..errors import CouldNotRun
+from ..project import find_project
 
 
 class Group(click.Group):
@@ -43,3 +44,14 @@ def cli() -> None:
     Run inside a checkout (or set KRAKOW_CLUSTERS_HOME). Exit codes: 0 fine, 1 the data does not
     conform, 2 could not run.
     """
+
+
+def curie_of_project():
+    """The project's CURIE function where a project is found (a diff of two releases may be run
+    anywhere: outside a project, IRIs are shown in full)."""
+    from ..rdf.namespaces import Namespaces
+
+    try:
+        return Namespaces.of(find_project().settings).curie
+    except CouldNotRun:
+        return lambda _iri: None

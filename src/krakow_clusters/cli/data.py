@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import CouldNotRun
 from ..project import find_project
 from ..store import SHACL_ENGINES
-from .base import cli
+from .base import cli, curie_of_project
 
 
 @cli.command()
@@ -120,16 +119,5 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     if fmt == "json":
         click.echo(render_json(result), nl=False)
     else:
-        click.echo(render_text(result, _curie_of_project()), nl=False)
+        click.echo(render_text(result, curie_of_project()), nl=False)
     sys.exit(result.exit_code)
-
-
-def _curie_of_project():
-    """The project's CURIE function where a project is found (a diff of two releases may be run
-    anywhere: outside a project, IRIs are shown in full)."""
-    from ..rdf.namespaces import Namespaces
-
-    try:
-        return Namespaces.of(find_project().settings).curie
-    except CouldNotRun:
-        return lambda _iri: None

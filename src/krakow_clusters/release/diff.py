@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,15 +119,8 @@ def read_release(folder: Path) -> Release:
     path = nquads if nquads.is_file() else ntriples
     if not path.is_file():
         raise CouldNotRun(f"{folder}: not a release (no {nquads.name} or {ntriples.name})")
-    facts: set[Fact] = set()
-    graphs: dict[Fact, set[str]] = defaultdict(set)
     # Blank nodes come with labels from their place in the graph, not from the file.
-    for s, p, o, g in read_canonical_quads(path, quads=path == nquads):
-        fact = (s, p, o)
-        facts.add(fact)
-        if isinstance(g, URIRef):
-            graphs[fact].add(str(g))
-    return Release(folder, facts, dict(graphs))
+    return release_of(folder, read_canonical_quads(path, quads=path == nquads))
 
 
 def compare(old: Release, new: Release) -> Diff:
@@ -195,6 +188,18 @@ def _moves(old: Release, new: Release) -> list[tuple[Fact, list[str], list[str]]
         if before != after:
             moves.append((fact, sorted(before), sorted(after)))
     return sorted(moves, key=lambda m: (_term(m[0][0]), str(m[0][1]), _term(m[0][2])))
+
+
+def release_of(name: Path, quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> Release:
+    """The facts of statements given as (subject, predicate, object, graph) rdflib terms, such
+    as import's data before and after, compared as two releases would be."""
+    facts: set[Fact] = set()
+    graphs: dict[Fact, set[str]] = defaultdict(set)
+    for s, p, o, g in quads:
+        facts.add((s, p, o))
+        if isinstance(g, URIRef):
+            graphs[(s, p, o)].add(str(g))
+    return Release(Path(name), facts, dict(graphs))
 
 
 def diff_releases(old: Path, new: Path) -> Diff:
