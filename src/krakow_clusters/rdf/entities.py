@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal
 
+from ..settings import Settings
 from .namespaces import Namespaces
 from .results import GraphStore
 from .sparqltext import fill
-from ..settings import Settings
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 

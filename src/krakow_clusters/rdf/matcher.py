@@ -25,9 +25,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .entities import Entity
 from .names import acronyms
 from .names import fold as fold_name
-from .entities import Entity
 
 # The same word in Polish and English: one word, so that it weighs as the common word it is.
 _SAME_WORD = {"klaster": "cluster", "klastra": "cluster", "klastry": "cluster"}
