@@ -43,6 +43,7 @@ from .views.reconcile import preview, propose_properties, reconcile, suggest
 from .views.resource import graph, ontology, resource
 from .views.sparql import sparql
 from .views.static import static
+from .views.search import search
 
 
 class _VersionConvertor(Convertor):
@@ -63,6 +64,8 @@ ROUTES = [
     Route("/", home),
     Route("/facet/{facet}/{value}", facet),
     Route("/id/", index),
+    Route("/search", search),
+    Route("/search.json", search),
     Route("/id/{kind}/{slug}", resource),
     Route("/graph/{slug}", graph),
     Route("/ontology", ontology),
