@@ -17,7 +17,8 @@ from rdflib import Literal
 from ..rdf.entities import Entity
 from ..rdf.labels import pick_label
 from ..rdf.matcher import Candidate, Matcher
-from ..rdf.names import FOLDS_FOR_SCRIPTS
+from ..rdf.matcher import fold as match_fold
+from ..rdf.names import FOLDS_FOR_SCRIPTS, fold
 from .describe import Site
 from .i18n import N_, translator
 
@@ -90,7 +91,11 @@ def search_index(matcher: Matcher, lang: str, site: Site, link) -> dict[str, Any
     _ = translator(lang).gettext
     names: dict[int, list[list[str]]] = {}
     for name in matcher.names:
-        names.setdefault(name.entity, []).append([name.folded, name.text])
+        # In the one folding itself, as the script folds: the matcher reads "klaster" as
+        # "cluster" on top of it; an acronym's entry keeps its one word.
+        acronym = name.folded != match_fold(name.text)
+        folded = name.folded if acronym else fold(name.text)
+        names.setdefault(name.entity, []).append([folded, name.text])
     resources = []
     for index, entity in enumerate(matcher.entities):
         if index not in names:

@@ -41,9 +41,9 @@ from .views.home import facet, home, index
 from .views.queries import queries, saved_query
 from .views.reconcile import preview, propose_properties, reconcile, suggest
 from .views.resource import graph, ontology, resource
+from .views.search import search
 from .views.sparql import sparql
 from .views.static import static
-from .views.search import search
 
 
 class _VersionConvertor(Convertor):
