@@ -11,9 +11,11 @@ A `#+ param:` line is `NAME TYPE [DEFAULT] | DESCRIPTION`; TYPE is one of iri, s
 date, name; a parameter without DEFAULT is required. A `name` is a string looked for in names the
 way people type them: the store is given every spelling of it that the dataset's names hold once
 folded (rdf.names: case, accents, ł, punctuation), one row of a VALUES block each (sparql.run:
-spelled), so "Krakow" finds "Kraków" on any engine. Values are bound as RDF terms (never pasted into the
-query text): the query refers to the parameter as the variable ?NAME. An `iri` value may be a
-prefixed name of the project's namespace table (`sector:ict`, see Namespaces.expand).
+spelled), so "Krakow" finds "Kraków" on any engine.
+
+Values are bound as RDF terms (never pasted into the query text): the query refers to the
+parameter as the variable ?NAME. An `iri` value may be a prefixed name of the project's namespace
+table (`sector:ict`, see Namespaces.expand).
 
 A `#+ enumerate:` line (grlc's name for "offer the values of this parameter") is
 `NAME CLASS [in SCHEME]`: the values that make sense for the iri parameter NAME are the instances
