@@ -20,7 +20,7 @@ from ..rdf.matcher import Candidate, Matcher
 from ..rdf.matcher import fold as match_fold
 from ..rdf.names import FOLDS_FOR_SCRIPTS, fold
 from .describe import Site
-from .i18n import N_, translator
+from .i18n import N_, translator, with_language
 
 # What a visitor may type: longer is refused with one line (a name is far shorter).
 MAX_QUERY = 200
@@ -84,10 +84,11 @@ def search_view(matcher: Matcher, query: str, lang: str, site: Site) -> dict[str
 
 
 def search_index(matcher: Matcher, lang: str, site: Site, link) -> dict[str, Any]:
-    """The static site's search index in `lang`: each resource with its page (`link` turns a
-    path of serve's into the site's), kind, label, snippet and its names, each folded (words
-    joined by spaces) beside its text; the acronyms are names of their own, as for serve. The
-    table of letters the script folds besides NFKD and the marks is the one of rdf/names.py."""
+    """The static site's search index in `lang`: each resource with its page in `lang` (`link`
+    turns a path of serve's into the site's, relative to the search page), kind, label, snippet
+    and its names, each folded (words joined by spaces) beside its text; the acronyms are names
+    of their own, as for serve. The table of letters the script folds besides NFKD and the
+    marks is the one of rdf/names.py."""
     _ = translator(lang).gettext
     names: dict[int, list[list[str]]] = {}
     for name in matcher.names:
@@ -102,7 +103,7 @@ def search_index(matcher: Matcher, lang: str, site: Site, link) -> dict[str, Any
             continue
         resources.append(
             {
-                "href": link(site.local_href(entity.iri)),
+                "href": link(with_language(site.local_href(entity.iri), lang, site.languages)),
                 "kind": _(KINDS.get(entity.type, entity.type)),
                 "label": _label(entity, lang, site),
                 "snippet": snippet(entity.descriptions, lang, site.languages),
