@@ -32,6 +32,7 @@ KINDS = {
     "organisation": "/id/organization/agh-university",
     "sector": "/id/sector/clean-energy",
     "concept": "/id/member-type/enterprise",
+    "search": "/search?q=krakow",
     "dataset": "/dataset",
     "sparql": "/sparql",
     "queries": "/queries/",
@@ -47,6 +48,7 @@ STATIC_KINDS = {
     "organisation": "id/organization/agh-university.html",
     "sector": "id/sector/clean-energy.html",
     "concept": "id/member-type/enterprise.html",
+    "search": "search.html?q=krakow",
     "dataset": "dataset.html",
 }
 

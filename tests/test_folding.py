@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal
 
+from krakow_clusters.rdf import matcher as reconcile_matching
 from krakow_clusters.rdf.names import fold
-from krakow_clusters.reconcile import matching as reconcile_matching
 from krakow_clusters.wikidata.matching import label_similarity
 
 # (a name, what a person types): the same once folded.

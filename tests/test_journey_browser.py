@@ -80,6 +80,7 @@ SCREENSHOTS = {
     "sector-en": ("serve", "sector", "en"),
     "sparql-en": ("serve", "sparql", "en"),
     "saved-query-en": ("serve", "saved-query", "en"),
+    "search-en": ("serve", "search", "en"),
     "static-home-pl": ("static", "home", "pl"),
 }
 

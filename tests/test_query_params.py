@@ -86,6 +86,22 @@ def test_a_string_parameter_still_matches_what_it_should(stores, where):
     assert {str(r["name"]) for r in result.dicts()} >= {"Intelligent Lighting Cluster"}
 
 
+@pytest.mark.parametrize("where", ["embedded", "remote"])
+def test_a_name_parameter_is_folded_on_every_store(stores, where):
+    # No SPARQL engine folds accents: the runner binds every spelling the names hold.
+    query = find_query(QUERIES, "search", NS)
+    found = {
+        typed: {
+            (str(r["resource"]), str(r["name"]))
+            for r in run(stores[where], query, {"text": typed}).dicts()
+        }
+        for typed in ("Kraków", "krakow", "KRAKÓW")
+    }
+    assert found["krakow"] == found["Kraków"] == found["KRAKÓW"]
+    names = {name for _r, name in found["krakow"]}
+    assert {"Kraków Metropolitan Area", "Krakowski Obszar Metropolitalny"} <= names
+
+
 @pytest.mark.parametrize("kind", ["integer", "date", "iri"])
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_other_kinds_refuse_an_attack_clearly(kind, attack):

@@ -15,7 +15,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from krakow_clusters.cli import cli
-from krakow_clusters.reconcile.matching import MIN_SCORE, fold
+from krakow_clusters.rdf.matcher import MIN_SCORE, fold
 from krakow_clusters.reconcile.service import (
     MAX_CONSTRAINTS,
     MAX_QUERIES,
@@ -96,10 +96,11 @@ def test_messy_name_finds_the_expected_first_candidate(reconciler, row):
 
 
 def test_an_exact_name_of_two_resources_is_not_a_match(reconciler):
-    # "BIM" is an alternative name of the sector and a word of the cluster: with no type, the
-    # sector's exact name wins; the cluster stays a candidate below it.
+    # "BIM" is an alternative name of the sector and the acronym of the cluster's names (a word in
+    # capitals): both exact, so neither is a match.
     found = reconciler.matcher.candidates("BIM", (), None, 5)
-    assert [c.entity.id for c in found[:2]] == ["sector/it-in-construction", "cluster/bim"]
+    assert {c.entity.id for c in found[:2]} == {"sector/it-in-construction", "cluster/bim"}
+    assert [(c.score, c.match) for c in found[:2]] == [(100.0, False), (100.0, False)]
     # Kraków is the name of the city in English and in Polish: one resource, so a match.
     krakow = reconciler.matcher.candidates("krakow", ("place",), None, 5)
     assert krakow[0].match and krakow[0].entity.id == "place/krakow"

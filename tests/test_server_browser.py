@@ -50,7 +50,8 @@ def test_the_stylesheet_applies_under_the_content_security_policy(app, browser):
     browser.get(app.base + "/queries/clusters-in-sector")
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # (the query's form in the page's main part, not the header's search box)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     # The click returns before the next page has loaded: wait for its answer.
     WebDriverWait(browser, 30).until(lambda b: "?sector=" in b.current_url)
     assert browser.find_elements(By.CSS_SELECTOR, "table.results")

@@ -93,7 +93,7 @@ def test_every_resource_under_id_has_a_page_and_nothing_else_does(
     assert facet_values
     documents = {str(s).split("#", 1)[0] for s in sources.subjects() if str(s).startswith(ID)}
     expected = {"id/" + d[len(ID) :] + ".html" for d in documents}
-    expected |= {"index.html", "id/index.html", "dataset.html"}
+    expected |= {"index.html", "id/index.html", "dataset.html", "search.html"}
     # A page per value of each facet of the index (facet_data.py says which, from the sources).
     expected |= {f"facet/{facet}/{iri.rsplit('/', 1)[1]}.html" for facet, iri in facet_values}
     # The same tree in Polish under pl/.

@@ -107,7 +107,9 @@ def split_prefix(path: str, languages: Sequence[str]) -> tuple[str | None, str]:
 
 # The paths of HTML pages, which exist in each language; everything else (data files, the
 # dumps, /dist/, the reconciliation service) has no language.
-_PAGE = re.compile(r"/(?:id/[^.]*|graph/[^.]*|facet/[^.]*|dataset|sparql|queries/[^.]*|ontology)?")
+_PAGE = re.compile(
+    r"/(?:id/[^.]*|graph/[^.]*|facet/[^.]*|dataset|sparql|queries/[^.]*|ontology|search)?"
+)
 
 
 def is_page(path: str) -> bool:

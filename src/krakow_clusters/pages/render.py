@@ -11,6 +11,7 @@ import jinja2
 from .assets import asset_url
 from .describe import Site, linkable
 from .i18n import is_page, language_name, translator, with_language
+from .search import MAX_QUERY
 
 # --- rendering -----------------------------------------------------------------------------------
 
@@ -67,6 +68,7 @@ class Pages:
         env.globals["SITE_TITLE"] = settings.text(settings.title, lang)
         env.globals["SITE_ABOUT"] = settings.text(settings.about, lang)
         env.globals["asset_url"] = asset_url
+        env.globals["MAX_QUERY"] = MAX_QUERY  # the search box's, as /search checks it
         return env
 
     def render(

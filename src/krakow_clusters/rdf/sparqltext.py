@@ -5,7 +5,7 @@ written in a query."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from rdflib.term import Literal, Node, URIRef
 
@@ -135,6 +135,19 @@ def inject_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     values = " ".join(terms.values())
     block = f" VALUES ({names}) {{ ({values}) }} "
     return sparql[:at] + block + sparql[at:]
+
+
+def inject_rows(sparql: str, name: str, terms: Sequence[Node]) -> str:
+    """The query with ?`name` bound to each of `terms` in turn: a VALUES block of one row per
+    term at the top of the WHERE clause, each term serialized as in `inject_values`.
+
+    >>> from rdflib import Literal
+    >>> print(inject_rows("SELECT ?s { ?s ?p ?name }", "name", [Literal("a"), Literal("b")]))
+    SELECT ?s { VALUES (?name) { ("a") ("b") }  ?s ?p ?name }
+    """
+    rows = " ".join(f"({_term_text(name, term)})" for term in terms)
+    at = _where_brace(sparql)
+    return sparql[:at] + f" VALUES (?{name}) {{ {rows} }} " + sparql[at:]
 
 
 # A scheme, a colon, then characters that may stand between SPARQL's angle brackets (IRIREF forbids

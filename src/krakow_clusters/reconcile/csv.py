@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import CouldNotRun
 from ..files import check_input_file
 from ..limits import MAX_NAME
-from .matching import Candidate
+from ..rdf.matcher import Candidate
 from .service import Reconciler
 
 ADDED = ("reconciled_iri", "reconciled_label", "reconciled_score", "reconciled_match", "qid")

@@ -19,10 +19,10 @@ from typing import Any
 
 from .. import __version__
 from ..formats.bounds import too_deep
+from ..rdf.entities import TYPES, Entity, entity_id, load_entities
+from ..rdf.matcher import Candidate, Matcher, fold
 from ..rdf.results import GraphStore
 from ..settings import Settings
-from .index import TYPES, Entity, entity_id, load_entities
-from .matching import Candidate, Matcher, fold
 
 MAX_QUERIES = 1000  # queries in one batch (OpenRefine sends 10 at a time by default)
 MAX_LIMIT = 100  # candidates per query

@@ -246,7 +246,7 @@ def render_listing(result: BuildResult, shown_as: Path | str) -> str:
         size = (result.out / name).stat().st_size
         total += size
         if name.parts[0] == SITE_DIR:  # one line for the site's pages, not one per page
-            pages += 1
+            pages += name.suffix == ".html"  # (not the search index and script beside them)
             site_bytes += size
         else:
             lines.append((size, str(name)))

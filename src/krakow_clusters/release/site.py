@@ -4,8 +4,10 @@ One page per resource of the dataset (every IRI under the base's /id/ that is a 
 IRIs included: `id/cluster/bim.html` holds `…/id/cluster/bim` and `…/id/cluster/bim#members`), the
 home page of the clusters (`index.html`, the index to explore with its pictures) and a page per
 facet value (`facet/sector/clean-energy.html`: the clusters of that value, see pages/facets.py), the
-list of all resources (`id/index.html`) and the dataset description (`dataset.html`, from
-void.ttl). Every page exists in each language of the
+list of all resources (`id/index.html`), the dataset description (`dataset.html`, from
+void.ttl) and the search page (`search.html`: its script, `static/search.js`, reads the page's
+language's `search-index.json`, the names of the one index of rdf/matcher.py, so the search works
+without a server). Every page exists in each language of the
 project: the default's at the site's root, each other's under its own folder (`pl/`), the same
 tree. The pages come from the same queries, views
 and templates as serve's (pages/views.py, pages/profile.py: a cluster's facts with footnotes, its
@@ -18,12 +20,14 @@ Nothing reads the clock and every list is sorted, so two builds write the same b
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Literal
 
+from ..pages.assets import assets
 from ..pages.dataset import dataset_page, dataset_view
 from ..pages.describe import (
     SLUG,
@@ -39,7 +43,10 @@ from ..pages.profile import resource_page
 from ..pages.related import gather
 from ..pages.render import Pages
 from ..pages.schemaorg import dataset_schema_org, script_json
+from ..pages.search import search_index
 from ..pages.views import index_view
+from ..rdf.entities import load_entities
+from ..rdf.matcher import Matcher
 from ..rdf.results import GraphStore
 from ..rdf.sparqltext import fill
 
@@ -47,6 +54,9 @@ SITE_DIR = "site"
 HOME = "index.html"
 INDEX = "id/index.html"
 DATASET = "dataset.html"
+SEARCH = "search.html"
+SEARCH_INDEX = "search-index.json"  # one per language, beside its search page
+SEARCH_SCRIPT = "static/search.js"  # one for every language
 ONTOLOGY_DOCS = "ontology/index.{lang}.html"  # in the release, beside the site
 
 SUBJECTS = """
@@ -90,6 +100,8 @@ class Links:
         path, hash_, fragment = href.partition("#")
         suffix = hash_ + fragment
         lang, path = split_prefix(path, self.site.languages)
+        if path == "/" + SEARCH_SCRIPT:
+            return SEARCH_SCRIPT + suffix
         default = self._default_target(path)
         if default is None:
             return self.site.settings.base_iri + path[1:] + suffix  # no file: the canonical IRI
@@ -111,6 +123,8 @@ class Links:
             return HOME
         if path == "/id/":
             return INDEX
+        if path == "/search":
+            return SEARCH
         if path.startswith("/facet/") and path[1:] + ".html" in self.pages:
             return path[1:] + ".html"
         if path in ("/dataset", "/void", "/.well-known/void") and DATASET in self.pages:
@@ -170,7 +184,7 @@ def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = 
     has_void = "void.ttl" in release_files
     facets = facet_pages(store, site)
     facet_files = {(name, slug): f"facet/{name}/{slug}.html" for name, slug in facets}
-    pages = {HOME, INDEX, *resources.values(), *facet_files.values()}
+    pages = {HOME, INDEX, SEARCH, *resources.values(), *facet_files.values()}
     pages |= {DATASET} if has_void else set()
     links = Links(pages, release_files, site)
 
@@ -204,9 +218,16 @@ def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = 
         path.write_bytes(html.encode("utf-8"))
         written.append(path)
 
+    matcher = Matcher.build(load_entities(store, site.settings).values())
     for lang in site.languages:
         _ = translator(lang).gettext
         title = site.settings.text(site.settings.name, lang)
+        write(lang, SEARCH, "/search", "search.html", title=_("Search"), q="")
+        page = SEARCH if lang == site.default_language else f"{lang}/{SEARCH}"
+        index = search_index(matcher, lang, site, links.for_page(page))
+        path = out / posixpath.dirname(page) / SEARCH_INDEX
+        path.write_bytes(json.dumps(index, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        written.append(path)
         home = index_page(store, site, [], lang, static=True, facts=facts)
         write(lang, HOME, "/", "home.html", title=title, **home)
         for (name, slug), page in sorted(facet_files.items(), key=lambda item: item[1]):
@@ -219,6 +240,10 @@ def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = 
                   alternates=alternates, d=dataset_page(graph, lang, site),
                   sections=dataset_view(graph, lang, site),
                   jsonld=script_json(dataset_schema_org(graph, site.kc)))  # fmt: skip
+    script = out / SEARCH_SCRIPT
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_bytes(assets()["search.js"].body)
+    written.append(script)
     labels = LabelIndex(store)
     for iri, page in sorted(resources.items(), key=lambda item: item[1]):
         desc = describe(store, iri, site, labels=labels)  # once for every language

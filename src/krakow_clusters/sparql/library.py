@@ -8,9 +8,14 @@ A query file starts with comment lines:
     #+ enumerate: sector skos:Concept in scheme:sectors
 
 A `#+ param:` line is `NAME TYPE [DEFAULT] | DESCRIPTION`; TYPE is one of iri, string, integer,
-date; a parameter without DEFAULT is required. Values are bound as RDF terms (never pasted into the
-query text): the query refers to the parameter as the variable ?NAME. An `iri` value may be a
-prefixed name of the project's namespace table (`sector:ict`, see Namespaces.expand).
+date, name; a parameter without DEFAULT is required. A `name` is a string looked for in names the
+way people type them: the store is given every spelling of it that the dataset's names hold once
+folded (rdf.names: case, accents, ł, punctuation), one row of a VALUES block each (sparql.run:
+spelled), so "Krakow" finds "Kraków" on any engine.
+
+Values are bound as RDF terms (never pasted into the query text): the query refers to the
+parameter as the variable ?NAME. An `iri` value may be a prefixed name of the project's namespace
+table (`sector:ict`, see Namespaces.expand).
 
 A `#+ enumerate:` line (grlc's name for "offer the values of this parameter") is
 `NAME CLASS [in SCHEME]`: the values that make sense for the iri parameter NAME are the instances
@@ -48,7 +53,7 @@ from ..rdf.namespaces import Namespaces
 from ..rdf.sparqltext import is_absolute_iri, tokens
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
-PARAM_TYPES = ("iri", "string", "integer", "date")
+PARAM_TYPES = ("iri", "string", "integer", "date", "name")
 MAX_QUERY_BYTES = 1 << 20
 # A parameter value is a term a person types: bounded, and with no control character (a line
 # break or tab is allowed in a string only). Integers are those every SPARQL store holds.
@@ -120,7 +125,7 @@ class Param:
             raise CouldNotRun(
                 f"parameter {self.name}: {len(value)} characters, more than {MAX_PARAM_LENGTH}"
             )
-        control = (_STRING_CONTROL if self.type == "string" else _CONTROL).search(value)
+        control = (_STRING_CONTROL if self.type in ("string", "name") else _CONTROL).search(value)
         # (a value that is no IRI at all is better told so, below)
         if control and not (self.type == "iri" and not is_absolute_iri(value, ask_engine=False)):
             raise CouldNotRun(

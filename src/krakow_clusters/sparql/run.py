@@ -12,13 +12,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rdflib import Literal
 from rdflib.term import Node
 
 from ..errors import CouldNotRun
 from ..project import Project
+from ..rdf.names import spellings
 from ..rdf.namespaces import Namespaces
 from ..rdf.results import GraphStore, QueryResult, SparqlSyntaxError
-from ..rdf.sparqltext import strip_comments
+from ..rdf.sparqltext import inject_rows, strip_comments
 from ..settings import Settings
 from ..store import open_embedded, open_store
 from ..store.embedded import check_syntax
@@ -65,7 +67,40 @@ def run(
     except SparqlSyntaxError as exc:
         where = f"{query.path}:{exc.line}:{exc.column}" if exc.line else str(query.path)
         raise CouldNotRun(f"{where}: SPARQL syntax error: {exc.detail}") from None
-    return store.query(text, bindings)
+    return store.query(*spelled(store, query, text, bindings))
+
+
+# The names a `name` parameter is looked for in (those the library's queries search).
+NAMES_QUERY = """
+SELECT DISTINCT ?name WHERE {
+  ?resource <http://www.w3.org/2000/01/rdf-schema#label>
+    |<http://www.w3.org/2004/02/skos/core#prefLabel>
+    |<http://www.w3.org/2004/02/skos/core#altLabel> ?name .
+  FILTER (isLiteral(?name))
+}
+"""
+
+
+def spelled(
+    store: GraphStore, query: QueryFile, text: str, bindings: Mapping[str, Node]
+) -> tuple[str, dict[str, Node]]:
+    """The text and bindings of a prepared query (QueryFile.prepare) with each `name` parameter
+    bound to every spelling of it in the dataset's names (rdf.names.spellings: "Krakow" to
+    "Kraków" and "Krakow"), one row of a VALUES block each, so that a store's LCASE and CONTAINS,
+    which fold no accent, find what the one folding finds. A value no name holds stays itself.
+    Spellings that differ only in case are one (the queries compare in lower case)."""
+    wanted = [p.name for p in query.params if p.type == "name" and p.name in bindings]
+    bound = dict(bindings)
+    if not wanted:
+        return text, bound
+    names = [str(row[0]) for row in store.query(NAMES_QUERY).rows if row[0] is not None]
+    for name in wanted:
+        typed = str(bound.pop(name))
+        found: dict[str, str] = {}
+        for spelling in spellings(typed, names) or [typed]:
+            found.setdefault(spelling.casefold(), spelling)
+        text = inject_rows(text, name, [Literal(s) for s in sorted(found.values())])
+    return text, bound
 
 
 def param_warnings(

@@ -42,6 +42,7 @@ from .views.home import facet, home, index
 from .views.queries import queries, saved_query
 from .views.reconcile import preview, propose_properties, reconcile, suggest
 from .views.resource import graph, ontology, resource
+from .views.search import search
 from .views.sparql import sparql
 from .views.static import static
 
@@ -64,6 +65,8 @@ ROUTES = [
     Route("/", home),
     Route("/facet/{facet}/{value}", facet),
     Route("/id/", index),
+    Route("/search", search),
+    Route("/search.json", search),
     Route("/id/{kind}/{slug}", resource),
     Route("/graph/{slug}", graph),
     Route("/ontology", ontology),

@@ -207,6 +207,33 @@ def _reconciliation_paths() -> dict[str, Any]:
     }
 
 
+def _search_paths() -> dict[str, Any]:
+    """/search (web/views/search.py): a page, or JSON by its extension or Accept."""
+    parameters = [_query("q", "A name, or a part of one (at most 200 characters).")]
+    malformed = _answer("A malformed q: one line (a page of the site for a browser).", TEXT, F.HTML)
+    return {
+        "/search": {
+            "get": _operation(
+                "The resources whose names match q.",
+                {
+                    "200": _answer("The results.", F.HTML, F.JSON),
+                    "400": malformed,
+                    **_NOT_ACCEPTABLE,
+                    **_STORE_FAILED,
+                },
+                parameters=parameters,
+            )
+        },
+        "/search.json": {
+            "get": _operation(
+                "The resources whose names match q, as JSON.",
+                {"200": _answer("The results.", F.JSON), "400": malformed, **_STORE_FAILED},
+                parameters=parameters,
+            )
+        },
+    }
+
+
 def describe_api(name: str, base_iri: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the server's HTTP API, for the project called `name` whose
     identifiers start with `base_iri`."""
@@ -338,6 +365,7 @@ def describe_api(name: str, base_iri: str) -> dict[str, Any]:
                     ],
                 )
             },
+            **_search_paths(),
             "/openapi.json": {
                 "get": _operation("This description.", {"200": _answer("OpenAPI 3.1.", F.JSON)})
             },

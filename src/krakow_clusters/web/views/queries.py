@@ -19,7 +19,7 @@ from ...formats.results import serialize_results
 from ...pages.i18n import page_language
 from ...pages.tables import choices_view, table_view
 from ...sparql.library import QueryFile, find_query
-from ...sparql.run import param_warnings
+from ...sparql.run import param_warnings, spelled
 from ..federation import FederationRefused, check_federation, federates
 from ..state import AppState, add_vary
 from .base import answer_or_error, app_state, not_acceptable, plain, translate
@@ -100,6 +100,8 @@ async def saved_query(request: Request) -> Response:
             text, bindings = query_file.prepare(values)
         except (CouldNotRun, ValueError, OverflowError) as exc:
             return plain(400, str(exc).splitlines()[0] if str(exc) else "bad parameter value")
+        # A name parameter becomes the spellings the dataset's names give it (sparql.run).
+        text, bindings = await run_in_threadpool(spelled, state.store, query_file, text, bindings)
         if federates(query_file.text):
             # It asks another endpoint: only one the operator allows, and like a visitor's
             # query (in a worker, under the timeout), so that a slow endpoint holds up no page.

@@ -8,7 +8,11 @@ to a name is the weighted share of words they have in common (a weighted Dice co
 to word order); a word matches another exactly, with one typo, or as its abbreviation (a prefix
 of three letters or more), each for less. Scores run from 0 to 100; 100 is kept for a name equal
 to the query once folded, and `match` is true only when that exact name belongs to one candidate
-alone.
+alone. A word of a name written in capitals ("AGH" of "AGH University of Science and
+Technology", rdf.names.acronyms) is a name of its own, an alternative one: "AGH" is an exact name.
+
+`search` is the search page's reading of the same index: every resource with a name that holds
+each word typed (as a word, with a typo, or as the start of a word), besides the candidates.
 
 Deterministic: candidates are ordered by score, then label, then id.
 """
@@ -21,8 +25,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..rdf.names import fold as fold_name
-from .index import Entity
+from .entities import Entity
+from .names import acronyms
+from .names import fold as fold_name
 
 # The same word in Polish and English: one word, so that it weighs as the common word it is.
 _SAME_WORD = {"klaster": "cluster", "klastra": "cluster", "klastry": "cluster"}
@@ -103,6 +108,10 @@ class Matcher:
                 for word in set(words):
                     postings[word].append(name_id)
                 seen.update(words)
+                for short in acronyms(text):
+                    if short != folded:
+                        postings[short].append(len(matcher.names))
+                        matcher.names.append(_Name(index, text, short, (short,), True))
             for word in seen:
                 frequency[word] += 1
         total = max(len(matcher.entities), 1)
@@ -271,3 +280,66 @@ class Matcher:
             results.append(Candidate(entity, score, match, features, name.text))
         results.sort(key=lambda c: (-c.score, c.entity.label.casefold(), c.entity.id))
         return results[:limit]
+
+    def _starts(self, word: str) -> list[str]:
+        """The words of the vocabulary that start with `word`."""
+        start = bisect_left(self.vocabulary, word)
+        found = []
+        for other in self.vocabulary[start:]:
+            if not other.startswith(word):
+                break
+            found.append(other)
+        return found
+
+    def search(self, query: str, types: Sequence[str] = (), limit: int = 50) -> list[Candidate]:
+        """The resources for the search page: the candidates of `query` (above MIN_SCORE), and
+        every resource with a name that holds each word typed, whatever the order, each as a
+        word, with one typo or as the start of a word ("lifesc krak"), scored by the share of the
+        name it covers (at least MIN_SCORE). Best first; one result per resource, with the name
+        that matched best."""
+        words = tuple(fold(query).split())
+        if not words or limit <= 0:
+            return []
+        best = {c.entity.id: c for c in self.candidates(query, types, limit=len(self.entities))}
+        credits = {w: {**dict.fromkeys(self._starts(w), PREFIX), **self._related(w)} for w in words}
+        # The names to look at: those holding a word the rarest typed word may stand for.
+        rarest = min(words, key=lambda w: sum(len(self.postings[o]) for o in credits[w]))
+        found = sorted({n for other in credits[rarest] for n in self.postings.get(other, ())})
+        for name_id in found:
+            name = self.names[name_id]
+            entity = self.entities[name.entity]
+            if types and entity.type not in types:
+                continue
+            covered = self._covered(words, credits, name)
+            if covered is None:
+                continue
+            score = round(max(MIN_SCORE, min(99.0, 100.0 * covered)), 1)
+            kept = best.get(entity.id)
+            if kept is None or score > kept.score:
+                features: dict[str, float | bool] = {
+                    "name_similarity": round(covered, 3),
+                    "exact_name": False,
+                    "alternative_name": name.alternative,
+                    "inexact_words": 0,
+                }
+                best[entity.id] = Candidate(entity, score, False, features, name.text)
+        results = sorted(
+            best.values(), key=lambda c: (-c.score, c.entity.label.casefold(), c.entity.id)
+        )
+        return results[:limit]
+
+    def _covered(
+        self, words: Sequence[str], credits: Mapping[str, Mapping[str, float]], name: _Name
+    ) -> float | None:
+        """The weighted share of `name`'s words that the typed `words` stand for, each typed word
+        taking a word of its own; None when a typed word stands for none of them."""
+        available = list(name.words)
+        covered = 0.0
+        for word in words:
+            choice = max(available, key=lambda c: credits[word].get(c, 0.0), default=None)
+            credit = credits[word].get(choice, 0.0) if choice is not None else 0.0
+            if not credit:
+                return None
+            available.remove(choice)
+            covered += self.weight(choice) * credit
+        return covered / name.weight if name.weight else None

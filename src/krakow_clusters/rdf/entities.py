@@ -1,4 +1,5 @@
-"""The names, types and facts of the resources that reconciliation matches against.
+"""The names, types and facts of the resources that reconciliation and the search pages match
+against (rdf/matcher.py).
 
 Everything is read through the store's SPARQL (the default graph, which the store makes the union
 of the dataset's graphs), never from files, so that a remote store works as well as the embedded
@@ -12,10 +13,10 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal
 
-from ..rdf.namespaces import Namespaces
-from ..rdf.results import GraphStore
-from ..rdf.sparqltext import fill
 from ..settings import Settings
+from .namespaces import Namespaces
+from .results import GraphStore
+from .sparqltext import fill
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 
@@ -90,6 +91,15 @@ WHERE {
 }
 """
 
+# Every language's descriptions, for the snippets of the search page.
+DESCRIPTIONS_QUERY = """
+SELECT ?resource ?text
+WHERE {
+  ?resource dcterms:description ?text .
+  FILTER (STRSTARTS(STR(?resource), $ID))
+}
+"""
+
 
 @dataclass
 class Entity:
@@ -101,6 +111,10 @@ class Entity:
     base: str  # the project's resource base: the IRI is base + id
     names: list[tuple[str, bool]] = field(default_factory=list)  # (name, is alternative)
     facts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # The preferred names and the descriptions as literals, every language: what the search page
+    # shows in the page's language (rdf.labels.pick_label chooses).
+    labels: list[Literal] = field(default_factory=list)
+    descriptions: list[Literal] = field(default_factory=list)
 
     @property
     def iri(self) -> str:
@@ -144,6 +158,8 @@ def load_entities(store: GraphStore, settings: Settings) -> dict[str, Entity]:
         # Preferred names in the default language first: they are the label shown; then the rest.
         rank = (2 if is_alt else 0) + (0 if lang == settings.default_language else 1)
         preferred[ident].append((rank, str(name), is_alt))
+        if not is_alt and isinstance(name, Literal) and name not in entity.labels:
+            entity.labels.append(name)
     for ident, names in preferred.items():
         seen: set[str] = set()
         for _rank, name, is_alt in sorted(names):
@@ -157,7 +173,15 @@ def load_entities(store: GraphStore, settings: Settings) -> dict[str, Entity]:
         entity = entities.get(entity_id(str(resource), base) or "")
         if entity is not None and value is not None:
             entity.facts[str(key)].append(str(value))
+    for resource, text in store.query(
+        _prologue(settings, ("dcterms",)) + fill(DESCRIPTIONS_QUERY, ID=Literal(settings.id_base))
+    ).rows:
+        entity = entities.get(entity_id(str(resource), base) or "")
+        if entity is not None and isinstance(text, Literal):
+            entity.descriptions.append(text)
     for entity in entities.values():
         for values in entity.facts.values():
             values.sort()
+        entity.labels.sort(key=lambda lit: (lit.language or "", str(lit)))
+        entity.descriptions.sort(key=lambda lit: (lit.language or "", str(lit)))
     return dict(sorted(entities.items()))
