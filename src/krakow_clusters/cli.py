@@ -479,7 +479,7 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     multiple=True,
     metavar="NAME=VALUE",
     help="Set one of the limits on what a client may send and how long it may take "
-    "(repeatable), e.g. --limit header-timeout=5; the names and defaults are in the README's "
+    "(repeatable), e.g. --limit header-timeout=5; the names and defaults are in docs/serve.md's "
     "'Running it in public'.",
 )
 @click.option(
