@@ -496,6 +496,15 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     help="Where the server is published (https://…/): the start of absolute URLs in answers "
     "(the reconciliation manifest). Default: the address listened on.",
 )
+@click.option(
+    "--access-log",
+    metavar="FILE|-",
+    default="-",
+    show_default=True,
+    help="Where to write the access log, a line a request (client, method, path without the "
+    "query string, status, bytes, seconds): - for standard error, or a file appended to.",
+)
+@click.option("--no-access-log", is_flag=True, help="Write no access log.")
 def serve(
     host: str,
     port: int,
@@ -509,6 +518,8 @@ def serve(
     limits: tuple[str, ...],
     allowed_hosts: tuple[str, ...],
     public_url: str | None,
+    access_log: str,
+    no_access_log: bool,
 ) -> None:
     """Serve the linked data over HTTP: IRIs, SPARQL, saved queries and downloads.
 
@@ -540,6 +551,7 @@ def serve(
         limits=chosen,
         allowed_hosts=allowed_hosts,
         public_url=public_url,
+        access_log=None if no_access_log else access_log,
     )
 
 
