@@ -159,3 +159,34 @@ def test_output_block_is_what_the_command_prints(monkeypatch, tmp_path, page, co
         assert result.output == shown
     if code is not None:
         assert result.exit_code == int(code), f"{command} exited {result.exit_code}"
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _anchors(page: Path) -> set[str]:
+    """The anchors GitHub gives a Markdown page's headings: lower case, punctuation dropped,
+    spaces as hyphens."""
+    found = set()
+    fenced = False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            found.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_name)
+def test_every_relative_link_leads_to_a_file_of_the_checkout(page: Path):
+    links = [t for t in LINK.findall(page.read_text(encoding="utf-8")) if "://" not in t]
+    if page == README or _name(page) == "docs/README.md":
+        assert len(links) >= 10, f"{_name(page)} links too few pages"
+    for target in links:
+        path, _, anchor = target.partition("#")
+        linked = (page.parent / path).resolve() if path else page
+        assert linked.exists(), f"{_name(page)} links {target}: no such file"
+        assert linked.is_relative_to(ROOT), f"{_name(page)} links {target}, out of the checkout"
+        if anchor and linked.suffix == ".md":
+            assert anchor in _anchors(linked), f"{_name(page)} links {target}: no such heading"
