@@ -41,7 +41,8 @@ format: $(TEST_STAMP)
 validate: $(SERVE_STAMP)
 	$(BIN)/krakow-clusters validate
 
-# Installs, validates, builds dist/ and serves on http://127.0.0.1:8000 (Ctrl-C stops it).
+# Installs (the project alone, no test extras), validates, builds dist/ and serves on
+# http://127.0.0.1:8000 (Ctrl-C stops it); the access log goes to standard error.
 # build validates first (and builds nothing, exit 1, when the data does not conform).
 serve: $(SERVE_STAMP)
 	$(BIN)/krakow-clusters build
