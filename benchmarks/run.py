@@ -855,12 +855,15 @@ def bench_engines(files: dict, size: str, args: argparse.Namespace, repeats: int
                     entry["error"] = f"{type(exc).__name__}: {exc}"[:160]
                 record["queries"].append(entry)
             if args.serve:
-                log(f"{size}: engines: {engine}: serve --sparql-endpoint under load")
-                record["serve"] = bench_serve(
-                    files["project"], args.timeout, cluster_paths(size),
-                    runs=ENGINE_SERVE_RUNS, extra=("--sparql-endpoint", endpoint),
-                    requests=ENGINE_SERVE_REQUESTS, seconds=ENGINE_SERVE_SECONDS,
-                )  # fmt: skip
+                # Twice: every page made from the store (--cache-seconds 0), then with the page
+                # cache's default bound, under which a page asked again is given from memory.
+                for key, cache in (("serve_uncached", ("--cache-seconds", "0")), ("serve", ())):
+                    log(f"{size}: engines: {engine}: serve --sparql-endpoint {' '.join(cache)}")
+                    record[key] = bench_serve(
+                        files["project"], args.timeout, cluster_paths(size),
+                        runs=ENGINE_SERVE_RUNS, extra=("--sparql-endpoint", endpoint, *cache),
+                        requests=ENGINE_SERVE_REQUESTS, seconds=ENGINE_SERVE_SECONDS,
+                    )  # fmt: skip
             record["rss_kb"] = _peak_rss_kb(server.process.pid)
         except Exception as exc:
             record["error"] = f"{type(exc).__name__}: {exc}"[:300]
@@ -1326,8 +1329,10 @@ def engines_section(sizes: list[str], results: dict, sums: dict) -> list[str]:
         "graphs as `default-graph-uri` and `named-graph-uri`), median of the repeats, seconds;",
         "rows that",
         "differ from the embedded store's are marked. **serve**: `krakow-clusters serve`,",
-        "embedded (its cached pages) or `--sparql-endpoint` on the server (no cache: every",
-        "request queries the store), the load described above but, through",
+        "embedded (its cached pages) or `--sparql-endpoint` on the server, with the page cache's",
+        "default bound (`--cache-seconds 60`: a page asked again within it is given from memory)",
+        "and, in the rows marked uncached, `--cache-seconds 0` (every request queries the store);",
+        "the load described above but, through",
         f"`--sparql-endpoint`, {ENGINE_SERVE_RUNS} runs of {ENGINE_SERVE_REQUESTS} requests or "
         f"{ENGINE_SERVE_SECONDS:.0f} s each, whichever",
         "comes first (the answers counted are given); p50 / p99 ms and requests/s, medians of the",
@@ -1408,6 +1413,17 @@ def _engines_table(size: str, res: dict, s: dict) -> list[str]:
         "embedded": res.get("serve"),
         **{e: (engines.get(e) or {}).get("serve") for e in ENGINE_SERVERS},
     }
+    lines += _serve_rows(names, serves, "")
+    uncached = {e: (engines.get(e) or {}).get("serve_uncached") for e in ENGINE_SERVERS}
+    if any(uncached.values()):
+        lines += _serve_rows(names, {"embedded": None, **uncached}, ", uncached")
+    return lines + [""]
+
+
+def _serve_rows(names: list[str], serves: dict, label: str) -> list[str]:
+    """The rows of the serve scenarios, one cell an engine: p50 / p99 ms and requests/s, medians
+    of the runs (the embedded store's pages are cached; the remote stores' as `label` says)."""
+    lines = []
     scenarios = [
         name for v in serves.values() if v and v.get("scenarios") for name in v["scenarios"]
     ]
@@ -1416,7 +1432,7 @@ def _engines_table(size: str, res: dict, s: dict) -> list[str]:
         for e in names:
             f = ((serves.get(e) or {}).get("scenarios") or {}).get(scenario)
             if not f:
-                row.append("not run")
+                row.append("not run" if serves.get(e) is not None or not label else "—")
                 continue
             r = f["runs"]
             errors = sum(x["errors"] for x in r) + f["warm_errors"]
@@ -1428,8 +1444,8 @@ def _engines_table(size: str, res: dict, s: dict) -> list[str]:
                 + (f" ({answered:,} answers)" if bounded else "")
                 + (f", **{errors} errors**" if errors else "")
             )
-        lines.append(f"| serve: {scenario} | " + " | ".join(row) + " |")
-    return lines + [""]
+        lines.append(f"| serve{label}: {scenario} | " + " | ".join(row) + " |")
+    return lines
 
 
 def _growth(k: float) -> str:

@@ -325,7 +325,6 @@ MAX_MODULE_LINES, MAX_FUNCTION_LINES = 600, 100
 # The units still over the limits (issue 21), each with the size it may not grow past; an entry
 # that is no longer over fails too, so that the list only shrinks.
 STILL_OVER = {
-    "cli.py": 669,
     "pages/facets.py": 635,
     "pages/pictures.py": 635,
     "pages/facets.py:explore": 130,

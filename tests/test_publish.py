@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from krakow_clusters.cli import cli
+from krakow_clusters.errors import CouldNotRun
 from krakow_clusters.project import find_project
 from krakow_clusters.publish import derive_query_endpoint
 from krakow_clusters.rdf.sparqltext import inject_values
@@ -261,6 +262,54 @@ def test_a_graph_larger_than_a_part_is_put_then_posted_whole(engine, oxigraph, v
         gsp.put_graph(server.store_url, graph, data, user=user, password=password, part_triples=100)
         got = remote_graph(server, graph)
         assert len(got) == 253 and isomorphic(got, expected)
+
+
+def graphs_in(server) -> set[str]:
+    answer = RemoteStore(server.query_url, timeout=30).query(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    return {str(row[0]) for row in answer.rows}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])
+def test_a_refused_third_part_leaves_the_published_graph_as_it_was(engine, oxigraph, virtuoso):
+    # Parts go to a staging graph and replace the graph in one update at the end: the store
+    # refusing the third part (a line that is not N-Triples) changes nothing that is published.
+    server = oxigraph() if engine == "oxigraph" else virtuoso()
+    user = getattr(server, "USER", None)
+    password = getattr(server, "password", None)
+    graph = "https://example.org/graphs/kept"
+    old = graph_with_blank_nodes(250)
+    gsp.put_graph(server.store_url, graph, old, user=user, password=password, part_triples=100)
+    before = graphs_in(server)
+    lines = graph_with_blank_nodes(260).splitlines(keepends=True)
+    lines[240] = b'<https://example.org/broken> <https://example.org/p> "no end .\n'
+    new = b"".join(lines)
+    assert len(gsp.graph_parts(new, 100)) == 3 and b"broken" in gsp.graph_parts(new, 100)[2]
+    with pytest.raises(CouldNotRun) as refused:
+        gsp.put_graph(server.store_url, graph, new, user=user, password=password, part_triples=100)
+    message = str(refused.value)
+    assert "part 3 of 3" in message and "the published graphs are unchanged" in message, message
+    assert "\n" not in message and (password is None or password not in message)
+    expected = Graph().parse(data=old.decode(), format="nt")
+    assert isomorphic(remote_graph(server, graph), expected), "the old graph is intact"
+    assert graphs_in(server) == before, "no staging graph is left behind"
+
+
+def test_publish_by_origin_replaces_every_graph_or_none(oxigraph, dataset, monkeypatch):
+    # Several graphs are staged, then moved in one update: the update endpoint refusing the move
+    # leaves every graph of the first publish as it was.
+    server = oxigraph()
+    first = run("--endpoint", server.store_url, "--by-origin")
+    assert first.exit_code == 0, first.output
+    counts = {g: count_in(server, g) for g in graphs_in(server)}
+    assert len(counts) > 3
+    nowhere = f"http://127.0.0.1:{free_port()}/update"
+    second = run("--endpoint", server.store_url, "--by-origin", "--update-endpoint", nowhere)
+    assert second.exit_code == 2, second.output
+    assert len(second.output.strip().splitlines()) == 1, second.output
+    assert "cannot reach" in second.output
+    assert {g: count_in(server, g) for g in graphs_in(server)} == counts
 
 
 def test_publish_to_virtuoso_in_parts(virtuoso, dataset, monkeypatch):

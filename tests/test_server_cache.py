@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio
+import pytest
 from starlette.responses import Response
 
 from krakow_clusters.project import Project
 from krakow_clusters.store.embedded import EmbeddedStore
 from krakow_clusters.web.state import AppState, ServeOptions
 
+from .appserver import get
 from .identity import GRAPH_BASE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,3 +85,24 @@ def test_void_is_parsed_once_and_again_when_it_changes(tmp_path):
     assert state.void_graph(void) is graph
     void.write_text("<urn:a> <urn:b> <urn:c> , <urn:d> .\n", encoding="utf-8")
     assert len(state.void_graph(void)) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/", "text/html"),
+        ("/id/cluster/bim", "text/html"),
+        ("/id/cluster/bim", "text/turtle"),
+        ("/queries/overview", "text/html"),
+    ],
+)
+def test_a_page_has_an_etag_and_a_client_with_it_gets_304(app, path, accept):
+    status, headers, body = get(app.base + path, accept)
+    assert status == 200 and body
+    etag = headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    status, again, body = get(app.base + path, accept, **{"If-None-Match": f'"x", {etag}'})
+    assert (status, body) == (304, b"")
+    assert again["ETag"] == etag and again.get("Vary") == headers.get("Vary")
+    status, _headers, body = get(app.base + path, accept, **{"If-None-Match": '"other"'})
+    assert status == 200 and body

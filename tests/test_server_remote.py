@@ -4,7 +4,9 @@ like the default."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from krakow_clusters.sparql.library import library
 from krakow_clusters.store.embedded import EmbeddedStore
 
 from .appserver import AppServer, get, start_server
-from .identity import GRAPH_BASE, NS
+from .identity import GRAPH_BASE, ID_BASE, NS
 from .servers import OxigraphServer, VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -282,7 +284,10 @@ def test_a_stopped_store_gives_502_in_one_line_on_every_route(tmp_path):
     files = project_files()
     store = OxigraphServer(tmp_path / "oxigraph", files).start()
     try:
-        servers = start_server(tmp_path, "--sparql-endpoint", store.query_url)
+        # Nothing cached: what is asked of is the store going down, not the pages kept.
+        servers = start_server(
+            tmp_path, "--sparql-endpoint", store.query_url, "--cache-seconds", "0"
+        )
         server = next(servers)
         try:
             status, _headers, _body = get(server.base + "/id/cluster/bim", "text/turtle")
@@ -300,6 +305,54 @@ def test_a_stopped_store_gives_502_in_one_line_on_every_route(tmp_path):
                 assert headers["Content-Type"].startswith("text/plain")
                 assert text.count("\n") == 1 and text.endswith("\n"), (path, text)
                 assert "CouldNotRun" not in text, (path, text)
+        finally:
+            servers.close()
+    finally:
+        store.stop()
+
+
+def test_a_change_in_the_store_shows_on_the_page_within_the_cache_seconds(tmp_path):
+    """serve --cache-seconds: a page made from the store is given again (the same bytes, 304 to a
+    client that has them) until it is older than the bound, then made anew from the store."""
+    store = OxigraphServer(tmp_path / "oxigraph", project_files()).start()
+    try:
+        servers = start_server(
+            tmp_path, "--sparql-endpoint", store.query_url, "--cache-seconds", "2"
+        )
+        server = next(servers)
+        try:
+            page = server.base + "/id/cluster/bim"
+            status, headers, before = get(page, "text/html")
+            assert status == 200 and b"Building Information Modelling" not in before
+            etag = headers["ETag"]
+            changed = time.monotonic()
+            update = (
+                f"INSERT DATA {{ GRAPH <{GRAPH_BASE}clusters> {{ <{ID_BASE}cluster/bim> "
+                '<http://www.w3.org/2004/02/skos/core#altLabel> "Building Information '
+                'Modelling"@en } }'
+            )
+            request = urllib.request.Request(
+                store.update_url,
+                data=update.encode(),
+                headers={"Content-Type": "application/sparql-update"},
+            )
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                assert answer.status in (200, 204)
+            status, headers, again = get(page, "text/html")
+            if time.monotonic() - changed < 1.5:  # surely within the bound: the kept page
+                assert (status, again, headers["ETag"]) == (200, before, etag)
+                status, _h, body = get(page, "text/html", **{"If-None-Match": etag})
+                assert (status, body) == (304, b"")
+            deadline = changed + 2 + 10
+            while time.monotonic() < deadline:
+                status, headers, after = get(page, "text/html")
+                if b"Building Information Modelling" in after:
+                    break
+                time.sleep(0.25)
+            else:
+                pytest.fail("the change never showed")
+            assert time.monotonic() - changed >= 2 - 0.01, "not before the kept page aged"
+            assert headers["ETag"] != etag
         finally:
             servers.close()
     finally:

@@ -3,14 +3,17 @@
 The whole dataset (ontology, schemes, data, links) goes into one named graph with a PUT, which
 replaces the graph: publishing twice leaves one copy. With `by_origin`, each named graph of the
 dataset (the graphs by origin: graph:clusters, graph:translations …) is PUT under its own IRI
-instead, so that the store can answer GRAPH as /sparql does. The triples of each graph sent are
-then counted through the store's SPARQL query endpoint and must equal the number sent.
+instead, so that the store can answer GRAPH as /sparql does. Several graphs, or one too large for
+one request, are loaded into staging graphs first and moved into place by one SPARQL Update at the
+end, so that a refusal on the way leaves what is published as it was (`store.gsp.replace_graphs`).
+The triples of each graph sent are then counted through the store's SPARQL query endpoint and must
+equal the number sent.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from rdflib import URIRef
 
@@ -19,31 +22,21 @@ from .httpclient import redact_url, split_credentials
 from .project import Project
 from .rdf.sparqltext import is_absolute_iri
 from .store import credentials, open_embedded, open_store
-from .store.gsp import put_graph
+from .store.gsp import beside_store, replace_graphs
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }"
 
 
 def derive_query_endpoint(store_url: str) -> str:
-    """The SPARQL query endpoint beside a known Graph Store Protocol endpoint: Oxigraph's /store
-    answers queries at /query, Virtuoso's /sparql-graph-crud(-auth) at /sparql."""
-    parts = urlsplit(store_url)
-    path = parts.path.rstrip("/")
-    for store, query in _QUERY_BESIDE_STORE:
-        if path.endswith(store):
-            path = path[: -len(store)] + query
-            return urlunsplit(parts._replace(path=path, query="", fragment=""))
-    raise CouldNotRun(
-        f"cannot guess the SPARQL query endpoint of {redact_url(store_url)}: "
-        "give it with --query-endpoint"
-    )
-
-
-_QUERY_BESIDE_STORE = (
-    ("/store", "/query"),
-    ("/sparql-graph-crud-auth", "/sparql"),
-    ("/sparql-graph-crud", "/sparql"),
-)
+    """The SPARQL query endpoint beside a known Graph Store Protocol endpoint (`beside_store`):
+    Oxigraph's /store answers queries at /query, Virtuoso's /sparql-graph-crud(-auth) at /sparql."""
+    query = beside_store(store_url, "query")
+    if query is None:
+        raise CouldNotRun(
+            f"cannot guess the SPARQL query endpoint of {redact_url(store_url)}: "
+            "give it with --query-endpoint"
+        )
+    return query
 
 
 def read_count(rows: list[tuple], where: str) -> int:
@@ -64,9 +57,11 @@ def publish_dataset(
     query_endpoint: str | None = None,
     timeout: float = 60.0,
     by_origin: bool = False,
+    update_endpoint: str | None = None,
 ) -> str:
     """PUT the dataset into `graph_iri` at `endpoint` (with `by_origin`, each of its named graphs
-    under its own IRI), check the counts; return a one-line report."""
+    under its own IRI, all replaced at once: `replace_graphs`), check the counts; return a
+    one-line report."""
     if by_origin and graph_iri:
         raise CouldNotRun("--graph and --by-origin exclude each other: choose one graph or all")
     graph_iri = graph_iri or project.settings.dataset_graph
@@ -91,11 +86,19 @@ def publish_dataset(
 
     store = open_embedded(project.settings, project.dataset_files())
     graphs = store.graph_names() if by_origin else [graph_iri]
-    sent: dict[str, int] = {}
-    for name in graphs:
-        data = store.dump("nt", name if by_origin else None)
-        put_graph(endpoint, name, data, "application/n-triples", user, password, timeout)
-        sent[name] = data.count(b"\n")
+    data = {name: store.dump("nt", name if by_origin else None) for name in graphs}
+    sent = {name: triples.count(b"\n") for name, triples in data.items()}
+    if update_endpoint:
+        update_endpoint = split_credentials(update_endpoint, "--update-endpoint")[0]
+    replace_graphs(
+        endpoint,
+        data,
+        user=user,
+        password=password,
+        timeout=timeout,
+        update_url=update_endpoint,
+    )
+    del data
 
     remote = open_store(
         project, query_url, timeout=timeout, user=query_user, password=query_password

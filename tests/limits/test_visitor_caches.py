@@ -88,7 +88,7 @@ def test_the_page_cache_is_bounded_in_bytes(tmp_path):
     assert 0 < len(state.cache) < 100
     assert state.cache_size == sum(
         len(r.body) + sum(len(k) + len(v) for k, v in r.raw_headers) + len(repr(k))
-        for k, r in state.cache.items()
+        for k, (_made, r) in state.cache.items()
     )
     # A response larger than an eighth of the budget is not kept at all.
 

@@ -9,8 +9,9 @@ this server.
 
 The data comes from a `GraphStore`: the embedded Oxigraph store loaded in process (the default;
 pages and saved-query answers are cached, as the data cannot change while serving) or a remote
-SPARQL 1.1 store (nothing cached: the store may change under us). Queries sent to /sparql on the
-embedded store run in worker processes (store/pool.py) so that a timeout really stops them.
+SPARQL 1.1 store (pages cached for --cache-seconds only: the store may change under us).
+Queries sent to /sparql on the embedded store run in worker processes (store/pool.py) so that a
+timeout really stops them.
 
 This module holds the routes, the middleware and the state; each kind of page has its module in
 views/.

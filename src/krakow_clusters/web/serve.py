@@ -88,14 +88,16 @@ def serve(
     limits: Limits | None = None,
     allowed_hosts: Sequence[str] = (),
     public_url: str | None = None,
+    cache_seconds: float = 60.0,
     access_log: str | None = "-",
 ) -> None:
     """Load the dataset (or connect to `sparql_endpoint`) and serve until interrupted; visitors'
     queries may ask (SERVICE) only the endpoints of `allowed_services`. `limits` bound what a
     client may send and how long it may take (guard.Limits); with `allowed_hosts`, a request
     for any other Host gets 400; absolute URLs in answers start with `public_url` (default: the
-    address listened on), never with the Host a client sends. `access_log` is where a line a
-    request goes: "-" standard error, a file's path, None none (front.AccessLog)."""
+    address listened on), never with the Host a client sends. Pages made from a remote store are
+    given again for `cache_seconds` (ServeOptions). `access_log` is where a line a request goes:
+    "-" standard error, a file's path, None none (front.AccessLog)."""
     import uvicorn
 
     from ..httpclient import check_url, redact_url
@@ -132,6 +134,7 @@ def serve(
         limits=limits,
         allowed_hosts=tuple(h.lower() for h in allowed_hosts),
         public_url=public_url.rstrip("/"),
+        cache_seconds=cache_seconds,
     )
     app = create_app(options)
     # uvicorn reports a port in use by logging and exiting with code 3: bind the socket here, so

@@ -3,6 +3,7 @@ store, the cached responses, the query workers, the templates)."""
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from ..rdf.sparqltext import inject_values
 from ..reconcile.service import Reconciler
 from ..sparql.library import QueryFile, library
 from ..store.pool import AllWorkersBusy
+from .conditional import matches, not_modified, tag_entity
 from .guard import Limits
 
 
@@ -63,6 +65,10 @@ class ServeOptions:
     # Where the server is published, without a trailing slash: the start of every absolute URL
     # of an answer (the reconciliation manifest, previews), never the Host a client sends.
     public_url: str = "http://127.0.0.1:8000"
+    # How long a page made from a store that may change (a remote one) is given again before it
+    # is made anew (serve --cache-seconds); 0 keeps nothing. The embedded store's data cannot
+    # change while serving: its pages are kept for the life of the server.
+    cache_seconds: float = 60.0
 
 
 class AppState:
@@ -80,7 +86,8 @@ class AppState:
         self.settings = options.project.settings
         self.namespaces = Namespaces.of(self.settings)
         self.store = options.store
-        self.cache: OrderedDict[tuple, Response] = OrderedDict()
+        # Each response with the time it was made (time.monotonic), least recently used first.
+        self.cache: OrderedDict[tuple, tuple[float, Response]] = OrderedDict()
         self.cache_size = 0  # bytes of the responses in `cache` (see keep)
         self.pool = None
         self.site = Site(self.settings)
@@ -95,9 +102,8 @@ class AppState:
         self.query_threads: anyio.CapacityLimiter | None = None
         self._library: list[QueryFile] | None = None
         self._void: tuple[tuple[int, int], rdflib.Graph] | None = None
-        # The reconciliation index: built on first use, kept while the store's data cannot
-        # change (a remote store may change, so its index is built for each request).
-        self._reconciler: Reconciler | None = None
+        # The reconciliation index: built on first use, kept as long as a page is (`fresh`).
+        self._reconciler: tuple[float, Reconciler] | None = None
         self._void_jsonld: tuple[rdflib.Graph, Markup] | None = None
 
     # -- store access
@@ -157,12 +163,14 @@ class AppState:
         return max(1, int(self.options.query_timeout + 0.999))
 
     async def reconciler(self) -> Reconciler:
-        """The reconciliation service over the store (see _reconciler)."""
-        if self._reconciler is not None:
-            return self._reconciler
+        """The reconciliation service over the store, its index made again when it is no
+        longer `fresh`."""
+        if self._reconciler is not None and self.fresh(self._reconciler[0]):
+            return self._reconciler[1]
+        made = time.monotonic()
         found = await run_in_threadpool(Reconciler.from_store, self.store, self.settings)
-        if self.store.can_cache:
-            self._reconciler = found
+        if self.keeps:
+            self._reconciler = (made, found)
         return found
 
     async def startup(self) -> None:
@@ -253,32 +261,52 @@ class AppState:
             add_vary(response, "Accept-Language")
         return response
 
+    @property
+    def keeps(self) -> bool:
+        """Whether anything made from the store is kept: always when its data cannot change
+        while serving (`can_cache`), else for cache_seconds when they are more than 0."""
+        return self.store.can_cache or self.options.cache_seconds > 0
+
+    def fresh(self, made: float) -> bool:
+        """Whether what was made at `made` (time.monotonic) may still be given: on a store that
+        may change, for cache_seconds; a change in the store shows within that bound."""
+        return self.store.can_cache or time.monotonic() - made < self.options.cache_seconds
+
     async def cached(
         self,
         key: tuple,
         make: Callable[[], Awaitable[Response]],
         request: Request | None = None,
     ) -> Response:
-        """The response for `key`, made by `make`. On a store whose data cannot change while
-        serving (`can_cache`: the embedded one), a 200 or 303 response is kept and given again; a
-        remote store may change under us, so nothing is kept. At most max_cached responses are
-        kept (see keep).
+        """The response for `key`, made by `make`. A 200 or 303 response is kept and given again
+        while it is `fresh`: for the life of the server on a store whose data cannot change while
+        serving (`can_cache`: the embedded one), for cache_seconds on one that may (a remote
+        store). At most max_cached responses are kept (see keep). A 200 carries an ETag (a hash
+        of its body), and a request whose If-None-Match names it gets 304 without the body.
 
         A page made for `request` depends on more than its view's key: its links (the language
         switch) carry the path and query string it was asked by, and its language. They are
         part of the key, so that one visitor's `?x=…` never shows in another's page."""
         if request is not None:
             key = (*key, request.url.path, request.url.query, *page_language(request))
-        keeps = self.store.can_cache
-        if keeps and key in self.cache:
+        found = self.cache.get(key)
+        if found is not None and self.fresh(found[0]):
             self.cache.move_to_end(key)
-            return self.cache[key]
-        response = await make()
-        if keeps and response.status_code in (200, 303):
-            self.keep(key, response)
+            response = found[1]
+        else:
+            made = time.monotonic()
+            response = await make()
+            if response.status_code == 200:
+                tag_entity(response)
+            if self.keeps and response.status_code in (200, 303):
+                self.keep(key, response, made)
+            elif found is not None:
+                self.forget(key)
+        if request is not None and response.status_code == 200 and matches(request, response):
+            return not_modified(response)
         return response
 
-    def keep(self, key: tuple, response: Response) -> None:
+    def keep(self, key: tuple, response: Response, made: float) -> None:
         """Cache `response` under `key`, dropping the least recently used beyond max_cached
         responses or the cache's bytes (the limit cache-bytes): the count alone would let 512
         large answers (a saved query's page of 100,000 rows) stay for the life of the server. A
@@ -287,14 +315,18 @@ class AppState:
         size = _size(key, response)
         if size > budget // 8:
             return
-        if key in self.cache:
-            self.cache_size -= _size(key, self.cache[key])
-        self.cache[key] = response
-        self.cache.move_to_end(key)
+        self.forget(key)
+        self.cache[key] = (made, response)
         self.cache_size += size
         while len(self.cache) > self.max_cached or self.cache_size > budget:
-            old_key, old = self.cache.popitem(last=False)
+            old_key, (_made, old) = self.cache.popitem(last=False)
             self.cache_size -= _size(old_key, old)
+
+    def forget(self, key: tuple) -> None:
+        """Drop the response kept under `key`, if any."""
+        if key in self.cache:
+            _made, old = self.cache.pop(key)
+            self.cache_size -= _size(key, old)
 
 
 def _size(key: tuple, response: Response) -> int:

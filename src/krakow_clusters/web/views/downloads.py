@@ -17,6 +17,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ...formats import media as F
 from ...release.void import DISTRIBUTION_TITLES, VOID_FILE
+from ..conditional import matches, not_modified
 from .base import app_state, plain
 
 # The files of a release whose IRI is <base>{name}: the distributions void.ttl declares outside
@@ -98,7 +99,6 @@ def file_response(request: Request, path: Path) -> Response:
         # The names are the release's own (ASCII letters, digits, dots, hyphens): no quoting.
         headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
     response = FileResponse(path, media_type=media, headers=headers, stat_result=os.stat(path))
-    etag = response.headers["etag"]
-    if etag in (tag.strip() for tag in request.headers.get("if-none-match", "").split(",")):
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
+    if matches(request, response):
+        return not_modified(response)
     return response

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...pages.assets import assets
+from ..conditional import matches
 from .base import plain
 
 # A versioned URL (?v=…, what the pages link) never changes its bytes; an unversioned one may
@@ -27,7 +28,7 @@ async def static(request: Request) -> Response:
         "ETag": etag,
         "Vary": "Accept-Encoding",
     }
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    if matches(request, etag):
         return Response(status_code=304, headers=headers)
     if _accepts_gzip(request.headers.get("accept-encoding", "")):
         headers["Content-Encoding"] = "gzip"
