@@ -54,6 +54,7 @@ class Page:
     title: str = ""
     canonical: str | None = None
     alternates: dict[str, str] = field(default_factory=dict)  # hreflang -> href
+    typed: list[tuple[str, str]] = field(default_factory=list)  # every rel=alternate: (href, type)
     links: list[Link] = field(default_factory=list)  # <a>, <link>, <form> and loaded resources
     ids: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
@@ -107,6 +108,12 @@ class _Reader(HTMLParser):
                 self.page.canonical = attributes.get("href")
             if "alternate" in rels and "hreflang" in attributes:
                 self.page.alternates[attributes["hreflang"]] = attributes.get("href", "")
+            if "alternate" in rels:
+                kind = attributes.get("type", "")
+                self.page.typed.append((attributes.get("href", ""), kind))
+                if not kind:
+                    shown = attributes.get("href", "")[:80]
+                    self.page.problems.append(f"line {line}: <link rel=alternate {shown}> no type")
         for name in ("href", "src", "action", "data"):
             if name in attributes and (tag, name) in _LINKING:
                 self.page.links.append(Link(tag, name, attributes[name], rel, line))

@@ -1,5 +1,6 @@
 """The package's layout keeps its promises: one concept per module, only public names shared, the
-engine behind one door, and a README whose Layout section matches the tree."""
+engine behind one door, a README whose table of layers is the tests' and a docs/layout.md whose
+tree matches the package."""
 
 from __future__ import annotations
 
@@ -93,11 +94,11 @@ def test_each_subpackage_says_what_it_owns(package: Path):
 
 
 def _package_tree() -> dict[str, str]:
-    """The Layout section's entries under src/krakow_clusters/: `name.py` or `name/` -> its text
+    """docs/layout.md's entries under src/krakow_clusters/: `name.py` or `name/` -> its text
     (continuation lines included)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"^## Layout\n(.*?)(?=^## |\Z)", readme, re.S | re.M)
-    assert match, "README.md has no Layout section"
+    layout = (ROOT / "docs" / "layout.md").read_text(encoding="utf-8")
+    match = re.search(r"^# Layout\n(.*?)(?=^## |\Z)", layout, re.S | re.M)
+    assert match, "docs/layout.md has no Layout section"
     lines = match.group(1).splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("src/krakow_clusters/"))
     entries: dict[str, str] = {}
@@ -118,20 +119,20 @@ def _named_modules(text: str) -> set[str]:
     return set(re.findall(r"\b(\w+)\.py\b", text))
 
 
-def test_readme_layout_matches_the_package_tree():
+def test_the_documented_layout_matches_the_package_tree():
     entries = _package_tree()
     top = {p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
     top |= {f"{p.name}/" for p in SUBPACKAGES}
     assert top, "the package has no modules"
     assert set(entries) == top, (
-        f"README's Layout and the tree differ: only in README {sorted(set(entries) - top)}, "
+        f"docs/layout.md and the tree differ: only in the docs {sorted(set(entries) - top)}, "
         f"only in the tree {sorted(top - set(entries))}"
     )
     for package in SUBPACKAGES:
         modules = {p.stem for p in package.rglob("*.py") if p.name != "__init__.py"}
         named = _named_modules(entries[f"{package.name}/"])
         assert named == modules, (
-            f"README's Layout for {package.name}/: only in README {sorted(named - modules)}, "
+            f"docs/layout.md for {package.name}/: only in the docs {sorted(named - modules)}, "
             f"only in the tree {sorted(modules - named)}"
         )
 

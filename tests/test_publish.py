@@ -209,7 +209,7 @@ def test_publish_to_virtuoso_refused_without_the_right_password(virtuoso):
 
 def test_virtuoso_anonymous_graph_store_endpoint_is_read_only(virtuoso):
     # The endpoint without -auth writes as the anonymous SPARQL user, which may not: publishing
-    # needs the user with SPARQL_UPDATE (README, publish).
+    # needs the user with SPARQL_UPDATE (docs/publish.md).
     server = virtuoso()
     result = run("--endpoint", server.base + "/sparql-graph-crud")
     assert result.exit_code == 2

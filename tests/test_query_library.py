@@ -46,7 +46,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Oxig
 
 
 # Virtuoso 7.2 cannot run this one: SERVICE with a variable endpoint is refused by its SPARQL
-# compiler ("SP031 … Unsupported combination of subqueries and service invocations"); see README.
+# compiler ("SP031 … Unsupported combination of subqueries and service invocations"); see
+# docs/publish.md.
 NOT_ON_VIRTUOSO = {"wikidata-places"}
 ON_VIRTUOSO = [name for name in NAMES if name not in NOT_ON_VIRTUOSO]
 

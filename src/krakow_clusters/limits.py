@@ -2,9 +2,10 @@
 may hold before the command refuses it with one line and exit code 2.
 
 One table (LIMITS), each limit with its environment variable, its default and why it is there;
-the README's "Limits of the command line" is checked against it (tests/test_docs.py). A value is
-a whole number; sizes also take a K, M or G suffix (KRAKOW_CLUSTERS_MAX_FILE_SIZE=200M). A limit
-is read when it is used, so a worker process started by a command sees the same values.
+docs/errors.md's "Limits of the command line" is checked against it
+(tests/limits/test_limits_table.py). A value is a whole number; sizes also take a K, M or G
+suffix (KRAKOW_CLUSTERS_MAX_FILE_SIZE=200M). A limit is read when it is used, so a worker process
+started by a command sees the same values.
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ LIMITS: tuple[Limit, ...] = (
 
 
 def limits_table() -> str:
-    """The README's table of the limits (Markdown): variable, default, what, why."""
+    """The table of the limits (Markdown): variable, default, what, why."""
     rows = ["| variable | default | what | why |", "|---|---|---|---|"]
     for limit in LIMITS:
         default = (

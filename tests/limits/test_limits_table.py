@@ -1,5 +1,5 @@
 """Every limit of the command line is a setting with a stated default: one table (limits.LIMITS),
-shown as is in the README, each variable read the same way."""
+shown as is in docs/errors.md, each variable read the same way."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from krakow_clusters.limits import LIMITS, MAX_ANSWER, MAX_JSON_DEPTH, limits_ta
 from .commandline import ROOT
 
 
-def test_the_readme_shows_the_table_of_limits():
+def test_the_docs_show_the_table_of_limits():
     assert len(LIMITS) >= 7
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert limits_table() in readme, "README's 'Limits of the command line' differs from LIMITS"
+    errors = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert limits_table() in errors, "docs/errors.md's limits table differs from LIMITS"
 
 
 def test_each_limit_has_its_own_variable_and_says_why():

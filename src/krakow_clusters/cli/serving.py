@@ -74,7 +74,7 @@ from .base import cli
     multiple=True,
     metavar="NAME=VALUE",
     help="Set one of the limits on what a client may send and how long it may take "
-    "(repeatable), e.g. --limit header-timeout=5; the names and defaults are in the README's "
+    "(repeatable), e.g. --limit header-timeout=5; the names and defaults are in docs/serve.md's "
     "'Running it in public'.",
 )
 @click.option(
@@ -100,6 +100,15 @@ from .base import cli
     "is made anew, so a change in the store shows within this time; 0 caches nothing. (The "
     "embedded store's pages are kept while serving: its data cannot change.)",
 )
+@click.option(
+    "--access-log",
+    metavar="FILE|-",
+    default="-",
+    show_default=True,
+    help="Where to write the access log, a line a request (client, method, path without the "
+    "query string, status, bytes, seconds): - for standard error, or a file appended to.",
+)
+@click.option("--no-access-log", is_flag=True, help="Write no access log.")
 def serve(
     host: str,
     port: int,
@@ -114,6 +123,8 @@ def serve(
     allowed_hosts: tuple[str, ...],
     public_url: str | None,
     cache_seconds: float,
+    access_log: str,
+    no_access_log: bool,
 ) -> None:
     """Serve the linked data over HTTP: IRIs, SPARQL, saved queries and downloads.
 
@@ -146,6 +157,7 @@ def serve(
         allowed_hosts=allowed_hosts,
         public_url=public_url,
         cache_seconds=cache_seconds,
+        access_log=None if no_access_log else access_log,
     )
 
 

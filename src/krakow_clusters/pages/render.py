@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from ..formats import media
 from .assets import asset_url
 from .describe import Site, linkable
 from .i18n import is_page, language_name, translator, with_language
@@ -69,6 +70,7 @@ class Pages:
         env.globals["SITE_ABOUT"] = settings.text(settings.about, lang)
         env.globals["asset_url"] = asset_url
         env.globals["MAX_QUERY"] = MAX_QUERY  # the search box's, as /search checks it
+        env.globals["media"] = media  # the media types of links (rel="alternate" type=…)
         return env
 
     def render(

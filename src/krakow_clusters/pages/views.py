@@ -284,9 +284,9 @@ def resource_view(desc: Description, lang: str) -> dict:
 
 def alternates(path: str) -> list[dict]:
     """The links of a page to its RDF documents: `path` with the extension of each RDF format a
-    resource answers in (media.EXTENSIONS, named by media.FORMAT_NAMES)."""
+    resource answers in (media.EXTENSIONS, named by media.FORMAT_NAMES), with its media type."""
     return [
-        {"href": path + ext, "label": F.FORMAT_NAMES[media]}
+        {"href": path + ext, "label": F.FORMAT_NAMES[media], "type": media}
         for ext, media in F.EXTENSIONS.items()
         if media != F.HTML
     ]

@@ -17,6 +17,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
+from ..formats import media
 from ..formats.rdf import serialize_jsonld, serialize_rdfxml, serialize_turtle
 from ..pages.i18n import N_, language_name, translator
 from ..rdf.namespaces import Namespaces
@@ -189,6 +190,7 @@ def render_ontology_html(
         lstrip_blocks=True,
     )
     return env.get_template("ontology.html").render(
+        media=media,
         lang=lang,
         other=other,
         ui=ui,

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from rdflib import Literal
 
+from ..formats import media as F
 from ..pages.assets import assets
 from ..pages.dataset import dataset_page, dataset_view
 from ..pages.describe import (
@@ -235,7 +236,7 @@ def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = 
             write(lang, page, f"/facet/{name}/{slug}", "home.html", title=title, **view)
         write(lang, INDEX, "/id/", "index.html", groups=groups, title=_("All resources"))
         if graph is not None:
-            alternates = [{"href": "/void.ttl", "label": "Turtle"}]
+            alternates = [{"href": "/void.ttl", "label": "Turtle", "type": F.TURTLE}]
             write(lang, DATASET, "/dataset", "dataset.html", title=_("Dataset description"),
                   alternates=alternates, d=dataset_page(graph, lang, site),
                   sections=dataset_view(graph, lang, site),

@@ -19,14 +19,19 @@ socket for longer than a limit, however it writes its request.
 
 Every refusal is one line of text, like the guard's. httptools (uvicorn's default parser when
 installed) has no limit on a head's size, which is why the front is h11's.
+
+The front also writes the access log (`AccessLog`): one line a request, refusals included, when
+its answer has been sent (or its connection lost before), with the path but never the query
+string or the body.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections import Counter
-from typing import Any
+from typing import Any, TextIO
 
 import h11
 from uvicorn.config import Config
@@ -40,6 +45,62 @@ _REASONS = {
     414: b"URI Too Long",
     431: b"Request Header Fields Too Large",
 }
+
+
+# The longest path an access log line shows; past it, "…".
+_SHOWN_PATH = 2048
+
+
+class AccessLog:
+    """One line a request, like a web server's access log:
+
+        2026-12-06T08:40:01Z 127.0.0.1:50312 "GET /id/cluster/bim HTTP/1.1" 200 10251 0.004
+
+    the time the answer ended (UTC), the client's address and port, the method, the path (no
+    query string: it can hold 32 KiB of a visitor's SPARQL), the HTTP version, the status, the
+    bytes of the answer's body and the seconds from the request's first byte to its answer's
+    last. A request refused before its head could be read shows "-" for method and path; one
+    whose connection was lost before the answer ended shows the status sent so far, or "-".
+    Bytes outside printable ASCII, and the double quote, are written %XX, so a line is one line
+    whatever a client sends. A line that cannot be written (a full disk) is dropped: the log
+    never stops the server."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(
+        self,
+        client: tuple[str, int] | None,
+        request: tuple[bytes, bytes, bytes] | None,
+        status: int | None,
+        size: int,
+        seconds: float,
+    ) -> None:
+        when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        who = f"{client[0]}:{client[1]}" if client else "-"
+        if request is None:
+            asked = "-"
+        else:
+            method, target, version = request
+            asked = f"{_printable(method)} {_shown_path(target)} HTTP/{_printable(version)}"
+        shown = "-" if status is None else str(status)
+        line = f'{when} {who} "{asked}" {shown} {size} {seconds:.3f}\n'
+        try:
+            self.stream.write(line)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _printable(raw: bytes) -> str:
+    return "".join(chr(b) if 0x21 <= b <= 0x7E and b != 0x22 else f"%{b:02X}" for b in raw)
+
+
+def _shown_path(target: bytes) -> str:
+    path = target.split(b"?", 1)[0]
+    if len(path) > _SHOWN_PATH:
+        return _printable(path[:_SHOWN_PATH]) + "…"
+    return _printable(path)
 
 
 class _Refused(h11.RemoteProtocolError):
@@ -75,18 +136,37 @@ class _Connection(h11.Connection):
             raise
         return event
 
+    def send(self, event: Any) -> bytes | None:
+        data = super().send(event)
+        self.protocol.sent(event)
+        return data
+
 
 class LimitedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with the limits of the module (see `uvicorn_config`)."""
 
-    def __init__(self, *args: Any, limits: Limits, clients: Counter[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        limits: Limits,
+        clients: Counter[str],
+        access_log: AccessLog | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.limits = limits
         self.clients = clients  # open connections by client address, one count per server
+        self.access_log = access_log
         self.conn = _Connection(self)
         self._deadline: asyncio.TimerHandle | None = None
         self._counted: str | None = None
         self._discarding = False
+        # The request being answered, for the access log: when its first byte came, its
+        # request line, the status sent and the bytes of body sent.
+        self._began: float | None = None
+        self._request: tuple[bytes, bytes, bytes] | None = None
+        self._status: int | None = None
+        self._sent = 0
 
     # -- connections
 
@@ -106,6 +186,8 @@ class LimitedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self._request is not None or self._status is not None:
+            self._logged()  # a request whose answer never ended
         if self._counted is not None:
             self.clients[self._counted] -= 1
             if self.clients[self._counted] <= 0:
@@ -122,17 +204,39 @@ class LimitedH11Protocol(H11Protocol):
         # bytes never restart it, so a trickled head is closed on time.
         if self._deadline is None and self.conn.their_state is h11.IDLE:
             self._arm("head")
+        if self._began is None:
+            self._began = self.loop.time()
         super().data_received(data)
 
     def read(self, event: Any) -> None:
         """Called by the connection for each event it reads: the limits of a head, the clocks."""
         if isinstance(event, h11.Request):
             self._disarm()
+            if self._began is None:  # a pipelined request, read from h11's buffer
+                self._began = self.loop.time()
+            self._request = (event.method, event.target, event.http_version)
             self._check(event)
             if self.conn.their_state is h11.SEND_BODY:
                 self._arm("body")
         elif isinstance(event, h11.EndOfMessage):
             self._disarm()
+
+    def sent(self, event: Any) -> None:
+        """Called by the connection for each event it sends: the access log's counts."""
+        if isinstance(event, h11.Response):
+            self._status = event.status_code
+        elif isinstance(event, h11.Data):
+            self._sent += len(event.data)
+        elif isinstance(event, h11.EndOfMessage):
+            self._logged()
+
+    def _logged(self) -> None:
+        """Write the access log's line of the request just answered, and start afresh."""
+        if self.access_log is not None:
+            began = self._began if self._began is not None else self.loop.time()
+            seconds = max(0.0, self.loop.time() - began)
+            self.access_log.write(self.client, self._request, self._status, self._sent, seconds)
+        self._began, self._request, self._status, self._sent = None, None, None, 0
 
     def _check(self, request: h11.Request) -> None:
         limits = self.limits
@@ -213,14 +317,17 @@ class LimitedH11Protocol(H11Protocol):
         self._refuse(408, f"the request's {what} did not arrive within {seconds:g} s")
 
 
-def uvicorn_config(app: Any, limits: Limits, log_level: str) -> Config:
-    """uvicorn's Config for `app` with the front's protocol and limits."""
+def uvicorn_config(
+    app: Any, limits: Limits, log_level: str, access_log: AccessLog | None = None
+) -> Config:
+    """uvicorn's Config for `app` with the front's protocol, limits and access log (uvicorn's
+    own is off: it has neither the bytes nor the time, and logs the query string)."""
     return Config(
         app,
         log_level=log_level,
         access_log=False,
         http=functools.partial(  # type: ignore[arg-type]
-            LimitedH11Protocol, limits=limits, clients=Counter()
+            LimitedH11Protocol, limits=limits, clients=Counter(), access_log=access_log
         ),
         h11_max_incomplete_event_size=limits.max_head,
         # uvicorn's own keep-alive clock (an int in its signature; any number works).

@@ -7,15 +7,18 @@ import dataclasses
 import re
 import resource
 import socket
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from ..errors import CouldNotRun
+from ..files import check_output_folder
 from ..project import Project
 from ..rdf.sparqltext import is_absolute_iri
 from ..store import open_store
 from .app import create_app
-from .front import uvicorn_config
+from .front import AccessLog, uvicorn_config
 from .guard import Limits
 from .state import ServeOptions
 
@@ -54,6 +57,22 @@ def open_files_for(limits: Limits) -> Limits:
     return limits
 
 
+def open_access_log(target: str | None) -> TextIO | None:
+    """Where the access log goes: "-" for standard error, a file's path (appended to, a line at
+    a time, so that log rotation by copy-and-truncate or a reader with tail -f sees whole lines),
+    or None for no log. A file that cannot be opened is one line before the server starts."""
+    if target is None:
+        return None
+    if target == "-":
+        return sys.stderr
+    check_output_folder(Path(target))
+    try:
+        # Kept open while the server runs: one line a request, appended.
+        return open(target, "a", encoding="utf-8", buffering=1)
+    except OSError as exc:
+        raise CouldNotRun(f"--access-log {target}: cannot write: {exc.strerror or exc}") from None
+
+
 def serve(
     project: Project,
     host: str = "127.0.0.1",
@@ -70,13 +89,15 @@ def serve(
     allowed_hosts: Sequence[str] = (),
     public_url: str | None = None,
     cache_seconds: float = 60.0,
+    access_log: str | None = "-",
 ) -> None:
     """Load the dataset (or connect to `sparql_endpoint`) and serve until interrupted; visitors'
     queries may ask (SERVICE) only the endpoints of `allowed_services`. `limits` bound what a
     client may send and how long it may take (guard.Limits); with `allowed_hosts`, a request
     for any other Host gets 400; absolute URLs in answers start with `public_url` (default: the
     address listened on), never with the Host a client sends. Pages made from a remote store are
-    given again for `cache_seconds` (ServeOptions)."""
+    given again for `cache_seconds` (ServeOptions). `access_log` is where a line a request goes:
+    "-" standard error, a file's path, None none (front.AccessLog)."""
     import uvicorn
 
     from ..httpclient import check_url, redact_url
@@ -96,6 +117,7 @@ def serve(
         check_url(url, "--allow-service")  # a malformed URL (http://[::1/s) passed the IRI check
         if not is_absolute_iri(url):
             raise CouldNotRun(f"--allow-service {url!r}: not an http(s) URL")
+    log_stream = open_access_log(access_log)
     store = open_store(project, sparql_endpoint, timeout=query_timeout)
     store.query("ASK {}")  # fail now, with one line, when the store cannot be reached
     options = ServeOptions(
@@ -124,6 +146,7 @@ def serve(
         sock.bind((host, port))
     except OSError as exc:
         raise CouldNotRun(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    config = uvicorn_config(app, limits, log_level)
+    log = AccessLog(log_stream) if log_stream is not None else None
+    config = uvicorn_config(app, limits, log_level, log)
     print(f"Serving the knowledge graph on http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
     uvicorn.Server(config).run(sockets=[sock])

@@ -74,4 +74,4 @@ async def dataset(request: Request) -> Response:
 def data_links(path: str) -> list[dict]:
     """The page's "as data" links: void.ttl as built (Turtle), the other formats from `path`."""
     others = [a for a in alternates(path.split(".", 1)[0]) if a["label"] != "Turtle"]
-    return [{"href": "/void.ttl", "label": "Turtle"}, *others]
+    return [{"href": "/void.ttl", "label": "Turtle", "type": F.TURTLE}, *others]

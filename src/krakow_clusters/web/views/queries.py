@@ -141,8 +141,16 @@ async def saved_query(request: Request) -> Response:
                     query_text=text,
                     pager=_pager(query_file, values, len(result.rows)),
                     alternates=[
-                        {"href": _with_query(f"/queries/{name}.json", values), "label": "JSON"},
-                        {"href": _with_query(f"/queries/{name}.csv", values), "label": "CSV"},
+                        {
+                            "href": _with_query(f"/queries/{name}.json", values),
+                            "label": "JSON",
+                            "type": F.SPARQL_JSON,
+                        },
+                        {
+                            "href": _with_query(f"/queries/{name}.csv", values),
+                            "label": "CSV",
+                            "type": F.CSV,
+                        },
                     ],
                 )
 
