@@ -342,6 +342,7 @@ def count_view(count: dict | None, lang: str) -> dict | None:
     else:
         short = str(value)
     return {
+        "iri": count.get("iri"),
         "value": value,
         "qualifier": qualifier,
         "short": short,
