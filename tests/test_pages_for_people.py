@@ -12,10 +12,15 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, SKOS
 
+from krakow_clusters.pages.describe import describe
+from krakow_clusters.pages.profile import resource_page
+from krakow_clusters.pages.related import gather
+from krakow_clusters.store.embedded import EmbeddedStore
+
 from .appserver import get
 from .browser import desktop, needs_browser, phone
 from .conftest import ROOT
-from .identity import ONTOLOGY_NS
+from .identity import GRAPH_BASE, ID_BASE, ONTOLOGY_NS, SITE
 from .sitepages import serve_path, static_path
 
 KC = rdflib.Namespace(ONTOLOGY_NS)
@@ -202,6 +207,31 @@ def facts_said_once(graph: rdflib.Graph, slug: str, lang: str) -> list[str]:
 
 def test_every_cluster_was_found():
     assert len(CLUSTERS) == 8
+
+
+def test_every_statement_is_on_the_cluster_page_once(project):
+    """Each statement of a cluster and of its hash nodes is either a fact for people (with its
+    source as a footnote) or a row of the table "As data" (with its origin): never both, never
+    neither."""
+    store = EmbeddedStore.from_files(
+        [*project.ontology_files(), *project.dataset_files()], GRAPH_BASE
+    )
+    checked = 0
+    for slug in CLUSTERS:
+        iri = f"{ID_BASE}cluster/{slug}"
+        desc = describe(store, iri, SITE)
+        gather(store, desc)
+        own = {t for t in desc.triples if str(t[0]) == iri or str(t[0]).startswith(iri + "#")}
+        for lang in ("en", "pl"):
+            _template, context = resource_page(desc, lang, store)
+            view, people = context["r"], context["p"]
+            rows = view["properties"] + [row for n in view["nodes"] for row in n["properties"]]
+            tabled = sum(len(row["values"]) for row in rows)
+            shown = own & people["shown"]
+            assert len(shown) + tabled == len(own), (slug, lang)
+            assert len(shown) > tabled, f"{slug} ({lang}): the facts show most statements"
+            checked += 1
+    assert checked == 2 * len(CLUSTERS)
 
 
 @needs_browser

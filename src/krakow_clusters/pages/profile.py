@@ -552,6 +552,12 @@ def resource_page(
     people = profile_view(desc, lang)
     # The statements' table ("As data") holds what the facts for people do not show.
     view = resource_view(desc, lang, shown=people["shown"])
+    # A hash node with statements left keeps its section, and its id: no fact takes it too.
+    kept = {node["anchor"] for node in view["nodes"]}
+    for row in people["facts"]:
+        for value in row["values"]:
+            if value.get("anchor") in kept:
+                value["anchor"] = None
     cluster = is_cluster(desc)
     context = {
         "title": view["title"],
