@@ -193,10 +193,14 @@ def test_the_founding_host_and_regions_with_their_origins(app):
     regions = fact(root, "memberRegion")
     assert "Lesser Poland Voivodeship" in regions.text()
     assert any(n.startswith("Interpretations by the curators") for n in footnotes_of(root, regions))
-    breakdown = fact(page(app, "/en/id/cluster/intelligent-lighting"), "breakdown")
-    assert (
-        "“31 lighting companies”" in breakdown.text() and "counts: enterprises" in breakdown.text()
-    )
+    # A breakdown by member type is its picture, with its table and the sources of its counts.
+    lighting = page(app, "/en/id/cluster/intelligent-lighting")
+    breakdown = fact(lighting, "breakdown")
+    rows = [tr.text() for tr in breakdown.find(**{"class": "alt"}).all("tr")]
+    assert "enterprises31 “31 lighting companies”" in rows
+    notes = footnotes_of(lighting, breakdown.all("figcaption")[0])
+    assert notes[0].startswith("What the article states")
+    assert notes[1].startswith("Classifications by the curators")
 
 
 def test_the_polish_page_shows_polish_names_and_marks_english_ones(app):

@@ -71,15 +71,22 @@ def test_a_page_shows_where_each_statement_comes_from(app):
     status, _headers, body = get(app.base + "/id/cluster/bim", "text/html")
     assert status == 200
     page = body.decode()
+    # A fact for people cites its source as a footnote; the hash IRI of the count leads to it.
+    main = page.split('<main id="main"', 1)[1]
+    facts, data = main.split('<section class="data" id="as-data">', 1)
+    size = next(line for line in facts.splitlines() if "“almost 50 members in total”" in line)
+    assert '<span class="value" id="members">' in size
+    note = size.split('href="#note-', 1)[1].split('"', 1)[0]
+    assert f'<li id="note-{note}">What the article states: ' in facts
+    sector = next(line for line in facts.splitlines() if "construction industry</a>" in line)
+    note = sector.split('href="#note-', 1)[1].split('"', 1)[0]
+    assert f'<li id="note-{note}">Classifications by the curators' in facts
+    # The statements that no fact shows, in the table "As data" (the page's head holds them all,
+    # as JSON-LD), each with its origin; none of those above again.
     origin = '<span class="origin" title="where this statement comes from">({})</span>'
-    stated = 'almost 50 members in total <span class="lang">@en</span> '
-    assert stated + origin.format("What the article states") in page
-    # The statements' table, "As data" (the page's head also holds them, as JSON-LD).
-    data = page.split('<section class="data" id="as-data">', 1)[1]
     polish = next(line for line in data.splitlines() if "Sieć powiązań kooperacyjnych" in line)
     assert origin.format("Translations by the curators") in polish
-    sector = next(line for line in data.splitlines() if "construction industry</a>" in line)
-    assert origin.format("Classifications by the curators") in sector
+    assert "almost 50 members in total" not in data and "construction industry" not in data
     # The RDF answer is the data only: the origins are the graphs', not extra triples.
     _status, _headers, turtle = get(app.base + "/id/cluster/bim", "text/turtle")
     assert b"What the article states" not in turtle

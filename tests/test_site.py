@@ -123,8 +123,10 @@ def test_hash_links_on_a_page_point_at_its_own_sections(release: Path):
     path = release / "site" / "id" / "cluster" / "lifescience-krakow.html"
     page = Page(path)
     local = [h[1:] for h in page.hrefs if h.startswith("#")]
-    assert "members" in local
+    assert "note-1" in local, "the facts cite their sources"
     assert set(local) <= page.ids
+    # A hash IRI of the page (its member count's) leads to where the page states it.
+    assert "members" in page.ids
 
 
 def test_no_link_is_absolute_to_the_host(release: Path):

@@ -245,6 +245,19 @@ def label_triples(store: GraphStore, iris: set[str]) -> list[Triple]:
     return [(x, p, label) for x, p, label in answer.rows if isinstance(label, Literal)]
 
 
+DEFINITION = """
+SELECT ?text WHERE { $R <http://www.w3.org/2004/02/skos/core#definition> ?text }
+"""
+
+
+def definition_of(store: GraphStore, iri: str, lang: str) -> dict | None:
+    """The definition (skos:definition) of the term `iri` in `lang` (else in another language,
+    `lang` saying which): `{"text", "lang"}`, or None when the store has none."""
+    rows = store.query(fill(DEFINITION, R=URIRef(iri))).rows
+    literal = pick_literal([t for (t,) in rows if isinstance(t, Literal)], lang)
+    return {"text": str(literal), "lang": other_language(literal, lang)} if literal else None
+
+
 class LabelIndex:
     """Every label triple of the store by subject IRI: the same answer as `label_triples`, from
     one query instead of one per page."""

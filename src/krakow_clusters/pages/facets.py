@@ -43,7 +43,7 @@ from rdflib import Literal, URIRef
 from ..rdf.labels import pick_label, pick_literal
 from ..rdf.results import GraphStore
 from ..rdf.sparqltext import Fragment, fill
-from .describe import SLUG, Site, other_language
+from .describe import SLUG, Site, definition_of, other_language
 from .i18n import N_, translator
 from .pictures import HELIX_ORDER, composition_svg, helix_mix_svg, member_counts_svg, network_svg
 
@@ -342,6 +342,7 @@ def count_view(count: dict | None, lang: str) -> dict | None:
     else:
         short = str(value)
     return {
+        "iri": count.get("iri"),
         "value": value,
         "qualifier": qualifier,
         "short": short,
@@ -576,9 +577,11 @@ def index_page(
     static: bool = False,
     facts: dict[str, dict] | None = None,
 ) -> dict:
-    """The context of the home page (template home.html): `explore`'s view and the pictures of
-    the clusters it keeps (pages/pictures.py), each with the facts of its table alternative."""
+    """The context of the home page (template home.html): `explore`'s view, what a cluster
+    initiative is (the ontology's definition) and the pictures of the clusters it keeps
+    (pages/pictures.py), each with the facts of its table alternative."""
     view = explore(store, site, params, lang, static, facts)
+    view["definition"] = definition_of(store, str(site.kc.ClusterInitiative), lang)
     clusters = view["clusters"]
     view["picture_limit"] = PICTURE_LIMIT
     if len(clusters) > PICTURE_LIMIT:

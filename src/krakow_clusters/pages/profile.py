@@ -83,11 +83,14 @@ class Footnotes:
     def __init__(self, desc: Description, lang: str) -> None:
         self.desc, self.lang = desc, lang
         self.numbers: dict[str, int] = {}
+        # Every statement a fact above shows: the statements' table leaves them out.
+        self.shown: set[Triple] = set()
 
     def cite(self, triples: Iterable[Triple]) -> list[int]:
         """The numbers of the graphs `triples` sit in (numbering new ones)."""
         cited = set()
         for triple in triples:
+            self.shown.add(triple)
             for graph in self.desc.origins.get(triple, []):
                 cited.add(self.numbers.setdefault(graph, len(self.numbers) + 1))
         return sorted(cited)
@@ -140,14 +143,21 @@ def profile_view(desc: Description, lang: str) -> dict:
         profile.roles_held,
     ):
         section()
+    footnotes = profile.notes.view()  # numbered as the facts above cite them
+    # The resource's own dcterms:source is shown where a footnote names that source.
+    named = {str(s.get("iri")) for note in footnotes for s in note["sources"]}
+    for source in profile.about.get(str(DCTERMS.source), []):
+        if str(source) in named:
+            profile.notes.shown.add((profile.subject, DCTERMS.source, source))
     return {
         "cluster": str(profile.kc.ClusterInitiative) in profile.types,
         "description": profile.described,
         "facts": profile.facts,
+        "named": any(row["key"] == "name" for row in profile.facts),
         "roles_held": profile.held,
         **_hierarchy(desc, lang),
-        # Last: numbered as the facts above cite them.
-        "footnotes": profile.notes.view(),
+        "footnotes": footnotes,
+        "shown": profile.notes.shown,
     }
 
 
@@ -172,10 +182,19 @@ class _Profile:
         self.facts: list[dict] = []
         self.described: dict | None = None
         self.held: list[dict] = []
+        self.anchored: set[str] = set()
 
-    def value(self, term: Node, cited: Iterable[Triple], extra: Markup | None = None) -> dict:
+    def value(
+        self, term: Node, cited: Iterable[Triple], extra: Markup | None = None, node: str = ""
+    ) -> dict:
+        """`term` as a fact's value, citing `cited`; the first value of a hash `node` carries
+        its fragment as its id, so that the node's IRI still leads to where it is said."""
         view = value_view(term, self.desc, {}, self.lang)
-        return view | {"notes": self.notes.cite(cited), "extra": extra}
+        anchor = None
+        if node.startswith(self.iri + "#") and node not in self.anchored:
+            self.anchored.add(node)
+            anchor = node[len(self.iri) + 1 :]
+        return view | {"notes": self.notes.cite(cited), "extra": extra, "anchor": anchor}
 
     @staticmethod
     def literals(terms: list[Node]) -> list[Literal]:
@@ -183,7 +202,8 @@ class _Profile:
 
     @staticmethod
     def row(label: Markup, values: list[dict], key: str = "") -> dict:
-        return {"label": capitalized(label), "values": values, "key": key}
+        notes = sorted({n for v in values for n in v.get("notes", [])})
+        return {"label": capitalized(label), "values": values, "key": key, "notes": notes}
 
     def description(self) -> None:
         """The resource's description in the page's language, else a concept's definition."""
@@ -270,8 +290,14 @@ class _Profile:
                     continue
                 cited = [(self.subject, predicate, node)]
                 cited += [(node, URIRef(p), o) for p, objects in facts_of.items() for o in objects]
+                # A counted member type is the cluster's member type too: said here, once.
+                typed = self.about.get(str(self.kc.memberType), [])
+                counted_types = facts_of.get(str(self.kc.countedMemberType), [])
+                cited += [
+                    (self.subject, self.kc.memberType, t) for t in counted_types if t in typed
+                ]
                 extra = _count_detail(facts_of, self.desc, self.lang)
-                counts.append(self.value(stated, cited, extra) | {"quote": True})
+                counts.append(self.value(stated, cited, extra, str(node)) | {"quote": True})
             if counts:
                 label = (
                     escape(self._("Size"))
@@ -302,7 +328,7 @@ class _Profile:
                 in_language(str(literal), other_language(literal, self.lang)) if literal else None
             )
             for holder in facts_of.get(str(self.kc.heldBy), []):
-                by_role[kind].append(self.value(holder, cited, extra))
+                by_role[kind].append(self.value(holder, cited, extra, node))
         for kind in sorted(by_role, key=lambda k: (_role_rank(k), k)):
             self.facts.append(self.row(role_names[kind], by_role[kind], "role-" + _slug(kind)))
 
@@ -321,7 +347,7 @@ class _Profile:
                 else None
             )
             for kind in facts_of.get(str(self.kc.statusType), []):
-                statuses.append(self.value(kind, cited, extra))
+                statuses.append(self.value(kind, cited, extra, str(node)))
         if statuses:
             self.facts.append(
                 self.row(
@@ -332,7 +358,13 @@ class _Profile:
     def plain(self) -> None:
         """Facts shown as they are, in the order of PLAIN_FACTS."""
         for predicate in _plain_facts(self.kc):
-            objects = self.about.get(predicate, [])
+            # A value a fact above states already (a member type a breakdown counts) is not
+            # repeated.
+            objects = [
+                o
+                for o in self.about.get(predicate, [])
+                if (self.subject, URIRef(predicate), o) not in self.notes.shown
+            ]
             if objects:
                 values = [
                     self.value(o, [(self.subject, URIRef(predicate), o)])
@@ -517,12 +549,20 @@ def resource_page(
     people (`p`), the statements (`r`), the schema.org JSON-LD (`jsonld`) and, for a cluster
     whose members the source counts by type, the picture of its composition (`composition`,
     asked of `store`; see facets.composition_of). Call `gather` on `desc` first."""
-    view = resource_view(desc, lang)
+    people = profile_view(desc, lang)
+    # The statements' table ("As data") holds what the facts for people do not show.
+    view = resource_view(desc, lang, shown=people["shown"])
+    # A hash node with statements left keeps its section, and its id: no fact takes it too.
+    kept = {node["anchor"] for node in view["nodes"]}
+    for row in people["facts"]:
+        for value in row["values"]:
+            if value.get("anchor") in kept:
+                value["anchor"] = None
     cluster = is_cluster(desc)
     context = {
         "title": view["title"],
         "r": view,
-        "p": profile_view(desc, lang),
+        "p": people,
         "jsonld": script_json(schema_org(desc)),
         "composition": (
             composition_of(store, desc.the_site, desc.iri, lang) if cluster and store else None

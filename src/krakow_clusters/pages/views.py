@@ -3,7 +3,7 @@ page's language, the statements grouped by property with their origins, a hash n
 kinds of resources under /id/ and their names."""
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -69,12 +69,18 @@ _FIRST = [str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(DCTERMS.descri
 
 
 def properties_view(
-    subject: str, desc: Description, nodes: dict[str, dict], lang: str
+    subject: str,
+    desc: Description,
+    nodes: dict[str, dict],
+    lang: str,
+    shown: Set[Triple] = frozenset(),
 ) -> list[dict]:
+    """The statements of `subject` grouped by property, each value with its origin; those in
+    `shown` (the facts for people above the table state them) left out."""
     grouped: dict[str, list[Node]] = defaultdict(list)
     subject_term = None
     for s, p, o in desc.triples:
-        if str(s) == subject:
+        if str(s) == subject and (s, p, o) not in shown:
             grouped[str(p)].append(o)
             subject_term = s
 
@@ -222,9 +228,11 @@ def node_title(node: str, desc: Description, lang: str) -> Markup:
     return Markup("{}: {}").format(kind, fragment) if kind else escape(fragment)
 
 
-def resource_view(desc: Description, lang: str) -> dict:
+def resource_view(desc: Description, lang: str, shown: Set[Triple] = frozenset()) -> dict:
     """The statements of a page in `lang`: the resource's, its hash nodes', those that point to
-    it, its sources."""
+    it, its sources. Those in `shown` (stated by the page's facts for people, with their
+    sources) are left out, and so is a hash node with nothing left to say that nothing left
+    points to: each statement is on the page once."""
     iri = desc.iri
     hash_nodes = sorted(
         {str(s) for s, _p, _o in desc.triples if str(s).startswith(iri + "#")},
@@ -233,7 +241,9 @@ def resource_view(desc: Description, lang: str) -> dict:
         n: {"anchor": n.rsplit("#", 1)[1], "title": node_title(n, desc, lang)} for n in hash_nodes
     }
     for n in hash_nodes:
-        nodes[n]["properties"] = properties_view(n, desc, nodes, lang)
+        nodes[n]["properties"] = properties_view(n, desc, nodes, lang, shown)
+    pointed = {str(o) for triple in desc.triples if triple not in shown for o in triple[2:]}
+    hash_nodes = [n for n in hash_nodes if nodes[n]["properties"] or n in pointed]
     labels = [o for s, p, o in desc.triples if str(s) == iri and p == RDFS.label]
     if not labels:
         labels = desc.labels.get(iri, [])
@@ -272,8 +282,9 @@ def resource_view(desc: Description, lang: str) -> dict:
         # Its names in the other languages: (language, name).
         "other_names": [{"lang": code, "text": text} for code, text in others],
         "polish": [text for code, text in others if code == "pl"],
-        "properties": properties_view(iri, desc, nodes, lang),
+        "properties": properties_view(iri, desc, nodes, lang, shown),
         "nodes": [nodes[n] for n in hash_nodes],
+        "left_out": bool(shown),
         "incoming": incoming,
         "sources": [
             site.iri_view(s, pick_label(desc.labels.get(s), lang) or s, local=False)

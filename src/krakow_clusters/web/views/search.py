@@ -62,7 +62,9 @@ async def search(request: Request) -> Response:
                 "search.html",
                 request=request,
                 title=f"{query} · {title}" if query else title,
-                alternates=[{"href": "/search.json?" + request.url.query, "label": "JSON"}]
+                alternates=[
+                    {"href": "/search.json?" + request.url.query, "label": "JSON", "type": F.JSON}
+                ]
                 if query
                 else [],
                 **view,
