@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .errors import CouldNotRun
+from .init import init_command
 from .project import find_project
 from .store import SHACL_ENGINES
 from .wikidata import WIKIDATA_ENDPOINT
@@ -652,6 +653,8 @@ def _curie_of_project():
     except CouldNotRun:
         return lambda _iri: None
 
+
+cli.add_command(init_command)  # defined beside what it does (init.py): cli.py stays small
 
 if __name__ == "__main__":  # pragma: no cover
     cli()
