@@ -382,7 +382,7 @@ def create_project(source: Project, target: Path, answers: Answers) -> list[Path
             .read_text(encoding="utf-8")
             .format(
                 name=settings.name[lang],
-                about=settings.about[lang],
+                about=_paragraph(settings.about[lang], settings.name[lang]),
                 base_iri=settings.base_iri,
                 languages=", ".join(settings.languages),
                 workbook_row=row,
@@ -399,6 +399,11 @@ def create_project(source: Project, target: Path, answers: Answers) -> list[Path
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted(p for p in written if (target / p).is_file())
+
+
+def _paragraph(text: str, same_as: str) -> str:
+    """A paragraph of its own, or nothing when it would repeat the heading."""
+    return "" if text == same_as else f"\n{text}\n"
 
 
 def _umask() -> int:
@@ -454,15 +459,24 @@ class Asker:
         return {lang: given[lang] for lang in languages}
 
 
-def gather(options: Mapping, asker: Asker) -> Answers:
+def check_identity(base_iri: str, languages: tuple[str, ...], target: Path) -> None:
+    """Check the base IRI and the languages as settings.toml will hold them, before anything
+    is asked in those languages (the other keys filled in for the check only)."""
+    text = {lang: "-" for lang in languages}
+    probe = Answers(base_iri, languages, text, text, text, text, "-", base_iri, base_iri, base_iri,
+                    "0", "2000-01-01")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="krakow-clusters-init.") as folder:
+        check_settings(settings_toml(probe), Path(folder), target)
+
+
+def gather(options: Mapping, asker: Asker, target: Path) -> Answers:
     """The answers from the command's options, asking for the required ones left out."""
     base = options["base_iri"] or asker.ask("--base-iri", "base IRI of the identifiers")
     languages_text = options["languages"] or asker.ask(
-        "--languages", "languages, the default first (e.g. en,de)"
+        "--languages", "the languages, the default first, e.g. en,de"
     )
     languages = tuple(lang for lang in re.split(r"[,\s]+", languages_text) if lang)
-    if not languages:
-        raise CouldNotRun("--languages: name at least one language; nothing was written")
+    check_identity(base, languages, target)
 
     def given(key: str, option: str) -> dict[str, str]:
         return _per_language(option, options[key], languages)
@@ -555,7 +569,7 @@ def init_command(folder: Path, source: Path | None, no_input: bool, **options) -
     """
     check_target(folder)
     origin = Project(source.resolve()) if source else find_project()
-    answers = gather(options, Asker(no_input))
+    answers = gather(options, Asker(no_input), folder)
     written = create_project(origin, folder, answers)
     click.echo(f"Created {folder} with {len(written)} files:")
     for path in written:
