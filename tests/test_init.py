@@ -177,6 +177,8 @@ def test_serve_answers_for_the_new_region(region: Path, built: Path, tmp_path: P
             ("/id/cluster/valley-health", "Valley Health Cluster"),
             ("/de/id/cluster/valley-health", "Gesundheitscluster im Tal"),
             ("/dataset", "Clusters of another region"),
+            ("/queries", "overview"),
+            ("/queries/cluster-facts?cluster=cluster:valley-health", "12 members"),
         ):
             request = urllib.request.Request(server.base + path, headers={"Accept": "text/html"})
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -198,6 +200,27 @@ def test_serve_answers_for_the_new_region(region: Path, built: Path, tmp_path: P
         assert _krakow_iris(seen) == []
     finally:
         server.stop()
+
+
+def test_a_project_folder_seeds_the_next(region: Path, tmp_path: Path):
+    """Any project folder can be the source (--from), an empty one can be the target; the
+    copy is moved from the source's base IRI to its own."""
+    third = "https://example.net/third-region/"
+    target = tmp_path / "third"
+    target.mkdir()
+    options = _bad_options({"--base-iri": third})
+    result = _run(["init", *options, "--from", str(region), str(target)], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    copied = sorted(p.relative_to(target) for p in target.rglob("*.rq") if p.is_file())
+    assert copied == sorted(p.relative_to(region) for p in region.rglob("*.rq"))
+    assert not (target / "data" / "clusters.ttl").exists(), "no data of the source"
+    for path in target.rglob("*"):
+        if path.is_file():
+            assert NEW_BASE not in path.read_text(encoding="utf-8"), path
+    terms = rdflib.Graph().parse(target / "ontology" / "ontology.ttl", format="turtle")
+    assert (rdflib.URIRef(third + "ontology#ClusterInitiative"), None, None) in terms
+    validated = _run(["validate"], cwd=target)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
 
 
 def _bad_options(replace: dict[str, str]) -> list[str]:

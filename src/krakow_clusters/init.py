@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -336,8 +337,8 @@ def _write_template_workbook(folder: Path, settings: Settings) -> str:
     """THE PLACE where init writes the curators' template workbook (workbook.xlsx, the empty
     sheets `krakow-clusters import` reads), once the workbook package lands: call its exporter
     here on the empty project in `folder`, e.g. `write_workbook(<empty store>, folder /
-    "workbook.xlsx", settings)`, and return the README's table row for it. Until then: no
-    workbook, no row."""
+    "workbook.xlsx", settings)`, and return the README's table row for it (ending in a line
+    break). Until then: no workbook, no row."""
     return ""
 
 
@@ -358,11 +359,14 @@ def create_project(source: Project, target: Path, answers: Answers) -> list[Path
     project's vocabulary and queries; the files written, relative to `target`."""
     target = Path(target)
     check_target(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".init", dir=target.parent))
+    # Beside DIR (one file system, so the rename is one step), made as a new folder is (mkdtemp's
+    # would keep its private mode after the rename).
+    staging = target.parent / f".{target.name}.{secrets.token_hex(6)}.init"
+    staging.mkdir()
     try:
         settings = check_settings(settings_toml(answers), staging, target)
-        written = [Path(SETTINGS_FILE), *copy_shared(source, staging, settings)]
-        vocabulary = [p for p in written if p.parts[0] == "ontology" and p.suffix == ".ttl"]
+        copied = copy_shared(source, staging, settings)
+        vocabulary = [p for p in copied if p.parts[0] == "ontology" and p.suffix == ".ttl"]
         vocabulary = [p for p in vocabulary if p.name != "shapes.ttl"]
         data = staging / "data"
         data.mkdir()
@@ -390,26 +394,17 @@ def create_project(source: Project, target: Path, answers: Answers) -> list[Path
             encoding="utf-8",
         )
         (staging / ".gitignore").write_text("dist/\n.cache/\n", encoding="utf-8")
-        written += [Path("data/graphs.ttl"), Path("data/README.md"), Path("README.md")]
-        written.append(Path(".gitignore"))
-        os.chmod(staging, 0o777 & ~_umask())
         check_target(target)  # still new or empty: someone may have written there meanwhile
         os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return sorted(p for p in written if (target / p).is_file())
+    return sorted(p.relative_to(target) for p in target.rglob("*") if p.is_file())
 
 
 def _paragraph(text: str, same_as: str) -> str:
     """A paragraph of its own, or nothing when it would repeat the heading."""
     return "" if text == same_as else f"\n{text}\n"
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # --- the command ----------------------------------------------------------------------------------
