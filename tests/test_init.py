@@ -202,6 +202,24 @@ def test_serve_answers_for_the_new_region(region: Path, built: Path, tmp_path: P
         server.stop()
 
 
+def test_the_curators_readme_example_conforms(tmp_path: Path):
+    """data/README.md's example of a cluster as a source states it, with the fixture's own work
+    beside it, is valid data of the new project."""
+    assert _run(["init", *OPTIONS, "new"], cwd=tmp_path, home=ROOT).returncode == 0
+    data = tmp_path / "new" / "data"
+    example = re.search(r"```turtle\n(.*?)```", (data / "README.md").read_text("utf-8"), re.S)
+    assert example, "data/README.md shows no Turtle example"
+    text = example.group(1).replace("SLUG", "valley-health")
+    (data / "clusters.ttl").write_text(text.replace("https://the-source.example/page", REGISTER))
+    for name in ("classifications.ttl", "summaries.ttl"):
+        shutil.copy(FIXTURE / name, data / name)
+    with open(data / "graphs.ttl", "a", encoding="utf-8") as graphs:
+        graphs.write((FIXTURE / "graphs-more.ttl").read_text(encoding="utf-8"))
+    result = _run(["validate"], cwd=data)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Conforms: 0 violations" in result.stdout
+
+
 def test_a_project_folder_seeds_the_next(region: Path, tmp_path: Path):
     """Any project folder can be the source (--from), an empty one can be the target; the
     copy is moved from the source's base IRI to its own."""

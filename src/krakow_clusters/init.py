@@ -375,7 +375,10 @@ def create_project(source: Project, target: Path, answers: Answers) -> list[Path
             (SKELETON / "data-README.md")
             .read_text(encoding="utf-8")
             .format(
-                graph_base=settings.graph_base, id_base=settings.id_base, licence=settings.licence
+                graph_base=settings.graph_base,
+                id_base=settings.id_base,
+                ontology_ns=settings.ontology_ns,
+                licence=settings.licence,
             ),
             encoding="utf-8",
         )
