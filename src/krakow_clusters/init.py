@@ -270,8 +270,8 @@ def copy_shared(source: Project, folder: Path, new: Settings) -> list[Path]:
     for src in _query_files(source):
         target = src.relative_to(source.root)
         (folder / target).parent.mkdir(parents=True, exist_ok=True)
-        (folder / target).write_text(rebase(src.read_text(encoding="utf-8")), encoding="utf-8")
-        text = (folder / target).read_text(encoding="utf-8")
+        text = rebase(src.read_text(encoding="utf-8"))
+        (folder / target).write_text(text, encoding="utf-8")
         kept = _without_source_examples(text, folder / target, new, declared)
         if kept != text:
             (folder / target).write_text(kept, encoding="utf-8")
@@ -539,7 +539,9 @@ def _texts_option(name: str, what: str):
 @click.option("--publisher-url", metavar="URL", help="Its contact page [default: the base IRI].")
 @click.option("--licence", metavar="IRI", help="The data's licence, as an IRI.")
 @click.option("--public-url", metavar="URL", help="Where serve runs [default: the base IRI].")
-@click.option("--release-version", default="0.1.0", show_default=True, help="First version.")
+@click.option(
+    "--release-version", metavar="VERSION", default="0.1.0", show_default=True, help="Its version."
+)
 @click.option("--release-date", metavar="YYYY-MM-DD", help="Its date [default: today].")
 @click.option("--spatial", multiple=True, metavar="IRI", help="A place it covers (repeatable).")
 @click.option("--prefix", multiple=True, metavar="NAME=IRI", help="A prefix of your own.")
@@ -547,6 +549,7 @@ def _texts_option(name: str, what: str):
 @click.option(
     "--from",
     "source",
+    metavar="PROJECT",
     type=click.Path(file_okay=False, path_type=Path),
     help="The project whose vocabulary and queries are copied [default: the one every "
     "command finds: KRAKOW_CLUSTERS_HOME, the folders up from here, the package's checkout].",
