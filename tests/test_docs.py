@@ -146,8 +146,13 @@ def test_output_block_is_what_the_command_prints(monkeypatch, tmp_path, page, co
     words = shlex.split(command)
     assert words[0] == "krakow-clusters"
     writes = words[1] == "build"
-    monkeypatch.chdir(_project_copy(tmp_path) if writes else ROOT)
-    monkeypatch.delenv("KRAKOW_CLUSTERS_HOME", raising=False)
+    if words[1] == "init":
+        # init writes a new folder: in an empty one, with this project as its source.
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("KRAKOW_CLUSTERS_HOME", str(ROOT))
+    else:
+        monkeypatch.chdir(_project_copy(tmp_path) if writes else ROOT)
+        monkeypatch.delenv("KRAKOW_CLUSTERS_HOME", raising=False)
     first, _, shown = body.partition("\n")
     assert first == f"$ {command}", "the block starts with the command it shows"
     result = CliRunner().invoke(cli, words[1:])

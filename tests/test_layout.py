@@ -155,7 +155,7 @@ LAYERS: list[set[str]] = [
     {"validate"},
     {"pages"},
     {"release", "reconcile", "wikidata", "publish", "workbook"},
-    {"web"},
+    {"web", "init"},
     {"cli"},
 ]
 LAYER_OF = {unit: n for n, units in enumerate(LAYERS) for unit in units}
