@@ -63,6 +63,10 @@ WORDINGS = [
     ("ponad 70 podmiotów", "pl", "more-than", 70, "minValue", 71),
     ("prawie 50 członków", "pl", "almost", 50, "maxValue", 49),
     ("42 instytucje", "pl", "stated", 42, None, None),
+    ("about 40 firms", "en", "about", 40, None, None),
+    ("approximately 12 members", "en", "about", 12, None, None),
+    ("około 40 firm", "pl", "about", 40, None, None),
+    ("przeszło 40 firm", "pl", "more-than", 40, "minValue", 41),
 ]
 
 
@@ -81,7 +85,7 @@ def test_a_known_wording_gives_its_qualifier_and_bound(
 
 def test_the_wordings_cover_every_qualifier_in_both_languages():
     assert len(WORDINGS) >= 10
-    assert {w[2] for w in WORDINGS} == {"more-than", "almost", "stated", "exactly"}
+    assert {w[2] for w in WORDINGS} == {"more-than", "almost", "stated", "exactly", "about"}
     assert {w[1] for w in WORDINGS} == set(LANGUAGES)
 
 
@@ -90,8 +94,7 @@ def test_the_wordings_cover_every_qualifier_in_both_languages():
     [
         ("more then 70", "en", "is not a known count wording"),
         ("many members", "en", "is not a known count wording"),
-        ("około 40 firm", "pl", "approximate count"),
-        ("about 40 firms", "en", "approximate count"),
+        ("około czterdziestu firm", "pl", "is not a known count wording"),
         ("70+ members", "en", "is not a known count wording"),
         ("ponad 70 podmiotów", "de", "not a language of the project"),
     ],

@@ -44,12 +44,9 @@ ROW_CASES = [
         ['counts!D2: "more then 70" is not a known count wording'],
     ),
     (
-        "an approximate count",
-        edited(("counts", 3, 4, "około 42 instytucji"), ("counts", 3, 5, "pl")),
-        [
-            'counts!E3: "około 42 instytucji" is an approximate count, which no qualifier of '
-            "the model says (as stated, exactly, more than, almost)"
-        ],
+        "a number in words",
+        edited(("counts", 3, 4, "około czterdziestu instytucji"), ("counts", 3, 5, "pl")),
+        ['counts!D3: "około czterdziestu instytucji" is not a known count wording'],
     ),
     (
         "duplicate slug",

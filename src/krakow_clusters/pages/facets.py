@@ -337,7 +337,7 @@ def count_view(count: dict | None, lang: str) -> dict | None:
     qlabel = pick_label(count.get("qlabels"), lang)
     if value is None:
         short = count.get("stated") or ""
-    elif qualifier in ("more-than", "almost") and qlabel:
+    elif qualifier in ("more-than", "almost", "about") and qlabel:
         short = f"{qlabel} {value}"
     else:
         short = str(value)

@@ -135,16 +135,17 @@ def _defs(pid: str) -> str:
 def _count_bar(
     pid: str, count: dict, x0: float, y: float, scale: float, height: float
 ) -> list[str]:
-    """The drawing of one stated count: exact, lower bound or upper bound (see the module)."""
+    """The drawing of one stated count: exact, lower bound, upper bound or about (see the
+    module), and its label."""
     value = count["value"]
     qualifier = count.get("qualifier")
     out = []
-    end = x0 + value * scale
+    end = label_x = x0 + value * scale
     label = count["short"]
     mid = y + height / 2
     if qualifier == "more-than":
         # Certain up to the stated number; beyond it, open: the true count lies further right.
-        open_end = end + max(40.0, value * scale * 0.35)
+        open_end = label_x = end + max(40.0, value * scale * 0.35)
         out.append(
             _el(
                 "g",
@@ -177,7 +178,6 @@ def _count_bar(
                 class_="count lower-bound",
             )
         )
-        out.append(_text(open_end + 6, mid + 4, label))
     elif qualifier == "almost":
         # Below the stated number, by how much not said: a bar fading in up to a bound line,
         # a marker pointing back from the bound.
@@ -214,8 +214,9 @@ def _count_bar(
                 class_="count upper-bound",
             )
         )
-        out.append(_text(end + 6, mid + 4, label))
     else:
+        # A bare or exact number: a bar to it; "about" it: the same bar, outlined in dashes.
+        about = {"stroke": INK, "stroke_dasharray": "3 2"} if qualifier == "about" else {}
         out.append(
             _el(
                 "rect",
@@ -224,10 +225,11 @@ def _count_bar(
                 width=float(end - x0),
                 height=float(height),
                 fill=BAR,
-                class_="count exact",
+                class_="count approximate" if about else "count exact",
+                **about,
             )
         )
-        out.append(_text(end + 6, mid + 4, label))
+    out.append(_text(label_x + 6, mid + 4, label))
     return out
 
 

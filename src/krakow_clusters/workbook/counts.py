@@ -3,9 +3,8 @@
 the qualifier and the number the data states, and the bound the qualifier implies.
 
 The table has rules per language; only the languages of the project's settings are read. A
-wording no rule knows is refused, never guessed: "około 40" (about 40) names an approximation
-the model has no qualifier for (as stated, exactly, more than, almost), so it is refused with
-that reason rather than published as a bare 40.
+wording no rule knows is refused, never guessed. An approximation ("około 40", "about 40") is
+qualified "about": its number is kc:statedNumber, never schema:value, and it implies no bound.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ QUALIFIERS: dict[str, tuple[str, str | None, int]] = {
     "exactly": ("value", None, 0),
     "more-than": ("statedNumber", "minValue", 1),
     "almost": ("statedNumber", "maxValue", -1),
+    "about": ("statedNumber", None, 0),
 }
 
 # language -> (the words before the number, the qualifier); "" is a bare number. Longer phrases
@@ -29,26 +29,33 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
         ("over", "more-than"),
         ("almost", "almost"),
         ("nearly", "almost"),
+        ("about", "about"),
+        ("around", "about"),
+        ("approximately", "about"),
+        ("roughly", "about"),
+        ("some", "about"),
         ("exactly", "exactly"),
         ("", "stated"),
     ),
     "pl": (
         ("więcej niż", "more-than"),
         ("ponad", "more-than"),
+        ("przeszło", "more-than"),
         ("prawie", "almost"),
         ("niemal", "almost"),
         ("blisko", "almost"),
+        ("około", "about"),
+        ("ok.", "about"),
+        ("mniej więcej", "about"),
         ("dokładnie", "exactly"),
         ("", "stated"),
     ),
 }
-# Words of an approximation, which no qualifier of the model says: refused with this reason.
-APPROXIMATE: dict[str, tuple[str, ...]] = {
-    "en": ("about", "around", "approximately", "roughly", "some"),
-    "pl": ("około", "ok.", "mniej więcej", "przeszło"),
-}
-
 _NUMBER = re.compile(r"([0-9]{1,9})(?![0-9.,])")
+
+
+class UnknownLanguage(ValueError):
+    """A wording's language that is not the project's, or has no rules in the table."""
 
 
 @dataclass(frozen=True)
@@ -74,16 +81,12 @@ def read_count(wording: str, language: str, languages: tuple[str, ...]) -> Count
     """
     primary = language.split("-")[0].lower()
     if primary not in languages:
-        raise ValueError(f"{language!r} is not a language of the project ({', '.join(languages)})")
+        raise UnknownLanguage(
+            f"{language!r} is not a language of the project ({', '.join(languages)})"
+        )
     if primary not in RULES:
-        raise ValueError(f"no count wordings are known in {language!r} (workbook/counts.py)")
+        raise UnknownLanguage(f"no count wordings are known in {language!r} (workbook/counts.py)")
     text = " ".join(wording.split()).casefold()
-    for words in APPROXIMATE.get(primary, ()):
-        if text.startswith(words + " ") and _NUMBER.match(text[len(words) + 1 :]):
-            raise ValueError(
-                f'"{wording}" is an approximate count, which no qualifier of the model says '
-                "(as stated, exactly, more than, almost)"
-            )
     for words, qualifier in RULES[primary]:
         rest = text[len(words) + 1 :] if words else text
         if words and not text.startswith(words + " "):

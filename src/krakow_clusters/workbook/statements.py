@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from .counts import read_count
+from .counts import UnknownLanguage, read_count
 from .reader import Row
 from .rows import TEXT_FIELDS, count_node, role_node
 from .sheets import LIST_SEPARATOR, WORK_KINDS, Sheet
@@ -257,10 +257,13 @@ class Statements:
             language = row.get("language") or self.sources[str(source)][1]
             try:
                 stated = read_count(row.get("wording"), language, self.ctx.languages)
-            except ValueError as exc:
+            except UnknownLanguage as exc:
                 self.problem(
                     row, "wording" if row.get("language") is None else "language", str(exc)
                 )
+                continue
+            except ValueError as exc:  # the wording itself: no rule knows it
+                self.problem(row, "wording", str(exc))
                 continue
             node = count_node(self.ctx, cluster, count, part)
             kind = "PartnerCount" if count == "partners" else "MemberCount"
