@@ -177,6 +177,27 @@ def test_the_release_has_its_own_iris_and_none_of_krakow(built: Path):
     assert _krakow_iris(iris) == []
 
 
+# The software's own name (its command, its file names) and its team's credit as the vocabulary's
+# creator: the only places a new region's release may name Kraków.
+SOFTWARE_CREDIT = re.compile(r"krakow-clusters|Kraków Clusters Knowledge Graph team", re.I)
+
+
+def test_the_release_names_no_region_but_its_own(built: Path):
+    """issue 24: nothing of Kraków in a new region's pages, dumps or DCAT, the software's own
+    credit aside: the shared vocabulary's titles and definitions name no region."""
+    read = 0
+    for path in sorted(p for p in built.rglob("*") if p.is_file()):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        read += 1
+        left = SOFTWARE_CREDIT.sub("", text)
+        found = re.search(r".{0,60}krak.{0,60}", left, re.I)
+        assert found is None, f"{path.relative_to(built)}: {found.group(0)!r}"
+    assert read > 50, "too few files of the release were read"
+
+
 def test_serve_answers_for_the_new_region(region: Path, built: Path, tmp_path: Path):
     server = AppServer(tmp_path / "serve.log", "--dist", str(built), home=region).start()
     try:
