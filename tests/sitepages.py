@@ -36,6 +36,7 @@ KINDS = {
     "sparql": "/sparql",
     "queries": "/queries/",
     "saved-query": "/queries/clusters-in-sector",
+    "wide-answer": "/queries/overview",
     "not-found": "/id/cluster/no-such-cluster",
 }
 

@@ -171,7 +171,8 @@ def test_an_ask_answer_is_shown_as_html(app):
     status, headers, body = get(app.base + "/sparql?query=ASK%7B%7D", "text/html")
     assert status == 200
     assert media_of(headers) == "text/html"
-    assert "True" in body.decode()
+    # for people: "yes" under the heading "Answer" (the SPARQL JSON keeps the boolean)
+    assert '<th scope="col">Answer</th>' in body.decode() and "<td>yes</td>" in body.decode()
 
 
 def test_unknown_iri_html_404(app):

@@ -17,7 +17,7 @@ from ...formats import media as F
 from ...formats.answer import first_cells
 from ...formats.results import serialize_results
 from ...pages.i18n import page_language
-from ...pages.tables import choices_view, table_view
+from ...pages.tables import choices_view, store_labels, table_view
 from ...sparql.library import QueryFile, find_query
 from ...sparql.run import param_warnings
 from ..federation import FederationRefused, check_federation, federates
@@ -119,12 +119,19 @@ async def saved_query(request: Request) -> Response:
         if media == F.HTML:
             # A value that names nothing gets a visible notice, not a silent empty table.
             warnings = await run_in_threadpool(param_warnings, state.store, query_file, bindings)
-            pickers = await _pickers(state, query_file, bindings, page_language(request)[0])
+            lang = page_language(request)[0]
+            pickers = await _pickers(state, query_file, bindings, lang)
 
             def page() -> Response:
                 # Rendered in a thread, the table cut at the limit page-cells cells: a page of
                 # 100,000 rows (a paged query's largest) must hold up no other visitor.
-                table = table_view(first_cells(result, settings.limits.page_cells), state.site)
+                table = table_view(
+                    first_cells(result, settings.limits.page_cells),
+                    state.site,
+                    lang,
+                    query_file.columns,
+                    store_labels(state.store),
+                )
                 if len(table["rows"]) < len(result.rows):
                     table["total"] = len(result.rows)
                 return state.render(

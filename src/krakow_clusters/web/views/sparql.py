@@ -15,6 +15,7 @@ from starlette.responses import Response
 from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.answer import Answer
+from ...pages.i18n import page_language
 from ...pages.tables import table_view
 from ...rdf.sparqltext import inject_values, is_update, query_form
 from ...sparql.library import QueryFile
@@ -145,7 +146,7 @@ def sparql_page(
     if answer is not None and answer.kind == "graph":
         turtle = answer.body.decode("utf-8")
     elif answer is not None and answer.result is not None:
-        table = table_view(answer.result, state.site)
+        table = table_view(answer.result, state.site, page_language(request)[0])
         if answer.truncated:
             table["total"] = answer.rows
     response = state.render(
