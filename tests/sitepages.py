@@ -38,6 +38,7 @@ KINDS = {
     "saved-query": "/queries/clusters-in-sector",
     "wide-answer": "/queries/overview",
     "not-found": "/id/cluster/no-such-cluster",
+    "bad-filter": "/?sector=clean-enrgy",
 }
 
 # The same kinds in the static site: the file under site/ (English; Polish under site/pl/).

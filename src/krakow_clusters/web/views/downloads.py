@@ -17,7 +17,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ...formats import media as F
 from ...release.void import DISTRIBUTION_TITLES, VOID_FILE
-from .base import app_state, plain
+from .base import app_state, refuse
 
 # The files of a release whose IRI is <base>{name}: the distributions void.ttl declares outside
 # ontology/ (which /ontology/{path} serves), and void.ttl, the description itself. The base IRI
@@ -49,15 +49,15 @@ async def dist_file(request: Request, relative: str) -> Response:
     dist = state.options.dist
     if not dist.is_dir():
         # No path in the answer: the server's folders are none of the visitor's business.
-        return plain(404, "nothing is built yet (krakow-clusters build)")
+        return refuse(request, 404, "nothing is built yet (krakow-clusters build)")
     try:
         root = dist.resolve()
         # A link loop makes resolve() fail (RuntimeError before Python 3.13, OSError after).
         target = (root / relative).resolve()
     except (RuntimeError, OSError):
-        return plain(404, f"/dist/{relative} does not exist")
+        return refuse(request, 404, f"/dist/{relative} does not exist")
     if target != root and root not in target.parents:
-        return plain(404, "not found")
+        return refuse(request, 404, "not found")
     if target.is_dir():
         if not request.url.path.endswith("/"):
             return RedirectResponse(request.url.path + "/", 301)
@@ -73,7 +73,7 @@ async def dist_file(request: Request, relative: str) -> Response:
         )
     if target.is_file():
         return file_response(request, target)
-    return plain(404, f"/dist/{relative} does not exist")
+    return refuse(request, 404, f"/dist/{relative} does not exist")
 
 
 def _entries(folder: Path) -> list[tuple[str, int]]:

@@ -22,7 +22,7 @@ from ...sparql.library import QueryFile, find_query
 from ...sparql.run import param_warnings
 from ..federation import FederationRefused, check_federation, federates
 from ..state import AppState, add_vary
-from .base import answer_or_error, app_state, not_acceptable, plain, translate
+from .base import answer_or_error, app_state, not_acceptable, plain, refuse, translate
 
 
 async def queries(request: Request) -> Response:
@@ -83,23 +83,24 @@ async def saved_query(request: Request) -> Response:
     if media is None:
         return not_acceptable(offered)
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
-        return plain(404, f"no query named {name!r}")
+        return refuse(request, 404, f"no query named {name!r}", choices=_library_links(state))
     try:
         query_file = find_query(settings.project.queries_dir, name, state.namespaces)
     except CouldNotRun as exc:
-        return plain(404, str(exc))
+        return refuse(request, 404, str(exc), choices=_library_links(state))
     values = dict(request.query_params)
     for key_, value in values.items():
         problem = _bad_value(key_, value)
         if problem:
-            return plain(400, problem)
+            return refuse(request, 400, problem, choices=_library_links(state, name))
     key = ("query", name, media)
 
     async def make() -> Response:
         try:
             text, bindings = query_file.prepare(values)
         except (CouldNotRun, ValueError, OverflowError) as exc:
-            return plain(400, str(exc).splitlines()[0] if str(exc) else "bad parameter value")
+            message = str(exc).splitlines()[0] if str(exc) else "bad parameter value"
+            return refuse(request, 400, message, choices=_library_links(state, name))
         if federates(query_file.text):
             # It asks another endpoint: only one the operator allows, and like a visitor's
             # query (in a worker, under the timeout), so that a slow endpoint holds up no page.
@@ -156,6 +157,16 @@ async def saved_query(request: Request) -> Response:
         return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
     return await state.cached(key, make, request)
+
+
+def _library_links(state: AppState, name: str | None = None) -> list[dict]:
+    """The way on from a refused saved query: the query itself without parameters (`name`), or
+    the library's queries."""
+    if name is not None:
+        return [{"href": f"/queries/{name}", "label": name}]
+    return [
+        {"href": f"/queries/{q.name}", "label": q.summary or q.name} for q in state.query_library()
+    ]
 
 
 async def _pickers(

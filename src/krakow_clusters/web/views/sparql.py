@@ -22,7 +22,15 @@ from ...sparql.library import QueryFile
 from ..federation import FederationRefused, check_federation
 from ..guard import editor_policy, template_styles
 from ..state import add_vary
-from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response, translate
+from .base import (
+    answer_or_error,
+    app_state,
+    not_acceptable,
+    plain,
+    rdf_response,
+    refuse,
+    translate,
+)
 
 
 async def sparql(request: Request) -> Response:
@@ -59,7 +67,8 @@ async def sparql(request: Request) -> Response:
                 return sparql_page(request)
             found = [q for q in app_state(request).query_library() if q.name == example]
             if not found:
-                return plain(404, f"no example named {example[:80]!r} (see /queries/)")
+                message = f"no example named {example[:80]!r} (see /queries/)"
+                return refuse(request, 404, message)
             return sparql_page(request, _example_text(found[0]))
         return plain(400, "missing query: send ?query=SELECT … (SPARQL 1.1 Protocol)")
     if is_update(query):
