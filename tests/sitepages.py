@@ -33,6 +33,7 @@ KINDS = {
     "sector": "/id/sector/clean-energy",
     "concept": "/id/member-type/enterprise",
     "dataset": "/dataset",
+    "ontology": "/ontology",
     "sparql": "/sparql",
     "queries": "/queries/",
     "saved-query": "/queries/clusters-in-sector",
@@ -50,6 +51,7 @@ STATIC_KINDS = {
     "sector": "id/sector/clean-energy.html",
     "concept": "id/member-type/enterprise.html",
     "dataset": "dataset.html",
+    "ontology": "../ontology/index.{lang}.html",  # beside the site, in the release
 }
 
 
@@ -60,6 +62,8 @@ def serve_path(kind: str, lang: str) -> str:
 
 def static_path(kind: str, lang: str) -> str:
     """The path of a page kind on the static host (the release folder at its root)."""
+    if STATIC_KINDS[kind].startswith("../"):
+        return "/" + STATIC_KINDS[kind][3:].format(lang=lang)
     return "/site/" + ("" if lang == "en" else f"{lang}/") + STATIC_KINDS[kind]
 
 

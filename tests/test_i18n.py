@@ -35,8 +35,6 @@ def code_messages() -> dict[str, tuple[str, int]]:
         for filename, line, message, _comments, _context in extract_from_dir(
             str(PACKAGE / folder), method_map, options, keywords=KEYWORDS
         ):
-            if folder == "release" and filename.startswith("templates/"):
-                continue  # the ontology documentation has its own bilingual templates
             for msgid in message if isinstance(message, tuple) else (message,):
                 found.setdefault(msgid, (f"{folder}/{filename}", line))
     # The query library's column headings (`#+ column:` lines) are messages of the pages too.
