@@ -34,8 +34,13 @@ async def downloads(request: Request) -> Response:
 
 
 async def ontology_file(request: Request) -> Response:
-    """/ontology/{path}: dist/ontology/{path} (the ontology's files and documentation)."""
-    return await dist_file(request, "ontology/" + request.path_params["path"])
+    """/ontology/{path}: dist/ontology/{path} (the ontology's files); its documentation,
+    index.{lang}.html, by a redirect to /dist/ontology/, as the w3id rules send it to the
+    release's host: the page is one of the site's, its links lead into the site beside it."""
+    name = request.path_params["path"]
+    if name in {f"index.{lang}.html" for lang in app_state(request).settings.languages}:
+        return RedirectResponse(f"/dist/ontology/{name}", 303)
+    return await dist_file(request, "ontology/" + name)
 
 
 async def release_file(request: Request) -> Response:
