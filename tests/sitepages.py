@@ -34,10 +34,13 @@ KINDS = {
     "concept": "/id/member-type/enterprise",
     "search": "/search?q=krakow",
     "dataset": "/dataset",
+    "ontology": "/ontology",
     "sparql": "/sparql",
     "queries": "/queries/",
     "saved-query": "/queries/clusters-in-sector",
+    "wide-answer": "/queries/overview",
     "not-found": "/id/cluster/no-such-cluster",
+    "bad-filter": "/?sector=clean-enrgy",
 }
 
 # The same kinds in the static site: the file under site/ (English; Polish under site/pl/).
@@ -50,6 +53,7 @@ STATIC_KINDS = {
     "concept": "id/member-type/enterprise.html",
     "search": "search.html?q=krakow",
     "dataset": "dataset.html",
+    "ontology": "../ontology/index.{lang}.html",  # beside the site, in the release
 }
 
 
@@ -60,6 +64,8 @@ def serve_path(kind: str, lang: str) -> str:
 
 def static_path(kind: str, lang: str) -> str:
     """The path of a page kind on the static host (the release folder at its root)."""
+    if STATIC_KINDS[kind].startswith("../"):
+        return "/" + STATIC_KINDS[kind][3:].format(lang=lang)
     return "/site/" + ("" if lang == "en" else f"{lang}/") + STATIC_KINDS[kind]
 
 

@@ -384,6 +384,8 @@ def test_the_dataset_page_embeds_the_dataset_as_schema_org(
 
 @pytest.mark.parametrize("path", ["/void.xyz", "/dataset.xyz", "/void.ttl.bak"])
 def test_an_extension_of_no_format_is_404(server: AppServer, path):
-    status, _headers, body = get(server.base + path, "text/html")
+    status, _headers, body = get(server.base + path, "*/*")
     assert status == 404
     assert body.decode().count("\n") == 1, "one line"
+    status, headers, _body = get(server.base + path, "text/html")
+    assert status == 404 and headers["Content-Type"].startswith("text/html")

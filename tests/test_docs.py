@@ -23,7 +23,13 @@ DOCS = ROOT / "docs"
 # (a page added later is picked up by the glob).
 PAGES = [README, *sorted(DOCS.glob("*.md"))]
 # Pages that only link or explain, with no command to show.
-WITHOUT_BLOCKS = {"docs/README.md", "docs/layout.md", "docs/testing.md", "docs/search.md"}
+WITHOUT_BLOCKS = {
+    "docs/README.md",
+    "docs/layout.md",
+    "docs/testing.md",
+    "docs/search.md",
+    "docs/sparql-engines.md",
+}
 
 # `<!-- output: CMD -->` (or `<!-- output: CMD | exit N -->`), then a ```text block whose first
 # line is "$ CMD" and whose rest is what CMD prints, standard error included.

@@ -268,10 +268,14 @@ def test_sorting_on_serve(app):
     ],
 )
 def test_a_filter_the_data_cannot_answer_is_a_400_in_one_line(app, path):
+    # A program (no Accept, or */*) gets the one line; a browser a page (tests/test_refusals.py).
+    for accept in (None, "*/*", "application/json, text/html;q=0.5"):
+        status, headers, body = get(app.base + path, accept)
+        assert status == 400, (path, status)
+        assert headers["Content-Type"].startswith("text/plain")
+        assert body.count(b"\n") == 1 and body.endswith(b"\n"), body
     status, headers, body = get(app.base + path, "text/html")
-    assert status == 400, (path, status)
-    assert headers["Content-Type"].startswith("text/plain")
-    assert body.count(b"\n") == 1 and body.endswith(b"\n"), body
+    assert status == 400 and headers["Content-Type"].startswith("text/html"), (path, status)
 
 
 def test_filters_in_polish(app):

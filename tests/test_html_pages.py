@@ -191,10 +191,10 @@ def test_every_page_serve_links_to_in_both_languages(crawl):
     for lang in LANGUAGES:
         read = [path for path in pages if path.startswith(f"/{lang}/")]
         assert len(read) > 50, f"the crawl read only {len(read)} {lang} pages"
-        # Every kind of page (but the error page, which nothing links to, and the results of a
+        # Every kind of page (but the error pages, which nothing links to, and the results of a
         # search, which a form asks for) was reached.
         for kind, path in KINDS.items():
-            if kind not in ("not-found", "search"):
+            if kind not in ("not-found", "bad-filter", "search"):
                 assert f"/{lang}{path}" in pages, f"the crawl missed the {kind} page in {lang}"
     assert len(pages) < MAX_PAGES, "the crawl stopped at its bound: raise MAX_PAGES"
 

@@ -13,7 +13,7 @@ import markupsafe
 import rdflib
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from krakow_clusters import web
@@ -27,7 +27,7 @@ from krakow_clusters.pages.profile import resource_page
 from krakow_clusters.pages.related import gather
 from krakow_clusters.pages.render import Pages
 from krakow_clusters.pages.tables import table_view
-from krakow_clusters.pages.views import index_view, resource_view
+from krakow_clusters.pages.views import index_view, ontology_view
 from krakow_clusters.project import Project
 from krakow_clusters.sparql.library import QueryFile
 from krakow_clusters.sparql.run import ParamWarning
@@ -122,7 +122,14 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     rendered: dict[str, str] = {}
     rendered["home"] = pages.render("home.html", title="Home", **index_page(store, SITE, [], "en"))
     rendered["index"] = pages.render("index.html", groups=index_view(store, SITE), title="All")
-    view = resource_view(describe(store, cluster, SITE), "en")
+    ontology = rdflib.Graph()
+    for path in project.ontology_files():
+        ontology.parse(path)
+    term = URIRef(KC + "HostileTerm")
+    ontology.add((term, RDF.type, OWL.Class))
+    ontology.add((term, RDFS.label, Literal(name, lang="en")))
+    ontology.add((term, SKOS.definition, Literal(description, lang="en")))
+    view = ontology_view(ontology, "en", SITE)
     desc = describe(store, cluster, SITE)
     gather(store, desc)
     template, context = resource_page(desc, "pl")
@@ -130,7 +137,7 @@ def test_names_render_escaped_on_every_kind_of_page(project: Project, name, desc
     rendered["cluster"] = pages.render(template, lang="pl", path="/id/cluster/test", **context)
     rendered["resource"] = pages.render("resource.html", path="/id/cluster/test", **context)
     rendered["ontology"] = pages.render(
-        "ontology.html", title=view["title"], r=view, path="/ontology"
+        "ontology.html", title=view["title"], o=view, downloads=[], path="/ontology"
     )
     answer = store.query(
         "SELECT ?name ?description WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?name ;"

@@ -164,8 +164,11 @@ def test_same_index_with_its_facets_and_pictures(app, remote_app, path):
 
 
 def test_an_unknown_facet_value_is_a_400_from_the_remote_store(remote_app):
-    status, _headers, body = get(remote_app.base + "/?sector=no-such-sector", "text/html")
+    status, _headers, body = get(remote_app.base + "/?sector=no-such-sector", "*/*")
     assert status == 400 and body.count(b"\n") == 1
+    # a browser gets a page with the facet's values (tests/test_refusals.py)
+    status, _headers, body = get(remote_app.base + "/?sector=no-such-sector", "text/html")
+    assert status == 400 and b'href="/facet/sector/clean-energy"' in body
 
 
 def test_same_saved_query_answer(app, remote_app):

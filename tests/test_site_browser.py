@@ -29,6 +29,13 @@ def test_from_the_home_page_to_a_cluster_and_on_to_its_coordinator(static_site, 
     back = browser.find_element(By.LINK_TEXT, "LifeScience Kraków Cluster › coordinator")
     back.click()
     assert browser.current_url.endswith("/site/id/cluster/lifescience-krakow.html#coordinator")
-    # The navigation leaves the site for the ontology documentation of the release.
+    # The ontology's documentation of the release is a page of the site: its navigation leads
+    # back, in the page's language too.
     browser.find_element(By.LINK_TEXT, "Ontology").click()
     assert browser.current_url == static_site + "/ontology/index.en.html"
+    assert browser.find_elements(By.CSS_SELECTOR, '#memberCount, [id="memberCount"]')
+    browser.find_element(By.CSS_SELECTOR, 'nav[aria-label="Language"] a[hreflang="pl"]').click()
+    assert browser.current_url == static_site + "/ontology/index.pl.html"
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "pl"
+    browser.find_element(By.CSS_SELECTOR, 'nav[aria-label="Serwis"] a').click()
+    assert browser.current_url == static_site + "/site/pl/index.html"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import html
 import json
 import re
 import urllib.parse
@@ -15,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from krakow_clusters.sparql.library import read_query
 from krakow_clusters.web.guard import EDITOR_STYLES
 
 from .appserver import get, post
 from .browser import needs_browser
+from .identity import NS
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "src" / "krakow_clusters" / "pages" / "static"
@@ -129,7 +132,10 @@ def test_the_plain_form_works_without_script(app):
         app.base + "/sparql?" + urllib.parse.urlencode({"query": COUNT}), "text/html"
     )
     assert status == 200
-    answer = r'<table class="results">\s*<tr><th>n</th></tr>\s*<tr><td>8</td></tr>'
+    answer = (
+        r'<table class="results">\s*<thead><tr><th scope="col">n</th></tr></thead>\s*'
+        r"<tbody><tr><td>8</td></tr>"
+    )
     assert re.search(answer, body.decode())
     # POST, form-encoded, as a form with method="post" would
     status, _headers, body = post(
@@ -138,7 +144,24 @@ def test_the_plain_form_works_without_script(app):
         "application/x-www-form-urlencoded",
         accept="text/html",
     )
-    assert status == 200 and "<th>n</th>" in body.decode()
+    assert status == 200 and '<th scope="col">n</th>' in body.decode()
+
+
+def test_the_page_starts_from_a_query_of_a_few_lines_that_runs(app):
+    _status, _headers, body = get(app.base + "/sparql", "text/html")
+    textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", body.decode(), re.S).group(1)
+    starter = html.unescape(textarea)
+    assert len(starter.strip().splitlines()) <= 10
+    assert "Virtuoso" not in starter and "#+" not in starter
+    status, _headers, answer = get(
+        app.base + "/sparql?" + urllib.parse.urlencode({"query": starter}),
+        "application/sparql-results+json",
+    )
+    assert status == 200 and len(json.loads(answer)["results"]["bindings"]) == 8
+    # in Polish, the Polish names
+    _status, _headers, body = get(app.base + "/pl/sparql", "text/html")
+    assert "Klastry i ich nazwy" in html.unescape(body.decode())
+    assert "&#34;pl&#34;" in body.decode() or '"pl"' in html.unescape(body.decode())
 
 
 def test_the_examples_are_links_that_load_a_query_into_the_form(app):
@@ -158,7 +181,7 @@ def test_the_examples_are_links_that_load_a_query_into_the_form(app):
         in textarea
     )
     status, _headers, body = get(app.base + "/sparql?example=nope", "text/html")
-    assert status == 404 and body == b"no example named 'nope' (see /queries/)\n"
+    assert status == 404 and "no example named &#39;nope&#39; (see /queries/)" in body.decode()
 
 
 def test_only_the_query_page_may_run_script(app):
@@ -200,20 +223,20 @@ def test_the_editor_runs_a_query_on_this_server_and_asks_no_other_host(app, brow
     assert {k.text for k in keywords} >= {"PREFIX", "SELECT", "WHERE"}
     # the page's query, from the form, is the editor's
     query = browser.execute_script("return window.kcYasgui.getTab().getQuery()")
-    assert "all-four-helices" not in query and "?spans_all" in query
+    assert "kc:ClusterInitiative" in query and len(query.strip().splitlines()) <= 10
     endpoint = browser.execute_script("return window.kcYasgui.getTab().getEndpoint()")
     assert endpoint == app.base + "/sparql"
 
     browser.find_element(By.CSS_SELECTOR, "#editor .yasqe_queryButton").click()
     _wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#editor .yasr tbody tr")) == 8)
     headers = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#editor .yasr thead th")]
-    assert "cluster_label" in headers and "spans_all" in headers
+    assert "cluster" in headers and "name" in headers
     # the cells show the IRIs by their prefixed names (the namespace table)
     cells = browser.find_element(By.CSS_SELECTOR, "#editor .yasr tbody").text
     assert "cluster:bim" in cells
 
     # sortable: a click on a column's header orders the rows by it, a second the other way
-    column = headers.index("cluster_label")
+    column = headers.index("name")
 
     def labels():
         rows = browser.find_elements(By.CSS_SELECTOR, "#editor .yasr tbody tr")
@@ -253,6 +276,32 @@ def test_an_example_link_loads_its_query_into_the_editor(app, browser):
     _wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#editor .CodeMirror"))
     query = browser.execute_script("return window.kcYasgui.getTab().getQuery()")
     assert "national-key-cluster" in query and "?since" in query
+
+
+@needs_browser
+def test_choosing_a_library_query_by_name_puts_its_text_in_the_editor(app, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(app.base + "/sparql")
+    _wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#editor .CodeMirror"))
+    picker = browser.find_element(By.ID, "library")
+    assert picker.is_displayed(), "the script shows the picker"
+    names = [o.get_attribute("value") for o in Select(picker).options][1:]
+    assert len(names) >= 15 and "overview" in names
+    Select(picker).select_by_value("members-by-helix")
+    library = read_query(ROOT / "queries" / "members-by-helix.rq", NS)
+    body = [line for line in library.text.splitlines() if not line.startswith("#+")]
+
+    def query(b):
+        return b.execute_script("return window.kcYasgui.getTab().getQuery()").strip()
+
+    _wait(browser, lambda b: query(b) == "\n".join(body).strip())
+    summary = browser.find_element(By.ID, "library-summary").text
+    assert summary == library.summary
+    # and it runs as it is
+    browser.find_element(By.CSS_SELECTOR, "#editor .yasqe_queryButton").click()
+    _wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#editor .yasr tbody tr")) == 4)
 
 
 @needs_browser

@@ -52,7 +52,12 @@ _IRI = re.compile(r'[^\x00-\x20<>"{}|\\^`]+')
 
 
 class FilterError(ValueError):
-    """A filter of the query string names no facet or no value of the dataset (one line)."""
+    """A filter of the query string names no facet or no value of the dataset (one line); for a
+    value its facet lacks, `choices`: the facet's (href, names) for a page with a way on."""
+
+    def __init__(self, message: str, choices: Iterable[tuple[str, list]] = ()) -> None:
+        super().__init__(message)
+        self.choices = list(choices)
 
 
 @dataclass(frozen=True)
@@ -450,7 +455,8 @@ def explore(
             slugs = sorted(i.rsplit("/", 1)[-1] for i in known[name])
             listed = ", ".join(slugs[:20]) + (", …" if len(slugs) > 20 else "")
             raise FilterError(
-                f"{name}={_shown(slug)} is not a value of the dataset; one of: {listed}"
+                f"{name}={_shown(slug)} is not a value of the dataset; one of: {listed}",
+                [(f"/facet/{name}/{i.rsplit('/', 1)[-1]}", labels[i]) for i in known[name]],
             )
     filters = _filter_patterns(selection, site)
     matching = {

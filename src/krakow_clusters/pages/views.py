@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Callable, Set
 from typing import Any
 
+import rdflib
 from markupsafe import Markup, escape
-from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SDO, SKOS
 from rdflib.term import Node
 
@@ -406,3 +407,126 @@ def index_view(store: GraphStore, site: Site) -> dict[str, list[dict]]:
             )
         ]
     return views
+
+
+# --- the ontology's documentation ---------------------------------------------------------------
+
+
+def _texts(graph: rdflib.Graph, node: Node, prop: URIRef) -> dict[str, str]:
+    """The texts of `node`'s `prop` by language ("" for none), several joined with " / "."""
+    values: dict[str, list[str]] = {}
+    for value in graph.objects(node, prop):
+        if isinstance(value, Literal):
+            values.setdefault(value.language or "", []).append(str(value))
+    return {lang: " / ".join(sorted(texts)) for lang, texts in sorted(values.items())}
+
+
+def _anchor(iri: str, kc: str) -> str:
+    """A term by its local name (as in the ontology's own IRIs); a concept as kind-slug."""
+    if iri.startswith(kc):
+        return iri.split("#", 1)[1]
+    return "-".join(iri.rstrip("/").rsplit("/", 2)[-2:])
+
+
+class _Terms:
+    """The terms of the ontology's documentation in `lang`, each with its label in the page's
+    language and the next one of the project, its definitions and its links."""
+
+    def __init__(self, graph: rdflib.Graph, lang: str, site: Site) -> None:
+        self.graph, self.lang, self.site = graph, lang, site
+        languages = list(site.languages)
+        self.other = languages[(languages.index(lang) + 1) % len(languages)]
+        self.kc = site.namespaces.table["kc"]
+
+    def name(self, node: Node) -> dict:
+        """A linked term: its label in the page's language, to its section or its IRI."""
+        iri = str(node)
+        labels = _texts(self.graph, node, RDFS.label) or _texts(self.graph, node, SKOS.prefLabel)
+        text = labels.get(self.lang) or labels.get(self.site.default_language)
+        text = text or self.site.curie(iri) or iri
+        inside = (node, RDF.type, None) in self.graph
+        href = "#" + _anchor(iri, self.kc) if inside else iri
+        return {"label": text, "href": href if linkable(href) else None}
+
+    def term(self, node: Node, label_prop: URIRef, relations: list[tuple[str, URIRef]]) -> dict:
+        _ = translator(self.lang).gettext
+        labels = _texts(self.graph, node, label_prop)
+        definitions = _texts(self.graph, node, SKOS.definition)
+        links = []
+        for message, prop in relations:
+            targets = sorted(self.graph.objects(node, prop), key=str)
+            if targets:
+                links.append({"name": _(message), "targets": [self.name(t) for t in targets]})
+        return {
+            "iri": str(node),
+            "anchor": _anchor(str(node), self.kc),
+            "label": labels.get(self.lang) or labels.get("") or _anchor(str(node), self.kc),
+            "other_label": labels.get(self.other) if self.other != self.lang else None,
+            "definitions": [
+                {"lang": code, "text": definitions[code]}
+                for code in dict.fromkeys((self.lang, self.other))
+                if definitions.get(code)
+            ],
+            "links": links,
+        }
+
+    def of_type(self, cls: URIRef) -> list[Node]:
+        return sorted(self.graph.subjects(RDF.type, cls), key=str)
+
+
+_CLASS_LINKS = [(N_("Subclass of"), RDFS.subClassOf), (N_("See also"), RDFS.seeAlso)]
+_PROPERTY_LINKS = [
+    (N_("Domain"), RDFS.domain),
+    (N_("Range"), RDFS.range),
+    (N_("Subproperty of"), RDFS.subPropertyOf),
+    (N_("See also"), RDFS.seeAlso),
+]
+_VANN = "http://purl.org/vocab/vann/"
+
+
+def ontology_view(graph: rdflib.Graph, lang: str, site: Site) -> dict:
+    """The documentation of the ontology and its SKOS schemes in `graph` for a page in `lang`
+    (template ontology.html, in the site's frame, served and in the release alike): its
+    metadata, classes, properties and schemes with their concepts, each with its label in `lang`
+    and the next language of the project, its definitions and its links."""
+    terms = _Terms(graph, lang, site)
+    node = URIRef(str(site.kc).rstrip("#"))
+    helix = [(N_("Broader"), SKOS.broader), (N_("Helix"), site.kc.helix)]
+    schemes = [
+        {
+            "scheme": terms.term(scheme, SKOS.prefLabel, []),
+            "concepts": [
+                terms.term(c, SKOS.prefLabel, helix)
+                for c in sorted(graph.subjects(SKOS.inScheme, scheme), key=str)
+            ],
+        }
+        for scheme in terms.of_type(SKOS.ConceptScheme)
+    ]
+    titles = _texts(graph, node, DCTERMS.title)
+    licence = str(graph.value(node, DCTERMS.license) or "")
+
+    def value(prop: URIRef) -> str:
+        return str(graph.value(node, prop) or "")
+
+    return {
+        "iri": str(node),
+        "title": titles.get(lang) or titles.get(site.default_language) or str(node),
+        "other": terms.other if terms.other != lang else None,
+        "other_title": titles.get(terms.other) if terms.other != lang else None,
+        "description": _texts(graph, node, DCTERMS.description).get(lang, ""),
+        "version": value(OWL.versionInfo) or site.settings.version,
+        "version_iri": value(OWL.versionIRI),
+        "licence": licence if linkable(licence) else None,
+        "created": value(DCTERMS.created),
+        "modified": value(DCTERMS.modified),
+        "prefix": value(URIRef(_VANN + "preferredNamespacePrefix")),
+        "namespace": value(URIRef(_VANN + "preferredNamespaceUri")),
+        "classes": [terms.term(c, RDFS.label, _CLASS_LINKS) for c in terms.of_type(OWL.Class)],
+        "object_properties": [
+            terms.term(p, RDFS.label, _PROPERTY_LINKS) for p in terms.of_type(OWL.ObjectProperty)
+        ],
+        "datatype_properties": [
+            terms.term(p, RDFS.label, _PROPERTY_LINKS) for p in terms.of_type(OWL.DatatypeProperty)
+        ],
+        "schemes": schemes,
+    }

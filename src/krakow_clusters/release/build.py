@@ -108,6 +108,7 @@ def build(
             staging,
             ontology=ontology,
             ontology_triples=ontology.native_triples(),
+            with_site=site,
         )
         try:
             for writer in WRITERS:

@@ -37,6 +37,9 @@ class BuildContext:
     folder: Path
     ontology: EmbeddedStore | None = None
     ontology_triples: list[NativeTriple] = field(default_factory=list)
+    # Whether the static site is written (build --no-site leaves it out): the pages beside it
+    # (the ontology's documentation) link into it only then.
+    with_site: bool = True
 
     def triples(self) -> Iterator[NativeTriple]:
         """The dataset's triples as Oxigraph terms, read from the store each time: a writer that

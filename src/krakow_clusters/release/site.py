@@ -23,8 +23,10 @@ from __future__ import annotations
 import json
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import rdflib
 from rdflib import Literal
 
 from ..formats import media as F
@@ -45,7 +47,7 @@ from ..pages.related import gather
 from ..pages.render import Pages
 from ..pages.schemaorg import dataset_schema_org, script_json
 from ..pages.search import search_index
-from ..pages.views import index_view
+from ..pages.views import index_view, ontology_view
 from ..rdf.entities import load_entities
 from ..rdf.matcher import Matcher
 from ..rdf.results import GraphStore
@@ -59,6 +61,16 @@ SEARCH = "search.html"
 SEARCH_INDEX = "search-index.json"  # one per language, beside its search page
 SEARCH_SCRIPT = "static/search.js"  # one for every language
 ONTOLOGY_DOCS = "ontology/index.{lang}.html"  # in the release, beside the site
+
+
+@dataclass
+class OntologyDocs:
+    """What the ontology's documentation shows: the ontology and its schemes, and the links to
+    its files (server paths: `/dist/ontology/…`)."""
+
+    graph: rdflib.Graph
+    downloads: list[dict] = field(default_factory=list)
+
 
 SUBJECTS = """
 SELECT DISTINCT ?s WHERE {
@@ -120,9 +132,9 @@ class Links:
 
     def _default_target(self, path: str) -> str | None:
         """Where `path` leads in the default language's tree."""
-        if path == "/":
+        if path == "/" and HOME in self.pages:
             return HOME
-        if path == "/id/":
+        if path == "/id/" and INDEX in self.pages:
             return INDEX
         if path == "/search":
             return SEARCH
@@ -156,9 +168,55 @@ class Links:
             if "://" in target:
                 return target
             path, hash_, fragment = target.partition("#")
-            return posixpath.relpath(path, folder) + hash_ + fragment
+            # Both under one made-up root, so that a page beside the site (the ontology's
+            # documentation, ../ontology/) links as well as one inside it.
+            inside = posixpath.normpath(_ROOT + path)
+            return posixpath.relpath(inside, posixpath.normpath(_ROOT + folder)) + hash_ + fragment
 
         return link
+
+
+# The site folder as an absolute path of no machine, for relative links between the release's files.
+_ROOT = "/release/site/"
+
+
+def write_ontology_docs(
+    ontology: OntologyDocs,
+    site: Site,
+    release: Path,
+    with_site: bool = True,
+    sources: dict[str, list[dict]] | None = None,
+) -> list[Path]:
+    """The ontology's documentation, a page of the site (its frame, its navigation) in each
+    language, written into the release's ontology/ folder (ONTOLOGY_DOCS) before the site (the
+    release's void.ttl lists it). Its navigation leads to the site's pages `with_site` (the home
+    page, the index and the dataset page that write_site writes), else to the published IRIs."""
+    files = {str(p.relative_to(release)) for p in release.rglob("*") if p.is_file()}
+    files |= {ONTOLOGY_DOCS.format(lang=lang) for lang in site.languages}
+    links = Links({HOME, INDEX, DATASET} if with_site else set(), files, site)
+    renderer = Pages(site)
+    written = []
+    for lang in site.languages:
+        view = ontology_view(ontology.graph, lang, site)
+        docs = ONTOLOGY_DOCS.format(lang=lang)
+        html = renderer.render(
+            "ontology.html",
+            link=links.for_page("../" + docs),
+            lang=lang,
+            explicit=True,
+            page_path="/ontology",
+            license=site.settings.licence,
+            sources=sources or {},
+            title=view["title"],
+            o=view,
+            downloads=ontology.downloads,
+            alternates=ontology.downloads,
+        )
+        path = release / docs
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(html.encode("utf-8"))
+        written.append(path)
+    return written
 
 
 def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = None) -> list[Path]:
@@ -197,8 +255,6 @@ def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = 
     facts = cluster_facts(store, site)  # once for every page of the index
     graph = None
     if has_void:
-        import rdflib
-
         graph = rdflib.Graph().parse(release / "void.ttl", format="turtle")
 
     def write(lang: str, page: str, server_path: str, template: str, **context) -> None:

@@ -28,6 +28,13 @@ variables), and a parameter is used in triple patterns or in FILTER/BIND of the 
 where a VALUES block at the top of the WHERE clause (how a remote endpoint receives it) binds it
 too. An `iri` parameter may be a SERVICE endpoint: `SERVICE ?endpoint { … }`.
 
+A `#+ column:` line names a column of the answer for people (the query pages' table headings):
+`NAME [list] | LABEL`, LABEL in English, translated on the pages by the pages' gettext catalogue
+(pages/locale/LANG/LC_MESSAGES/messages.po), so that a language stays a catalogue and a settings
+line. `list` marks a column whose value is a list joined with "; " (GROUP_CONCAT), shown as a
+list. A column ?X_label beside an IRI column ?X is the name of ?X: the pages show ?X by it, linked
+to ?X's page, and give it no column of its own (.json and .csv keep every column as it is).
+
 A long list is paged: it declares two integer parameters, `limit` (the page's size) and `offset`
 (what is skipped before it), and its text holds one `LIMIT n OFFSET m` clause, n and m their
 defaults, under an ORDER BY that orders totally what it pages (the rows, or in a subquery the
@@ -168,6 +175,19 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Column:
+    """How the pages show a column of the answer (a `#+ column:` line): its heading in English
+    (an msgid of the pages' catalogue) and whether its value is a "; "-joined list."""
+
+    name: str
+    label: str
+    is_list: bool = False
+
+
+LIST_SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
 class QueryFile:
     name: str
     path: Path
@@ -175,6 +195,7 @@ class QueryFile:
     summary: str = ""
     description: str = ""
     params: tuple[Param, ...] = field(default_factory=tuple)
+    columns: tuple[Column, ...] = field(default_factory=tuple)
     # The project's prefixes, for values given as prefixed names.
     namespaces: Namespaces | None = field(default=None, compare=False, repr=False)
 
@@ -242,6 +263,16 @@ def _parse_param(text: str, path: Path) -> Param:
     return Param(parts[0], parts[1], default, description.strip())
 
 
+_COLUMN = re.compile(r"(\w+)(\s+list)?\s*\|\s*(\S.*)")
+
+
+def _parse_column(text: str, path: Path) -> Column:
+    match = _COLUMN.fullmatch(text)
+    if not match:
+        raise CouldNotRun(f"{path}: bad '#+ column:' line {text!r}: expected NAME [list] | LABEL")
+    return Column(match.group(1), match.group(3).strip(), bool(match.group(2)))
+
+
 def _parse_enumerate(text: str, path: Path, namespaces: Namespaces) -> tuple[str, Choices]:
     """(parameter name, its choices) from an `#+ enumerate:` line's text."""
     parts = text.split()
@@ -296,6 +327,11 @@ def read_query(path: Path, namespaces: Namespaces) -> QueryFile:
         if not found or params[found[0]].type != "iri":
             raise CouldNotRun(f"{path}: '#+ enumerate: {name}' names no iri parameter")
         params[found[0]] = replace(params[found[0]], choices=choices)
+    columns = [_parse_column(c, path) for c in headers.get("column", [])]
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise CouldNotRun(f"{path}: '#+ column:' names {', '.join(twice)} more than once")
     query = QueryFile(
         name=path.stem,
         path=path,
@@ -303,6 +339,7 @@ def read_query(path: Path, namespaces: Namespaces) -> QueryFile:
         summary=" ".join(headers.get("summary", [])),
         description=" ".join(headers.get("description", [])),
         params=tuple(params),
+        columns=tuple(columns),
         namespaces=namespaces,
     )
     if query.paged:

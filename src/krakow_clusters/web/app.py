@@ -24,10 +24,11 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import CouldNotRun
@@ -35,7 +36,7 @@ from ..pages.i18n import LanguagePrefix
 from .guard import Guard
 from .openapi import openapi
 from .state import AppState, ServeOptions
-from .views.base import store_failed
+from .views.base import refuse, store_failed, wants_page
 from .views.dataset import dataset
 from .views.downloads import ROOT_FILES, downloads, ontology_file, release_file
 from .views.home import facet, home, index
@@ -129,13 +130,23 @@ def create_app(options: ServeOptions) -> Starlette:
         assert isinstance(exc, CouldNotRun)
         return store_failed(state, exc)
 
+    async def no_route(request: Request, exc: Exception) -> Response:
+        # A path no route answers: a browser gets a page of the site with a way on; any other
+        # client Starlette's one line, as before.
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404 and wants_page(request):
+            return refuse(request, 404, f"{request.url.path[:200]} does not exist")
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        return PlainTextResponse(exc.detail, exc.status_code, headers=exc.headers)
+
     guard = Middleware(Guard, limits=options.limits, allowed_hosts=options.allowed_hosts)
     languages = Middleware(LanguagePrefix, languages=state.settings.languages)
     app = Starlette(
         routes=ROUTES,
         middleware=[guard, languages, *MIDDLEWARE],
         lifespan=lifespan,
-        exception_handlers={CouldNotRun: could_not_run},
+        exception_handlers={CouldNotRun: could_not_run, HTTPException: no_route},
     )
     app.state.web = state
     return app

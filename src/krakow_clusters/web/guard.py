@@ -139,14 +139,11 @@ def style_hashes(texts: Iterable[str]) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def template_styles() -> tuple[str, ...]:
     """The hashes of the stylesheets written in the templates of the pages this server answers
-    (its own and those of the ontology's documentation in dist/): the pages keep their one inline
+    (the ontology's documentation in dist/ is one of them): the pages keep their one inline
     stylesheet, and nothing else inline runs."""
-    texts = []
-    for package in ("krakow_clusters.pages", "krakow_clusters.release"):
-        folder = resources.files(package) / "templates"
-        pages = [f for f in folder.iterdir() if f.name.endswith(".html")]
-        texts += [f.read_text(encoding="utf-8") for f in pages]
-    return tuple(style_hashes(texts))
+    folder = resources.files("krakow_clusters.pages") / "templates"
+    pages = [f for f in folder.iterdir() if f.name.endswith(".html")]
+    return tuple(style_hashes(f.read_text(encoding="utf-8") for f in pages))
 
 
 def content_security_policy(styles: Iterable[str] = ()) -> str:

@@ -31,6 +31,7 @@ from ..rdf.results import GraphStore, QueryResult
 from ..rdf.sparqltext import inject_values
 from ..reconcile.service import Reconciler
 from ..sparql.library import QueryFile, library
+from ..store import open_embedded
 from ..store.pool import AllWorkersBusy
 from .conditional import matches, not_modified, tag_entity
 from .guard import Limits
@@ -106,6 +107,15 @@ class AppState:
         # The reconciliation index: built on first use, kept as long as a page is (`fresh`).
         self._reconciler: tuple[float, Reconciler] | None = None
         self._void_jsonld: tuple[rdflib.Graph, Markup] | None = None
+        self._ontology: rdflib.Graph | None = None
+
+    def ontology_graph(self) -> rdflib.Graph:
+        """The ontology and its SKOS schemes, read from the project's files as the release reads
+        them (its documentation, /ontology, is the release's page): once, then kept."""
+        if self._ontology is None:
+            files = self.options.project.ontology_files()
+            self._ontology = open_embedded(self.settings, files).to_rdflib()
+        return self._ontology
 
     # -- store access
 

@@ -84,5 +84,41 @@
       served.hidden = true;
     }
   });
+  // The library's queries by name (the picker the page holds hidden, for the editor only): the
+  // one chosen replaces the editor's query, as the page of its example link (/sparql?example=…,
+  // this server's, the plain form's way) gives it; its summary is shown beside.
+  var picker = document.getElementById("library");
+  if (picker) {
+    var summaries = {};
+    document.querySelectorAll("#examples li").forEach(function (item) {
+      var link = item.querySelector("a");
+      var summary = item.querySelector("span");
+      if (link && summary) {
+        summaries[link.textContent] = summary.textContent;
+      }
+    });
+    picker.addEventListener("change", function () {
+      var chosen = picker.options[picker.selectedIndex];
+      var href = chosen ? chosen.getAttribute("data-href") : null;
+      document.getElementById("library-summary").textContent = summaries[picker.value] || "";
+      if (!href) {
+        return;
+      }
+      fetch(new URL(href, document.baseURI).href, { headers: { Accept: "text/html" } })
+        .then(function (response) {
+          return response.ok ? response.text() : Promise.reject(response.status);
+        })
+        .then(function (page) {
+          var found = new DOMParser().parseFromString(page, "text/html").querySelector("textarea");
+          if (found && chosen === picker.options[picker.selectedIndex]) {
+            yasgui.getTab().getYasqe().setValue(found.value);
+          }
+        })
+        .catch(function () {
+          picker.value = ""; // the editor keeps its query
+        });
+    });
+    picker.parentNode.hidden = false;
+  }
   window.kcYasgui = yasgui; // for the browser tests and the curious
 })();

@@ -4,6 +4,7 @@ and the glue of content negotiation (a file extension first, then ?format=, then
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from rdflib.term import Node
 from starlette.requests import Request
@@ -12,11 +13,11 @@ from starlette.responses import Response
 from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.answer import Answer
-from ...pages.i18n import page_language, translator
+from ...pages.i18n import N_, page_language, translator
 from ...rdf.results import QueryResult, QuerySyntaxError, QueryTimeout, ResultLimitExceeded
 from ...store.pool import AllWorkersBusy, QueryMemoryExceeded
 from ...workers import WorkerStopped
-from ..state import AppState
+from ..state import AppState, add_vary
 
 
 def app_state(request: Request) -> AppState:
@@ -69,6 +70,41 @@ def rdf_response(body: bytes, media: str, status: int = 200, vary: bool = True) 
 def plain(status: int, message: str) -> Response:
     """A one-line text answer (errors and refusals), ending with one newline."""
     return Response(message.rstrip("\n") + "\n", status, media_type="text/plain; charset=utf-8")
+
+
+def wants_page(request: Request) -> bool:
+    """Whether the client is a browser: its Accept names text/html, at a q no other range
+    beats. A client that sends no Accept, or */*, or prefers another type, is a program."""
+    ranges = F.parse_accept(request.headers.get("accept"))
+    html = max((q for media, q in ranges if media == F.HTML), default=0.0)
+    return html > 0 and all(q <= html for _media, q in ranges)
+
+
+# The title of a refusal's page, by status (English msgids of the catalogue).
+_TITLES = {400: N_("Bad request"), 404: N_("Not found"), 405: N_("Method not allowed")}
+
+
+def refuse(request: Request, status: int, message: str, **context: Any) -> Response:
+    """A refusal (4xx): a page of the site for a browser (`wants_page`), with the navigation,
+    the one-line `message` and a way on (`context`: `choices`, links to what exists instead);
+    the one line as text for any other client."""
+    if not wants_page(request):
+        response = plain(status, message)
+    else:
+        title = translate(request, _TITLES.get(status, N_("Bad request")))
+        lang = page_language(request)[0]
+        response = app_state(request).render(
+            "error.html",
+            status,
+            request=request,
+            title=title,
+            message=message,
+            # the one-line messages are English: said so on a page in another language
+            message_lang=None if lang.split("-")[0] == "en" else "en",
+            **context,
+        )
+    add_vary(response, "Accept")
+    return response
 
 
 async def answer_or_error(

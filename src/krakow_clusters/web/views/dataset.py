@@ -15,8 +15,8 @@ from ..state import add_vary
 from .base import (
     app_state,
     not_acceptable,
-    plain,
     rdf_response,
+    refuse,
     requested_type,
     split_extension,
     translate,
@@ -31,7 +31,7 @@ async def dataset(request: Request) -> Response:
     name, extension = split_extension(request.url.path.rsplit("/", 1)[1])
     if name not in ("dataset", "void"):
         # /dataset.{ext} with an extension of no format (/void.xyz): no such document.
-        return plain(404, f"{request.url.path} does not exist: try /dataset or /void.ttl")
+        return refuse(request, 404, f"{request.url.path} does not exist: try /dataset or /void.ttl")
     media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)

@@ -18,7 +18,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from ...formats import media as F
 from ...release.void import DISTRIBUTION_TITLES, VOID_FILE
 from ..conditional import matches, not_modified
-from .base import app_state, plain
+from .base import app_state, refuse
 
 # The files of a release whose IRI is <base>{name}: the distributions void.ttl declares outside
 # ontology/ (which /ontology/{path} serves), and void.ttl, the description itself. The base IRI
@@ -35,8 +35,13 @@ async def downloads(request: Request) -> Response:
 
 
 async def ontology_file(request: Request) -> Response:
-    """/ontology/{path}: dist/ontology/{path} (the ontology's files and documentation)."""
-    return await dist_file(request, "ontology/" + request.path_params["path"])
+    """/ontology/{path}: dist/ontology/{path} (the ontology's files); its documentation,
+    index.{lang}.html, by a redirect to /dist/ontology/, as the w3id rules send it to the
+    release's host: the page is one of the site's, its links lead into the site beside it."""
+    name = request.path_params["path"]
+    if name in {f"index.{lang}.html" for lang in app_state(request).settings.languages}:
+        return RedirectResponse(f"/dist/ontology/{name}", 303)
+    return await dist_file(request, "ontology/" + name)
 
 
 async def release_file(request: Request) -> Response:
@@ -50,15 +55,15 @@ async def dist_file(request: Request, relative: str) -> Response:
     dist = state.options.dist
     if not dist.is_dir():
         # No path in the answer: the server's folders are none of the visitor's business.
-        return plain(404, "nothing is built yet (krakow-clusters build)")
+        return refuse(request, 404, "nothing is built yet (krakow-clusters build)")
     try:
         root = dist.resolve()
         # A link loop makes resolve() fail (RuntimeError before Python 3.13, OSError after).
         target = (root / relative).resolve()
     except (RuntimeError, OSError):
-        return plain(404, f"/dist/{relative} does not exist")
+        return refuse(request, 404, f"/dist/{relative} does not exist")
     if target != root and root not in target.parents:
-        return plain(404, "not found")
+        return refuse(request, 404, "not found")
     if target.is_dir():
         if not request.url.path.endswith("/"):
             return RedirectResponse(request.url.path + "/", 301)
@@ -74,7 +79,7 @@ async def dist_file(request: Request, relative: str) -> Response:
         )
     if target.is_file():
         return file_response(request, target)
-    return plain(404, f"/dist/{relative} does not exist")
+    return refuse(request, 404, f"/dist/{relative} does not exist")
 
 
 def _entries(folder: Path) -> list[tuple[str, int]]:

@@ -17,12 +17,12 @@ from ...formats import media as F
 from ...formats.answer import first_cells
 from ...formats.results import serialize_results
 from ...pages.i18n import page_language
-from ...pages.tables import choices_view, table_view
+from ...pages.tables import choices_view, store_labels, table_view
 from ...sparql.library import QueryFile, find_query
 from ...sparql.run import param_warnings, spelled
 from ..federation import FederationRefused, check_federation, federates
 from ..state import AppState, add_vary
-from .base import answer_or_error, app_state, not_acceptable, plain, translate
+from .base import answer_or_error, app_state, not_acceptable, plain, refuse, translate
 
 
 async def queries(request: Request) -> Response:
@@ -83,23 +83,24 @@ async def saved_query(request: Request) -> Response:
     if media is None:
         return not_acceptable(offered)
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
-        return plain(404, f"no query named {name!r}")
+        return refuse(request, 404, f"no query named {name!r}", choices=_library_links(state))
     try:
         query_file = find_query(settings.project.queries_dir, name, state.namespaces)
     except CouldNotRun as exc:
-        return plain(404, str(exc))
+        return refuse(request, 404, str(exc), choices=_library_links(state))
     values = dict(request.query_params)
     for key_, value in values.items():
         problem = _bad_value(key_, value)
         if problem:
-            return plain(400, problem)
+            return refuse(request, 400, problem, choices=_library_links(state, name))
     key = ("query", name, media)
 
     async def make() -> Response:
         try:
             text, bindings = query_file.prepare(values)
         except (CouldNotRun, ValueError, OverflowError) as exc:
-            return plain(400, str(exc).splitlines()[0] if str(exc) else "bad parameter value")
+            message = str(exc).splitlines()[0] if str(exc) else "bad parameter value"
+            return refuse(request, 400, message, choices=_library_links(state, name))
         # A name parameter becomes the spellings the dataset's names give it (sparql.run).
         text, bindings = await run_in_threadpool(spelled, state.store, query_file, text, bindings)
         if federates(query_file.text):
@@ -121,12 +122,19 @@ async def saved_query(request: Request) -> Response:
         if media == F.HTML:
             # A value that names nothing gets a visible notice, not a silent empty table.
             warnings = await run_in_threadpool(param_warnings, state.store, query_file, bindings)
-            pickers = await _pickers(state, query_file, bindings, page_language(request)[0])
+            lang = page_language(request)[0]
+            pickers = await _pickers(state, query_file, bindings, lang)
 
             def page() -> Response:
                 # Rendered in a thread, the table cut at the limit page-cells cells: a page of
                 # 100,000 rows (a paged query's largest) must hold up no other visitor.
-                table = table_view(first_cells(result, settings.limits.page_cells), state.site)
+                table = table_view(
+                    first_cells(result, settings.limits.page_cells),
+                    state.site,
+                    lang,
+                    query_file.columns,
+                    store_labels(state.store),
+                )
                 if len(table["rows"]) < len(result.rows):
                     table["total"] = len(result.rows)
                 return state.render(
@@ -159,6 +167,16 @@ async def saved_query(request: Request) -> Response:
         return Response(body, media_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
     return await state.cached(key, make, request)
+
+
+def _library_links(state: AppState, name: str | None = None) -> list[dict]:
+    """The way on from a refused saved query: the query itself without parameters (`name`), or
+    the library's queries."""
+    if name is not None:
+        return [{"href": f"/queries/{name}", "label": name}]
+    return [
+        {"href": f"/queries/{q.name}", "label": q.summary or q.name} for q in state.query_library()
+    ]
 
 
 async def _pickers(

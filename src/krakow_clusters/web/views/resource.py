@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from ...formats import media as F
 from ...formats.rdf import empty_graph_document, serialize_graph
@@ -13,7 +13,7 @@ from ...pages.describe import SLUG, describes_something
 from ...pages.i18n import page_language
 from ...pages.profile import resource_page
 from ...pages.related import gather
-from ...pages.views import alternates, resource_view
+from ...pages.views import alternates, ontology_view
 from ..state import add_vary
 from .base import (
     app_state,
@@ -65,32 +65,47 @@ async def dereference(request: Request, iri: str, extension: str | None) -> Resp
 
 
 async def ontology(request: Request) -> Response:
-    """/ontology and its versions /ontology/0.1.0: the documentation `build` wrote in
-    dist/ontology/ (in the language of the path prefix or of Accept-Language), else a page of
-    the terms."""
+    """/ontology and its versions /ontology/0.1.0: the ontology's documentation, the page the
+    release writes in ontology/index.{lang}.html (one rendering: pages/views.ontology_view in the
+    site's frame), in the language of the path prefix or of Accept-Language; or its terms in an
+    RDF format."""
     _name, extension = split_extension(request.url.path.rsplit("/", 1)[1])
     media, _ = requested_type(request, F.RESOURCE_TYPES, extension)
     if media is None:
         return not_acceptable(F.RESOURCE_TYPES)
     state = app_state(request)
     if media == F.HTML:
-        lang, explicit = page_language(request)
-        for candidate in [f"index.{lang}.html", "index.en.html", "index.html"]:
-            if (state.options.dist / "ontology" / candidate).is_file():
-                url = "/dist/ontology/" + candidate
-                vary = "Accept" if explicit else "Accept, Accept-Language"
-                return RedirectResponse(url, 303, headers={"Vary": vary})
+        return await state.cached(("ontology", media), lambda: _ontology_page(request), request)
     return await state.cached(
         ("ontology", media),
-        lambda: describe_as(request, app_state(request).settings.ontology, media, ontology=True),
+        lambda: describe_as(request, state.settings.ontology, media, ontology=True),
         request,
         OWN_PARAMS,
     )
 
 
+async def _ontology_page(request: Request) -> Response:
+    state = app_state(request)
+    lang, _explicit = page_language(request)
+    graph = await run_in_threadpool(state.ontology_graph)
+    view = await run_in_threadpool(ontology_view, graph, lang, state.site)
+    downloads = alternates("/ontology")
+    response = state.render(
+        "ontology.html",
+        request=request,
+        title=view["title"],
+        o=view,
+        downloads=downloads,
+        alternates=downloads,
+    )
+    add_vary(response, "Accept")
+    return response
+
+
 async def describe_as(request: Request, iri: str, media: str, ontology: bool = False) -> Response:
     """What the store says about `iri` as `media`: an RDF document or the HTML page (the
-    ontology's page for the ontology); 404 when the store says nothing about it."""
+    ontology's terms, `ontology`, only as RDF: its page is `ontology`'s); 404 when the store
+    says nothing about it."""
     state = app_state(request)
     desc = await state.describe(iri, ontology=ontology)
     if not describes_something(desc):
@@ -99,12 +114,8 @@ async def describe_as(request: Request, iri: str, media: str, ontology: bool = F
         return rdf_response(serialize_graph(desc.triples, media, state.namespaces.table), media)
     path = state.site.local_href(iri)
     lang, _explicit = page_language(request)
-    if ontology:
-        view = resource_view(desc, lang)
-        template, context = "ontology.html", {"title": view["title"], "r": view}
-    else:
-        await run_in_threadpool(gather, state.store, desc)
-        template, context = await run_in_threadpool(resource_page, desc, lang, state.store)
+    await run_in_threadpool(gather, state.store, desc)
+    template, context = await run_in_threadpool(resource_page, desc, lang, state.store)
     response = state.render(
         template, request=request, alternates=alternates(path), path=path, **context
     )

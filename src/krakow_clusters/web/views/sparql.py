@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from rdflib import Literal
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -15,13 +16,22 @@ from starlette.responses import Response
 from ...errors import CouldNotRun
 from ...formats import media as F
 from ...formats.answer import Answer
+from ...pages.i18n import page_language, translator
 from ...pages.tables import table_view
-from ...rdf.sparqltext import inject_values, is_update, query_form
+from ...rdf.sparqltext import fill, inject_values, is_update, query_form
 from ...sparql.library import QueryFile
 from ..federation import FederationRefused, check_federation
 from ..guard import editor_policy, template_styles
-from ..state import add_vary
-from .base import answer_or_error, app_state, not_acceptable, plain, rdf_response, translate
+from ..state import AppState, add_vary
+from .base import (
+    answer_or_error,
+    app_state,
+    not_acceptable,
+    plain,
+    rdf_response,
+    refuse,
+    translate,
+)
 
 
 async def sparql(request: Request) -> Response:
@@ -58,7 +68,8 @@ async def sparql(request: Request) -> Response:
                 return sparql_page(request)
             found = [q for q in app_state(request).query_library() if q.name == example]
             if not found:
-                return plain(404, f"no example named {example[:80]!r} (see /queries/)")
+                message = f"no example named {example[:80]!r} (see /queries/)"
+                return refuse(request, 404, message)
             return sparql_page(request, _example_text(found[0]))
         return plain(400, "missing query: send ?query=SELECT … (SPARQL 1.1 Protocol)")
     if is_update(query):
@@ -132,8 +143,9 @@ def _chosen_format(request: Request, params: QueryParams, graph: bool) -> str | 
 def sparql_page(
     request: Request, query: str | None = None, answer: Answer | None = None
 ) -> Response:
-    """The endpoint's page: the query form (with `query`, else the first example) and links that
-    load the library's queries into it; with `answer` (written for HTML), its answer as a table
+    """The endpoint's page: the query form (with `query`, else a starter of a few lines), the
+    library's queries offered by name (a picker the page's script shows, and links that load a
+    query into the plain form); with `answer` (written for HTML), its answer as a table
     (the first rows, up to the limit page-cells cells) or as Turtle. The page has script (the
     editor), so its policy is the editor's (guard.editor_policy)."""
     state = app_state(request)
@@ -145,7 +157,7 @@ def sparql_page(
     if answer is not None and answer.kind == "graph":
         turtle = answer.body.decode("utf-8")
     elif answer is not None and answer.result is not None:
-        table = table_view(answer.result, state.site)
+        table = table_view(answer.result, state.site, page_language(request)[0])
         if answer.truncated:
             table["total"] = answer.rows
     response = state.render(
@@ -153,8 +165,7 @@ def sparql_page(
         request=request,
         title=translate(request, "SPARQL endpoint"),
         examples=examples,
-        query=query
-        or (_example_text(library[0]) if library else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"),
+        query=query or _starter(state, page_language(request)[0]),
         table=table,
         turtle=turtle,
         timeout=settings.query_timeout,
@@ -165,6 +176,27 @@ def sparql_page(
     add_vary(response, "Accept")
     response.headers["Content-Security-Policy"] = editor_policy(template_styles())
     return response
+
+
+def _starter(state: AppState, lang: str) -> str:
+    """The editor's first query: a few lines that run as they are (the clusters and their names
+    in the page's language), to change; the engines' notes are in docs/sparql-engines.md."""
+    _ = translator(lang).gettext
+    comment = " ".join(_("The clusters and their names: change the query, then run it.").split())
+    return (
+        f"# {comment}\n"
+        + state.namespaces.prologue("kc", "rdfs")
+        + fill(STARTER, LANG=Literal(lang))
+    )
+
+
+STARTER = """
+SELECT ?cluster ?name WHERE {
+  ?cluster a kc:ClusterInitiative ; rdfs:label ?name .
+  FILTER (LANGMATCHES(LANG(?name), $LANG))
+}
+ORDER BY ?name
+"""
 
 
 def _forbidden() -> Response:
