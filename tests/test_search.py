@@ -212,10 +212,12 @@ def test_the_static_site_has_a_search_page_and_index_per_language(real_release: 
     site = real_release / "site"
     for folder, page in (("", "search.html"), ("pl/", "pl/search.html")):
         html = (site / page).read_text(encoding="utf-8")
-        assert 'data-index="search-index.json"' in html
+        assert '<script src="search-index.js" defer>' in html
         assert f'<script src="{"../" if folder else ""}static/search.js" defer>' in html
         assert "<script>" not in html  # no inline script: the pages' policy allows none
-        index = json.loads((site / folder / "search-index.json").read_text(encoding="utf-8"))
+        script = (site / folder / "search-index.js").read_text(encoding="utf-8")
+        assert script.startswith("self.searchIndex = ") and script.endswith(";\n")
+        index = json.loads(script.removeprefix("self.searchIndex = ").removesuffix(";\n"))
         assert index["folds"] == FOLDS_FOR_SCRIPTS
         by_page = {r["href"]: r for r in index["resources"]}
         # each language's pages, relative to its search page

@@ -1,8 +1,8 @@
 """Search in a real headless browser (issue 25, item 1): the search box on the home page finds a
 cluster from an unaccented, lower-case, partial name and from its Polish name, and an
 organisation from its acronym, on `serve` and in the static site (its own script reading its
-index file, served by a plain static file server); axe-core finds no violation on the search
-pages."""
+index, served by a plain static file server and opened from disk); axe-core finds no violation
+on the search pages."""
 
 from __future__ import annotations
 
@@ -54,6 +54,14 @@ def test_the_search_box_of_the_home_page_on_serve(real_app, browser, typed, page
 def test_the_search_box_of_the_static_home_page(static_site, browser, typed, page):
     found = _search_from(browser, static_site + "/site/index.html", typed)
     assert static_site + "/site" + page + ".html" in found[:3], found
+
+
+@pytest.mark.parametrize(("typed", "page"), TYPED[:2] + TYPED[-1:])
+def test_the_static_search_works_opened_from_disk(real_release, browser, typed, page):
+    # No server at all: the folder opened as file://, its index read as a script.
+    site = (real_release / "site").resolve().as_uri()
+    found = _search_from(browser, site + "/index.html", typed)
+    assert site + page + ".html" in found[:3], found
 
 
 def test_the_static_search_in_polish_leads_to_polish_pages(static_site, browser):

@@ -6,13 +6,13 @@ home page of the clusters (`index.html`, the index to explore with its pictures)
 facet value (`facet/sector/clean-energy.html`: the clusters of that value, see pages/facets.py), the
 list of all resources (`id/index.html`), the dataset description (`dataset.html`, from
 void.ttl) and the search page (`search.html`: its script, `static/search.js`, reads the page's
-language's `search-index.json`, the names of the one index of rdf/matcher.py, so the search works
-without a server). Every page exists in each language of the
-project: the default's at the site's root, each other's under its own folder (`pl/`), the same
-tree. The pages come from the same queries, views
-and templates as serve's (pages/views.py, pages/profile.py: a cluster's facts with footnotes, its
-schema.org JSON-LD); only their links differ: they are relative, so the folder
-works from any static host or straight from disk. A link to a resource without a page (nothing is
+language's `search-index.js`, the names of the one index of rdf/matcher.py as a script that sets
+them, so the search works without a server, straight from disk too). Every page exists in each
+language of the project: the default's at the site's root, each other's under its own folder
+(`pl/`), the same tree. The pages come from the same queries, views and templates as serve's
+(pages/views.py, pages/profile.py: a cluster's facts with footnotes, its schema.org JSON-LD);
+only their links differ: they are relative, so the folder works from any static host or
+straight from disk. A link to a resource without a page (nothing is
 stated about it) or to what only a server answers (the SPARQL endpoint) keeps its canonical IRI.
 
 Nothing reads the clock and every list is sorted, so two builds write the same bytes.
@@ -58,7 +58,9 @@ HOME = "index.html"
 INDEX = "id/index.html"
 DATASET = "dataset.html"
 SEARCH = "search.html"
-SEARCH_INDEX = "search-index.json"  # one per language, beside its search page
+# One per language, beside its search page: the index as a script (`self.searchIndex = {…};`),
+# which a page opened from disk (file://) may load where it may not fetch a JSON file.
+SEARCH_INDEX = "search-index.js"
 SEARCH_SCRIPT = "static/search.js"  # one for every language
 ONTOLOGY_DOCS = "ontology/index.{lang}.html"  # in the release, beside the site
 
@@ -283,7 +285,8 @@ def write_site(store: GraphStore, site: Site, out: Path, release: Path | None = 
         page = SEARCH if lang == site.default_language else f"{lang}/{SEARCH}"
         index = search_index(matcher, lang, site, links.for_page(page))
         path = out / posixpath.dirname(page) / SEARCH_INDEX
-        path.write_bytes(json.dumps(index, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        data = json.dumps(index, ensure_ascii=False, sort_keys=True)
+        path.write_bytes(f"self.searchIndex = {data};\n".encode())
         written.append(path)
         home = index_page(store, site, [], lang, static=True, facts=facts)
         write(lang, HOME, "/", "home.html", title=title, **home)

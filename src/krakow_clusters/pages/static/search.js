@@ -1,5 +1,5 @@
 // The search of the static site (release/site.py writes it beside the pages): the page's
-// search-index.json holds every resource's names, folded by the one folding of rdf/names.py, and
+// search-index.js, loaded before this script, sets self.searchIndex: every resource's names, folded by the one folding of rdf/names.py, and
 // the table of letters that NFKD does not take apart; what a visitor types is folded the same way
 // here (NFKD, marks dropped, the table, lower case, words of letters and digits) and a name
 // matches when each word typed is a word of it or the start of one, in any order. A name equal
@@ -114,17 +114,12 @@
     results.appendChild(list);
   }
 
-  fetch(results.dataset.index)
-    .then((response) => {
-      if (!response.ok) {
-        throw new Error(String(response.status));
-      }
-      return response.json();
-    })
-    .then(show)
-    .catch(() => {
-      const failed = document.createElement("p");
-      failed.textContent = results.dataset.failed;
-      results.appendChild(failed);
-    });
+  // A script, not a JSON file to fetch, so that the pages work opened from disk (file://).
+  if (self.searchIndex) {
+    show(self.searchIndex);
+  } else {
+    const failed = document.createElement("p");
+    failed.textContent = results.dataset.failed;
+    results.appendChild(failed);
+  }
 })();
