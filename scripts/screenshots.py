@@ -23,11 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1280, 900
-# file name -> path on serve
+PHONE = (390, 844)  # a phone's window, in CSS pixels
+# file name -> (path on serve, window size)
 PAGES = {
-    "home.png": "/en/",
-    "cluster.png": "/en/id/cluster/lifescience-krakow",
-    "cluster-pl.png": "/pl/id/cluster/lifescience-krakow",
+    "home.png": ("/en/", (WIDTH, HEIGHT)),
+    "cluster.png": ("/en/id/cluster/lifescience-krakow", (WIDTH, HEIGHT)),
+    "cluster-pl.png": ("/pl/id/cluster/lifescience-krakow", (WIDTH, HEIGHT)),
+    "search.png": ("/en/search?q=klaster+filmowy", (WIDTH, HEIGHT)),
+    "query-table.png": ("/en/queries/overview", (WIDTH, HEIGHT)),
+    "home-phone.png": ("/pl/", PHONE),
 }
 
 
@@ -65,10 +69,11 @@ def shoot(base: str) -> list[Path]:
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
     written = []
     try:
-        metrics = {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         OUT.mkdir(parents=True, exist_ok=True)
-        for name, path in PAGES.items():
+        for name, (path, (width, height)) in PAGES.items():
+            mobile = (width, height) == PHONE
+            metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
             driver.get(base + path)
             target = OUT / name
             if not driver.save_screenshot(str(target)):
