@@ -267,3 +267,15 @@ def test_the_trailing_slash_redirect_keeps_the_language(app, path: str, location
         connection.close()
     assert 300 <= response.status < 400
     assert response.getheader("Location") == location
+
+
+def test_a_name_in_another_language_is_introduced_by_that_languages_name_in_the_page_language():
+    # Babel's names, not messages of the catalogue: a project in en and de needs no "German:".
+    from krakow_clusters.pages.describe import Site
+    from krakow_clusters.pages.render import Pages
+
+    pages = Pages(Site(SETTINGS))
+    names = {lang: pages._environment(lang).globals["LANGUAGE_NAMES_HERE"] for lang in ("en", "pl")}
+    assert names["en"]["pl"] == "Polish" and names["pl"]["en"] == "Angielski"
+    template = Path(__file__).parents[1] / "src/krakow_clusters/pages/templates/resource.html"
+    assert "LANGUAGE_NAMES_HERE" in template.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import jinja2
 from ..formats import media
 from .assets import asset_url
 from .describe import Site, linkable
-from .i18n import is_page, language_name, translator, with_language
+from .i18n import is_page, language_name, language_name_in, translator, with_language
 from .search import MAX_QUERY
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -31,6 +31,10 @@ def _finish(href: str, lang: str | None, languages: Sequence[str]) -> str:
         href = with_language(href, lang, languages)
     link = _LINK.get()
     return href if link is None else link(href)
+
+
+def _capitalized(name: str | None) -> str | None:
+    return name[:1].upper() + name[1:] if name else name
 
 
 @jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
@@ -65,6 +69,11 @@ class Pages:
         settings = self.site.settings
         env.globals["LANGUAGES"] = settings.languages
         env.globals["LANGUAGE_NAMES"] = {code: language_name(code) for code in settings.languages}
+        # The names of the languages in the page's own (`Polish`, `angielski`), for a name given
+        # in another language; Babel's CLDR data, so a new language needs no message.
+        env.globals["LANGUAGE_NAMES_HERE"] = {
+            code: _capitalized(language_name_in(code, lang)) for code in settings.languages
+        }
         env.globals["SITE_NAME"] = settings.text(settings.name, lang)
         env.globals["SITE_TITLE"] = settings.text(settings.title, lang)
         env.globals["SITE_ABOUT"] = settings.text(settings.about, lang)
