@@ -1,9 +1,9 @@
 """Rendering: the one Jinja environment per language of the project (`Pages`), and the `url`
-filters every link of a template goes through (the server's path as it is, or, for the static
-site, a relative link between its files, in the page's language)."""
+filters every link of a template goes through, which ask the page's `Urls` (the server's path as
+it is, or, for the static site, a relative link between its files, in the page's language)."""
 
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -16,21 +16,36 @@ from .search import MAX_QUERY
 
 # --- rendering -----------------------------------------------------------------------------------
 
-# The link function of the page being rendered (None: links stay the server's paths), and the
-# language its page links carry as a prefix (None: the page's language was negotiated, so its links
-# negotiate again).
-_LINK: ContextVar[Callable[[str], str] | None] = ContextVar("link", default=None)
-_PREFIX: ContextVar[str | None] = ContextVar("prefix", default=None)
 
+@dataclass(frozen=True)
+class Urls:
+    """The one builder of a page's links, made for each page rendered (Datasette's `Urls`): a
+    server path as it is, in the language the page's links carry (`prefix`; None: the page's
+    language was negotiated, so its links negotiate again), or, for the static site (`link`), a
+    relative link between its files.
 
-def _finish(href: str, lang: str | None, languages: Sequence[str]) -> str:
-    # The views give only linkable hrefs; this is the last guard, for a template that forgets.
-    if not linkable(href):
-        return "#"
-    if lang is not None:
-        href = with_language(href, lang, languages)
-    link = _LINK.get()
-    return href if link is None else link(href)
+    >>> urls = Urls(("en", "pl"), prefix="pl")
+    >>> urls("/id/cluster/bim"), urls.in_language("/id/cluster/bim", None)
+    ('/pl/id/cluster/bim', '/id/cluster/bim')
+    >>> urls("javascript:alert(1)")
+    '#'
+    """
+
+    languages: Sequence[str]
+    prefix: str | None = None
+    link: Callable[[str], str] | None = None
+
+    def __call__(self, href: str) -> str:
+        return self.in_language(href, self.prefix)
+
+    def in_language(self, href: str, lang: str | None) -> str:
+        """`href` in language `lang` (None: the unprefixed, negotiated page)."""
+        # The views give only linkable hrefs; this is the last guard, for a template that forgets.
+        if not linkable(href):
+            return "#"
+        if lang is not None:
+            href = with_language(href, lang, self.languages)
+        return href if self.link is None else self.link(href)
 
 
 def _capitalized(name: str | None) -> str | None:
@@ -39,13 +54,12 @@ def _capitalized(name: str | None) -> str | None:
 
 @jinja2.pass_context  # never folded into a constant at compile time: the link changes per page
 def _url(context: Any, href: str) -> str:
-    return _finish(href, _PREFIX.get(), context["LANGUAGES"])
+    return context["urls"](href)
 
 
 @jinja2.pass_context
 def _url_in(context: Any, href: str, lang: str | None) -> str:
-    """`href` in language `lang` (None: the unprefixed, negotiated page)."""
-    return _finish(href, lang, context["LANGUAGES"])
+    return context["urls"].in_language(href, lang)
 
 
 class Pages:
@@ -110,10 +124,5 @@ class Pages:
         if page_path is not None and not is_page(page_path.partition("?")[0]):
             page_path = None  # a file or a listing: one version for every language
         context["page_path"] = page_path
-        link_token = _LINK.set(link)
-        prefix_token = _PREFIX.set(lang if explicit else None)
-        try:
-            return self.envs[lang].get_template(name).render(**context)
-        finally:
-            _PREFIX.reset(prefix_token)
-            _LINK.reset(link_token)
+        context["urls"] = Urls(self.site.languages, lang if explicit else None, link)
+        return self.envs[lang].get_template(name).render(**context)
