@@ -50,3 +50,31 @@ def test_a_malformed_typed_number_is_reported_without_a_traceback(tmp_path):
     assert "Traceback" not in result.output
     assert "sh:DatatypeConstraintComponent" in result.output
     assert 'Value: "many".' in result.output
+
+
+def _broken(*_args, **_kwargs):
+    raise KeyError("a key the code forgot")
+
+
+def test_a_fault_of_the_software_is_one_line_and_exit_2_with_a_way_to_its_traceback(
+    monkeypatch,
+):
+    # Not the input's fault: a bug (here a KeyError planted in validation) still gives one line
+    # and exit code 2, never a traceback, and names the variable that shows one.
+    monkeypatch.setattr("krakow_clusters.validate.validate_project", _broken)
+    monkeypatch.delenv("KRAKOW_CLUSTERS_DEBUG", raising=False)
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    assert lines[0].startswith("error: unexpected KeyError: 'a key the code forgot'")
+    assert "KRAKOW_CLUSTERS_DEBUG=1" in lines[0]
+    monkeypatch.setenv("KRAKOW_CLUSTERS_DEBUG", "1")
+    debugging = CliRunner().invoke(cli, ["validate"])
+    assert isinstance(debugging.exception, KeyError)
+
+
+def test_a_usage_error_is_still_clicks_own():
+    result = CliRunner().invoke(cli, ["validate", "--format", "nonsense"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output
