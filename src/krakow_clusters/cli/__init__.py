@@ -6,10 +6,7 @@ its error handling are in `base`; each module here holds the commands of one ste
 
 from __future__ import annotations
 
-from ..init import init_command
-from . import data, link, query, serving, workbook  # noqa: F401  (each registers its commands)
+from . import data, link, project, query, serving, workbook  # noqa: F401  (each registers its commands)
 from .base import cli
-
-cli.add_command(init_command)  # defined beside what it does (init.py)
 
 __all__ = ["cli"]
